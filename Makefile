@@ -1,0 +1,41 @@
+# Ficus: `make up` starts the whole local stack; `make test` runs every check and test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+ENGINE ?= embedded
+SEARCH ?= postgres
+
+.PHONY: help bootstrap up down status test lint unit integration e2e bench demo reset
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+bootstrap: ## Install what is missing (apt packages, uv, Python deps)
+	@scripts/bootstrap.sh
+
+up: bootstrap ## Set up and start the whole local stack
+	@$(UV) run ficus up
+
+down: ## Stop the local stack (data is kept)
+	@$(UV) run ficus down
+
+status: ## Show what runs and whether it is healthy
+	@$(UV) run ficus status
+
+reset: ## Stop the stack and wipe its data
+	@$(UV) run ficus reset --yes
+
+lint: bootstrap ## ruff, mypy (strict), import-linter
+	$(UV) run ruff format --check .
+	$(UV) run ruff check .
+	$(UV) run mypy
+	$(UV) run lint-imports
+
+test: lint ## Bootstrap, lint, then every test (unit, integration, e2e)
+	$(UV) run pytest
+
+unit: ## Unit tests only (no sockets)
+	$(UV) run pytest tests/unit
+
+bench: bootstrap ## Run the benchmarks; each prints its figure
+	@for b in bench/bench_*.py; do echo "== $$b"; $(UV) run python $$b || exit 1; done

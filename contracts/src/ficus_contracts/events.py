@@ -1,0 +1,103 @@
+"""Domain events: full-state, versioned snapshots of one aggregate, produced by sync's
+projector and applied idempotently by services (a newer `version` wins; an equal or older one
+is ignored).
+
+Transport on the embedded engine: table `domain_event` in sync's Postgres database
+
+    domain_event(seq bigserial PK, aggregate text, aggregate_id uuid, version bigint,
+                 kind text, payload jsonb, source_ts_ms bigint, created_at timestamptz)
+
+with `NOTIFY ficus_domain_event` on commit; consumers remember the last `seq` they applied, in
+their own database, in the same transaction as the effect. On the Kafka path the same JSON is the
+value of a record on topic `ficus.domain.<aggregate>` keyed by aggregate_id.
+
+Values of EAV attributes are carried as Magento stores them, as text: decimals with their
+scale ("12.500000"), datetimes "YYYY-MM-DD HH:MM:SS", ints as digits; NULL as None.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DOMAIN_EVENT_CHANNEL = "ficus_domain_event"
+
+AttributeValue = str | None
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EventKind(enum.StrEnum):
+    UPSERTED = "upserted"
+    DELETED = "deleted"
+
+
+class CategoryLink(_Frozen):
+    category_id: int
+    position: int = 0
+
+
+class StockItem(_Frozen):
+    item_id: int
+    stock_id: int = 1
+    qty: str | None  # decimal(12,4) text, e.g. "100.0000"
+    is_in_stock: bool
+    manage_stock: bool = True
+    use_config_manage_stock: bool = True
+    min_sale_qty: str = "1.0000"
+    max_sale_qty: str = "10000.0000"
+    low_stock_date: str | None = None
+
+
+class ProductState(_Frozen):
+    """A product as Magento holds it, flattened: every EAV attribute per store view.
+
+    `attributes[store_id][attribute_code]` is the store's own value if it has one, else the
+    store-0 default; `attributes[0]` holds the defaults. Every active store view is present.
+    """
+
+    entity_id: int
+    sku: str
+    type_id: str
+    attribute_set_id: int
+    has_options: int = 0
+    required_options: int = 0
+    created_at: str
+    updated_at: str
+    website_ids: list[int] = Field(default_factory=list)
+    category_links: list[CategoryLink] = Field(default_factory=list)
+    stock_item: StockItem | None = None
+    configurable_children: list[int] = Field(default_factory=list)  # child entity_ids
+    configurable_attributes: list[str] = Field(default_factory=list)  # super attribute codes
+    attributes: dict[int, dict[str, AttributeValue]] = Field(default_factory=dict)
+
+
+class CategoryState(_Frozen):
+    """A category with its tree position and its EAV attributes per store view."""
+
+    entity_id: int
+    parent_id: int
+    path: str  # "1/2/5"
+    position: int
+    level: int
+    children_count: int = 0
+    created_at: str
+    updated_at: str
+    attributes: dict[int, dict[str, AttributeValue]] = Field(default_factory=dict)
+
+
+class DomainEvent(_Frozen):
+    """One versioned full-state event; `payload` is None for deletions."""
+
+    aggregate: Literal["product", "category"]
+    aggregate_id: UUID
+    entity_id: int  # Magento's id, as in the id map
+    version: int
+    kind: EventKind
+    source_ts_ms: int | None = None  # Magento commit time, for lag
+    payload: ProductState | CategoryState | None = None

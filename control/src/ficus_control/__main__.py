@@ -1,0 +1,3 @@
+from ficus_control.cli import main
+
+main()

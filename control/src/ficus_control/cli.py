@@ -1,0 +1,119 @@
+"""The `ficus` command line: the local stack (up, down, status, reset); later the cutover,
+sync and legacy commands."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ficus_control.stack import ProcessState, StackError, StackSettings, build_stack
+from ficus_control.stack.manager import Stack
+
+app = typer.Typer(
+    name="ficus",
+    help="Ficus: strangler-fig migration of a Magento 2 store onto Python services.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def _stack() -> Stack:
+    return build_stack(StackSettings())
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(code=2)
+
+
+@app.command()
+def up() -> None:
+    """Start the local stack (MariaDB with binlog, Postgres, …); idempotent."""
+    try:
+        stack = _stack()
+        with console.status("starting…") as spinner:
+            results = stack.up(on_start=lambda name: spinner.update(f"starting {name}…"))
+    except StackError as exc:
+        raise _fail(exc) from exc
+    for result in results:
+        verb = "started" if result.started else "already running"
+        console.print(f"[green]✓[/] {result.name}: {verb}")
+    _print_status(stack)
+    console.print(
+        "\nNext: [bold]ficus status[/] · [bold]make test[/] · [bold]ficus down[/] "
+        "(data is kept) · [bold]ficus reset[/] (wipes it)"
+    )
+
+
+@app.command()
+def down() -> None:
+    """Stop exactly the processes `ficus up` started; data is kept."""
+    try:
+        results = _stack().down()
+    except StackError as exc:
+        raise _fail(exc) from exc
+    for result in results:
+        console.print(f"{result.name}: {'stopped' if result.started else 'was not running'}")
+
+
+@app.command()
+def status() -> None:
+    """Show each engine and service: state, pid, address, health."""
+    try:
+        stack = _stack()
+    except StackError as exc:
+        raise _fail(exc) from exc
+    healthy = _print_status(stack)
+    if not healthy:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def reset(yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask.")) -> None:
+    """Stop the stack and delete all of its data under .ficus/."""
+    try:
+        stack = _stack()
+    except StackError as exc:
+        raise _fail(exc) from exc
+    if not yes and not typer.confirm(f"Delete everything under {stack.settings.home}?"):
+        raise typer.Exit(code=1)
+    stack.reset()
+    console.print(f"wiped {stack.settings.home}")
+
+
+def _print_status(stack: Stack) -> bool:
+    table = Table(title="Ficus local stack")
+    for column in ("component", "state", "pid", "address", "health"):
+        table.add_column(column)
+    all_ok = True
+    for st in stack.status():
+        if st.state is ProcessState.RUNNING and st.health is not None and st.health.ok:
+            state = "[green]running[/]"
+            facts = ", ".join(f"{k} {v}" for k, v in st.health.facts.items())
+            health = f"healthy{': ' + facts if facts else ''}"
+        elif st.state is ProcessState.RUNNING:
+            all_ok = False
+            state = "[yellow]running[/]"
+            health = f"[yellow]unhealthy[/]: {st.health.detail if st.health else '?'}"
+        elif st.state is ProcessState.CRASHED:
+            all_ok = False
+            state = "[red]crashed[/]"
+            health = f"exited unexpectedly; `ficus up` restarts it; log: {st.log}"
+        else:
+            all_ok = False
+            state = "stopped"
+            health = "-"
+        table.add_row(st.name, state, str(st.pid or "-"), st.address, health)
+    console.print(table)
+    return all_ok
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

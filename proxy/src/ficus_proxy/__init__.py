@@ -1,0 +1,1 @@
+"""Ficus routing proxy: the data plane in front of Magento."""

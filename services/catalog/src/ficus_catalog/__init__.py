@@ -1,0 +1,1 @@
+"""The catalog service: normalized products, event apply, Magento-compatible product API."""

@@ -1,0 +1,1 @@
+"""Ficus sync: forward CDC, reverse sync, reconciliation, lag."""
