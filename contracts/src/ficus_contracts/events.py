@@ -101,3 +101,21 @@ class DomainEvent(_Frozen):
     kind: EventKind
     source_ts_ms: int | None = None  # Magento commit time, for lag
     payload: ProductState | CategoryState | None = None
+
+
+DOMAIN_EVENT_DDL = """
+CREATE TABLE IF NOT EXISTS domain_event (
+    seq          bigserial PRIMARY KEY,
+    aggregate    text        NOT NULL,
+    aggregate_id uuid        NOT NULL,
+    entity_id    bigint      NOT NULL,
+    version      bigint      NOT NULL,
+    kind         text        NOT NULL,
+    payload      jsonb,
+    source_ts_ms bigint,
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS domain_event_aggregate ON domain_event (aggregate, seq);
+"""
+"""The embedded transport's event table, created by sync in its own database. A row's JSON
+form is `DomainEvent.model_dump(mode="json")` split into these columns."""

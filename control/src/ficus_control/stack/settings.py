@@ -33,7 +33,12 @@ class StackSettings(BaseSettings):
     mariadb_user: str = "ficus"
     mariadb_password: str = "ficus"  # noqa: S105 - local development stack only
     postgres_user: str = "postgres"
-    service_databases: tuple[str, ...] = ("ficus_control", "ficus_sync", "ficus_catalog")
+    service_databases: tuple[str, ...] = (
+        "ficus_control",
+        "ficus_sync",
+        "ficus_catalog",
+        "ficus_search",
+    )
 
     def env_name(self, field: str) -> str:
         return f"FICUS_{field.upper()}"
