@@ -1,0 +1,10 @@
+# One image for every Ficus deployable (proxy, control, sync, catalog, search); the compose file
+# picks the entry point with `command:`. For deployment only: no Docker engine runs in development.
+FROM python:3.11-slim AS base
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy PYTHONUNBUFFERED=1
+RUN pip install --no-cache-dir uv
+WORKDIR /app
+COPY . /app
+RUN uv sync --all-packages --frozen --no-dev
+ENV PATH="/app/.venv/bin:$PATH"
+USER nobody
