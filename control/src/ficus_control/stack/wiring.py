@@ -1,0 +1,29 @@
+"""How the local stack's components find each other: one place that turns StackSettings into
+the FICUS_<COMPONENT>_* environment variables each deployable reads."""
+
+from __future__ import annotations
+
+from ficus_control.stack.settings import StackSettings
+
+
+def component_env(s: StackSettings) -> dict[str, str]:
+    mysql = s.mariadb_url
+    pg = s.postgres_url
+    base = f"http://{s.host}"
+    return {
+        "FICUS_LEGACY_MYSQL_URL": mysql,
+        "FICUS_SYNC_MYSQL_URL": mysql,
+        "FICUS_SYNC_POSTGRES_URL": pg("ficus_sync"),
+        "FICUS_SYNC_PORT": str(s.sync_port),
+        "FICUS_CATALOG_DB_URL": pg("ficus_catalog"),
+        "FICUS_CATALOG_EVENTS_URL": pg("ficus_sync"),
+        "FICUS_SEARCH_DB_URL": pg("ficus_search"),
+        "FICUS_SEARCH_EVENTS_URL": pg("ficus_sync"),
+        "FICUS_CONTROL_DB_URL": pg("ficus_control"),
+        "FICUS_CONTROL_SYNC_URL": f"{base}:{s.sync_port}",
+        "FICUS_CONTROL_PROXY_URL": f"{base}:{s.proxy_port}",
+        "FICUS_CONTROL_API_URL": f"{base}:{s.control_port}",
+        "FICUS_PROXY_LEGACY_URL": f"{base}:{s.standin_port}",
+        "FICUS_PROXY_CONTROL_DB_URL": pg("ficus_control"),
+        "FICUS_PROXY_CONTROL_API_URL": f"{base}:{s.control_port}",
+    }
