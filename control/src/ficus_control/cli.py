@@ -7,6 +7,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ficus_control.commands import cutover as cutover_commands
+from ficus_control.commands import inspect as inspect_commands
+from ficus_control.commands import serve as serve_command
+from ficus_control.commands import token as token_commands
+from ficus_control.commands.status import print_cutover_state
 from ficus_control.stack import ProcessState, StackError, StackSettings, build_stack
 from ficus_control.stack.manager import Stack
 
@@ -67,6 +72,7 @@ def status() -> None:
     except StackError as exc:
         raise _fail(exc) from exc
     healthy = _print_status(stack)
+    print_cutover_state(console, stack.settings.postgres_url("ficus_control"))
     if not healthy:
         raise typer.Exit(code=1)
 
@@ -109,6 +115,12 @@ def _print_status(stack: Stack) -> bool:
         table.add_row(st.name, state, str(st.pid or "-"), st.address, health)
     console.print(table)
     return all_ok
+
+
+cutover_commands.register(app)
+inspect_commands.register(app)
+serve_command.register(app)
+app.add_typer(token_commands.app, name="token")
 
 
 def main() -> None:

@@ -23,7 +23,9 @@ def run_module(module: str, args: Sequence[str]) -> int:
     return subprocess.call([sys.executable, "-m", module, *args], env=env)
 
 
-def register(app: typer.Typer, name: str, module: str, prefix: Sequence[str], help_text: str) -> None:
+def register(
+    app: typer.Typer, name: str, module: str, prefix: Sequence[str], help_text: str
+) -> None:
     """Add `ficus <name> ARGS…` → `python -m <module> <prefix…> ARGS…`."""
 
     def command(ctx: typer.Context) -> None:

@@ -1,0 +1,1 @@
+"""Adapters of the control plane: Postgres (state, audit, tokens, stats), sync and proxy HTTP."""

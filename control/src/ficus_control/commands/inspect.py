@@ -1,0 +1,52 @@
+"""`ficus domains`, `ficus audit`, `ficus gates`, `ficus diff`: read-only views over the
+admin API."""
+
+from __future__ import annotations
+
+import typer
+
+from ficus_control.commands import render
+from ficus_control.commands.common import api_client, console, handled
+
+
+def domains() -> None:
+    """Show every domain's cutover state (reads, writes, fail-open trip, version)."""
+    with handled(), api_client() as client:
+        render.domains(console, client.get("/domains"))
+
+
+def audit(
+    domain: str | None = typer.Option(None, "--domain", help="only this domain"),
+    limit: int = typer.Option(20, "--limit", help="how many entries, 1..1000"),
+    measured: bool = typer.Option(
+        False,
+        "--measured",
+        help="add the measured values (gates, error rate, p99…) recorded with each entry",
+    ),
+) -> None:
+    """Show the append-only audit log, newest first."""
+    with handled(), api_client() as client:
+        rows = client.get("/audit", domain=domain, limit=limit)
+    render.audit(console, rows, measured)
+
+
+def gates(domain: str = typer.Argument(..., help="e.g. catalog")) -> None:
+    """Evaluate the gates for moving a domain's reads beyond shadow, now. Exit 4 if one fails."""
+    with handled(), api_client() as client:
+        report = client.get(f"/gates/{domain}")
+    render.gates(console, report)
+    if not all(gate["passed"] for gate in report["gates"]):
+        raise typer.Exit(code=4)
+
+
+def diff(domain: str = typer.Argument(..., help="e.g. catalog")) -> None:
+    """Show the shadow comparison of a domain from every proxy: counts, mismatch rate, samples."""
+    with handled(), api_client() as client:
+        render.diff(console, client.get(f"/diff/{domain}"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(domains)
+    app.command()(audit)
+    app.command()(gates)
+    app.command()(diff)

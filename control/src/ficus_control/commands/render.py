@@ -1,0 +1,116 @@
+"""Rich renderings of the admin API's answers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+
+def _lane(lane: dict[str, Any]) -> str:
+    colour = {"legacy": "dim", "shadow": "cyan", "canary": "yellow", "new": "green"}.get(
+        lane["stage"], "magenta"
+    )
+    return f"[{colour}]{lane['label']}[/]"
+
+
+def domains(console: Console, rows: list[dict[str, Any]]) -> None:
+    table = Table(title="Cutover state")
+    for column in ("domain", "reads", "writes", "fail-open", "version"):
+        table.add_column(column)
+    for row in rows:
+        tripped = "[red]TRIPPED[/] (ficus reenable)" if row["reads_fail_open_tripped"] else "ok"
+        table.add_row(
+            row["domain"], _lane(row["reads"]), _lane(row["writes"]), tripped, str(row["version"])
+        )
+    console.print(table)
+
+
+def audit(console: Console, rows: list[dict[str, Any]], measured: bool = False) -> None:
+    table = Table(title="Audit log (newest first)")
+    columns = ["id", "at", "actor", "domain", "lane", "action", "from → to", "reason"]
+    for column in columns + (["measured"] if measured else []):
+        table.add_column(column)
+    for row in rows:
+        forced = " [red](forced)[/]" if row["forced"] else ""
+        table.add_row(
+            str(row["id"]),
+            row["at"][:19].replace("T", " "),
+            row["actor"],
+            row["domain"],
+            row["direction"],
+            row["action"] + forced,
+            f"{row['from_lane']} → {row['to_lane']}",
+            escape(row["reason"]),
+            *([escape(json.dumps(row["measured"], sort_keys=True))] if measured else []),
+        )
+    console.print(table)
+
+
+def gates(console: Console, report: dict[str, Any]) -> None:
+    table = Table(title=f"Gates for {report['domain']} reads beyond shadow")
+    for column in ("gate", "verdict", "measured", "required"):
+        table.add_column(column)
+    for gate in report["gates"]:
+        verdict = "[green]ok[/]" if gate["passed"] else "[red]FAILED[/]"
+        table.add_row(gate["gate"], verdict, gate["measured"], gate["threshold"])
+    console.print(table)
+
+
+def diff(console: Console, report: dict[str, Any]) -> None:
+    """Any JSON the proxies answer: scalar figures (nested keys dotted), then the samples."""
+    for proxy in report["proxies"]:
+        if not proxy["ok"]:
+            console.print(f"[red]{proxy['proxy']}[/]: unreachable ({escape(proxy['error'])})")
+            continue
+        table = Table(title=f"Shadow diff of {report['domain']} at {proxy['proxy']}")
+        table.add_column("figure")
+        table.add_column("value")
+        for key, value in _figures("", proxy["diff"]):
+            table.add_row(escape(key), escape(str(value)))
+        console.print(table)
+        _samples(console, list(_find_samples(proxy["diff"])))
+
+
+def _figures(prefix: str, value: Any) -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [
+            row
+            for key, sub in value.items()
+            if key not in ("samples", "noise")
+            for row in _figures(f"{prefix}.{key}" if prefix else str(key), sub)
+        ]
+    return [] if isinstance(value, list) else [(prefix, value)]
+
+
+def _find_samples(value: Any) -> list[Any]:
+    if not isinstance(value, dict):
+        return []
+    found = list(value.get("samples") or [])
+    for key, sub in value.items():
+        if key != "samples":
+            found.extend(_find_samples(sub))
+    return found
+
+
+def _samples(console: Console, samples: list[Any]) -> None:
+    if not samples:
+        console.print("no mismatch samples")
+        return
+    table = Table(title=f"Mismatch samples ({len(samples)})")
+    table.add_column("#")
+    table.add_column("sample")
+    for index, sample in enumerate(samples, 1):
+        table.add_row(str(index), _one_sample(sample))
+    console.print(table)
+
+
+def _one_sample(sample: Any) -> str:
+    if not isinstance(sample, dict):
+        return escape(str(sample))
+    return "\n".join(
+        f"[bold]{escape(str(key))}[/]: {escape(str(value))}" for key, value in sample.items()
+    )

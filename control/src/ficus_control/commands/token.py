@@ -1,0 +1,35 @@
+"""`ficus token create|revoke`: API tokens, straight in the control database
+(FICUS_CONTROL_DB_URL)."""
+
+from __future__ import annotations
+
+import typer
+
+from ficus_control.adapters.pg_tokens import PostgresTokenStore
+from ficus_control.commands.common import console, err, handled
+from ficus_control.settings import ControlSettings
+from ficus_control.tokens import Role
+
+app = typer.Typer(help="API tokens for the admin API (stored hashed).", no_args_is_help=True)
+
+
+@app.command()
+def create(
+    name: str = typer.Option(..., "--name", help="who or what holds it, e.g. alice, proxy"),
+    role: Role = typer.Option(Role.VIEWER, "--role", help="viewer (read) or operator (change)"),
+) -> None:
+    """Create a token and print it once; only its sha256 hash is stored."""
+    with handled():
+        token = PostgresTokenStore(ControlSettings().db_url).create(name, role)
+    err.print(f"created {role.value} token {name!r}; it is shown only now:")
+    console.print(token, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def revoke(
+    name: str = typer.Option(..., "--name", help="revoke every live token of this name"),
+) -> None:
+    """Revoke tokens by name."""
+    with handled():
+        count = PostgresTokenStore(ControlSettings().db_url).revoke(name)
+    console.print(f"revoked {count} token(s) named {name!r}")

@@ -1,0 +1,48 @@
+"""What the cutover service needs from the outside world; adapters implement these."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ficus_contracts.cutover import Direction, DomainCutover, Lane
+from ficus_control.cutover.audit import AuditEntry, AuditRecord
+from ficus_control.cutover.gates import GatePolicy, LagReading, ShadowWindow
+
+
+class CutoverStore(Protocol):
+    """Cutover state and its append-only audit log."""
+
+    def get(self, domain: str) -> DomainCutover | None:
+        """The stored state, or None when the domain was never changed (it is at legacy)."""
+        ...
+
+    def states(self) -> list[DomainCutover]: ...
+
+    def commit(self, expected_version: int, new: DomainCutover, entry: AuditEntry) -> DomainCutover:
+        """In one transaction: store `new` with version+1 if the stored version is still
+        `expected_version` (else ConcurrentChange), append `entry`, notify the proxies."""
+        ...
+
+    def audit(self, domain: str | None, limit: int) -> list[AuditRecord]:
+        """Newest first."""
+        ...
+
+    def forward_history(self, domain: str, direction: Direction) -> list[tuple[Lane, Lane]]:
+        """(from, to) of past forward moves (cutovers and re-enables), newest first."""
+        ...
+
+
+class PolicySource(Protocol):
+    def policy(self, domain: str) -> GatePolicy: ...
+
+
+class ShadowStats(Protocol):
+    def latest_window(self, domain: str, window_seconds: int) -> ShadowWindow:
+        """Comparisons in the `window_seconds` up to the newest recorded window."""
+        ...
+
+
+class LagProbe(Protocol):
+    def lag(self, domain: str) -> LagReading:
+        """Never raises: an unreachable sync gives a reading with `error` set."""
+        ...

@@ -1,0 +1,180 @@
+"""The cutover service: every change to a domain's cutover goes through here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ficus_contracts.cutover import Direction, DomainCutover, Lane
+from ficus_control.cutover import gates, transitions
+from ficus_control.cutover.audit import Action, AuditEntry, AuditRecord
+from ficus_control.cutover.domains import DomainRegistry
+from ficus_control.cutover.ports import CutoverStore, LagProbe, PolicySource, ShadowStats
+from ficus_control.errors import GateRefused, InvalidRequest, TransitionRefused
+
+
+@dataclass(frozen=True)
+class GateReport:
+    domain: str
+    policy: gates.GatePolicy
+    measured: gates.Measurements
+    results: list[gates.GateResult]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.measured.as_dict(),
+            "gates": [
+                {
+                    "gate": r.gate.value,
+                    "passed": r.passed,
+                    "measured": r.measured,
+                    "threshold": r.threshold,
+                }
+                for r in self.results
+            ],
+        }
+
+
+class CutoverService:
+    def __init__(
+        self,
+        domains: DomainRegistry,
+        store: CutoverStore,
+        policies: PolicySource,
+        shadow: ShadowStats,
+        lag: LagProbe,
+    ) -> None:
+        self.domains = domains
+        self.store = store
+        self.policies = policies
+        self.shadow = shadow
+        self.lag_probe = lag
+
+    def states(self) -> list[DomainCutover]:
+        stored = {state.domain: state for state in self.store.states()}
+        known = [stored.pop(name, DomainCutover(name)) for name in self.domains.names]
+        return known + sorted(stored.values(), key=lambda s: s.domain)
+
+    def get(self, domain: str) -> DomainCutover:
+        self.domains.require(domain)
+        return self.store.get(domain) or DomainCutover(domain)
+
+    def audit(self, domain: str | None, limit: int) -> list[AuditRecord]:
+        if domain is not None:
+            self.domains.require(domain)
+        if not 1 <= limit <= 1000:
+            raise InvalidRequest(f"limit must be within 1..1000, got {limit}")
+        return self.store.audit(domain, limit)
+
+    def gates(self, domain: str) -> GateReport:
+        self.domains.require(domain)
+        policy = self.policies.policy(domain)
+        measured = gates.Measurements(
+            lag=self.lag_probe.lag(domain),
+            shadow=self.shadow.latest_window(domain, policy.window_seconds),
+        )
+        return GateReport(domain, policy, measured, gates.evaluate(policy, measured))
+
+    def cutover(
+        self,
+        domain: str,
+        direction: Direction,
+        target: Lane,
+        actor: str,
+        force: bool = False,
+        reason: str = "",
+    ) -> DomainCutover:
+        """Move one lane forward; gated for reads beyond shadow. Clears a reads trip."""
+        if force and not reason.strip():
+            raise InvalidRequest("--force needs a --reason; it is written to the audit log")
+        state = self.get(domain)
+        transitions.check_advance(state, direction, target)
+        current = state.lane(direction)
+        measured: dict[str, Any] = {}
+        if gates.gates_apply(direction, current, target):
+            report = self.gates(domain)
+            measured = report.as_dict()
+            bad = gates.failed(report.results)
+            if bad and not force:
+                raise GateRefused(bad)
+        new = _with_lane(state, direction, target)
+        if direction is Direction.READS and state.reads_fail_open_tripped:
+            new = replace(new, reads_fail_open_tripped=False)
+            measured["cleared_fail_open_trip"] = True
+        entry = AuditEntry(
+            actor, domain, direction, Action.CUTOVER, current, target, reason, force, measured
+        )
+        return self.store.commit(state.version, new, entry)
+
+    def rollback(
+        self,
+        domain: str,
+        direction: Direction,
+        actor: str,
+        to: Lane | None = None,
+        reason: str = "",
+        measured: Mapping[str, Any] | None = None,
+    ) -> DomainCutover:
+        """Move one lane back: to `to`, or one step back. Never gated."""
+        state = self.get(domain)
+        current = state.lane(direction)
+        history = self.store.forward_history(domain, direction)
+        target = transitions.rollback_target(domain, direction, current, to, history)
+        new = _with_lane(state, direction, target)
+        entry = AuditEntry(
+            actor,
+            domain,
+            direction,
+            Action.ROLLBACK,
+            current,
+            target,
+            reason,
+            False,
+            dict(measured or {}),
+        )
+        return self.store.commit(state.version, new, entry)
+
+    def trip(
+        self,
+        domain: str,
+        direction: Direction,
+        actor: str,
+        reason: str,
+        measured: Mapping[str, Any] | None = None,
+    ) -> DomainCutover:
+        """The fail-open policy fired: reads go back to Magento until a person re-enables them.
+        Tripping a tripped domain changes nothing."""
+        if direction is not Direction.READS:
+            raise InvalidRequest("only reads fail open, so only reads can be tripped")
+        state = self.get(domain)
+        if state.reads_fail_open_tripped:
+            return state
+        entry = AuditEntry(
+            actor,
+            domain,
+            direction,
+            Action.TRIP,
+            state.reads,
+            state.reads,
+            reason,
+            False,
+            dict(measured or {}),
+        )
+        return self.store.commit(state.version, replace(state, reads_fail_open_tripped=True), entry)
+
+    def reenable(self, domain: str, actor: str, reason: str = "") -> DomainCutover:
+        state = self.get(domain)
+        if not state.reads_fail_open_tripped:
+            raise TransitionRefused(f"{domain} reads are not tripped; nothing to re-enable")
+        entry = AuditEntry(
+            actor, domain, Direction.READS, Action.REENABLE, state.reads, state.reads, reason
+        )
+        new = replace(state, reads_fail_open_tripped=False)
+        return self.store.commit(state.version, new, entry)
+
+
+def _with_lane(state: DomainCutover, direction: Direction, lane: Lane) -> DomainCutover:
+    if direction is Direction.READS:
+        return replace(state, reads=lane)
+    return replace(state, writes=lane)

@@ -1,0 +1,86 @@
+"""Errors of the control plane (cutover state, gates, audit, admin API, CLI client).
+
+ControlError
+ ├── UnknownDomain        the domain is not in the configured list            → HTTP 404, exit 2
+ ├── InvalidRequest       a stage/percent/direction that makes no sense       → HTTP 400, exit 2
+ ├── TransitionRefused    the move breaks a transition rule                   → HTTP 409, exit 3
+ │    └── ConcurrentChange  someone changed the domain meanwhile; retry       → HTTP 409, exit 3
+ ├── GateRefused          a gate failed; names each failing gate and value    → HTTP 409, exit 4
+ ├── AuthError
+ │    ├── Unauthenticated no token, or not a valid one                        → HTTP 401, exit 5
+ │    └── Forbidden       a viewer token asked for a change                   → HTTP 403, exit 5
+ ├── StoreUnavailable     the control database cannot be reached              → HTTP 503, exit 6
+ ├── ApiUnavailable       (CLI side) the admin API cannot be reached, or answered badly → exit 6
+ └── ApiRefused           (CLI side) the admin API answered 4xx/5xx: carries status and detail
+
+The local stack has its own tree (`ficus_control.stack.errors.StackError`).
+Foreign exceptions (psycopg, httpx) are translated into these at the adapters, `from exc`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ficus_control.cutover.gates import GateResult
+
+
+class ControlError(Exception):
+    """Base class of every control-plane error; mapped once to an HTTP status or exit code."""
+
+
+class UnknownDomain(ControlError):
+    def __init__(self, domain: str, known: Sequence[str]) -> None:
+        super().__init__(f"unknown domain {domain!r}; known domains: {', '.join(known)}")
+        self.domain = domain
+
+
+class InvalidRequest(ControlError):
+    pass
+
+
+class TransitionRefused(ControlError):
+    pass
+
+
+class ConcurrentChange(TransitionRefused):
+    def __init__(self, domain: str) -> None:
+        super().__init__(f"{domain} was changed by someone else meanwhile; check and retry")
+
+
+class GateRefused(ControlError):
+    def __init__(self, failed: Sequence[GateResult]) -> None:
+        detail = "; ".join(str(result) for result in failed)
+        super().__init__(
+            f"refused by gate(s): {detail}. Fix the cause, or override with "
+            "--force --reason '…' (audited)"
+        )
+        self.failed = list(failed)
+
+
+class AuthError(ControlError):
+    pass
+
+
+class Unauthenticated(AuthError):
+    pass
+
+
+class Forbidden(AuthError):
+    pass
+
+
+class StoreUnavailable(ControlError):
+    pass
+
+
+class ApiUnavailable(ControlError):
+    pass
+
+
+class ApiRefused(ControlError):
+    def __init__(self, status: int, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.kind = kind

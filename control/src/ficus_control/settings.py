@@ -1,0 +1,50 @@
+"""Settings of the control plane (admin API, cutover service, CLI client), FICUS_CONTROL_*."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from ficus_control.cutover.domains import DEFAULT_DOMAINS
+
+
+def _default_token_file() -> Path:
+    home = os.environ.get("FICUS_HOME")
+    return (Path(home) if home else Path.cwd() / ".ficus") / "control" / "cli-token"
+
+
+class ControlSettings(BaseSettings):
+    """Every field is overridable with FICUS_CONTROL_<FIELD>; `proxy_urls` also with
+    FICUS_CONTROL_PROXY_URL (comma-separated); the CLI's token also with FICUS_TOKEN."""
+
+    model_config = SettingsConfigDict(env_prefix="FICUS_CONTROL_", frozen=True)
+
+    db_url: str = "postgresql://postgres@127.0.0.1:15432/ficus_control"
+    sync_url: str = "http://127.0.0.1:18081"
+    proxy_urls: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("http://127.0.0.1:18000",),
+        validation_alias=AliasChoices(
+            "FICUS_CONTROL_PROXY_URLS", "FICUS_CONTROL_PROXY_URL", "proxy_urls"
+        ),
+    )
+    domains: tuple[str, ...] = DEFAULT_DOMAINS
+    host: str = "127.0.0.1"
+    port: int = 18083
+    http_timeout: float = 3.0
+    api_url: str = "http://127.0.0.1:18083"
+    token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("FICUS_TOKEN", "FICUS_CONTROL_TOKEN")
+    )
+    token_file: Path = Field(default_factory=_default_token_file)
+
+    @field_validator("proxy_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        """Proxy replicas as a comma-separated list (one URL is a list of one)."""
+        if isinstance(value, str):
+            return tuple(url.strip() for url in value.split(",") if url.strip())
+        return value
