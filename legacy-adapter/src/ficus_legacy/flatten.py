@@ -1,0 +1,219 @@
+"""Flatten Magento rows into `ProductState` / `CategoryState` (pure: no driver imports).
+
+Both the reference reader (MariaDB) and sync's projector (its Postgres mirror) call these
+functions, so values may arrive as str, int, float, Decimal, date/datetime or epoch
+milliseconds; `canonical` turns each into the text MariaDB returns for its column type:
+decimal(20,6) → "12.500000", datetime → "YYYY-MM-DD HH:MM:SS", int → "1".
+
+`attributes[0]` holds the store-0 defaults; `attributes[s]` for every given store view is the
+defaults overlaid with that store's own rows. Only attributes with a value row appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple, Protocol
+
+from ficus_contracts.events import (
+    AttributeValue,
+    CategoryLink,
+    CategoryState,
+    ProductState,
+    StockItem,
+)
+
+__all__ = [
+    "AttributeInfo",
+    "AttributeRow",
+    "active_store_ids",
+    "attributes_from_rows",
+    "canonical",
+    "canonical_datetime",
+    "canonical_decimal",
+    "category_state",
+    "product_state",
+    "store_attributes",
+]
+
+DECIMAL_SCALE = {"decimal": 6}
+Row = Mapping[str, Any]
+
+
+class AttributeInfo(Protocol):
+    """What flattening needs of an attribute (`metadata.Attribute` satisfies it)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def backend_type(self) -> str: ...
+
+
+class AttributeRow(NamedTuple):
+    """An eav_attribute row reduced to what flattening needs."""
+
+    code: str
+    backend_type: str
+
+
+def attributes_from_rows(rows: Iterable[Row], entity_type_id: int) -> dict[int, AttributeInfo]:
+    """eav_attribute rows (e.g. from a mirror) → {attribute_id: info} of one entity type."""
+    return {
+        int(r["attribute_id"]): AttributeRow(str(r["attribute_code"]), str(r["backend_type"]))
+        for r in rows
+        if int(r["entity_type_id"]) == entity_type_id
+    }
+
+
+def active_store_ids(store_rows: Iterable[Row]) -> list[int]:
+    """`store` rows → ids of the active store views (store 0 excluded)."""
+    return sorted(
+        int(r["store_id"]) for r in store_rows if int(r["store_id"]) and int(r["is_active"])
+    )
+
+
+def canonical_decimal(value: Any, scale: int) -> str:
+    """A decimal as MariaDB prints a decimal(p,scale) column: fixed `scale` digits."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return f"{number.quantize(Decimal(1).scaleb(-scale)):f}"
+
+
+def canonical_datetime(value: Any) -> str:
+    """A datetime as "YYYY-MM-DD HH:MM:SS"; accepts datetime, date, epoch ms or ISO text."""
+    if isinstance(value, datetime):
+        moment = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, int | float):
+        moment = datetime.fromtimestamp(value / 1000, UTC).replace(tzinfo=None)
+    else:
+        text = str(value).strip().replace("Z", "+00:00")
+        parsed = datetime.fromisoformat(text)
+        moment = parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def canonical(value: Any, backend_type: str) -> AttributeValue:
+    """One EAV value as Magento's text for its backend type; None stays None."""
+    if value is None:
+        return None
+    if backend_type == "decimal":
+        return canonical_decimal(value, DECIMAL_SCALE["decimal"])
+    if backend_type == "datetime":
+        return canonical_datetime(value)
+    if backend_type == "int":
+        return str(int(value))
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return str(value)
+
+
+def store_attributes(
+    values: Iterable[Row],
+    attributes: Mapping[int, AttributeInfo],
+    store_ids: Iterable[int],
+) -> dict[int, dict[str, AttributeValue]]:
+    """EAV value rows (attribute_id, store_id, value) → {store: {code: text}}.
+
+    Rows of attributes missing from `attributes` are ignored (e.g. a deleted attribute).
+    """
+    by_store: dict[int, dict[str, AttributeValue]] = {}
+    for row in values:
+        info = attributes.get(int(row["attribute_id"]))
+        if info is None:
+            continue
+        store = int(row.get("store_id") or 0)
+        by_store.setdefault(store, {})[info.code] = canonical(row["value"], info.backend_type)
+    defaults = by_store.get(0, {})
+    result = {0: dict(sorted(defaults.items()))}
+    for store in sorted(set(store_ids) - {0}):
+        merged = {**defaults, **by_store.get(store, {})}
+        result[store] = dict(sorted(merged.items()))
+    return result
+
+
+def _stock_item(row: Row | None) -> StockItem | None:
+    if row is None:
+        return None
+    low = row.get("low_stock_date")
+    return StockItem(
+        item_id=int(row["item_id"]),
+        stock_id=int(row.get("stock_id", 1)),
+        qty=None if row.get("qty") is None else canonical_decimal(row["qty"], 4),
+        is_in_stock=bool(int(row["is_in_stock"])),
+        manage_stock=bool(int(row.get("manage_stock", 1))),
+        use_config_manage_stock=bool(int(row.get("use_config_manage_stock", 1))),
+        min_sale_qty=canonical_decimal(row.get("min_sale_qty", 1), 4),
+        max_sale_qty=canonical_decimal(row.get("max_sale_qty", 10000), 4),
+        low_stock_date=None if low is None else canonical_datetime(low),
+    )
+
+
+def product_state(
+    entity: Row,
+    values: Iterable[Row],
+    attributes: Mapping[int, AttributeInfo],
+    store_ids: Iterable[int],
+    *,
+    website_ids: Iterable[int] = (),
+    category_links: Iterable[Row] = (),
+    stock_item: Row | None = None,
+    super_links: Iterable[Row] = (),
+    super_attributes: Iterable[Row] = (),
+) -> ProductState:
+    """A product's full state from its rows.
+
+    `entity` is the catalog_product_entity row; `values` the rows of the 5 value tables;
+    `category_links` catalog_category_product rows; `super_links` catalog_product_super_link
+    rows whose parent_id is this product; `super_attributes` its
+    catalog_product_super_attribute rows.
+    """
+    entity_id = int(entity["entity_id"])
+    supers = sorted(super_attributes, key=lambda r: (int(r["position"]), int(r["attribute_id"])))
+    return ProductState(
+        entity_id=entity_id,
+        sku=str(entity["sku"]),
+        type_id=str(entity["type_id"]),
+        attribute_set_id=int(entity["attribute_set_id"]),
+        has_options=int(entity.get("has_options") or 0),
+        required_options=int(entity.get("required_options") or 0),
+        created_at=canonical_datetime(entity["created_at"]),
+        updated_at=canonical_datetime(entity["updated_at"]),
+        website_ids=sorted({int(w) for w in website_ids}),
+        category_links=[
+            CategoryLink(category_id=int(r["category_id"]), position=int(r.get("position") or 0))
+            for r in sorted(category_links, key=lambda r: int(r["category_id"]))
+        ],
+        stock_item=_stock_item(stock_item),
+        configurable_children=sorted(
+            {int(r["product_id"]) for r in super_links if int(r["parent_id"]) == entity_id}
+        ),
+        configurable_attributes=[
+            attributes[int(r["attribute_id"])].code
+            for r in supers
+            if int(r["attribute_id"]) in attributes
+        ],
+        attributes=store_attributes(values, attributes, store_ids),
+    )
+
+
+def category_state(
+    entity: Row,
+    values: Iterable[Row],
+    attributes: Mapping[int, AttributeInfo],
+    store_ids: Iterable[int],
+) -> CategoryState:
+    """A category's full state from its catalog_category_entity row and value rows."""
+    return CategoryState(
+        entity_id=int(entity["entity_id"]),
+        parent_id=int(entity["parent_id"]),
+        path=str(entity["path"]),
+        position=int(entity["position"]),
+        level=int(entity["level"]),
+        children_count=int(entity.get("children_count") or 0),
+        created_at=canonical_datetime(entity["created_at"]),
+        updated_at=canonical_datetime(entity["updated_at"]),
+        attributes=store_attributes(values, attributes, store_ids),
+    )

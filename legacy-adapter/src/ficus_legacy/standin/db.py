@@ -1,0 +1,101 @@
+"""A tiny pool of pymysql connections and one transaction per request."""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+from urllib.parse import unquote, urlsplit
+
+import pymysql
+import pymysql.cursors
+
+Connection: TypeAlias = "pymysql.connections.Connection[Any]"
+
+
+def dict_cursor(conn: Connection) -> pymysql.cursors.DictCursor:
+    """Rows as dicts; connections keep pymysql's default cursor for the legacy library."""
+    return conn.cursor(pymysql.cursors.DictCursor)
+
+
+@dataclass(frozen=True)
+class MysqlTarget:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+
+    @classmethod
+    def from_url(cls, url: str) -> MysqlTarget:
+        """`mysql://user:password@host:port/database`."""
+        parts = urlsplit(url)
+        return cls(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 3306,
+            user=unquote(parts.username or "root"),
+            password=unquote(parts.password or ""),
+            database=parts.path.lstrip("/"),
+        )
+
+
+class Database:
+    """Hands out pooled connections; every `transaction()` commits or rolls back as a whole."""
+
+    def __init__(self, target: MysqlTarget, size: int = 8) -> None:
+        self._target = target
+        self._idle: queue.LifoQueue[Connection] = queue.LifoQueue(maxsize=size)
+
+    def _connect(self) -> Connection:
+        t = self._target
+        return pymysql.connect(
+            host=t.host,
+            port=t.port,
+            user=t.user,
+            password=t.password,
+            database=t.database,
+            charset="utf8mb4",
+            autocommit=False,
+        )
+
+    def _borrow(self) -> Connection:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            return self._connect()
+
+    def _give_back(self, conn: Connection) -> None:
+        try:
+            self._idle.put_nowait(conn)
+        except queue.Full:
+            conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        conn = self._borrow()
+        try:
+            yield conn
+            conn.commit()
+        except BaseException:
+            _roll_back(conn, self._give_back)
+            raise
+        self._give_back(conn)
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                return
+
+
+def _roll_back(conn: Connection, give_back: Callable[[Connection], None]) -> None:
+    """Roll back; a connection that cannot roll back is closed instead of pooled."""
+    try:
+        conn.rollback()
+    except pymysql.MySQLError:
+        conn.close()
+        return
+    give_back(conn)
