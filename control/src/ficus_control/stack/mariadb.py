@@ -24,6 +24,7 @@ socket={socket}
 port={port}
 bind-address={host}
 pid-file={run}/mariadbd.pid
+tmpdir={tmp}
 skip-name-resolve
 server_id=1
 log_bin={binlog}/mariadb-bin
@@ -84,7 +85,13 @@ class MariaDb(Engine):
     def prepare(self) -> None:
         find_binary(["mariadbd", "mysqld"], _PACKAGE, _SEARCH)
         install_db = find_binary(["mariadb-install-db", "mysql_install_db"], _PACKAGE, _SEARCH)
-        for directory in (self.root, self.binlog_dir, self.settings.run_dir, self.settings.log_dir):
+        for directory in (
+            self.root,
+            self.binlog_dir,
+            self.root / "tmp",
+            self.settings.run_dir,
+            self.settings.log_dir,
+        ):
             directory.mkdir(parents=True, exist_ok=True)
         if len(str(self.socket)) > 100:
             raise EngineFailed(f"socket path too long for MariaDB: {self.socket}; set FICUS_HOME")
@@ -125,6 +132,7 @@ class MariaDb(Engine):
             host=self.host,
             run=self.settings.run_dir,
             binlog=self.binlog_dir,
+            tmp=self.root / "tmp",
             user_line=f"user={self.user.name}" if self.user.name else "",
         )
 

@@ -1,0 +1,220 @@
+"""Proxy data-plane benchmark: Ficus proxy vs nginx `proxy_pass` vs direct, in one run.
+
+    uv run python bench/bench_proxy.py [--seconds 5] [--rate 1000]
+
+Backend: Debian's nginx returning a 2 KB JSON body (pinned with the load generator on the last
+CPU). Each proxy (Ficus: one worker; nginx: one worker, upstream keep-alive) runs pinned alone
+on CPU 0. Prints, per target:
+  * req/s at saturation (wrk, closed loop, 1 thread, 50 connections) and the proxy's CPU
+    microseconds per request (utime+stime from /proc/<pid>/stat over the run);
+  * p50 / p99 latency at a fixed rate (h2load --h1 --rps, per-request log) and the latency the
+    proxy adds over going direct.
+The path is a routed Magento REST read (`/rest/V1/products/24-MB01`) with no cutover state, so
+the Ficus proxy runs its full routing decision and forwards to the legacy upstream.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+PATH = "/rest/V1/products/24-MB01"
+BODY = json.dumps({"sku": "24-MB01", "name": "Joust Duffle Bag", "description": "x" * 1900})
+NGINX = "/usr/sbin/nginx"
+TICKS = os.sysconf("SC_CLK_TCK")
+LOAD_BEFORE = "?"
+LAST_CPU = str((os.cpu_count() or 2) - 1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback
+                response.read()
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def nginx_conf(tmp: Path, name: str, port: int, server_body: str, upstream: str = "") -> Path:
+    temp_dirs = " ".join(
+        f"{kind}_temp_path {tmp}/{name}-{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = tmp / f"{name}.conf"
+    conf.write_text(
+        f"worker_processes 1; daemon off; pid {tmp}/{name}.pid;"
+        f" error_log {tmp}/{name}-error.log;"
+        " events { worker_connections 4096; }"
+        f" http {{ access_log off; keepalive_requests 1000000; {temp_dirs} {upstream}"
+        f" server {{ listen 127.0.0.1:{port} reuseport; {server_body} }} }}"
+    )
+    return conf
+
+
+def start_nginx(
+    stack: ExitStack, tmp: Path, name: str, cpu: str, conf: Path
+) -> subprocess.Popen[bytes]:
+    argv = ["taskset", "-c", cpu, NGINX, "-e", f"{tmp}/{name}-error.log", "-c", str(conf)]
+    process = subprocess.Popen(argv)
+    stack.callback(_stop, process)
+    return process
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def descendants(pid: int) -> list[int]:
+    out = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return out
+    for child in children:
+        out += descendants(int(child))
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+        fields = raw[raw.rindex(")") + 2 :].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+@dataclass
+class Figures:
+    rps: float = 0.0
+    cpu_us: float | None = None
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    errors: int = 0
+
+
+def saturate(url: str, seconds: int, pids: list[int]) -> tuple[float, float | None]:
+    before = cpu_seconds(pids) if pids else 0.0
+    out = subprocess.run(
+        ["taskset", "-c", LAST_CPU, "wrk", "-t1", "-c50", f"-d{seconds}s", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    cpu = (cpu_seconds(pids) - before) / total * 1e6 if pids else None
+    return rps, cpu
+
+
+def fixed_rate(url: str, rate: int, seconds: int, tmp: Path) -> tuple[float, float, int]:
+    clients = 10
+    log = tmp / "h2load.log"
+    subprocess.run(
+        ["taskset", "-c", LAST_CPU, "h2load", "--h1", "-c", str(clients), "--rps",
+         str(rate // clients), "-D", str(seconds), f"--log-file={log}", url],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    rows = [line.split("\t") for line in log.read_text().splitlines() if line]
+    latencies = sorted(int(r[2]) / 1000 for r in rows[len(rows) // 10 :])  # drop warm-up
+    errors = sum(1 for r in rows if r[1] != "200")
+    quantiles = statistics.quantiles(latencies, n=100)
+    return quantiles[49], quantiles[98], errors
+
+
+def run(seconds: int, rate: int) -> dict[str, Figures]:
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ficus-bench-")))
+        backend_port, nginx_port, ficus_port = free_port(), free_port(), free_port()
+        body = BODY.replace("'", "")
+        location = f"location / {{ default_type application/json; return 200 '{body}'; }}"
+        backend = nginx_conf(tmp, "backend", backend_port, location)
+        start_nginx(stack, tmp, "backend", LAST_CPU, backend)
+        upstream = f"upstream backend {{ server 127.0.0.1:{backend_port}; keepalive 64; }}"
+        proxy_conf = nginx_conf(
+            tmp, "proxy", nginx_port,
+            "location / { proxy_pass http://backend; proxy_http_version 1.1;"
+            " proxy_set_header Connection \"\"; }", upstream,
+        )  # fmt: skip
+        nginx_proxy = start_nginx(stack, tmp, "proxy", "0", proxy_conf)
+        env = os.environ | {"FICUS_PROXY_LEGACY_URL": f"http://127.0.0.1:{backend_port}"}
+        ficus = subprocess.Popen(
+            ["taskset", "-c", "0", sys.executable, "-m", "ficus_proxy", "serve",
+             "--port", str(ficus_port)], env=env, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        stack.callback(_stop, ficus)
+        for port in (backend_port, nginx_port, ficus_port):
+            wait_http(f"http://127.0.0.1:{port}{PATH}")
+        targets: dict[str, tuple[int, list[int]]] = {
+            "direct": (backend_port, []),
+            "nginx proxy_pass": (nginx_port, descendants(nginx_proxy.pid)),
+            "ficus proxy": (ficus_port, [ficus.pid]),
+        }
+        results: dict[str, Figures] = {}
+        for name, (port, pids) in targets.items():
+            url = f"http://127.0.0.1:{port}{PATH}"
+            saturate(url, 1, [])  # warm up pools
+            figures = Figures()
+            figures.rps, figures.cpu_us = saturate(url, seconds, pids)
+            figures.p50_ms, figures.p99_ms, figures.errors = fixed_rate(url, rate, seconds * 2, tmp)
+            results[name] = figures
+        return results
+
+
+def report(results: dict[str, Figures], rate: int) -> None:
+    direct = results["direct"]
+    nginx = results["nginx proxy_pass"].rps
+    columns = ("req/s", "x nginx", "CPU us/req", f"p50@{rate}/s", f"p99@{rate}/s")
+    widths = (10, 9, 12, 13, 13)
+    head = "".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True))
+    print(f"{'target':<18}{head}{'added p50':>11}{'added p99':>11}{'errors':>8}")
+    for name, f in results.items():
+        cpu = f"{f.cpu_us:.0f}" if f.cpu_us is not None else "-"
+        added = (f"{f.p50_ms - direct.p50_ms:.3f}", f"{f.p99_ms - direct.p99_ms:.3f}")
+        if name == "direct":
+            added = ("-", "-")
+        print(f"{name:<18}{f.rps:>10.0f}{f.rps / nginx:>9.2f}{cpu:>12}{f.p50_ms:>11.3f}ms"
+              f"{f.p99_ms:>11.3f}ms{added[0]:>11}{added[1]:>11}{f.errors:>8}")  # fmt: skip
+    print(
+        f"(load average before the run: {LOAD_BEFORE}; cores: {os.cpu_count()}; proxies"
+        f" pinned to CPU 0, backend + load generator on CPU {LAST_CPU}; latencies in ms;"
+        " 'added' = proxied minus direct)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rate", type=int, default=1000)
+    args = parser.parse_args()
+    global LOAD_BEFORE
+    LOAD_BEFORE = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    report(run(args.seconds, args.rate), args.rate)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Composition root: builds one proxy worker from its settings and runs it until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from ficus_proxy.admin import Admin
+from ficus_proxy.budget import BudgetPolicy
+from ficus_proxy.forwarder import Forwarder, Origin
+from ficus_proxy.guard import DomainGuard, GuardPolicy
+from ficus_proxy.metrics import ProxyMetrics
+from ficus_proxy.mirror import Mirror, MirrorPolicy
+from ficus_proxy.reporting import ControlReporter
+from ficus_proxy.routing import load_routes
+from ficus_proxy.server import ProxyServer
+from ficus_proxy.settings import ProxySettings
+from ficus_proxy.shadow import IgnoreRules, ShadowRecorder
+from ficus_proxy.state import CutoverMap
+from ficus_proxy.statesync import StateSync
+from ficus_proxy.statstore import ShadowStatStore
+
+log = logging.getLogger(__name__)
+
+
+def guard_policy(s: ProxySettings) -> GuardPolicy:
+    budget = BudgetPolicy(
+        s.budget_window_seconds, s.budget_max_error_rate, s.budget_max_p99_ms, s.budget_min_requests
+    )
+    return GuardPolicy(
+        s.trip_after_failures, s.breaker_failures, s.breaker_cooldown, budget, s.rollback_cooldown
+    )
+
+
+@dataclass
+class Worker:
+    """One proxy worker: the server plus its background tasks."""
+
+    settings: ProxySettings
+    server: ProxyServer
+    forwarder: Forwarder
+    sync: StateSync | None
+    store: ShadowStatStore | None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    runner: web.ServerRunner | None = None
+
+    async def start(self) -> None:
+        await self.forwarder.start()
+        self.tasks.append(asyncio.create_task(self.server.reporter.run()))
+        if self.sync is not None:
+            self.tasks.append(asyncio.create_task(self.sync.run()))
+        if self.store is not None:
+            self.tasks.append(asyncio.create_task(self.store.run()))
+        s = self.settings
+        low_level = web.Server(
+            self.server.handle,
+            access_log=None,
+            max_line_size=s.max_line_size,
+            max_field_size=s.max_field_size,
+            max_headers=s.max_headers,
+        )
+        self.runner = web.ServerRunner(low_level, handle_signals=False)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, s.host, s.port, reuse_port=True, backlog=1024)
+        await site.start()
+
+    @property
+    def port(self) -> int:
+        """The bound port (useful when settings.port is 0)."""
+        assert self.runner is not None
+        return int(self.runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+        await self.server.mirror.drain()
+        if self.store is not None:
+            await self.store.flush()
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.forwarder.close()
+
+
+def build_worker(settings: ProxySettings) -> Worker:
+    routes = load_routes(settings.routes_file)
+    state = CutoverMap()
+    metrics = ProxyMetrics()
+    forwarder = Forwarder(settings.pool_size, settings.keepalive_timeout, settings.connect_timeout)
+    token = settings.token.get_secret_value() if settings.token else None
+    reporter = ControlReporter(settings.control_api_url, token, settings.reconnect_max_seconds)
+    recorder = ShadowRecorder(
+        settings.diff_window_seconds,
+        settings.diff_max_samples,
+        keep_unflushed=settings.control_db_url is not None,
+    )
+    rules = {r.pattern: IgnoreRules(r.shadow_ignore) for r in routes.routes}
+    policy = MirrorPolicy(
+        settings.shadow_sample_rate, settings.noise_sample_rate, settings.shadow_max_in_flight,
+        settings.shadow_max_body_bytes, settings.new_timeout,
+    )  # fmt: skip
+    legacy = Origin.parse("legacy", settings.legacy_url)
+    mirror = Mirror(forwarder, legacy, recorder, rules, metrics, policy)
+    guards = {d: DomainGuard(guard_policy(settings)) for d in settings.upstreams}
+    server = ProxyServer(settings, routes, state, forwarder, reporter, mirror, guards, metrics)
+    sync = store = None
+    if settings.control_db_url:
+        sync = StateSync(
+            settings.control_db_url, state, settings.resync_seconds,
+            settings.reconnect_max_seconds, lambda up: metrics.control_db_up.set(int(up)),
+        )  # fmt: skip
+        store = ShadowStatStore(settings.control_db_url, recorder, settings.stat_flush_seconds)
+    admin = Admin(state, mirror, metrics, _readiness(sync), _describe(state, sync, reporter))
+    server.admin = admin.handlers()
+    return Worker(settings, server, forwarder, sync, store)
+
+
+def _readiness(sync: StateSync | None) -> Any:
+    return lambda: sync is None or sync.first_attempt.is_set()
+
+
+def _describe(state: CutoverMap, sync: StateSync | None, reporter: ControlReporter) -> Any:
+    def describe() -> dict[str, Any]:
+        return {
+            "control_db_connected": bool(sync and sync.connected),
+            "state_loaded_at": state.loaded_at,
+            "reports_pending": reporter.pending,
+            "cutover": {
+                d: {"reads": str(c.reads), "writes": str(c.writes), "version": c.version,
+                    "reads_tripped": c.reads_fail_open_tripped}
+                for d, c in state.effective.items()
+            },
+        }  # fmt: skip
+
+    return describe
+
+
+async def serve(settings: ProxySettings) -> None:
+    """Run one worker until SIGTERM or SIGINT."""
+    worker = build_worker(settings)
+    await worker.start()
+    log.info("proxy worker listening on %s:%s", settings.host, settings.port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await worker.stop()

@@ -1,0 +1,102 @@
+"""Error-rate and p99 budget of a domain's new backend over a sliding window. Pure: the clock
+is passed in. A breach asks the control plane to move the domain's reads one stage back.
+
+Outcomes are kept in one-second slots (count, errors, latency histogram with fixed bounds), so
+recording is O(1) and evaluating is O(window x bounds), done at most once per `check_every`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+LATENCY_BOUNDS_MS = (
+    *(1, 2, 3, 5, 7, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200, 300, 400, 500),
+    *(750, 1000, 1500, 2000, 3000, 5000, 10000),
+)
+
+
+@dataclass(frozen=True)
+class BudgetPolicy:
+    window_seconds: int = 60
+    max_error_rate: float = 0.05
+    max_p99_ms: float = 500.0
+    min_requests: int = 50
+
+
+@dataclass(frozen=True)
+class Breach:
+    reason: str
+    requests: int
+    errors: int
+    error_rate: float
+    p99_ms: float
+
+    def measured(self) -> dict[str, float | int]:
+        return {
+            "requests": self.requests,
+            "errors": self.errors,
+            "error_rate": round(self.error_rate, 4),
+            "p99_ms": self.p99_ms,
+        }
+
+
+@dataclass
+class _Slot:
+    second: int
+    count: int = 0
+    errors: int = 0
+    histogram: list[int] = field(default_factory=lambda: [0] * (len(LATENCY_BOUNDS_MS) + 1))
+
+
+class ErrorBudget:
+    def __init__(self, policy: BudgetPolicy, clock: Callable[[], float] = time.monotonic) -> None:
+        self.policy = policy
+        self._clock = clock
+        self._slots: deque[_Slot] = deque()
+
+    def record(self, latency_ms: float, error: bool) -> None:
+        second = int(self._clock())
+        if not self._slots or self._slots[-1].second != second:
+            self._slots.append(_Slot(second))
+            self._expire(second)
+        slot = self._slots[-1]
+        slot.count += 1
+        slot.errors += error
+        slot.histogram[bisect.bisect_left(LATENCY_BOUNDS_MS, latency_ms)] += 1
+
+    def evaluate(self) -> Breach | None:
+        """The breach over the current window, if any; None while there is too little data."""
+        self._expire(int(self._clock()))
+        count = sum(s.count for s in self._slots)
+        if count < self.policy.min_requests:
+            return None
+        errors = sum(s.errors for s in self._slots)
+        p99 = self._p99(count)
+        rate = errors / count
+        if rate > self.policy.max_error_rate:
+            return Breach("error rate over budget", count, errors, rate, p99)
+        if p99 > self.policy.max_p99_ms:
+            return Breach("p99 latency over budget", count, errors, rate, p99)
+        return None
+
+    def reset(self) -> None:
+        self._slots.clear()
+
+    def _p99(self, count: int) -> float:
+        merged = [sum(col) for col in zip(*(s.histogram for s in self._slots), strict=True)]
+        rank = count * 0.99
+        seen = 0
+        for index, n in enumerate(merged):
+            seen += n
+            if seen >= rank:
+                return float(LATENCY_BOUNDS_MS[min(index, len(LATENCY_BOUNDS_MS) - 1)])
+        return float(LATENCY_BOUNDS_MS[-1])
+
+    def _expire(self, now_second: int) -> None:
+        horizon = now_second - self.policy.window_seconds
+        while self._slots and self._slots[0].second <= horizon:
+            self._slots.popleft()

@@ -1,0 +1,86 @@
+"""Per-domain protection of a new backend's reads, sans-IO: the server reports outcomes, the
+guard answers with what to do (nothing, trip the reads, ask for a rollback). Pure: the clock
+is passed in.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ficus_proxy.breaker import BreakerState, CircuitBreaker, FailureTrip
+from ficus_proxy.budget import BudgetPolicy, ErrorBudget
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    trip_after_failures: int = 3
+    breaker_failures: int = 5
+    breaker_cooldown: float = 5.0
+    budget: BudgetPolicy = BudgetPolicy()
+    rollback_cooldown: float = 30.0
+    check_every: float = 1.0
+
+
+@dataclass(frozen=True)
+class Trip:
+    reason: str
+    measured: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Rollback:
+    reason: str
+    measured: dict[str, Any]
+
+
+Action = Trip | Rollback
+
+
+class DomainGuard:
+    def __init__(self, policy: GuardPolicy, clock: Callable[[], float] = time.monotonic) -> None:
+        self.policy = policy
+        self._clock = clock
+        self.breaker = CircuitBreaker(policy.breaker_failures, policy.breaker_cooldown, clock)
+        self.trip = FailureTrip(policy.trip_after_failures)
+        self.budget = ErrorBudget(policy.budget, clock)
+        self._checked_at = float("-inf")
+        self._rolled_back_at = float("-inf")
+
+    @property
+    def breaker_state(self) -> BreakerState:
+        return self.breaker.state
+
+    def allow(self) -> bool:
+        return self.breaker.allow()
+
+    def succeeded(self, latency_ms: float) -> list[Action]:
+        self.breaker.record_success()
+        self.trip.record_success()
+        self.budget.record(latency_ms, error=False)
+        return self._check_budget()
+
+    def failed(self, latency_ms: float, reason: str) -> list[Action]:
+        self.breaker.record_failure()
+        self.budget.record(latency_ms, error=True)
+        actions: list[Action] = []
+        if self.trip.record_failure():
+            self.trip.reset()
+            count = self.policy.trip_after_failures
+            measured = {"consecutive_failures": count, "last_failure": reason}
+            actions.append(Trip(f"{count} consecutive failed reads on the new backend", measured))
+        return actions + self._check_budget()
+
+    def _check_budget(self) -> list[Action]:
+        now = self._clock()
+        if now - self._checked_at < self.policy.check_every:
+            return []
+        self._checked_at = now
+        breach = self.budget.evaluate()
+        if breach is None or now - self._rolled_back_at < self.policy.rollback_cooldown:
+            return []
+        self._rolled_back_at = now
+        self.budget.reset()
+        return [Rollback(breach.reason, breach.measured())]

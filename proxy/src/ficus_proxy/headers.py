@@ -1,0 +1,86 @@
+"""Header rewriting both ways: hop-by-hop headers removed (RFC 9110 §7.6.1, plus whatever the
+`Connection` header names), internal `X-Ficus-*` headers removed, `X-Forwarded-*` and
+`X-Request-Id` set; repeated headers (two `Set-Cookie`) kept as they are."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from multidict import CIMultiDict, MultiMapping
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+_FORWARDED = frozenset({"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"})
+# Expect: the proxy answers 100-continue itself, then sends the body along
+_REQUEST_DROP = HOP_BY_HOP | _FORWARDED | {"x-request-id", "expect"}
+_REQUEST_ID_OK = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+INTERNAL_PREFIX = "x-ficus-"
+REQUEST_ID = "X-Request-Id"
+
+Headers = MultiMapping[str]
+
+
+def _dropped(headers: Headers, base: frozenset[str]) -> frozenset[str]:
+    """`base` plus the names the Connection header lists (rarely present)."""
+    values = headers.getall("Connection", ())
+    if not values:
+        return base
+    listed = (token.strip().lower() for value in values for token in value.split(","))
+    return base | frozenset(listed)
+
+
+def request_id(incoming: str | None) -> str:
+    """The client's id if it looks sane, else a fresh one."""
+    if incoming and _REQUEST_ID_OK.fullmatch(incoming):
+        return incoming
+    return os.urandom(12).hex()
+
+
+def upstream_request_headers(
+    headers: Headers, peer: str | None, scheme: str, trusted_peer: bool, rid: str
+) -> CIMultiDict[str]:
+    """Headers to send upstream for one client request."""
+    drop = _dropped(headers, _REQUEST_DROP)
+    out: CIMultiDict[str] = CIMultiDict()
+    for name, value in headers.items():
+        lower = name.lower()
+        if lower not in drop and not lower.startswith(INTERNAL_PREFIX):
+            out.add(name, value)
+    forwarded_for = headers.getall("X-Forwarded-For", [])
+    if peer:
+        forwarded_for = [*forwarded_for, peer]
+    if forwarded_for:
+        out["X-Forwarded-For"] = ", ".join(forwarded_for)
+    proto = headers.get("X-Forwarded-Proto") if trusted_peer else None
+    host = headers.get("X-Forwarded-Host") if trusted_peer else None
+    out["X-Forwarded-Proto"] = proto or scheme
+    host = host or headers.get("Host")
+    if host:
+        out["X-Forwarded-Host"] = host
+    out[REQUEST_ID] = rid
+    return out
+
+
+def client_response_headers(headers: Headers, rid: str) -> CIMultiDict[str]:
+    """Headers to send back to the client for one upstream response."""
+    drop = _dropped(headers, HOP_BY_HOP)
+    out: CIMultiDict[str] = CIMultiDict()
+    for name, value in headers.items():
+        lower = name.lower()
+        if lower not in drop and not lower.startswith(INTERNAL_PREFIX):
+            out.add(name, value)
+    if REQUEST_ID not in out:
+        out[REQUEST_ID] = rid
+    return out

@@ -1,0 +1,224 @@
+"""The routing decision: which backend answers one request. Pure: no I/O, no framework.
+
+Magento REST paths are matched in two spellings, `/rest/V1/...` (default store view) and
+`/rest/<store_code>/V1/...`; route patterns in the table are written without the prefix
+(`/V1/products/{sku}`), a `{placeholder}` matching exactly one non-empty path segment.
+
+The proxy routes on exactly the bytes it forwards (the raw path, still percent-encoded). Paths that
+an upstream could resolve differently from the matcher are refused up front by `check_path`:
+dot-segments (`/./`, `/../`, also percent-encoded), backslashes, NUL, and any request target
+that is not origin-form (`/...`). An encoded slash (`%2F`)
+is legitimate in a SKU but could be decoded into a separator upstream, so such a path never
+matches a route: it goes to Magento, verbatim, exactly as without the proxy.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
+from ficus_proxy.bucketing import CohortKey, bucket_of, cohort_key
+from ficus_proxy.errors import ConfigError, UnsafePath
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+_STORE_CODE = re.compile(r"[A-Za-z0-9_]+")
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+# a backslash, an encoded backslash / dot / NUL, or a literal "." or ".." segment
+_UNSAFE = re.compile(r"\\|%(?:5c|2e|00)|/\.\.?(?:/|$)", re.IGNORECASE)
+
+
+class Target(enum.StrEnum):
+    LEGACY = "legacy"
+    NEW = "new"
+    SHADOW = "legacy+shadow"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One row of the route table: a REST path pattern and methods owned by a domain."""
+
+    domain: str
+    direction: Direction
+    methods: frozenset[str]
+    pattern: str
+    shadow_ignore: tuple[str, ...] = ()
+    regex: re.Pattern[str] = field(compare=False, repr=False, default=re.compile(""))
+
+
+@dataclass(frozen=True)
+class RouteMatch:
+    route: Route
+    store: str | None
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What the routing decision looks at; `path` is the raw path without the query."""
+
+    method: str
+    path: str
+    authorization: str | None = None
+    cohort_cookie: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    target: Target
+    domain: str | None = None
+    direction: Direction | None = None
+    route: Route | None = None
+    bucket: int | None = None
+    set_cookie: str | None = None
+
+
+LEGACY = Decision(Target.LEGACY)
+
+
+def check_path(path: str) -> None:
+    """Raise UnsafePath if `path` could be resolved differently upstream than here."""
+    if not path.startswith("/") or _UNSAFE.search(path) is not None:
+        raise UnsafePath(f"refused path {path[:200]!r}")
+
+
+def split_rest_path(path: str) -> tuple[str | None, str] | None:
+    """`/rest/default/V1/x` -> ("default", "/V1/x"); `/rest/V1/x` -> (None, "/V1/x")."""
+    if not path.startswith("/rest/"):
+        return None
+    rest = path[5:]
+    if rest.startswith("/V1/"):
+        return None, rest
+    store, sep, tail = rest[1:].partition("/")
+    if not sep or not tail.startswith("V1/") or not _STORE_CODE.fullmatch(store):
+        return None
+    return store, "/" + tail
+
+
+class RouteTable:
+    """Routes indexed by the first segment after `/V1/`; the first matching row wins."""
+
+    def __init__(self, routes: Iterable[Route]) -> None:
+        self.routes = tuple(routes)
+        self._index: dict[tuple[str, str], list[Route]] = {}
+        for route in self.routes:
+            for method in route.methods:
+                key = (method, _first_segment(route.pattern))
+                self._index.setdefault(key, []).append(route)
+
+    def match(self, method: str, path: str) -> RouteMatch | None:
+        split = split_rest_path(path)
+        if split is None or "%2f" in path or "%2F" in path:
+            return None
+        store, api_path = split
+        for route in self._index.get((method, _first_segment(api_path)), ()):
+            if route.regex.fullmatch(api_path):
+                return RouteMatch(route, store)
+        return None
+
+    def domains(self) -> frozenset[str]:
+        return frozenset(route.domain for route in self.routes)
+
+
+def decide(
+    facts: RequestFacts,
+    routes: RouteTable,
+    cutover: Mapping[str, DomainCutover],
+    make_cookie: Callable[[], str] = lambda: secrets.token_hex(12),
+) -> Decision:
+    """Where this request goes: Magento, the domain's new backend, or Magento plus a shadow."""
+    matched = routes.match(facts.method, facts.path)
+    if matched is None:
+        return LEGACY
+    route = matched.route
+    state = cutover.get(route.domain)
+    if state is None:
+        return Decision(Target.LEGACY, route.domain, route.direction, route)
+    lane = state.lane(route.direction)
+    if route.direction is Direction.READS and state.reads_fail_open_tripped:
+        lane = Lane()
+    return _decide_lane(facts, route, lane, make_cookie)
+
+
+def _decide_lane(
+    facts: RequestFacts, route: Route, lane: Lane, make_cookie: Callable[[], str]
+) -> Decision:
+    base = Decision(Target.LEGACY, route.domain, route.direction, route)
+    if lane.stage is Stage.SHADOW and route.direction is Direction.READS:
+        return Decision(Target.SHADOW, route.domain, route.direction, route)
+    share = lane.share_new
+    if share == 0:
+        return base
+    if share == 100:
+        return Decision(Target.NEW, route.domain, route.direction, route)
+    key, fresh = _cohort(facts, make_cookie)
+    bucket = bucket_of(key)
+    target = Target.NEW if bucket < share else Target.LEGACY
+    cookie = key.value if fresh else None
+    return Decision(target, route.domain, route.direction, route, bucket, cookie)
+
+
+def _cohort(facts: RequestFacts, make_cookie: Callable[[], str]) -> tuple[CohortKey, bool]:
+    key = cohort_key(facts.authorization, facts.path, facts.cohort_cookie)
+    if key is not None:
+        return key, False
+    return CohortKey("cookie", make_cookie()), True
+
+
+def load_routes(path: Path) -> RouteTable:
+    """Read the YAML route table (see proxy/routes.yaml for the format)."""
+    try:
+        document = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read route table {path}: {exc}") from exc
+    return parse_routes(document)
+
+
+def parse_routes(document: Any) -> RouteTable:
+    if not isinstance(document, dict) or not isinstance(document.get("routes"), list):
+        raise ConfigError("route table: expected a mapping with a `routes` list")
+    return RouteTable(route for group in document["routes"] for route in _parse_group(group))
+
+
+def _parse_group(group: Any) -> list[Route]:
+    if not isinstance(group, dict):
+        raise ConfigError(f"route table: expected a mapping, got {group!r}")
+    try:
+        domain = str(group["domain"])
+        direction = {"read": Direction.READS, "write": Direction.WRITES}[group["access"]]
+        methods = frozenset(str(m).upper() for m in group["methods"])
+        paths = [str(p) for p in group["paths"]]
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"route table: bad group {group!r}: {exc!r}") from exc
+    if direction is Direction.READS and not methods <= READ_METHODS:
+        raise ConfigError(f"route table: read routes take GET/HEAD only, got {sorted(methods)}")
+    if "GET" in methods:
+        methods |= {"HEAD"}
+    ignore = tuple(str(p) for p in group.get("shadow_ignore", ()))
+    return [_route(domain, direction, methods, p, ignore) for p in paths]
+
+
+def _route(
+    domain: str,
+    direction: Direction,
+    methods: frozenset[str],
+    pattern: str,
+    ignore: tuple[str, ...],
+) -> Route:
+    if not pattern.startswith("/V1/"):
+        raise ConfigError(f"route pattern must start with /V1/: {pattern!r}")
+    if "{" in _first_segment(pattern):
+        raise ConfigError(f"route pattern needs a literal first segment: {pattern!r}")
+    parts = _PLACEHOLDER.split(pattern)
+    regex = "[^/]+".join(re.escape(part) for part in parts)
+    return Route(domain, direction, methods, pattern, ignore, re.compile(regex))
+
+
+def _first_segment(api_path: str) -> str:
+    return api_path[4:].split("/", 1)[0]

@@ -1,0 +1,314 @@
+"""The data plane: an aiohttp low-level server (no router in front of proxied traffic) whose
+single handler dispatches admin paths first, then refuses unsafe requests, decides, forwards,
+falls back to Magento on a failed read of a new backend, and hands shadow copies to `mirror`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+from multidict import CIMultiDict
+
+from ficus_contracts.cutover import Direction
+from ficus_proxy.bucketing import COHORT_COOKIE, cookie_value
+from ficus_proxy.errors import BodyTooLarge, RejectedRequest, UpstreamError
+from ficus_proxy.forwarder import Body, Forwarder, Origin, UpstreamResponse
+from ficus_proxy.guard import DomainGuard, Rollback, Trip
+from ficus_proxy.headers import client_response_headers, request_id, upstream_request_headers
+from ficus_proxy.metrics import ProxyMetrics
+from ficus_proxy.mirror import Mirror, ShadowRequest
+from ficus_proxy.reporting import ControlReporter, Report
+from ficus_proxy.routing import Decision, RequestFacts, RouteTable, Target, check_path, decide
+from ficus_proxy.settings import ProxySettings
+from ficus_proxy.state import CutoverMap
+
+SMALL_BODY = 256 * 1024
+Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
+
+
+@dataclass(slots=True)
+class _Call:
+    """One proxied request, as it goes upstream."""
+
+    request: web.BaseRequest
+    raw: str
+    decision: Decision
+    headers: CIMultiDict[str]
+    rid: str
+
+
+class _LimitedBody:
+    """A streamed request body that stops at `limit` bytes (for bodies without Content-Length)."""
+
+    def __init__(self, request: web.BaseRequest, limit: int) -> None:
+        self._request, self._limit, self.exceeded = request, limit, False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        size = 0
+        async for chunk in self._request.content.iter_any():
+            size += len(chunk)
+            if size > self._limit:
+                self.exceeded = True
+                raise BodyTooLarge(f"request body over {self._limit} bytes")
+            yield chunk
+
+
+class ProxyServer:
+    def __init__(
+        self,
+        settings: ProxySettings,
+        routes: RouteTable,
+        state: CutoverMap,
+        forwarder: Forwarder,
+        reporter: ControlReporter,
+        mirror: Mirror,
+        guards: dict[str, DomainGuard],
+        metrics: ProxyMetrics,
+    ) -> None:
+        self.settings = settings
+        self.routes = routes
+        self.state = state
+        self.forwarder = forwarder
+        self.reporter = reporter
+        self.mirror = mirror
+        self.guards = guards
+        self.metrics = metrics
+        self.legacy = Origin.parse("legacy", settings.legacy_url)
+        self.upstreams = {d: Origin.parse(d, u) for d, u in settings.upstreams.items()}
+        self.admin: dict[str, Handler] = {}
+
+    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        raw = request.raw_path
+        path = raw.partition("?")[0]
+        admin = self.admin.get(path)
+        if admin is not None:
+            return await admin(request)
+        try:
+            return await self._proxy(request, raw, path)
+        except RejectedRequest as exc:
+            self.metrics.rejected(type(exc).__name__)
+            return error_response(exc.status, str(exc))
+
+    async def _proxy(self, request: web.BaseRequest, raw: str, path: str) -> web.StreamResponse:
+        check_path(path)
+        length = request.content_length
+        if length is not None and length > self.settings.max_body_bytes:
+            raise BodyTooLarge(f"request body over {self.settings.max_body_bytes} bytes")
+        headers = request.headers
+        if request.version >= (1, 1) and headers.get("Expect", "").lower() == "100-continue":
+            # the body limit has been checked: let the client send it (upstream gets no Expect)
+            await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        cookie = cookie_value(headers.get("Cookie"))
+        facts = RequestFacts(request.method, path, headers.get("Authorization"), cookie)
+        decision = decide(facts, self.routes, self.state.effective)
+        call = self._call(request, raw, decision)
+        origin = self.upstreams.get(decision.domain or "")
+        if origin is None or decision.target is Target.LEGACY:
+            return await self._forward(call, self.legacy, self._stream_body(request))
+        if decision.target is Target.SHADOW:
+            return await self._shadowed(call, origin)
+        if decision.direction is Direction.READS:
+            return await self._read_new(call, origin)
+        return await self._forward(call, origin, self._stream_body(request))
+
+    def _call(self, request: web.BaseRequest, raw: str, decision: Decision) -> _Call:
+        rid = request_id(request.headers.get("X-Request-Id"))
+        peer = request.remote
+        trusted = peer in self.settings.trusted_forwarders
+        out = upstream_request_headers(request.headers, peer, request.scheme, trusted, rid)
+        return _Call(request, raw, decision, out, rid)
+
+    async def _read_new(self, call: _Call, origin: Origin) -> web.StreamResponse:
+        domain = origin.name
+        guard = self.guards[domain]
+        body = await self._buffer_body(call.request)
+        if not guard.allow():
+            self.metrics.fallback(domain, "breaker_open")
+            return await self._forward(call, self.legacy, body)
+        started = time.perf_counter()
+        reason, status, prefetched = None, 502, None
+        try:
+            upstream = await self.forwarder.send(
+                call.request.method, origin.url(call.raw), call.headers, body,
+                self.settings.new_timeout,
+            )  # fmt: skip
+            status = upstream.status
+            if status >= 500:
+                upstream.release()
+                reason = f"status {status}"
+            elif _small(upstream) and call.request.method != "HEAD":
+                prefetched = await upstream.read()  # a broken body can still fall back
+        except UpstreamError as exc:
+            reason, status = type(exc).__name__, exc.status
+        latency_ms = (time.perf_counter() - started) * 1000
+        if reason is not None:
+            self.metrics.request(domain, "new", status, latency_ms / 1000)
+            self.metrics.fallback(domain, reason.split(" ")[0])
+            self._act(domain, guard.failed(latency_ms, reason))
+            return await self._forward(call, self.legacy, body)
+        self._act(domain, guard.succeeded(latency_ms))
+        return await self._relay(call, upstream, "new", started, prefetched)
+
+    async def _forward(self, call: _Call, origin: Origin, body: Body) -> web.StreamResponse:
+        legacy = origin is self.legacy
+        backend = "legacy" if legacy else "new"
+        timeout = self.settings.legacy_timeout if legacy else self.settings.new_timeout
+        started = time.perf_counter()
+        try:
+            upstream = await self.forwarder.send(
+                call.request.method, origin.url(call.raw), call.headers, body, timeout, stream=True
+            )
+        except UpstreamError as exc:
+            if isinstance(body, _LimitedBody) and body.exceeded:
+                raise BodyTooLarge("request body too large") from exc
+            self.metrics.request(call.decision.domain, backend, exc.status, 0.0)
+            return error_response(exc.status, f"upstream {origin.name} unavailable")
+        return await self._relay(call, upstream, backend, started)
+
+    async def _relay(
+        self,
+        call: _Call,
+        upstream: UpstreamResponse,
+        backend: str,
+        started: float,
+        body: bytes | None = None,
+    ) -> web.StreamResponse:
+        response, _ = await self._relay_kept(call, upstream, backend, started, body, keep=0)
+        return response
+
+    async def _relay_kept(
+        self,
+        call: _Call,
+        upstream: UpstreamResponse,
+        backend: str,
+        started: float,
+        body: bytes | None,
+        keep: int,
+    ) -> tuple[web.StreamResponse, bytes | None]:
+        """Send the upstream's answer to the client; also return its body if <= `keep` bytes."""
+        elapsed = time.perf_counter() - started
+        self.metrics.request(call.decision.domain, backend, upstream.status, elapsed)
+        headers = self._response_headers(call, upstream, backend)
+        if body is None and _small(upstream) and call.request.method != "HEAD":
+            try:
+                body = await upstream.read()
+            except UpstreamError as exc:
+                return error_response(exc.status, "upstream response broke off"), None
+        if body is not None:
+            headers.popall("Content-Length", None)
+            response = web.Response(
+                status=upstream.status, reason=upstream.reason, headers=headers, body=body
+            )
+            return response, body if len(body) <= keep else None
+        streamed = web.StreamResponse(status=upstream.status, reason=upstream.reason)
+        streamed.headers.extend(headers)
+        await streamed.prepare(call.request)
+        kept, size = [], 0
+        async for chunk in upstream.iter_chunks():
+            await streamed.write(chunk)
+            size += len(chunk)
+            if size <= keep:
+                kept.append(chunk)
+        await streamed.write_eof()
+        return streamed, b"".join(kept) if size <= keep else None
+
+    def _response_headers(
+        self, call: _Call, upstream: UpstreamResponse, backend: str
+    ) -> CIMultiDict[str]:
+        headers = client_response_headers(upstream.headers, call.rid)
+        if call.decision.set_cookie is not None:
+            max_age = self.settings.cohort_cookie_max_age
+            headers.add(
+                "Set-Cookie",
+                f"{COHORT_COOKIE}={call.decision.set_cookie}; Path=/; Max-Age={max_age};"
+                " HttpOnly; SameSite=Lax",
+            )
+        if self.settings.expose_backend_header:
+            headers["X-Ficus-Backend"] = backend
+        return headers
+
+    async def _shadowed(self, call: _Call, origin: Origin) -> web.StreamResponse:
+        """Magento answers; once the shopper's response is written, a copy goes to `origin`."""
+        body = await self._buffer_body(call.request)
+        started = time.perf_counter()
+        try:
+            upstream = await self.forwarder.send(
+                call.request.method, self.legacy.url(call.raw), call.headers, body,
+                self.settings.legacy_timeout, stream=True,
+            )  # fmt: skip
+        except UpstreamError as exc:
+            self.metrics.request(call.decision.domain, "legacy", exc.status, 0.0)
+            return error_response(exc.status, "upstream legacy unavailable")
+        limit = self.settings.shadow_max_body_bytes
+        response, copy = await self._relay_kept(call, upstream, "legacy", started, None, limit)
+        if copy is None:
+            return response
+        await response.prepare(call.request)
+        await response.write_eof()  # the shopper has the answer before the shadow starts
+        self.mirror.submit(self._shadow_request(call, origin, body, response.status, copy))
+        return response
+
+    def _shadow_request(
+        self, call: _Call, origin: Origin, body: bytes | None, status: int, legacy_body: bytes
+    ) -> ShadowRequest:
+        assert call.decision.route is not None
+        return ShadowRequest(
+            origin=origin,
+            route=call.decision.route,
+            method=call.request.method,
+            raw_path=call.raw,
+            headers=call.headers,
+            body=body,
+            legacy_status=status,
+            legacy_body=legacy_body,
+        )
+
+    def _act(self, domain: str, actions: list[Trip | Rollback]) -> None:
+        self.metrics.breaker.labels(domain).set(self.guards[domain].breaker_state.value)
+        for action in actions:
+            payload = {
+                "direction": "reads",
+                "reason": action.reason,
+                "actor": "proxy:auto",
+                "measured": action.measured,
+            }
+            if isinstance(action, Trip):
+                self.state.trip_reads(domain)
+                self.metrics.tripped.labels(domain).set(1)
+                self.reporter.submit(
+                    Report("trip", domain, payload, lambda: self.state.trip_delivered(domain))
+                )
+            else:
+                self.reporter.submit(Report("rollback", domain, payload))
+
+    def _stream_body(self, request: web.BaseRequest) -> Body:
+        if not request.body_exists:
+            return None
+        if request.content_length is not None:
+            return request.content
+        return _LimitedBody(request, self.settings.max_body_bytes)
+
+    async def _buffer_body(self, request: web.BaseRequest) -> bytes | None:
+        if not request.body_exists:
+            return None
+        chunks, size = [], 0
+        async for chunk in request.content.iter_any():
+            size += len(chunk)
+            if size > self.settings.max_body_bytes:
+                raise BodyTooLarge(f"request body over {self.settings.max_body_bytes} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _small(upstream: UpstreamResponse) -> bool:
+    return upstream.content_length is not None and upstream.content_length <= SMALL_BODY
+
+
+def error_response(status: int, message: str) -> web.Response:
+    return web.Response(
+        status=status, body=json.dumps({"message": message}), content_type="application/json"
+    )

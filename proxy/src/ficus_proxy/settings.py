@@ -1,0 +1,67 @@
+"""Settings of the proxy, read from FICUS_PROXY_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_ROUTES = Path(__file__).resolve().parents[2] / "routes.yaml"
+
+
+class ProxySettings(BaseSettings):
+    """Everything an operator can tune on a proxy replica.
+
+    `upstreams` maps a domain to its new backend, e.g.
+    FICUS_PROXY_UPSTREAMS='{"catalog":"http://127.0.0.1:18082"}'. A routed domain without an
+    upstream is always served by Magento.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="FICUS_PROXY_", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = 18000
+    workers: int = 1
+    legacy_url: str = "http://127.0.0.1:18080"
+    upstreams: dict[str, str] = Field(default_factory=dict)
+    routes_file: Path = DEFAULT_ROUTES
+    control_db_url: str | None = None
+    control_api_url: str | None = None
+    token: SecretStr | None = None
+
+    # limits on what a client may send
+    max_line_size: int = 8190
+    max_field_size: int = 8190
+    max_headers: int = 100
+    max_body_bytes: int = 10 * 1024 * 1024
+    # upstream client
+    connect_timeout: float = 2.0
+    new_timeout: float = 5.0
+    legacy_timeout: float = 60.0
+    pool_size: int = 256
+    keepalive_timeout: float = 30.0
+    # fail-open, breaker, automatic rollback
+    trip_after_failures: int = 3
+    breaker_failures: int = 5
+    breaker_cooldown: float = 5.0
+    budget_window_seconds: int = 60
+    budget_max_error_rate: float = 0.05
+    budget_max_p99_ms: float = 500.0
+    budget_min_requests: int = 50
+    rollback_cooldown: float = 30.0
+    # shadow
+    shadow_sample_rate: float = 1.0
+    noise_sample_rate: float = 0.1
+    shadow_max_body_bytes: int = 1024 * 1024
+    shadow_max_in_flight: int = 64
+    diff_window_seconds: int = 300
+    diff_max_samples: int = 50
+    # cutover-state sync and reporting
+    resync_seconds: float = 5.0
+    stat_flush_seconds: float = 10.0
+    reconnect_max_seconds: float = 5.0
+    # headers
+    trusted_forwarders: frozenset[str] = frozenset()
+    expose_backend_header: bool = False
+    cohort_cookie_max_age: int = 365 * 24 * 3600

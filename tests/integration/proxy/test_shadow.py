@@ -1,0 +1,100 @@
+"""Shadow: Magento answers, a copy goes to the new backend afterwards, and the two answers are
+compared; a seeded discrepancy is reported, a nondeterministic field is learned and ignored."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import psycopg
+import pytest
+
+from ficus_contracts.cutover import DomainCutover, Lane, Stage
+from ficus_proxy.bootstrap import Worker
+from tests.integration.proxy.backends import Backend
+from tests.integration.proxy.conftest import ProxyFactory, set_cutover
+from tests.integration.proxy.polling import eventually
+
+pytestmark = pytest.mark.integration
+
+# `backend` names the answering server: a per-route ignore rule; `nonce` is learned as noise.
+ROUTES = """
+routes:
+  - domain: catalog
+    access: read
+    methods: [GET]
+    paths: ["/V1/products/{sku}"]
+    shadow_ignore: ["$.backend"]
+  - domain: catalog
+    access: write
+    methods: [POST]
+    paths: [/V1/products]
+"""
+
+
+async def diff(client: aiohttp.ClientSession, worker: Worker) -> dict[str, Any]:
+    async with client.get(f"http://127.0.0.1:{worker.port}/_ficus/diff?domain=catalog") as r:
+        report: dict[str, Any] = await r.json()
+        return report
+
+
+async def test_shadow_reports_seeded_discrepancy_and_ignores_noise(
+    control_db: str,
+    legacy: Backend,
+    catalog: Backend,
+    make_proxy: ProxyFactory,
+    client: aiohttp.ClientSession,
+    tmp_path: Path,
+) -> None:
+    routes = tmp_path / "routes.yaml"
+    routes.write_text(ROUTES)
+    legacy.nondeterministic = True  # `nonce` differs between any two Magento answers
+    catalog.nondeterministic = True
+    catalog.seeded = {"SEEDED": 99.0}
+    catalog.delay = 0.5  # the new backend is slow: the shopper must not wait for it
+    proxy = await make_proxy(
+        legacy_url=legacy.url, upstreams={"catalog": catalog.url},
+        routes_file=routes, noise_sample_rate=1.0, new_timeout=3, control_db_url=control_db,
+        stat_flush_seconds=3600,
+    )  # fmt: skip
+    version = set_cutover(control_db, DomainCutover("catalog", Lane(Stage.SHADOW)))
+    assert await eventually(
+        lambda: (
+            proxy.server.state.get("catalog") is not None
+            and proxy.server.state.effective["catalog"].version == version
+        ),
+        5,
+    )
+    skus = ["A", "B", "SEEDED", "C", "chunked"]  # "chunked": no Content-Length
+    for sku in skus:
+        started = time.perf_counter()
+        async with client.get(f"http://127.0.0.1:{proxy.port}/rest/V1/products/{sku}") as r:
+            assert r.status == 200
+            assert r.headers["X-Ficus-Backend"] == "legacy"
+            assert (await r.json())["backend"] == "legacy"
+        assert time.perf_counter() - started < 0.4  # not delayed by the 0.5 s shadow
+    async with client.post(f"http://127.0.0.1:{proxy.port}/rest/V1/products", data=b"{}") as r:
+        assert r.status == 200
+
+    async def compared_all() -> bool:
+        return (await diff(client, proxy))["domains"]["catalog"]["compared"] == len(skus)
+
+    assert await eventually(compared_all, timeout=10, interval=0.05)
+    report = await diff(client, proxy)
+    stats = report["domains"]["catalog"]
+    assert stats["mismatched"] == 1
+    assert stats["window"]["mismatch_rate"] == 0.2
+    [sample] = stats["samples"]
+    assert sample["path"] == "/rest/V1/products/SEEDED"
+    assert sample["differences"] == [{"path": "$.price", "legacy": 10, "new": 99}]
+    assert report["noise"]["/V1/products/{sku}"] == ["$.nonce"]
+    assert all(s.method == "GET" for s in catalog.seen)  # writes are never shadowed
+
+    assert await proxy.store.flush()  # type: ignore[union-attr]
+    with psycopg.connect(control_db) as conn:
+        row = conn.execute(
+            "SELECT sum(compared), sum(mismatched) FROM shadow_stat WHERE domain = 'catalog'"
+        ).fetchone()
+    assert row == (5, 1)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from ficus_proxy.budget import BudgetPolicy, ErrorBudget
+from tests.unit.proxy.clock import FakeClock
+
+
+def test_no_verdict_below_min_requests() -> None:
+    budget = ErrorBudget(BudgetPolicy(min_requests=10), FakeClock())
+    for _ in range(9):
+        budget.record(1, error=True)
+    assert budget.evaluate() is None
+    budget.record(1, error=True)
+    breach = budget.evaluate()
+    assert breach is not None
+    assert breach.error_rate == 1.0
+
+
+def test_error_rate_at_or_below_budget_is_fine() -> None:
+    budget = ErrorBudget(BudgetPolicy(max_error_rate=0.05, min_requests=1), FakeClock())
+    for i in range(100):
+        budget.record(3, error=i < 5)
+    assert budget.evaluate() is None
+    budget.record(3, error=True)
+    assert budget.evaluate() is not None
+
+
+def test_p99_breach_is_reported_with_measured_values() -> None:
+    budget = ErrorBudget(BudgetPolicy(max_p99_ms=200, min_requests=1), FakeClock())
+    for _ in range(97):
+        budget.record(10, error=False)
+    for _ in range(3):
+        budget.record(900, error=False)
+    breach = budget.evaluate()
+    assert breach is not None
+    assert breach.reason == "p99 latency over budget"
+    assert breach.p99_ms == 1000.0
+    assert breach.measured()["requests"] == 100
+
+
+def test_window_slides() -> None:
+    clock = FakeClock()
+    budget = ErrorBudget(BudgetPolicy(window_seconds=10, min_requests=1), clock)
+    for _ in range(10):
+        budget.record(1, error=True)
+    assert budget.evaluate() is not None
+    clock.advance(11)
+    budget.record(1, error=False)
+    assert budget.evaluate() is None

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from multidict import CIMultiDict
+
+from ficus_proxy.headers import client_response_headers, request_id, upstream_request_headers
+
+
+def test_request_headers_drop_hop_by_hop_internal_and_connection_listed() -> None:
+    incoming = [
+        ("Host", "shop.example"),
+        ("Connection", "keep-alive, X-Secret"),
+        ("X-Secret", "drop me"),
+        ("Keep-Alive", "timeout=5"),
+        ("Transfer-Encoding", "chunked"),
+        ("TE", "trailers"),
+        ("Upgrade", "h2c"),
+        ("X-Ficus-Target", "new"),
+        ("x-ficus-bucket", "1"),
+        ("Accept", "a"),
+        ("Accept", "b"),
+        ("X-Forwarded-For", "203.0.113.9"),
+        ("X-Forwarded-Proto", "https"),
+        ("X-Request-Id", "bad id with spaces"),
+    ]
+    out = upstream_request_headers(CIMultiDict(incoming), "10.0.0.5", "http", False, "rid1")
+    assert out.getall("Accept") == ["a", "b"]
+    assert out["Host"] == "shop.example"
+    for name in ("Connection", "X-Secret", "Keep-Alive", "Transfer-Encoding", "TE", "Upgrade",
+                 "X-Ficus-Target", "X-Ficus-Bucket"):  # fmt: skip
+        assert name not in out
+    assert out["X-Forwarded-For"] == "203.0.113.9, 10.0.0.5"
+    assert out["X-Forwarded-Proto"] == "http"  # an untrusted client's claim is replaced
+    assert out["X-Forwarded-Host"] == "shop.example"
+    assert out.getall("X-Request-Id") == ["rid1"]
+
+
+def test_trusted_peer_keeps_its_forwarded_proto_and_host() -> None:
+    incoming = [("Host", "10.0.0.2"), ("X-Forwarded-Proto", "https"),
+                ("X-Forwarded-Host", "shop.example")]  # fmt: skip
+    out = upstream_request_headers(CIMultiDict(incoming), "10.0.0.1", "http", True, "r")
+    assert (out["X-Forwarded-Proto"], out["X-Forwarded-Host"]) == ("https", "shop.example")
+
+
+def test_response_headers_keep_repeats_and_add_request_id() -> None:
+    upstream = [
+        ("Set-Cookie", "a=1"),
+        ("Set-Cookie", "b=2"),
+        ("Connection", "close"),
+        ("Transfer-Encoding", "chunked"),
+        ("X-Ficus-Debug", "x"),
+        ("Content-Type", "j"),
+    ]
+    out = client_response_headers(CIMultiDict(upstream), "rid")  # fmt: skip
+    assert out.getall("Set-Cookie") == ["a=1", "b=2"]
+    assert "Connection" not in out and "Transfer-Encoding" not in out
+    assert "X-Ficus-Debug" not in out
+    assert out["X-Request-Id"] == "rid"
+
+
+def test_request_id_kept_if_sane() -> None:
+    assert request_id("abc-123_x.y:z") == "abc-123_x.y:z"
+    assert request_id("x" * 129) != "x" * 129
+    assert len(request_id(None)) == 24
+    assert request_id(None) != request_id(None)
