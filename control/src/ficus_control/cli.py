@@ -12,7 +12,8 @@ from ficus_control.commands import inspect as inspect_commands
 from ficus_control.commands import serve as serve_command
 from ficus_control.commands import token as token_commands
 from ficus_control.commands.status import print_cutover_state
-from ficus_control.stack import ProcessState, StackError, StackSettings, build_stack
+from ficus_control.stack import ProcessState, StackError, StackSettings
+from ficus_control.stack.localstack import LocalStack
 from ficus_control.stack.manager import Stack
 
 app = typer.Typer(
@@ -26,7 +27,7 @@ err = Console(stderr=True)
 
 
 def _stack() -> Stack:
-    return build_stack(StackSettings())
+    return LocalStack(StackSettings()).build()
 
 
 def _fail(exc: Exception) -> typer.Exit:

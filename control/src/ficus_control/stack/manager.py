@@ -78,6 +78,7 @@ class Stack:
 
 
 def build_stack(settings: StackSettings) -> Stack:
+    """The engines only (MariaDB, Postgres): what the test suite's session fixture runs."""
     user = ensure_os_user(settings.os_user)
     engines: list[Engine] = [MariaDb(settings, user), Postgres(settings, user)]
     return Stack(settings, engines)

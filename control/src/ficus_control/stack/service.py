@@ -3,6 +3,7 @@ over HTTP."""
 
 from __future__ import annotations
 
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -12,9 +13,12 @@ from ficus_control.stack.engine import Engine, Health
 from ficus_control.stack.process import ManagedProcess, ProcessSpec
 from ficus_control.stack.settings import StackSettings
 
+EnvFactory = Callable[[], Mapping[str, str]]
+
 
 class Service(Engine):
-    """`python -m <module> …` with an HTTP health endpoint."""
+    """`python -m <module> …` with an HTTP health endpoint. Its environment is computed when it
+    starts (after `before_start`, which may create tokens or run migrations)."""
 
     def __init__(
         self,
@@ -23,7 +27,7 @@ class Service(Engine):
         module_args: Sequence[str],
         port: int,
         port_setting: str,
-        env: Mapping[str, str] | None = None,
+        env: EnvFactory | None = None,
         health_path: str = "/healthz",
         before_start: Callable[[], None] | None = None,
     ) -> None:
@@ -32,19 +36,15 @@ class Service(Engine):
         self.port_setting = port_setting
         self.health_path = health_path
         self._before_start = before_start
-        import os
-
-        full_env = {**os.environ, **(env or {})}
-        self._process = ManagedProcess(
-            ProcessSpec(
-                name=name,
-                argv=[sys.executable, "-m", *module_args],
-                pidfile=settings.run_dir / f"{name}.pid",
-                logfile=settings.log_dir / f"{name}.log",
-                env=full_env,
-                cwd=settings.home.parent,
-            )
+        self._env = env or dict
+        self._spec = ProcessSpec(
+            name=name,
+            argv=[sys.executable, "-m", *module_args],
+            pidfile=settings.run_dir / f"{name}.pid",
+            logfile=settings.log_dir / f"{name}.log",
+            cwd=settings.home.parent,
         )
+        self._process = ManagedProcess(self._spec)
 
     @property
     def process(self) -> ManagedProcess:
@@ -53,6 +53,17 @@ class Service(Engine):
     def prepare(self) -> None:
         if self._before_start is not None:
             self._before_start()
+        env = {**os.environ, **self._env()}
+        self._process = ManagedProcess(
+            ProcessSpec(
+                name=self._spec.name,
+                argv=self._spec.argv,
+                pidfile=self._spec.pidfile,
+                logfile=self._spec.logfile,
+                cwd=self._spec.cwd,
+                env=env,
+            )
+        )
 
     def health(self) -> Health:
         url = f"http://{self.host}:{self.port}{self.health_path}"

@@ -1,0 +1,146 @@
+"""The whole local stack of `ficus up`: engines, then the Magento stand-in (seeded once), the
+control plane (migrated, with CLI and proxy tokens), sync, the catalog service and the proxy.
+
+Deployables are started as processes (`python -m ficus_<x> …`) and provisioned through their
+own commands, so the control plane imports none of them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Mapping
+
+import pymysql
+
+from ficus_control.stack.engine import Engine
+from ficus_control.stack.errors import EngineFailed
+from ficus_control.stack.manager import Stack
+from ficus_control.stack.mariadb import MariaDb
+from ficus_control.stack.osuser import ensure_os_user
+from ficus_control.stack.postgres import Postgres
+from ficus_control.stack.service import Service
+from ficus_control.stack.settings import StackSettings
+from ficus_control.stack.wiring import component_env
+
+DEMO_STORE = ("--products", "300", "--customers", "50", "--orders", "50", "--seed", "1")
+
+
+class LocalStack:
+    """Builds the components of one local stack from its settings."""
+
+    def __init__(self, settings: StackSettings) -> None:
+        self.settings = settings
+        self.env = component_env(settings)
+
+    def build(self) -> Stack:
+        s = self.settings
+        user = ensure_os_user(s.os_user)
+        engines: list[Engine] = [MariaDb(s, user), Postgres(s, user)]
+        return Stack(s, [*engines, *self.services()])
+
+    def services(self) -> list[Engine]:
+        s = self.settings
+
+        def service(name: str, args: list[str], port: int, **kw: object) -> Service:
+            return Service(
+                s,
+                name,
+                args,
+                port,
+                f"FICUS_{name.upper()}_PORT",
+                env=self._env,
+                **kw,  # type: ignore[arg-type]
+            )
+
+        return [
+            service(
+                "standin",
+                ["ficus_legacy", "serve", "--port", str(s.standin_port)],
+                s.standin_port,
+                before_start=self.seed_magento,
+            ),
+            service(
+                "control",
+                ["ficus_control", "serve", "--port", str(s.control_port)],
+                s.control_port,
+                before_start=self.provision_control,
+            ),
+            service("sync", ["ficus_sync", "run", "--port", str(s.sync_port)], s.sync_port),
+            service(
+                "catalog", ["ficus_catalog", "serve", "--port", str(s.catalog_port)], s.catalog_port
+            ),
+            service("proxy", ["ficus_proxy", "serve", "--port", str(s.proxy_port)], s.proxy_port),
+        ]
+
+    def _env(self) -> Mapping[str, str]:
+        s = self.settings
+        token_file = s.home / "control" / "proxy-token"
+        upstreams = {"catalog": f"http://{s.host}:{s.catalog_port}"}
+        env = {
+            **self.env,
+            "FICUS_HOME": str(s.home),
+            "FICUS_PROXY_UPSTREAMS": json.dumps(upstreams),
+        }
+        if token_file.is_file():
+            env["FICUS_PROXY_TOKEN"] = token_file.read_text().strip()
+        return env
+
+    def seed_magento(self) -> None:
+        """Install Magento's schema and a small generated store, once."""
+        if self._magento_has_products():
+            return
+        self._run(["ficus_legacy", "seed", *DEMO_STORE, "--url", self.settings.mariadb_url])
+
+    def provision_control(self) -> None:
+        from ficus_control.provision import ensure_cli_token, ensure_token, run_migrations
+        from ficus_control.tokens import Role
+
+        s = self.settings
+        db = s.postgres_url("ficus_control")
+        run_migrations(db)
+        ensure_cli_token(db, s.home / "control" / "cli-token")
+        ensure_token(db, s.home / "control" / "proxy-token", "proxy", Role.OPERATOR)
+
+    def _magento_has_products(self) -> bool:
+        s = self.settings
+        conn = pymysql.connect(
+            host=s.host,
+            port=s.mariadb_port,
+            user=s.mariadb_user,
+            password=s.mariadb_password,
+            database=s.mariadb_database,
+        )
+        try:
+            with conn.cursor() as cur:
+                cur.execute(
+                    "SELECT COUNT(*) FROM information_schema.tables "
+                    "WHERE table_schema = DATABASE() AND table_name = 'catalog_product_entity'"
+                )
+                row = cur.fetchone()
+                if not row or not row[0]:
+                    return False
+                cur.execute("SELECT EXISTS (SELECT 1 FROM catalog_product_entity)")
+                row = cur.fetchone()
+                return bool(row and row[0])
+        finally:
+            conn.close()
+
+    def _run(self, module_args: list[str]) -> None:
+        log = self.settings.log_dir / "provision.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("ab") as out:
+            code = subprocess.call(
+                [sys.executable, "-m", *module_args],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**self._env_os(), **self.env},
+            )
+        if code != 0:
+            raise EngineFailed(f"`python -m {' '.join(module_args[:2])}` failed; see {log}")
+
+    @staticmethod
+    def _env_os() -> dict[str, str]:
+        import os
+
+        return dict(os.environ)
