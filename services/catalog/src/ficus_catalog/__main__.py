@@ -1,0 +1,5 @@
+"""`python -m ficus_catalog serve|migrate`."""
+
+from ficus_catalog.cli import main
+
+main()

@@ -1,0 +1,235 @@
+"""The catalog's HTTP API (reads only): Magento-compatible product endpoints rendered with
+`ficus_legacy.magento_json`, the native `/v1/products`, health, readiness and metrics.
+`create_app(settings)` runs the event consumer in the app's lifespan."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ficus_catalog.bootstrap import Catalog, bootstrap
+from ficus_catalog.dead_letters import list_dead_letters
+from ficus_catalog.errors import CatalogError, NotAuthorized, ProductNotFound, UnknownStore
+from ficus_catalog.native import native_product
+from ficus_catalog.product_mapper import product_state
+from ficus_catalog.search import BadField
+from ficus_catalog.settings import CatalogSettings
+from ficus_legacy import tokens
+from ficus_legacy.magento_json import render_product
+from ficus_legacy.searchcriteria import SearchCriteriaError, parse_search_criteria
+
+PRODUCT_NOT_FOUND = (
+    "The product that was requested doesn't exist. Verify the product and try again."
+)
+STORE_NOT_FOUND = "The store that was requested wasn't found. Verify the store and try again."
+INVALID = 'Invalid value of "%value" provided for the %fieldName field.'
+NO_ROUTE = "Request does not match any route."
+ADMIN_CODE = "all"
+
+
+def catalog_of(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+def _store_id(catalog: Catalog, code: str | None) -> int:
+    """Magento's store resolution: no code → the default store view, `all` → store 0."""
+    if code == ADMIN_CODE:
+        return 0
+    stores = catalog.reads.stores()
+    store_id = stores.get(code if code is not None else catalog.settings.default_store)
+    if store_id is None:
+        raise UnknownStore(code or catalog.settings.default_store)
+    return store_id
+
+
+PRODUCTS_ACL = "Magento_Catalog::products"
+NOT_AUTHORIZED = "The consumer isn't authorized to access %resources."
+
+
+def _require_admin(request: Request) -> None:
+    """Magento's products ACL: an admin token, when the catalog knows Magento's JWT secret."""
+    secret = catalog_of(request).settings.jwt_secret
+    if secret is None:
+        return
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthorized(PRODUCTS_ACL)
+    try:
+        claims = tokens.verify(secret.get_secret_value(), token.strip())
+    except tokens.TokenError as exc:
+        raise NotAuthorized(PRODUCTS_ACL) from exc
+    if claims.user_type is not tokens.UserType.ADMIN:
+        raise NotAuthorized(PRODUCTS_ACL)
+
+
+magento = APIRouter(dependencies=[Depends(_require_admin)])
+
+
+@magento.get("/rest/V1/products/{sku:path}")
+@magento.get("/rest/{store_code}/V1/products/{sku:path}")
+def get_product(request: Request, sku: str, store_code: str | None = None) -> JSONResponse:
+    catalog = catalog_of(request)
+    store_id = _store_id(catalog, store_code)
+    product = catalog.reads.by_sku(sku)
+    if product is None:
+        raise ProductNotFound(sku)
+    return JSONResponse(render_product(product_state(product), store_id))
+
+
+@magento.get("/rest/V1/products")
+@magento.get("/rest/{store_code}/V1/products")
+def search_products(request: Request, store_code: str | None = None) -> JSONResponse:
+    catalog = catalog_of(request)
+    store_id = _store_id(catalog, store_code)
+    criteria = parse_search_criteria(request.query_params.multi_items())
+    page = catalog.reads.search(criteria, store_id)
+    items = [render_product(product_state(p), store_id) for p in page.products]
+    body = {"items": items, "search_criteria": criteria.echo(), "total_count": page.total_count}
+    return JSONResponse(body)
+
+
+native = APIRouter(prefix="/v1")
+
+
+@native.get("/products")
+def list_products(
+    request: Request,
+    limit: int = Query(50, ge=1, le=500),
+    cursor: str | None = None,
+    sku: str | None = None,
+    category_id: int | None = None,
+) -> dict[str, Any]:
+    """Products by entity_id; pass `next_cursor` back as `cursor` for the next page."""
+    after = int(cursor) if cursor and cursor.isdigit() else None
+    products = catalog_of(request).reads.native_page(limit, after, sku, category_id)
+    more = len(products) == limit
+    return {
+        "items": [native_product(p) for p in products],
+        "next_cursor": str(products[-1].entity_id) if more else None,
+    }
+
+
+@native.get("/product-states")
+def list_product_states(
+    request: Request, limit: int = Query(200, ge=1, le=2000), cursor: str | None = None
+) -> dict[str, Any]:
+    """Every product as the `ProductState` it was rebuilt from (for reconciliation)."""
+    after = int(cursor) if cursor and cursor.isdigit() else None
+    products = catalog_of(request).reads.native_page(limit, after, None, None)
+    return {
+        "items": [
+            {
+                "id": str(p.uuid),
+                "version": p.version,
+                "state": product_state(p).model_dump(mode="json"),
+            }
+            for p in products
+        ],
+        "next_cursor": str(products[-1].entity_id) if len(products) == limit else None,
+    }
+
+
+@native.get("/dead-letters")
+def dead_letters(request: Request, limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
+    """Events the consumer could not apply, oldest first (replay: `python -m ficus_catalog dlq
+    replay`)."""
+    return {"items": list_dead_letters(catalog_of(request).sessions, limit)}
+
+
+@native.get("/products/{product_id}")
+def get_native_product(request: Request, product_id: uuid.UUID) -> dict[str, Any]:
+    product = catalog_of(request).reads.by_uuid(product_id)
+    if product is None:
+        raise ProductNotFound(str(product_id))
+    return native_product(product)
+
+
+ops = APIRouter()
+
+
+@ops.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@ops.get("/readyz")
+def readyz(request: Request) -> JSONResponse:
+    """Ready when the catalog database answers and the consumer is running (if enabled)."""
+    catalog = catalog_of(request)
+    checks: dict[str, bool] = {}
+    detail: dict[str, str] = {}
+    try:
+        catalog.reads.ping()
+        checks["database"] = True
+    except SQLAlchemyError:
+        checks["database"] = False
+    if catalog.consumer is not None:
+        checks["consumer"] = catalog.consumer.running
+        if catalog.consumer.last_error:
+            detail["consumer"] = catalog.consumer.last_error
+    ready = all(checks.values())
+    body = {"ready": ready, "checks": checks, "errors": detail}
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+@ops.get("/metrics")
+def metrics(request: Request) -> Response:
+    registry = catalog_of(request).metrics.registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _error_body(exc: Exception) -> tuple[int, dict[str, Any]]:
+    """Map an error once: Magento's status and body."""
+    if isinstance(exc, UnknownStore):
+        return 404, {"message": STORE_NOT_FOUND}
+    if isinstance(exc, ProductNotFound):
+        return 404, {"message": PRODUCT_NOT_FOUND}
+    if isinstance(exc, NotAuthorized):
+        return 401, {"message": NOT_AUTHORIZED, "parameters": {"resources": exc.resource}}
+    if isinstance(exc, BadField):
+        return 400, {"message": INVALID, "parameters": {"fieldName": exc.where, "value": exc.name}}
+    if isinstance(exc, SearchCriteriaError):
+        return 400, {"message": exc.message, "parameters": exc.parameters}
+    return 500, {"message": str(exc)}
+
+
+async def _no_route(request: Request, exc: Exception) -> JSONResponse:
+    """Magento's body for an unknown /rest route; FastAPI's elsewhere."""
+    assert isinstance(exc, StarletteHTTPException)
+    if request.url.path.startswith("/rest/") and exc.status_code in (404, 405):
+        return JSONResponse({"message": NO_ROUTE}, status_code=404)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+
+async def _handle(_: Request, exc: Exception) -> JSONResponse:
+    status, body = _error_body(exc)
+    return JSONResponse(body, status_code=status)
+
+
+def create_app(settings: CatalogSettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        catalog = bootstrap(settings)
+        app.state.catalog = catalog
+        catalog.start()
+        try:
+            yield
+        finally:
+            catalog.close()
+
+    app = FastAPI(title="Ficus catalog", lifespan=lifespan)
+    for router in (magento, native, ops):
+        app.include_router(router)
+    app.add_exception_handler(CatalogError, _handle)
+    app.add_exception_handler(SearchCriteriaError, _handle)
+    app.add_exception_handler(StarletteHTTPException, _no_route)
+    return app

@@ -1,0 +1,172 @@
+"""Apply domain events to the catalog database, idempotently: a newer version wins, an equal
+or older one is ignored, `deleted` removes the aggregate and leaves a tombstone version.
+
+Two paths with the same outcome: `apply_events` handles a whole batch in a handful of
+statements (versions decided in memory, then bulk writes); `apply_event` handles one event
+and is used to isolate the culprit when the batch hits a database error.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import delete, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from ficus_catalog.errors import InvalidEvent
+from ficus_catalog.product_mapper import Rows, category_rows, product_rows
+from ficus_catalog.tables import AppliedVersion, Category, Product
+from ficus_contracts.events import CategoryState, DomainEvent, EventKind, ProductState
+
+AGGREGATES = ("product", "category")
+
+
+class Outcome(enum.StrEnum):
+    APPLIED = "applied"
+    DELETED = "deleted"
+    STALE = "stale"
+    IGNORED = "ignored"  # an aggregate the catalog does not hold
+    DEAD_LETTER = "dead_letter"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated event with the rows it writes (None for a deletion)."""
+
+    event: DomainEvent
+    rows: Rows | None
+
+    @property
+    def key(self) -> tuple[str, uuid.UUID]:
+        return self.event.aggregate, self.event.aggregate_id
+
+
+def parse_event(row: dict[str, Any]) -> DomainEvent:
+    """A `domain_event` row (columns as a dict) → a validated `DomainEvent`."""
+    fields = {k: row[k] for k in DomainEvent.model_fields if k in row}
+    try:
+        event = DomainEvent.model_validate(fields)
+    except ValidationError as exc:
+        raise InvalidEvent(f"invalid event: {exc}") from exc
+    _check_payload(event)
+    return event
+
+
+def _check_payload(event: DomainEvent) -> None:
+    expected = ProductState if event.aggregate == "product" else CategoryState
+    if event.kind is EventKind.UPSERTED and not isinstance(event.payload, expected):
+        raise InvalidEvent(f"{event.aggregate} upsert needs a {expected.__name__} payload")
+    if event.payload is not None and event.payload.entity_id != event.entity_id:
+        raise InvalidEvent("payload entity_id differs from the event's entity_id")
+
+
+def prepare(event: DomainEvent) -> Prepared:
+    """Map the event to rows; raises `InvalidEvent` when a value does not fit the model."""
+    payload = event.payload if event.kind is EventKind.UPSERTED else None
+    if isinstance(payload, ProductState):
+        return Prepared(event, product_rows(event.aggregate_id, event.version, payload))
+    if isinstance(payload, CategoryState):
+        return Prepared(event, category_rows(event.aggregate_id, event.version, payload))
+    return Prepared(event, None)
+
+
+def _remove(session: Session, aggregate: str, ids: list[uuid.UUID], entity_ids: list[int]) -> None:
+    table = Product if aggregate == "product" else Category
+    session.execute(
+        delete(table)
+        .where(or_(table.uuid.in_(ids), table.entity_id.in_(entity_ids)))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def apply_event(session: Session, event: DomainEvent) -> Outcome:
+    """Apply one event inside the caller's transaction; the caller commits (with its
+    checkpoint)."""
+    prepared = prepare(event)
+    if not _claim_version(session, event):
+        return Outcome.STALE
+    _remove(session, event.aggregate, [event.aggregate_id], [event.entity_id])
+    if prepared.rows is None:
+        return Outcome.DELETED
+    _insert(session, prepared.rows)
+    return Outcome.APPLIED
+
+
+def _insert(session: Session, rows: Rows) -> None:
+    for table, values in rows.insert_order():
+        session.execute(insert(table), values)
+
+
+def _claim_version(session: Session, event: DomainEvent) -> bool:
+    """Record `event.version` as applied unless an equal or newer one already is."""
+    deleted = event.kind is EventKind.DELETED
+    stmt = insert(AppliedVersion).values(
+        aggregate=event.aggregate,
+        aggregate_id=event.aggregate_id,
+        version=event.version,
+        deleted=deleted,
+    )
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[AppliedVersion.aggregate, AppliedVersion.aggregate_id],
+        set_={"version": event.version, "deleted": deleted},
+        where=AppliedVersion.version < event.version,
+    )
+    return session.execute(upsert.returning(AppliedVersion.version)).first() is not None
+
+
+def _versions(session: Session, keys: set[tuple[str, uuid.UUID]]) -> dict[Any, int]:
+    columns = tuple_(AppliedVersion.aggregate, AppliedVersion.aggregate_id)
+    stmt = select(AppliedVersion.aggregate, AppliedVersion.aggregate_id, AppliedVersion.version)
+    rows = session.execute(stmt.where(columns.in_(list(keys)))).all()
+    return {(aggregate, aggregate_id): version for aggregate, aggregate_id, version in rows}
+
+
+def apply_events(session: Session, batch: Sequence[Prepared]) -> list[Outcome]:
+    """Apply a batch in order, with the same outcomes as `apply_event` one by one."""
+    if not batch:
+        return []
+    versions = _versions(session, {p.key for p in batch})
+    winners: dict[tuple[str, uuid.UUID], Prepared] = {}
+    outcomes = []
+    for prepared in batch:
+        event = prepared.event
+        if event.version <= versions.get(prepared.key, 0):
+            outcomes.append(Outcome.STALE)
+            continue
+        versions[prepared.key] = event.version
+        winners[prepared.key] = prepared
+        outcomes.append(Outcome.APPLIED if prepared.rows is not None else Outcome.DELETED)
+    if winners:
+        _write(session, list(winners.values()))
+    return outcomes
+
+
+def _write(session: Session, winners: list[Prepared]) -> None:
+    stmt = insert(AppliedVersion)
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[AppliedVersion.aggregate, AppliedVersion.aggregate_id],
+        set_={"version": stmt.excluded.version, "deleted": stmt.excluded.deleted},
+        where=AppliedVersion.version < stmt.excluded.version,
+    )
+    versions = [
+        {"aggregate": p.event.aggregate, "aggregate_id": p.event.aggregate_id,
+         "version": p.event.version, "deleted": p.rows is None}
+        for p in winners
+    ]  # fmt: skip
+    session.execute(upsert, versions)
+    for aggregate in AGGREGATES:
+        mine = [p for p in winners if p.event.aggregate == aggregate]
+        if mine:
+            ids = [p.event.aggregate_id for p in mine]
+            _remove(session, aggregate, ids, [p.event.entity_id for p in mine])
+    merged = Rows()
+    for p in winners:
+        if p.rows is not None:
+            merged.extend(p.rows)
+    _insert(session, merged)

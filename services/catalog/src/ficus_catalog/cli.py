@@ -1,0 +1,62 @@
+"""Command line of the catalog service: `serve` (API + consumer), `migrate`, and
+`dlq list|replay` for the dead letters."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+
+import uvicorn
+from sqlalchemy.orm import sessionmaker
+
+from ficus_catalog.api import create_app
+from ficus_catalog.database import make_engine
+from ficus_catalog.dead_letters import list_dead_letters, replay
+from ficus_catalog.migration import run_migrations
+from ficus_catalog.settings import CatalogSettings
+
+
+def _dlq(settings: CatalogSettings, command: str, ids: list[int] | None) -> int:
+    """`dlq list` prints one JSON object per dead letter; `dlq replay` exits 1 if any failed."""
+    engine = make_engine(settings.db_url, pool_size=1)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    try:
+        if command == "list":
+            for letter in list_dead_letters(sessions, limit=10_000):
+                print(json.dumps(letter))
+            return 0
+        results = replay(sessions, ids)
+        for result in results:
+            print(json.dumps(dataclasses.asdict(result)))
+        return 1 if any(r.outcome == "failed" for r in results) else 0
+    finally:
+        engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the catalog service; settings come from FICUS_CATALOG_* variables."""
+    parser = argparse.ArgumentParser(prog="python -m ficus_catalog")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the API and run the event consumer")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    migrate = commands.add_parser("migrate", help="upgrade the catalog database to head")
+    migrate.add_argument("--url", default=None, help="database URL (default: settings)")
+    dlq = commands.add_parser("dlq", help="list or replay the catalog's dead letters")
+    dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
+    dlq_commands.add_parser("list", help="print the dead letters as JSON lines")
+    replay_parser = dlq_commands.add_parser("replay", help="re-apply dead letters after a fix")
+    replay_parser.add_argument("--id", type=int, action="append", help="only this id (repeat)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = CatalogSettings()
+    if args.command == "migrate":
+        run_migrations(args.url or settings.db_url, settings.migrations_dir)
+        return
+    if args.command == "dlq":
+        raise SystemExit(_dlq(settings, args.dlq_command, args.id if "id" in args else None))
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    settings = settings.model_copy(update=overrides)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")

@@ -1,0 +1,124 @@
+"""Read side of the catalog: products by sku / uuid, searchCriteria pages, native pages,
+and the store directory. Every product is loaded with its children in a few batched queries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, func, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from ficus_catalog.search import ProductQuery
+from ficus_catalog.tables import CatalogStore, Product, ProductCategory, ProductStoreValue
+from ficus_legacy.searchcriteria import SearchCriteria
+
+_CHILDREN = (
+    selectinload(Product.stores),
+    selectinload(Product.websites),
+    selectinload(Product.categories),
+    selectinload(Product.stock),
+    selectinload(Product.children),
+    selectinload(Product.super_attributes),
+)
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    products: list[Product]
+    total_count: int
+
+
+class CatalogReads:
+    """Queries the API needs; each call opens and closes its own session."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._attributes: set[str] = set()
+
+    def by_sku(self, sku: str) -> Product | None:
+        """Magento compares skus case-insensitively (utf8mb4_general_ci)."""
+        stmt = (
+            select(Product)
+            .where(func.lower(Product.sku) == sku.lower())
+            .order_by(Product.entity_id)
+            .limit(1)
+            .options(*_CHILDREN)
+        )
+        with self._sessions() as session:
+            return session.execute(stmt).scalar_one_or_none()
+
+    def by_uuid(self, product_id: uuid.UUID) -> Product | None:
+        with self._sessions() as session:
+            return session.get(Product, product_id, options=_CHILDREN)
+
+    def search(self, criteria: SearchCriteria, store_id: int) -> ProductPage:
+        with self._sessions() as session:
+            query = ProductQuery(store_id, lambda code: self._has_attribute(session, code))
+            rows, count = query.page(criteria)
+            ids = list(session.execute(rows).scalars())
+            total = session.execute(count).scalar_one()
+            return ProductPage(self._load(session, ids), int(total))
+
+    def native_page(
+        self, limit: int, after: int | None, sku: str | None, category_id: int | None
+    ) -> list[Product]:
+        """Products by entity_id after the cursor `after`, optionally filtered."""
+        stmt = select(Product.uuid).order_by(Product.entity_id).limit(limit)
+        if after is not None:
+            stmt = stmt.where(Product.entity_id > after)
+        if sku is not None:
+            stmt = stmt.where(func.lower(Product.sku) == sku.lower())
+        if category_id is not None:
+            linked = select(ProductCategory.product_uuid).where(
+                ProductCategory.category_id == category_id
+            )
+            stmt = stmt.where(Product.uuid.in_(linked))
+        with self._sessions() as session:
+            return self._load(session, list(session.execute(stmt).scalars()))
+
+    def _has_attribute(self, session: Session, code: str) -> bool:
+        """Whether any product carries attribute `code` (known ones are remembered)."""
+        if code not in self._attributes:
+            stmt = select(exists().where(ProductStoreValue.extra.has_key(code)))
+            if session.execute(stmt).scalar():
+                self._attributes.add(code)
+        return code in self._attributes
+
+    @staticmethod
+    def _load(session: Session, ids: Sequence[uuid.UUID]) -> list[Product]:
+        if not ids:
+            return []
+        stmt = select(Product).where(Product.uuid.in_(ids)).options(*_CHILDREN)
+        found = {p.uuid: p for p in session.execute(stmt).scalars()}
+        return [found[i] for i in ids if i in found]
+
+    def stores(self) -> dict[str, int]:
+        with self._sessions() as session:
+            rows = session.execute(select(CatalogStore.code, CatalogStore.store_id))
+            return {code: store_id for code, store_id in rows}
+
+    def ping(self) -> None:
+        with self._sessions() as session:
+            session.execute(text("SELECT 1"))
+
+
+def seed_stores(sessions: sessionmaker[Session], stores: Mapping[str, int]) -> None:
+    """Upsert the configured store code → id mapping into `catalog_store`."""
+    if not stores:
+        return
+    with sessions.begin() as session:
+        for code, store_id in stores.items():
+            session.execute(
+                delete(CatalogStore).where(
+                    (CatalogStore.store_id == store_id) & (CatalogStore.code != code)
+                )
+            )
+            stmt = insert(CatalogStore).values(code=code, store_id=store_id)
+            session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[CatalogStore.code], set_={"store_id": store_id}
+                )
+            )

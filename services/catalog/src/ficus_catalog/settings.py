@@ -1,0 +1,40 @@
+"""Settings of the catalog service, read from FICUS_CATALOG_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_stores() -> dict[str, int]:
+    # The local stack's store views (the legacy generator's); real sites set FICUS_CATALOG_STORES.
+    return {"admin": 0, "default": 1, "french": 2, "german": 3, "eu_en": 4, "archive": 5}
+
+
+class CatalogSettings(BaseSettings):
+    """Where the catalog's database and the event source are, and how the consumer runs.
+
+    `stores` maps Magento store codes to store ids (JSON in FICUS_CATALOG_STORES); it seeds
+    the `catalog_store` table until sync emits store events.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="FICUS_CATALOG_", frozen=True)
+
+    db_url: str = "postgresql://postgres@127.0.0.1:15432/ficus_catalog"
+    events_url: str = "postgresql://postgres@127.0.0.1:15432/ficus_sync"
+    host: str = "127.0.0.1"
+    port: int = 18082
+    stores: dict[str, int] = Field(default_factory=default_stores)
+    default_store: str = "default"
+    consumer_name: str = "catalog"
+    consumer_enabled: bool = True
+    poll_interval: float = 1.0
+    batch_size: int = 500
+    gap_grace: float = 0.5
+    # Magento's JWT secret (the stand-in's FICUS_STANDIN_JWT_SECRET): when set, the Magento
+    # routes require an admin token as Magento does; unset, they are open (behind the proxy).
+    jwt_secret: SecretStr | None = None
+    migrate_on_start: bool = True
+    migrations_dir: Path | None = None
