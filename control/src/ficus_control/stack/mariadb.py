@@ -30,6 +30,7 @@ server_id=1
 log_bin={binlog}/mariadb-bin
 binlog_format=ROW
 binlog_row_image=FULL
+binlog_row_metadata=FULL
 binlog_annotate_row_events=ON
 log_bin_compress=OFF
 binlog_expire_logs_seconds=864000

@@ -1,0 +1,3 @@
+from ficus_sync.cli import main
+
+main()

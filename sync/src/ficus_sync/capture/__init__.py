@@ -1,0 +1,1 @@
+"""Capture sources: where change events come from (the embedded binlog reader, later Kafka)."""

@@ -1,0 +1,219 @@
+"""`python -m ficus_sync …`: run, snapshot, lag, dlq, reconcile (later exposed as `ficus sync …`,
+`ficus lag`, `ficus dlq …`). Exit codes: 0 ok, 1 differences/failures found, 2 sync error."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from typing import Annotated, Any
+
+import httpx
+import typer
+import uvicorn
+from rich.console import Console
+from rich.live import Live
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from ficus_sync import bootstrap, store
+from ficus_sync.errors import SyncError
+from ficus_sync.http import create_app
+from ficus_sync.lag import LagTracker
+from ficus_sync.operations import reconcile_catalog, replay_dead_letters
+from ficus_sync.settings import SyncSettings
+
+app = typer.Typer(help="Ficus sync: forward CDC from Magento's binlog, lag, dead letters.")
+dlq = typer.Typer(help="Dead letters: events that could not be applied.")
+reconcile = typer.Typer(help="Compare sync's projections with Magento.")
+app.add_typer(dlq, name="dlq")
+app.add_typer(reconcile, name="reconcile")
+console = Console()
+
+
+@app.callback()
+def _setup(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def run(port: Annotated[int | None, typer.Option(help="HTTP port")] = None) -> None:
+    """Snapshot if needed, then stream the binlog forever; serve /healthz, /v1/lag, /metrics."""
+    settings = SyncSettings()
+    lag = LagTracker()
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def streamer() -> None:
+        try:
+            bootstrap.stream(settings, lag, stop)
+        except BaseException as exc:  # reported, then the server is stopped
+            failure.append(exc)
+            server.should_exit = True
+
+    config = uvicorn.Config(
+        create_app(lag), host=settings.host, port=port or settings.port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    threads = [
+        threading.Thread(target=streamer, name="stream", daemon=True),
+        threading.Thread(
+            target=bootstrap.probe_master, args=(settings, lag, stop), name="probe", daemon=True
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        server.run()
+    finally:
+        stop.set()
+        threads[0].join(timeout=10)
+    if failure:
+        console.print(f"[red]sync stopped:[/red] {failure[0]}")
+        raise typer.Exit(2)
+
+
+class _RowsPerSecond(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed or 0:,.0f} rows/s")
+
+
+@app.command()
+def snapshot(
+    table: Annotated[str | None, typer.Option(help="re-snapshot only this table")] = None,
+) -> None:
+    """Initial consistent snapshot (resumes an unfinished one), or re-snapshot one table."""
+    components = _build()
+    progress = Progress(
+        TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(), _RowsPerSecond(),
+        console=console,
+    )  # fmt: skip
+    tasks: dict[str, Any] = {}
+
+    def report(name: str, rows: int, total: int) -> None:
+        if name not in tasks:
+            tasks[name] = progress.add_task(name, total=max(total, 1), completed=rows)
+        else:
+            progress.update(tasks[name], advance=rows, total=max(total, 1))
+
+    try:
+        with progress:
+            if table:
+                result = components.snapshotter().table(table, report)
+            else:
+                snapshotter = components.snapshotter()
+                result = snapshotter.initial(report)
+    except SyncError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    finally:
+        components.close()
+    rate = result.rows / result.seconds if result.seconds else 0
+    console.print(
+        f"snapshot: {result.rows:,} rows in {result.seconds:.1f}s ({rate:,.0f} rows/s), "
+        f"{result.events} domain events; streaming starts at {json.dumps(result.position)}"
+    )
+
+
+@app.command()
+def lag(
+    watch: Annotated[bool, typer.Option("--watch", help="refresh every second")] = False,
+    url: Annotated[str | None, typer.Option(help="sync's base URL")] = None,
+) -> None:
+    """Seconds and events behind, per domain and per table (asks the running sync)."""
+    settings = SyncSettings()
+    base = url or f"http://{settings.host}:{settings.port}"
+    if not watch:
+        console.print(_lag_table(_fetch_lag(base)))
+        return
+    with Live(_lag_table(_fetch_lag(base)), console=console, refresh_per_second=2) as live:
+        while True:
+            time.sleep(1)
+            live.update(_lag_table(_fetch_lag(base)))
+
+
+def _fetch_lag(base: str) -> dict[str, Any]:
+    try:
+        response = httpx.get(f"{base}/v1/lag", timeout=3)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        console.print(f"[red]sync is not answering at {base}: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def _lag_table(document: dict[str, Any]) -> Table:
+    table = Table(title="sync lag")
+    for column in ("scope", "name", "seconds behind", "events behind"):
+        table.add_column(column)
+    for scope, key in (("domain", "domains"), ("table", "tables")):
+        for name, lag_ in document.get(key, {}).items():
+            table.add_row(scope, name, f"{lag_['seconds_behind']:.3f}", str(lag_["events_behind"]))
+    return table
+
+
+@dlq.command("list")
+def dlq_list(all_: Annotated[bool, typer.Option("--all", help="include replayed")] = False) -> None:
+    """Dead letters with their error."""
+    components = _build()
+    try:
+        rows = store.dead_letters(components.pg, pending_only=not all_)
+    finally:
+        components.close()
+    table = Table(title=f"dead letters ({len(rows)})")
+    for column in ("id", "table", "error", "created", "replayed"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(str(row[0]), row[2] or "(projection)", row[3], str(row[5]), str(row[6] or ""))
+    console.print(table)
+
+
+@dlq.command("replay")
+def dlq_replay(letter_id: Annotated[int | None, typer.Option("--id")] = None) -> None:
+    """Re-apply dead letters (from the rows' current state in MariaDB); exit 1 if any fail."""
+    components = _build()
+    try:
+        result = replay_dead_letters(components, letter_id)
+    finally:
+        components.close()
+    console.print(f"replayed: {result.replayed or 'none'}")
+    for failed_id, error in result.failed.items():
+        console.print(f"[red]still failing {failed_id}: {error}[/red]")
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@reconcile.command("catalog")
+def reconcile_catalog_command(limit: int = 50) -> None:
+    """Projected states vs the reference flattening from MariaDB, every store view; exit 1
+    on any difference."""
+    components = _build()
+    try:
+        differences = reconcile_catalog(components)
+    finally:
+        components.close()
+    for diff in differences[:limit]:
+        detail = ", ".join(diff.fields[:8])
+        console.print(f"{diff.aggregate} {diff.entity_id}: {diff.problem} {detail}")
+    console.print(f"{len(differences)} differences")
+    if differences:
+        raise typer.Exit(1)
+
+
+def _build() -> bootstrap.Components:
+    try:
+        return bootstrap.build(SyncSettings())
+    except SyncError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,220 @@
+"""The mirror: Postgres copies of the captured Magento tables, kept by applying change events.
+
+A batch is compressed to the last change per primary key (every event carries the full row),
+then upserts run, then deletes, each delete followed by the cascades InnoDB applied without
+binlogging them. The result says which aggregates the batch touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from ficus_sync.envelope import ChangeEvent, Op, Row, Value
+from ficus_sync.errors import MirrorError
+from ficus_sync.shape import ForeignKey, TableShape, create_ddl, lookup_index_ddl, qualified
+from ficus_sync.tables import ALL, CATEGORY_TABLES, PRODUCT_TABLES, Touch, touched
+
+PgConn = psycopg.Connection[Any]
+Key = tuple[Value, ...]
+
+
+@dataclass
+class TouchSet:
+    everything: bool = False
+    keys: set[Touch] = field(default_factory=set)
+
+    def add_row(self, table: str, row: Row | None) -> None:
+        if row is None or self.everything:
+            return
+        found = touched(table, row)
+        if found is ALL:
+            self.everything = True
+        else:
+            self.keys.update(found)  # type: ignore[arg-type]
+
+    def merge(self, other: TouchSet) -> None:
+        self.everything = self.everything or other.everything
+        self.keys |= other.keys
+
+
+class Mirror:
+    """Applies change events to the mirror tables of the given shapes."""
+
+    def __init__(self, shapes: dict[str, TableShape], foreign_keys: Sequence[ForeignKey]) -> None:
+        self.shapes = dict(shapes)
+        self.foreign_keys = list(foreign_keys)
+
+    def ensure(self, conn: PgConn) -> None:
+        """Create or widen every mirror table (idempotent)."""
+        for shape in self.shapes.values():
+            self.ensure_table(conn, shape)
+
+    def ensure_table(self, conn: PgConn, shape: TableShape) -> None:
+        self.shapes[shape.name] = shape
+        for statement in create_ddl(shape):
+            conn.execute(statement)  # type: ignore[arg-type]
+        column = PRODUCT_TABLES.get(shape.name) or CATEGORY_TABLES.get(shape.name)
+        if column and column not in shape.primary_key[:1]:
+            conn.execute(lookup_index_ddl(shape.name, column))  # type: ignore[arg-type]
+
+    def unknown_columns(self, event: ChangeEvent) -> bool:
+        shape = self.shapes.get(event.table)
+        return shape is not None and not set(event.row).issubset(shape.column_names)
+
+    def apply(self, conn: PgConn, events: Sequence[ChangeEvent]) -> TouchSet:
+        touches = TouchSet()
+        segment: list[ChangeEvent] = []
+        for event in events:
+            if event.op is Op.TRUNCATE:
+                touches.merge(self._apply_segment(conn, segment))
+                segment = []
+                touches.merge(self._truncate(conn, event.table))
+            elif event.table in self.shapes:
+                segment.append(event)
+        touches.merge(self._apply_segment(conn, segment))
+        return touches
+
+    def _apply_segment(self, conn: PgConn, events: Sequence[ChangeEvent]) -> TouchSet:
+        touches = TouchSet()
+        last: dict[tuple[str, Key], Row | None] = {}
+        for event in events:
+            touches.add_row(event.table, event.before)
+            touches.add_row(event.table, event.after)
+            for key, image in self._effects(event):
+                last.pop(key, None)
+                last[key] = image
+        upserts: dict[str, list[Row]] = {}
+        deletes: dict[str, list[Key]] = {}
+        for (table, row_key), image in last.items():
+            if image is None:
+                deletes.setdefault(table, []).append(row_key)
+            else:
+                upserts.setdefault(table, []).append(image)
+        for table, rows in upserts.items():
+            self._upsert(conn, table, rows)
+        for table, keys in deletes.items():
+            touches.merge(self._delete(conn, table, keys))
+        return touches
+
+    def _effects(self, event: ChangeEvent) -> list[tuple[tuple[str, Key], Row | None]]:
+        shape = self.shapes[event.table]
+        if event.op is Op.DELETE:
+            return [((event.table, self._key(shape, event.before)), None)]
+        new_key = (event.table, self._key(shape, event.after))
+        if event.op is Op.UPDATE and event.before is not None:
+            old_key = (event.table, self._key(shape, event.before))
+            if old_key != new_key:
+                return [(old_key, None), (new_key, event.after)]
+        return [(new_key, event.after)]
+
+    @staticmethod
+    def _key(shape: TableShape, row: Row | None) -> Key:
+        if row is None:
+            raise MirrorError(f"{shape.name}: event without the row image it needs")
+        try:
+            return tuple(row[c] for c in shape.primary_key)
+        except KeyError as exc:
+            raise MirrorError(f"{shape.name}: row lacks primary key column {exc}") from exc
+
+    def _upsert(self, conn: PgConn, table: str, rows: list[Row]) -> None:
+        by_columns: dict[tuple[str, ...], list[Row]] = {}
+        for row in rows:
+            by_columns.setdefault(tuple(row), []).append(row)
+        shape = self.shapes[table]
+        for columns, group in by_columns.items():
+            if len(group) == 1:
+                conn.execute(upsert_sql(shape, columns), [group[0][c] for c in columns])  # type: ignore[arg-type]
+            else:  # one statement for the whole group: arrays per column, unnested
+                arrays = [[r[c] for r in group] for c in columns]
+                conn.execute(bulk_upsert_sql(shape, columns), arrays)  # type: ignore[arg-type]
+
+    def _delete(self, conn: PgConn, table: str, keys: list[Key]) -> TouchSet:
+        shape = self.shapes[table]
+        where = " AND ".join(f'"{c}" = %s' for c in shape.primary_key)
+        sql = f"DELETE FROM {qualified(table)} WHERE {where} RETURNING *"
+        touches = TouchSet()
+        removed: list[Row] = []
+        with conn.cursor(row_factory=dict_row) as cur:
+            for key in keys:
+                cur.execute(sql, key)  # type: ignore[arg-type]
+                removed.extend(cur.fetchall())
+        for row in removed:
+            touches.add_row(table, row)
+        touches.merge(self._cascade(conn, table, removed))
+        return touches
+
+    def _cascade(self, conn: PgConn, parent: str, removed: Iterable[Row]) -> TouchSet:
+        touches = TouchSet()
+        rows = list(removed)
+        if not rows:
+            return touches
+        for fk in self.foreign_keys:
+            if fk.parent != parent or fk.child not in self.shapes:
+                continue
+            values = [tuple(r.get(c) for c in fk.parent_columns) for r in rows]
+            affected = self._cascade_one(conn, fk, values)
+            for row in affected:
+                touches.add_row(fk.child, row)
+            if fk.rule == "CASCADE":
+                touches.merge(self._cascade(conn, fk.child, affected))
+        return touches
+
+    @staticmethod
+    def _cascade_one(conn: PgConn, fk: ForeignKey, values: list[tuple[Value, ...]]) -> list[Row]:
+        where = " AND ".join(f'"{c}" = %s' for c in fk.columns)
+        if fk.rule == "CASCADE":
+            sql = f"DELETE FROM {qualified(fk.child)} WHERE {where} RETURNING *"
+        else:
+            assignments = ", ".join(f'"{c}" = NULL' for c in fk.columns)
+            sql = f"UPDATE {qualified(fk.child)} SET {assignments} WHERE {where} RETURNING *"
+        affected: list[Row] = []
+        with conn.cursor(row_factory=dict_row) as cur:
+            for value in set(values):
+                cur.execute(sql, value)  # type: ignore[arg-type]
+                affected.extend(cur.fetchall())
+        return affected
+
+    def _truncate(self, conn: PgConn, table: str) -> TouchSet:
+        touches = TouchSet()
+        if table not in self.shapes:
+            return touches
+        with conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(f"DELETE FROM {qualified(table)} RETURNING *")  # type: ignore[arg-type]
+            removed = cur.fetchall()
+        for row in removed:
+            touches.add_row(table, row)
+        touches.merge(self._cascade(conn, table, removed))
+        return touches
+
+
+def upsert_sql(shape: TableShape, columns: Sequence[str]) -> str:
+    params = ", ".join("%s" for _ in columns)
+    return _upsert(shape, columns, f"VALUES ({params})")
+
+
+def bulk_upsert_sql(shape: TableShape, columns: Sequence[str]) -> str:
+    """Upsert of many rows passed as one array per column (keys must be distinct)."""
+    arrays = ", ".join(f"%s::{_pg_type(shape, c)}[]" for c in columns)
+    return _upsert(shape, columns, f"SELECT * FROM unnest({arrays})")
+
+
+def _pg_type(shape: TableShape, name: str) -> str:
+    column = shape.column(name)
+    return column.pg_type if column is not None else "text"
+
+
+def _upsert(shape: TableShape, columns: Sequence[str], source: str) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    key = ", ".join(f'"{c}"' for c in shape.primary_key)
+    rest = [c for c in columns if c not in shape.primary_key]
+    action = (
+        "DO UPDATE SET " + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in rest)
+        if rest
+        else "DO NOTHING"
+    )
+    return f"INSERT INTO {qualified(shape.name)} ({names}) {source} ON CONFLICT ({key}) {action}"

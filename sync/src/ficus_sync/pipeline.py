@@ -1,0 +1,165 @@
+"""The forward pipeline: capture source → mirror → projector → domain events, one Postgres
+transaction per batch (mirror rows, projections, id map, events, dead letters and the source
+checkpoint commit together, so a crash neither loses nor repeats an effect).
+
+Order of side effects per batch: mirror → projection/events → checkpoint → COMMIT (with
+NOTIFY) → lag bookkeeping → `source.committed()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import psycopg
+
+from ficus_sync import store
+from ficus_sync.capture.port import CaptureSource, Transaction
+from ficus_sync.envelope import ChangeEvent, to_debezium
+from ficus_sync.errors import SourceUnavailable
+from ficus_sync.lag import LagTracker
+from ficus_sync.mirror import Mirror, PgConn, TouchSet
+from ficus_sync.projector import Projector
+from ficus_sync.shape import TableShape
+
+log = logging.getLogger(__name__)
+
+ShapeLoader = Callable[[Sequence[str]], dict[str, TableShape]]
+
+TRANSIENT = (psycopg.OperationalError, psycopg.InterfaceError, SourceUnavailable)
+
+
+class Pipeline:
+    """Applies transactions from one capture source to sync's Postgres database."""
+
+    def __init__(
+        self,
+        conn: PgConn,
+        source: CaptureSource,
+        mirror: Mirror,
+        projector: Projector,
+        lag: LagTracker,
+        reload_shapes: ShapeLoader,
+        max_batch_events: int = 5_000,
+    ) -> None:
+        self.conn = conn
+        self.source = source
+        self.mirror = mirror
+        self.projector = projector
+        self.lag = lag
+        self.reload_shapes = reload_shapes
+        self.max_batch_events = max_batch_events
+
+    def run(self, stop: threading.Event) -> None:
+        """Stream until `stop` is set; raises on source or database failure."""
+        position = store.load_checkpoint(self.conn, self.source.name)
+        if position:
+            self.lag.applied(position.get("gtid"))
+        hints = {name: shape.hints for name, shape in self.mirror.shapes.items()}
+        self.source.open(position, hints)
+        try:
+            while not stop.is_set():
+                batch = self._next_batch()
+                if batch:
+                    self.apply(batch)
+        finally:
+            self.source.close()
+
+    def _next_batch(self) -> list[Transaction]:
+        first = self.source.poll(timeout=0.2)
+        if first is None:
+            return []
+        batch = [first]
+        count = len(first.events)
+        while count < self.max_batch_events:
+            more = self.source.poll(timeout=0)
+            if more is None:
+                break
+            batch.append(more)
+            count += len(more.events)
+        return batch
+
+    def apply(self, batch: Sequence[Transaction]) -> None:
+        events = [e for txn in batch for e in txn.events]
+        for txn in batch:
+            self.lag.received(txn.source_ts_ms, Counter(e.table for e in txn.events))
+        started = time.perf_counter()
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (store.APPLY_LOCK,))
+            self._refresh_shapes(batch, events)
+            touches = self._apply_mirror(events)
+            emitted = self._project(touches, batch[-1].source_ts_ms)
+            store.save_checkpoint(self.conn, self.source.name, batch[-1].position)
+            if emitted:
+                store.notify(self.conn)
+        elapsed = time.perf_counter() - started
+        self.lag.batch_seconds.observe(elapsed)
+        if log.isEnabledFor(logging.INFO):
+            tables = Counter(e.table for e in events).most_common(3)
+            log.info("batch: %d txns, %d row changes %s, %d events, %.3fs",
+                     len(batch), len(events), tables, emitted, elapsed)  # fmt: skip
+        self.lag.applied(batch[-1].position.get("gtid"))
+        self.source.committed(batch[-1].position)
+
+    def _refresh_shapes(self, batch: Sequence[Transaction], events: list[ChangeEvent]) -> None:
+        """A captured table was altered: widen its mirror table before applying rows."""
+        tables = {t for txn in batch for t in txn.schema_changed}
+        tables |= {e.table for e in events if self.mirror.unknown_columns(e)}
+        if not tables:
+            return
+        for shape in self.reload_shapes(sorted(tables)).values():
+            self.mirror.ensure_table(self.conn, shape)
+        log.info("mirror columns refreshed for %s", ", ".join(sorted(tables)))
+
+    def _apply_mirror(self, events: list[ChangeEvent]) -> TouchSet:
+        try:
+            with self.conn.transaction():
+                return self.mirror.apply(self.conn, events)
+        except TRANSIENT:
+            raise
+        except Exception:  # noqa: BLE001 - isolate the poison event below
+            log.warning("batch failed; retrying event by event to isolate the bad one")
+        touches = TouchSet()
+        for event in events:
+            try:
+                with self.conn.transaction():
+                    touches.merge(self.mirror.apply(self.conn, [event]))
+            except TRANSIENT:
+                raise
+            except Exception as exc:  # noqa: BLE001 - dead-letter it, go on
+                self._dead_letter(event.table, exc, to_debezium(event))
+                touches.add_row(event.table, event.before)
+                touches.add_row(event.table, event.after)
+        return touches
+
+    def _project(self, touches: TouchSet, source_ts_ms: int | None) -> int:
+        try:
+            with self.conn.transaction():
+                return self.projector.project(self.conn, touches, source_ts_ms)
+        except TRANSIENT:
+            raise
+        except Exception:  # noqa: BLE001 - isolate the aggregate below
+            log.warning("projection failed; retrying aggregate by aggregate")
+        emitted = 0
+        for aggregate, entity_id in sorted(self.projector.expand(self.conn, touches)):
+            one = TouchSet(keys={(aggregate, entity_id)})
+            try:
+                with self.conn.transaction():
+                    emitted += self.projector.project(self.conn, one, source_ts_ms)
+            except TRANSIENT:
+                raise
+            except Exception as exc:  # noqa: BLE001 - dead-letter it, go on
+                raw = {"aggregate": aggregate, "entity_id": entity_id}
+                self._dead_letter(None, exc, raw)
+        return emitted
+
+    def _dead_letter(self, table: str | None, exc: Exception, raw: dict[str, Any]) -> None:
+        log.error("dead letter (%s): %s", table or "projection", exc)
+        store.add_dead_letter(
+            self.conn, self.source.name, table, f"{type(exc).__name__}: {exc}", raw
+        )
+        self.lag.dead_letters_total.inc()

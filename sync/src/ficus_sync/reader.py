@@ -1,0 +1,129 @@
+"""Reads aggregates' rows from the mirror and flattens them with `ficus_legacy.flatten` — the
+same functions the reference reader applies to MariaDB, so equal rows give equal states."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+from psycopg.rows import dict_row
+
+from ficus_legacy.flatten import AttributeInfo, category_state, product_state
+from ficus_legacy.metadata import AttributeCatalog, Stores
+from ficus_legacy.types import Connection as LegacyConnection
+from ficus_sync.mirror import PgConn
+from ficus_sync.projector import State
+from ficus_sync.shape import qualified
+from ficus_sync.tables import EAV_TYPES, Aggregate
+
+Row = dict[str, Any]
+_ENTITY_TYPE = {"product": "catalog_product", "category": "catalog_category"}
+
+
+class _Metadata:
+    def __init__(self, conn: PgConn) -> None:
+        legacy = cast(LegacyConnection, conn)  # same DB-API shape; the mirror has the tables
+        catalog = AttributeCatalog.load(legacy)
+        self.store_ids = [v.store_id for v in Stores.load(legacy).active_views()]
+        self.attributes: dict[str, dict[int, AttributeInfo]] = {
+            aggregate: {a.attribute_id: a for a in catalog.of(code)}
+            for aggregate, code in _ENTITY_TYPE.items()
+        }
+
+
+class MirrorStateReader:
+    """`StateReader` over the Postgres mirror; metadata is cached until `invalidate()`."""
+
+    def __init__(self) -> None:
+        self._metadata: _Metadata | None = None
+
+    def invalidate(self) -> None:
+        self._metadata = None
+
+    def metadata(self, conn: PgConn) -> _Metadata:
+        if self._metadata is None:
+            self._metadata = _Metadata(conn)
+        return self._metadata
+
+    def read(
+        self, conn: PgConn, aggregate: Aggregate, entity_ids: Sequence[int]
+    ) -> dict[int, State]:
+        meta = self.metadata(conn)
+        prefix = f"catalog_{aggregate}_entity"
+        queries = {prefix: "entity_id", **{f"{prefix}_{t}": "entity_id" for t in EAV_TYPES}}
+        if aggregate == "product":
+            queries.update(_PRODUCT_LINKS)
+        rows = _fetch(conn, queries, list(entity_ids))
+        entities = {int(r["entity_id"]): r for r in rows[prefix]}
+        values = _grouped((r for t in EAV_TYPES for r in rows[f"{prefix}_{t}"]), "entity_id")
+        attributes = meta.attributes[aggregate]
+        if aggregate == "category":
+            return {
+                eid: category_state(row, values.get(eid, []), attributes, meta.store_ids)
+                for eid, row in entities.items()
+            }
+        return _products(rows, entities, values, attributes, meta.store_ids)
+
+
+_PRODUCT_LINKS = {
+    "catalog_product_website": "product_id",
+    "catalog_category_product": "product_id",
+    "cataloginventory_stock_item": "product_id",
+    "catalog_product_super_link": "parent_id",
+    "catalog_product_super_attribute": "product_id",
+}
+
+
+def _products(
+    rows: dict[str, list[Row]],
+    entities: dict[int, Row],
+    values: dict[int, list[Row]],
+    attributes: dict[int, AttributeInfo],
+    store_ids: list[int],
+) -> dict[int, State]:
+    websites = _grouped(rows["catalog_product_website"], "product_id")
+    links = _grouped(rows["catalog_category_product"], "product_id")
+    stock: dict[int, Row] = {}
+    for row in rows["cataloginventory_stock_item"]:  # Magento's default stock: lowest id
+        current = stock.get(int(row["product_id"]))
+        if current is None or int(row["stock_id"]) < int(current["stock_id"]):
+            stock[int(row["product_id"])] = row
+    supers = _grouped(rows["catalog_product_super_link"], "parent_id")
+    super_attributes = _grouped(rows["catalog_product_super_attribute"], "product_id")
+    return {
+        eid: product_state(
+            entity,
+            values.get(eid, []),
+            attributes,
+            store_ids,
+            website_ids=[int(r["website_id"]) for r in websites.get(eid, [])],
+            category_links=links.get(eid, []),
+            stock_item=stock.get(eid),
+            super_links=supers.get(eid, []),
+            super_attributes=super_attributes.get(eid, []),
+        )
+        for eid, entity in entities.items()
+    }
+
+
+def _fetch(conn: PgConn, queries: dict[str, str], ids: list[int]) -> dict[str, list[Row]]:
+    """`SELECT * FROM table WHERE column = ANY(ids)` for every table, in one round trip."""
+    if not ids:
+        return {table: [] for table in queries}
+    with conn.pipeline():
+        cursors = {
+            table: conn.cursor(row_factory=dict_row).execute(
+                f'SELECT * FROM {qualified(table)} WHERE "{column}" = ANY(%s)',  # type: ignore[arg-type]
+                (ids,),
+            )
+            for table, column in queries.items()
+        }
+    return {table: cur.fetchall() for table, cur in cursors.items()}
+
+
+def _grouped(rows: Iterable[Row], key: str) -> dict[int, list[Row]]:
+    groups: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[int(row[key])].append(row)
+    return groups
