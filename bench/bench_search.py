@@ -1,0 +1,310 @@
+"""Search benchmark: query latency p50/p99 at a fixed arrival rate on both engines, and
+freshness p99 (event commit → searchable) on both engines.
+
+    uv run python bench/bench_search.py [--products 100000] [--rate 200] [--seconds 20]
+
+Starts its own Postgres and Elasticsearch (engine manager classes) under .ficus/bench-search
+on ports FICUS_BENCH_POSTGRES_PORT (25522) and FICUS_BENCH_ES_PORT (29210), loads a generated
+store through the real consumer, builds the Elasticsearch index with `rebuild`, then measures.
+Latency is measured at the index-engine port (SearchService.search, in process), open loop:
+queries are issued on a fixed schedule by a thread pool and timed from their scheduled start,
+so a slow engine cannot hide its queueing delay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from elasticsearch import Elasticsearch as EsClient
+
+from ficus_control.stack.elasticsearch import Elasticsearch
+from ficus_control.stack.osuser import ensure_os_user
+from ficus_control.stack.postgres import Postgres
+from ficus_control.stack.settings import StackSettings
+from ficus_search import store
+from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.esengine import ElasticsearchEngine
+from ficus_search.esindex import EsIndexer, rebuild
+from ficus_search.metrics import SearchMetrics
+from ficus_search.pgengine import PostgresEngine
+from ficus_search.ports import IndexEngine
+from ficus_search.query import SearchQuery, make_query
+from ficus_search.source import EventSource
+from ficus_search.testing import COLORS, MATERIALS, NOUNS, CatalogGenerator, write_events
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def queries(rng: random.Random, n: int, products: int, categories: int) -> list[SearchQuery]:
+    out = []
+    for _ in range(n):
+        kind = rng.random()
+        kwargs: dict[str, object] = {"max_length": 200, "max_page_size": 100}
+        if kind < 0.5:
+            words = [rng.choice(COLORS), rng.choice(MATERIALS + NOUNS)]
+            text = " ".join(words)
+            text = text[: len(text) - rng.randint(0, 2)]  # a prefix of the last word
+            out.append(make_query(1, text=text, **kwargs))  # type: ignore[arg-type]
+        elif kind < 0.65:
+            sku = f"sku-{rng.randint(1, products):06d}"[: rng.randint(7, 10)]
+            out.append(make_query(1, text=sku, **kwargs))  # type: ignore[arg-type]
+        elif kind < 0.9:
+            out.append(
+                make_query(
+                    1,
+                    text=None,
+                    category_ids=(rng.randint(3, 2 + categories),),
+                    sort=rng.choice(["price_asc", "name_asc", None]),
+                    **kwargs,
+                )
+            )  # type: ignore[arg-type]
+        else:
+            low = rng.randint(0, 400)
+            out.append(
+                make_query(
+                    1,
+                    text=rng.choice(NOUNS),
+                    price_min=low,
+                    price_max=low + 50,  # type: ignore[arg-type]
+                    in_stock=True,
+                    **kwargs,
+                )
+            )
+    return out
+
+
+def load_test(engine: IndexEngine, plan: list[SearchQuery], rate: float) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    start = time.perf_counter() + 0.2
+
+    def run(i: int, query: SearchQuery) -> None:
+        scheduled = start + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        try:
+            engine.search(query)
+        except Exception:
+            with lock:
+                errors[0] += 1
+            return
+        with lock:
+            latencies.append(time.perf_counter() - scheduled)
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        for i, query in enumerate(plan):
+            pool.submit(run, i, query)
+    elapsed = time.perf_counter() - start
+    return {
+        "queries": len(plan),
+        "errors": errors[0],
+        "achieved_qps": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * pct(latencies, 0.99),
+        "max_ms": 1000 * max(latencies),
+    }
+
+
+def freshness(
+    engine: IndexEngine, gen: CatalogGenerator, events_url: str, samples: int
+) -> dict[str, float]:
+    """Write one product change at a time with a unique word; time from the event's
+    source_ts_ms until the engine finds it."""
+    lags = []
+    for i in range(samples):
+        word = f"fresh{uuid.uuid4().hex[:10]}"
+        product = gen._product(visibility=4)
+        attributes = {
+            k: {**v, "status": "1", "name": f"{word} item {i}"}
+            for k, v in product.attributes.items()
+        }
+        event = gen._put_product(product.model_copy(update={"attributes": attributes}))
+        write_events(events_url, [event])
+        query = make_query(
+            1, text=word, max_length=200, max_page_size=10, page_size=1, facets=False
+        )
+        deadline = time.time() + 30
+        while time.time() < deadline and not engine.search(query).hits:
+            time.sleep(0.002)
+        assert event.source_ts_ms is not None
+        lags.append(time.time() - event.source_ts_ms / 1000)
+    return {
+        "samples": samples,
+        "p50_ms": 1000 * statistics.median(lags),
+        "p99_ms": 1000 * pct(lags, 0.99),
+        "max_ms": 1000 * max(lags),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--categories", type=int, default=60)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--freshness-samples", type=int, default=100)
+    parser.add_argument("--rates", type=str, default="", help="extra rates, e.g. 20,50")
+    parser.add_argument("--reuse", type=str, default="", help="tag of a store loaded before")
+    args = parser.parse_args()
+
+    settings = StackSettings(
+        home=ROOT / ".ficus" / "bench-search",
+        postgres_port=int(os.environ.get("FICUS_BENCH_POSTGRES_PORT", "25522")),
+    )
+    user = ensure_os_user(settings.os_user)
+    postgres = Postgres(settings, user)
+    es = Elasticsearch(
+        settings,
+        user,
+        port=int(os.environ.get("FICUS_BENCH_ES_PORT", "29210")),
+        heap="512m",
+        dist_dir=ROOT / ".ficus" / "es-dist",
+    )
+    postgres.start()
+    es.start()
+    try:
+        run(args, settings, postgres, es)
+    finally:
+        es.stop()
+        postgres.stop()
+
+
+def run(
+    args: argparse.Namespace, settings: StackSettings, postgres: Postgres, es: Elasticsearch
+) -> None:
+    tag = args.reuse or uuid.uuid4().hex[:8]
+    search_url = settings.postgres_url(f"bench_search_{tag}")
+    events_url = settings.postgres_url(f"bench_events_{tag}")
+    alias = f"bench_{tag}"
+    client = EsClient(es.url, request_timeout=120)
+    gen = CatalogGenerator(seed=1)
+    if args.reuse:
+        # fresh entity ids for the freshness test (a re-used id would be a stale version 1)
+        gen._next_product = 10_000_000 + int(time.time()) % 100_000 * 1000
+        gen.category_tree(args.categories)
+    else:
+        load(args, tag, settings, postgres, client)
+    measure(args, gen, search_url, events_url, es, client, alias)
+
+
+def load(
+    args: argparse.Namespace,
+    tag: str,
+    settings: StackSettings,
+    postgres: Postgres,
+    client: EsClient,
+) -> None:
+    for name in (f"bench_search_{tag}", f"bench_events_{tag}"):
+        postgres.ensure_database(name)
+    search_url = settings.postgres_url(f"bench_search_{tag}")
+    events_url = settings.postgres_url(f"bench_events_{tag}")
+    alias = f"bench_{tag}"
+    store.ensure_schema(search_url)
+    gen = CatalogGenerator(seed=1)
+    t0 = time.perf_counter()
+    events = gen.catalog(args.products, categories=args.categories)
+    for i in range(0, len(events), 5000):
+        write_events(events_url, events[i : i + 5000], notify=False)
+    t1 = time.perf_counter()
+    metrics = SearchMetrics()
+    consumer = Consumer(
+        EventSource(events_url),
+        BatchApplier(search_url),
+        metrics,
+        batch_size=1000,
+        poll_interval=0.5,
+        gap_grace=0.1,
+    )
+    applied = consumer.drain()
+    t2 = time.perf_counter()
+    with store.connect(search_url) as conn:
+        conn.execute("ANALYZE search_document")
+    rebuild(client, search_url, alias)
+    t3 = time.perf_counter()
+    with store.connect(search_url) as conn:
+        row = conn.execute("SELECT count(*) AS n FROM search_document WHERE present").fetchone()
+    docs = int(row["n"]) if row else 0
+    print(
+        f"store: {args.products} products, {docs} documents (2 store views); "
+        f"events written {t1 - t0:.1f}s, applied {applied} events in {t2 - t1:.1f}s "
+        f"({applied / (t2 - t1):.0f}/s); ES rebuild {t3 - t2:.1f}s; tag {tag}",
+        flush=True,
+    )
+
+
+def measure(
+    args: argparse.Namespace,
+    gen: CatalogGenerator,
+    search_url: str,
+    events_url: str,
+    es: Elasticsearch,
+    client: EsClient,
+    alias: str,
+) -> None:
+    metrics = SearchMetrics()
+
+    pg_engine = PostgresEngine.open(search_url, size=32)
+    es_engine = ElasticsearchEngine.open(es.url, alias, timeout=5.0)
+    rng = random.Random(42)
+    plan = queries(rng, int(args.rate * args.seconds), args.products, args.categories)
+    rates = [args.rate, *(float(r) for r in args.rates.split(",") if r)]
+    runs = [(e, r) for e in (pg_engine, es_engine) for r in rates] if args.seconds > 0 else []
+    for engine, rate in runs:
+        engine.search(plan[0])  # warm-up
+        load_test(engine, plan[: int(rate * 2)], rate)  # 2 s warm-up
+        result = load_test(engine, plan[: int(rate * args.seconds)], rate)
+        print(
+            f"query {engine.name} at {rate:.0f}/s: "
+            + ", ".join(
+                f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
+            ),
+            flush=True,
+        )
+
+    indexer = EsIndexer(client, search_url, alias, metrics)
+    consumer = Consumer(
+        EventSource(events_url),
+        BatchApplier(search_url),
+        metrics,
+        batch_size=1000,
+        poll_interval=0.5,
+        gap_grace=0.05,
+        on_commit=indexer.wake,
+    )
+    indexer.start()
+    consumer.start()
+    try:
+        for engine in (pg_engine, es_engine):
+            result = freshness(engine, gen, events_url, args.freshness_samples)
+            print(
+                f"freshness {engine.name}: "
+                + ", ".join(
+                    f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
+                    for k, v in result.items()
+                )
+            )
+    finally:
+        consumer.stop()
+        indexer.stop()
+        pg_engine.close()
+        es_engine.close()
+        client.close()
+
+
+if __name__ == "__main__":
+    main()

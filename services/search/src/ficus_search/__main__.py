@@ -1,0 +1,5 @@
+import sys
+
+from ficus_search.cli import main
+
+sys.exit(main())

@@ -1,0 +1,81 @@
+"""Applying one domain event to the search database: versioned state, then the documents of
+every product whose search document depends on it (itself, its configurable parents, or the
+products below a category)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
+
+from ficus_contracts.events import CategoryState, DomainEvent, EventKind, ProductState
+from ficus_search import store
+from ficus_search.document import SearchDocument, build_documents
+from ficus_search.errors import InvalidEvent
+
+
+class Outcome(enum.StrEnum):
+    APPLIED = "applied"
+    STALE = "stale"
+    IGNORED = "ignored"
+    DEAD_LETTER = "dead_letter"
+
+
+def parse_event(row: dict[str, Any]) -> DomainEvent:
+    """A `domain_event` row as a DomainEvent; raises InvalidEvent."""
+    fields = ("aggregate", "aggregate_id", "entity_id", "version", "kind", "source_ts_ms")
+    data = {key: row.get(key) for key in fields}
+    data["payload"] = row.get("payload")
+    try:
+        event = DomainEvent.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidEvent(
+            f"invalid event: {exc.errors()[0]['msg']} at {exc.errors()[0]['loc']}"
+        ) from exc
+    expected = ProductState if event.aggregate == "product" else CategoryState
+    if event.kind is EventKind.UPSERTED and not isinstance(event.payload, expected):
+        raise InvalidEvent(f"{event.aggregate} event without a {expected.__name__} payload")
+    if event.payload is not None and event.payload.entity_id != event.entity_id:
+        raise InvalidEvent("payload entity_id differs from the event's entity_id")
+    return event
+
+
+def apply_event(conn: store.Conn, event: DomainEvent) -> tuple[Outcome, set[int]]:
+    """Save the event's state if it is newer; returns the products to re-index."""
+    upserted = event.kind is EventKind.UPSERTED
+    if event.aggregate == "product":
+        state = event.payload if upserted and isinstance(event.payload, ProductState) else None
+        applied, parents = store.save_product(conn, event.entity_id, event.version, state)
+        return (Outcome.APPLIED, {event.entity_id} | parents) if applied else (Outcome.STALE, set())
+    current = store.stored_version(conn, "search_category", event.entity_id)
+    if current is not None and event.version <= current:
+        return Outcome.STALE, set()
+    category = event.payload if upserted and isinstance(event.payload, CategoryState) else None
+    store.save_category(conn, event.entity_id, event.version, category)
+    return Outcome.APPLIED, store.products_under_category(conn, event.entity_id)
+
+
+def reindex(
+    conn: store.Conn, product_ids: Iterable[int], source_ts_ms: int | None, today: dt.date
+) -> int:
+    """Rebuild the stored documents of `product_ids` from the saved state; returns how many
+    products were written."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return 0
+    tree = store.load_tree(conn)
+    products = store.load_products(conn, ids)
+    child_ids = {c for p in products.values() for c in p.configurable_children}
+    children = store.load_products(conn, child_ids) if child_ids else {}
+    documents: dict[int, list[SearchDocument]] = {}
+    for entity_id in ids:
+        product = products.get(entity_id)
+        documents[entity_id] = []
+        if product is not None:
+            kids = [children[c] for c in product.configurable_children if c in children]
+            documents[entity_id] = build_documents(product, kids, tree, today)
+    store.write_documents(conn, documents, source_ts_ms)
+    return len(ids)

@@ -1,0 +1,79 @@
+"""`python -m ficus_search serve|rebuild|catch-up`: run the service, rebuild the Elasticsearch
+index with an alias swap, or apply pending events once. Exit codes: 0 ok, 1 failure, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ficus_search.errors import SearchError
+from ficus_search.settings import SearchSettings
+
+
+def _serve(settings: SearchSettings, args: argparse.Namespace) -> int:
+    """Serve the HTTP API and run the consumer (and the Elasticsearch indexer)."""
+    import uvicorn
+
+    from ficus_search.api import create_app
+
+    port = args.port or settings.port
+    uvicorn.run(create_app(settings), host=settings.host, port=port, log_level="warning")
+    return 0
+
+
+def _rebuild(settings: SearchSettings, _: argparse.Namespace) -> int:
+    """Rebuild the Elasticsearch index from the stored documents; readers keep the old index
+    until the alias swaps atomically to the new one."""
+    from elasticsearch import Elasticsearch
+
+    from ficus_search import store
+    from ficus_search.esindex import rebuild
+
+    store.ensure_schema(settings.database_url)
+    client = Elasticsearch(settings.elasticsearch_url, request_timeout=60)
+    columns = (TextColumn("rebuild"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns) as progress:
+        task = progress.add_task("rebuild", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        name = rebuild(client, settings.database_url, settings.index_alias, on_progress)
+    print(f"alias {settings.index_alias} → {name}")
+    return 0
+
+
+def _catch_up(settings: SearchSettings, _: argparse.Namespace) -> int:
+    """Apply every pending event once (and index into Elasticsearch when it is the engine)."""
+    from ficus_search.bootstrap import build
+
+    components = build(settings)
+    try:
+        assert components.consumer is not None
+        applied = components.consumer.drain()
+        indexed = components.indexer.catch_up() if components.indexer is not None else 0
+    finally:
+        components.stop()
+    print(f"applied {applied} events, indexed {indexed} document changes")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ficus_search")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help=_serve.__doc__)
+    serve.add_argument("--port", type=int, default=None)
+    sub.add_parser("rebuild", help=_rebuild.__doc__)
+    sub.add_parser("catch-up", help=_catch_up.__doc__)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = SearchSettings()
+    commands = {"serve": _serve, "rebuild": _rebuild, "catch-up": _catch_up}
+    try:
+        return commands[args.command](settings, args)
+    except SearchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

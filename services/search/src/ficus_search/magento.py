@@ -1,0 +1,194 @@
+"""Magento's REST search shapes (pure): `searchCriteria` → SearchQuery, and SearchResult →
+the `/V1/search` and `/V1/products` response bodies.
+
+Fields understood (anything else is a 400 naming the field):
+- `/V1/search`: search_term; category_ids | category_id (eq, in); price (from, gteq, to, lteq)
+  or price.from / price.to; in_stock | is_in_stock | quantity_and_stock_status (eq 0/1).
+- `/V1/products` (listings the proxy routes to search): the same without search_term.
+- sort: relevance, price, name, entity_id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ficus_legacy.searchcriteria import ConditionType, Filter, SearchCriteria
+from ficus_search.errors import BadQuery, UnknownField
+from ficus_search.query import SearchQuery, SearchResult, Sort, make_query
+
+REQUEST_NAMES = ("quick_search_container", "catalog_view_container", "advanced_search_container")
+SEARCH_FIELDS = ["search_term"]
+CATEGORY_FIELDS = ["category_ids", "category_id"]
+PRICE_FIELDS = ["price", "price.from", "price.to"]
+STOCK_FIELDS = ["in_stock", "is_in_stock", "quantity_and_stock_status"]
+SORT_FIELDS = {
+    "relevance": (Sort.RELEVANCE, Sort.RELEVANCE),
+    "price": (Sort.PRICE_ASC, Sort.PRICE_DESC),
+    "name": (Sort.NAME_ASC, Sort.NAME_DESC),
+    "entity_id": (Sort.ID, Sort.ID),
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_query_length: int
+    max_page_size: int
+    price_step: int
+
+
+@dataclass
+class _Parts:
+    text: str | None = None
+    categories: tuple[int, ...] = ()
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    in_stock: bool | None = None
+
+
+def _ints(f: Filter) -> tuple[int, ...]:
+    raw = f.values() if f.condition in (ConditionType.IN, ConditionType.FINSET) else [f.value or ""]
+    try:
+        return tuple(int(v) for v in raw if v.strip())
+    except ValueError:
+        raise BadQuery(f'filter "{f.field}" needs integer ids, got "{f.value}"', f.field) from None
+
+
+def _price(f: Filter) -> Decimal:
+    try:
+        return Decimal((f.value or "").strip())
+    except InvalidOperation:
+        raise BadQuery(f'filter "{f.field}" needs a number, got "{f.value}"', f.field) from None
+
+
+def _apply_price(parts: _Parts, f: Filter) -> None:
+    cond = f.condition
+    if f.field == "price.from" or cond in (ConditionType.FROM, ConditionType.GTEQ):
+        parts.price_min = _price(f)
+    elif f.field == "price.to" or cond in (ConditionType.TO, ConditionType.LTEQ):
+        parts.price_max = _price(f)
+    elif cond is ConditionType.EQ:
+        parts.price_min = parts.price_max = _price(f)
+    else:
+        raise BadQuery(f'filter "price" does not support condition "{cond.value}"', "price")
+
+
+def _apply(parts: _Parts, f: Filter, allowed: list[str]) -> None:
+    if f.field in SEARCH_FIELDS and "search_term" in allowed:
+        parts.text = f.value or ""
+    elif f.field in CATEGORY_FIELDS:
+        parts.categories = parts.categories + _ints(f)
+    elif f.field in PRICE_FIELDS:
+        _apply_price(parts, f)
+    elif f.field in STOCK_FIELDS:
+        parts.in_stock = (f.value or "").strip() not in ("0", "false", "")
+    else:
+        raise UnknownField(f.field, allowed)
+
+
+def _sort(criteria: SearchCriteria) -> str | None:
+    if not criteria.sort_orders:
+        return None
+    order = criteria.sort_orders[0]
+    if order.field not in SORT_FIELDS:
+        raise UnknownField(order.field, list(SORT_FIELDS))
+    asc, desc = SORT_FIELDS[order.field]
+    return (asc if order.direction == "ASC" else desc).value
+
+
+def to_query(
+    criteria: SearchCriteria, store_id: int, limits: Limits, *, with_text: bool
+) -> SearchQuery:
+    """Filters inside a group are ORed in Magento; the fields here each take one group, so
+    a group holds one filter (or several on the same category field, ORed as `in`)."""
+    allowed = SEARCH_FIELDS + CATEGORY_FIELDS + PRICE_FIELDS + STOCK_FIELDS
+    if not with_text:
+        allowed = allowed[1:]
+    parts = _Parts()
+    for group in criteria.filter_groups:
+        for f in group.filters:
+            _apply(parts, f, allowed)
+    if with_text and parts.text is None and not parts.categories:
+        raise BadQuery('the search needs a "search_term" filter', "search_term")
+    return make_query(
+        store_id,
+        text=parts.text,
+        max_length=limits.max_query_length,
+        max_page_size=limits.max_page_size,
+        category_ids=parts.categories,
+        price_min=parts.price_min,
+        price_max=parts.price_max,
+        in_stock=parts.in_stock,
+        sort=_sort(criteria),
+        page=criteria.page,
+        page_size=criteria.page_size or 20,
+        price_step=limits.price_step,
+    )
+
+
+def search_body(
+    result: SearchResult, criteria: SearchCriteria, request_name: str
+) -> dict[str, Any]:
+    """The `/V1/search` response: items (id, score), aggregations, total_count."""
+    buckets = [
+        {
+            "name": "price_bucket",
+            "values": [
+                {"value": v.value, "metrics": [v.value, str(v.count)]} for v in result.price_facet
+            ],
+        },
+        {
+            "name": "category_bucket",
+            "values": [
+                {"value": v.value, "metrics": [v.value, str(v.count)]}
+                for v in result.category_facet
+            ],
+        },
+    ]
+    return {
+        "items": [{"id": h.entity_id, "score": h.score} for h in result.hits],
+        "aggregations": {"buckets": buckets, "bucket_names": ["price_bucket", "category_bucket"]},
+        "search_criteria": {**criteria.echo(), "request_name": request_name},
+        "total_count": result.total,
+    }
+
+
+def product_item(doc: dict[str, Any]) -> dict[str, Any]:
+    """A listing row in Magento's product shape, from the flat document."""
+    custom = [
+        {"attribute_code": code, "value": doc.get(key)}
+        for code, key in (
+            ("url_key", "url_key"),
+            ("description", "description"),
+            ("short_description", "short_description"),
+            ("special_price", "special_price"),
+        )
+        if doc.get(key) not in (None, "")
+    ]
+    return {
+        "id": doc["entity_id"],
+        "sku": doc["sku"],
+        "name": doc["name"],
+        "price": doc.get("price"),
+        "status": doc.get("status"),
+        "visibility": doc.get("visibility"),
+        "type_id": doc.get("type_id"),
+        "created_at": doc.get("created_at"),
+        "updated_at": doc.get("updated_at"),
+        "extension_attributes": {
+            "category_links": [
+                {"position": 0, "category_id": str(c["id"])} for c in doc.get("categories", [])
+            ],
+            "final_price": doc.get("final_price"),
+            "is_in_stock": doc.get("in_stock"),
+        },
+        "custom_attributes": custom,
+    }
+
+
+def products_body(
+    result: SearchResult, docs: dict[int, dict[str, Any]], criteria: SearchCriteria
+) -> dict[str, Any]:
+    items = [product_item(docs[i]) for i in result.ids if i in docs]
+    return {"items": items, "search_criteria": criteria.echo(), "total_count": result.total}

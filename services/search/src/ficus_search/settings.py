@@ -1,0 +1,39 @@
+"""The search service's settings (env prefix FICUS_SEARCH_), built once in main()."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SearchSettings(BaseSettings):
+    """Every field can be set as FICUS_SEARCH_<NAME>, e.g. FICUS_SEARCH_ENGINE=elasticsearch.
+
+    - `database_url`: the search service's own Postgres database (state, documents, DLQ).
+    - `events_url`: sync's Postgres database, read-only (table `domain_event`).
+    - `engine`: `postgres` (full-text search in `database_url`) or `elasticsearch`.
+    - `on_engine_down`: `fallback` answers from Postgres when Elasticsearch fails, `fail` → 503.
+    - `stores`: store code → store id, for the Magento `/rest/{store}/...` routes.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="FICUS_SEARCH_", frozen=True)
+
+    database_url: str = "postgresql://postgres@127.0.0.1:15432/ficus_search"
+    events_url: str = "postgresql://postgres@127.0.0.1:15432/ficus_sync"
+    engine: Literal["postgres", "elasticsearch"] = "postgres"
+    elasticsearch_url: str = "http://127.0.0.1:19200"
+    index_alias: str = "ficus_products"
+    es_timeout: float = 0.5
+    on_engine_down: Literal["fallback", "fail"] = "fallback"
+    host: str = "127.0.0.1"
+    port: int = 18084
+    consume: bool = True
+    batch_size: int = 500
+    poll_interval: float = 1.0
+    gap_grace: float = 0.5
+    pool_size: int = 10
+    stores: dict[str, int] = {"default": 1}
+    price_facet_step: int = 50
+    max_query_length: int = 200
+    max_page_size: int = 100
