@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
-ENGINE ?= embedded
-SEARCH ?= postgres
+# `make up ENGINE=kafka SEARCH=elasticsearch` picks the scale engines (remembered until `make down`)
+ENGINE ?=
+SEARCH ?=
 
 .PHONY: help bootstrap up down status test lint unit integration e2e bench demo reset
 
@@ -14,7 +15,7 @@ bootstrap: ## Install what is missing (apt packages, uv, Python deps)
 	@scripts/bootstrap.sh
 
 up: bootstrap ## Set up and start the whole local stack
-	@$(UV) run ficus up
+	@$(UV) run ficus up $(if $(ENGINE),--engine $(ENGINE)) $(if $(SEARCH),--search $(SEARCH))
 
 down: ## Stop the local stack (data is kept)
 	@$(UV) run ficus down
@@ -36,6 +37,9 @@ test: lint ## Bootstrap, lint, then every test (unit, integration, e2e)
 
 unit: ## Unit tests only (no sockets)
 	$(UV) run pytest tests/unit
+
+demo: up ## Shopper traffic through the proxy while catalog reads walk every stage, live
+	@$(UV) run ficus demo
 
 bench: bootstrap ## Run the benchmarks; each prints its figure
 	@for b in bench/bench_*.py; do echo "== $$b"; $(UV) run python $$b || exit 1; done

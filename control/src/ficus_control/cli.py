@@ -8,12 +8,13 @@ from rich.console import Console
 from rich.table import Table
 
 from ficus_control.commands import cutover as cutover_commands
+from ficus_control.commands import demo as demo_command
 from ficus_control.commands import inspect as inspect_commands
 from ficus_control.commands import serve as serve_command
 from ficus_control.commands import token as token_commands
 from ficus_control.commands.status import print_cutover_state
 from ficus_control.stack import ProcessState, StackError, StackSettings
-from ficus_control.stack.localstack import LocalStack
+from ficus_control.stack.localstack import LocalStack, Profile
 from ficus_control.stack.manager import Stack
 
 app = typer.Typer(
@@ -36,10 +37,30 @@ def _fail(exc: Exception) -> typer.Exit:
 
 
 @app.command()
-def up() -> None:
-    """Start the local stack (MariaDB with binlog, Postgres, …); idempotent."""
+def up(
+    engine: str = typer.Option(
+        None, "--engine", help="capture engine: embedded (binlog reader) or kafka (Debezium)"
+    ),
+    search: str = typer.Option(None, "--search", help="search engine: postgres or elasticsearch"),
+) -> None:
+    """Start the whole local stack (MariaDB with binlog, Postgres, stand-in, control, sync,
+    catalog, search, proxy); idempotent."""
+    settings = StackSettings()
+    current = Profile.load(settings)
     try:
-        stack = _stack()
+        profile = Profile(
+            capture=_choice(engine, ("embedded", "kafka"), current.capture, "--engine"),  # type: ignore[arg-type]
+            search=_choice(search, ("postgres", "elasticsearch"), current.search, "--search"),  # type: ignore[arg-type]
+        )
+    except ValueError as exc:
+        raise _fail(exc) from exc
+    if profile != current and LocalStack(settings, current).build().running():
+        raise _fail(
+            ValueError(f"the stack runs with {current}; `ficus down` first to switch to {profile}")
+        )
+    profile.save(settings)
+    try:
+        stack = LocalStack(settings, profile).build()
         with console.status("starting…") as spinner:
             results = stack.up(on_start=lambda name: spinner.update(f"starting {name}…"))
     except StackError as exc:
@@ -91,6 +112,14 @@ def reset(yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask.")) ->
     console.print(f"wiped {stack.settings.home}")
 
 
+def _choice(value: str | None, allowed: tuple[str, ...], default: str, option: str) -> str:
+    if value is None:
+        return default
+    if value not in allowed:
+        raise ValueError(f"{option} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
 def _print_status(stack: Stack) -> bool:
     table = Table(title="Ficus local stack")
     for column in ("component", "state", "pid", "address", "health"):
@@ -121,6 +150,7 @@ def _print_status(stack: Stack) -> bool:
 cutover_commands.register(app)
 inspect_commands.register(app)
 serve_command.register(app)
+demo_command.register(app)
 app.add_typer(token_commands.app, name="token")
 
 

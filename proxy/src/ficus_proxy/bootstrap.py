@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ficus_contracts.cutover import Direction
 from ficus_proxy.admin import Admin
 from ficus_proxy.budget import BudgetPolicy
 from ficus_proxy.forwarder import Forwarder, Origin
@@ -102,7 +103,12 @@ def build_worker(settings: ProxySettings) -> Worker:
         settings.diff_max_samples,
         keep_unflushed=settings.control_db_url is not None,
     )
-    rules = {r.pattern: IgnoreRules(r.shadow_ignore) for r in routes.routes}
+    # Only reads are shadowed; a write route with the same pattern must not replace their rules.
+    rules = {
+        r.pattern: IgnoreRules(r.shadow_ignore)
+        for r in routes.routes
+        if r.direction is Direction.READS
+    }
     policy = MirrorPolicy(
         settings.shadow_sample_rate, settings.noise_sample_rate, settings.shadow_max_in_flight,
         settings.shadow_max_body_bytes, settings.new_timeout,

@@ -1,8 +1,10 @@
 """Sticky cohorts: a shopper's bucket 0..99, the same in every domain and in every process.
 
-The key is, in order: the customer id in the bearer token (a Magento JWT's `uid`, else `sub` or
-`customer_id`; the signature is not checked: the bucket only spreads load, it grants nothing),
-the cart id in the path, an opaque bearer token, else the first-party cookie the proxy sets.
+The key is, in order: the customer id in a customer's bearer token (a Magento JWT's `uid` when
+`utypid` is 3, else `sub` or `customer_id`; the signature is not checked: the bucket only spreads
+load, it grants nothing), the cart id in the path, the first-party cookie the proxy sets, else
+an opaque or admin bearer token (an admin or integration token is shared by many callers, so it
+only keys clients that keep no cookie).
 The hash is BLAKE2b of the key (never Python's `hash()`, which is salted per process), so a
 shopper keeps their bucket across replicas and restarts; canary N % serves buckets < N, so
 raising N never moves anyone back to Magento. Pure: no I/O.
@@ -22,6 +24,7 @@ BUCKETS = 100
 _CART_IN_PATH = re.compile(r"/V1/(?:guest-carts|carts)/([^/?]+)")
 _NOT_CART_IDS = frozenset({"mine", "search"})
 _CUSTOMER_CLAIMS = ("uid", "sub", "customer_id")
+_CUSTOMER_USER_TYPE = 3  # Magento's UserContextInterface::USER_TYPE_CUSTOMER
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,10 @@ def cohort_key(authorization: str | None, path: str, cookie: str | None) -> Coho
     cart = cart_id_from_path(path)
     if cart is not None:
         return CohortKey("cart", cart)
-    if token is not None:
-        return CohortKey("token", hashlib.blake2b(token.encode(), digest_size=16).hexdigest())
     if cookie:
         return CohortKey("cookie", cookie)
+    if token is not None:
+        return CohortKey("token", hashlib.blake2b(token.encode(), digest_size=16).hexdigest())
     return None
 
 
@@ -66,6 +69,8 @@ def customer_id_from_jwt(token: str) -> str | None:
         return None
     if not isinstance(claims, dict):
         return None
+    if "utypid" in claims and claims["utypid"] != _CUSTOMER_USER_TYPE:
+        return None  # an admin or integration token: not one shopper
     for claim in _CUSTOMER_CLAIMS:
         value = claims.get(claim)
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value):

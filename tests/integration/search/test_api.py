@@ -249,7 +249,7 @@ def test_app_builds_its_own_components_on_postgres(dbs: Databases) -> None:
     write_events(dbs.events, gen.catalog(20, categories=3))
     settings = _settings(dbs)
     with TestClient(create_app(settings)) as client:
-        assert client.get("/health").json()["engines"] == {"postgres": True}
+        assert client.get("/healthz").json()["engines"] == {"postgres": True}
         assert wait_until(lambda: client.get("/v1/search").json()["total"] > 0, 10)
         body = client.get("/v1/search?category=3").json()
     assert body["engine"] == "postgres"

@@ -85,13 +85,23 @@ def test_customer_id_from_token_wins_over_cart_and_cookie() -> None:
     assert customer_id_from_jwt(jwt({"uid": True})) is None
 
 
-def test_fallback_order_cart_then_opaque_token_then_cookie() -> None:
+def test_fallback_order_cart_then_cookie_then_opaque_token() -> None:
     assert cohort_key("Bearer opaque", "/rest/V1/carts/17/items", None) == CohortKey("cart", "17")
     assert cohort_key(None, "/rest/V1/carts/mine/items", "c") == CohortKey("cookie", "c")
-    token_key = cohort_key("Bearer opaque", "/rest/V1/products", "c")
+    assert cohort_key("Bearer opaque", "/rest/V1/products", "c") == CohortKey("cookie", "c")
+    token_key = cohort_key("Bearer opaque", "/rest/V1/products", None)
     assert token_key is not None
     assert token_key.kind == "token"
     assert cohort_key("Basic abc", "/rest/V1/products", None) is None
+
+
+def test_admin_token_is_not_a_shopper_so_the_cookie_keys_the_cohort() -> None:
+    admin = jwt({"uid": 1, "utypid": 2})
+    assert customer_id_from_jwt(admin) is None
+    first = cohort_key(f"Bearer {admin}", "/rest/V1/products/x", "shopper-a")
+    second = cohort_key(f"Bearer {admin}", "/rest/V1/products/x", "shopper-b")
+    assert first == CohortKey("cookie", "shopper-a")
+    assert second == CohortKey("cookie", "shopper-b")
 
 
 def test_garbage_tokens_do_not_crash() -> None:

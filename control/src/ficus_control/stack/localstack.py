@@ -10,6 +10,8 @@ import json
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Literal
 
 import pymysql
 
@@ -26,17 +28,47 @@ from ficus_control.stack.wiring import component_env
 DEMO_STORE = ("--products", "300", "--customers", "50", "--orders", "50", "--seed", "1")
 
 
-class LocalStack:
-    """Builds the components of one local stack from its settings."""
+Capture = Literal["embedded", "kafka"]
+SearchEngine = Literal["postgres", "elasticsearch"]
 
-    def __init__(self, settings: StackSettings) -> None:
+
+@dataclass(frozen=True)
+class Profile:
+    """Which engines the stack runs: capture (embedded binlog reader, or Debezium on Kafka
+    Connect) and search (Postgres FTS, or Elasticsearch). Saved by `ficus up` so that `status`
+    and `down` see the same components."""
+
+    capture: Capture = "embedded"
+    search: SearchEngine = "postgres"
+
+    @classmethod
+    def load(cls, settings: StackSettings) -> Profile:
+        path = settings.home / "profile.json"
+        if not path.is_file():
+            return cls()
+        return cls(**json.loads(path.read_text()))
+
+    def save(self, settings: StackSettings) -> None:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        (settings.home / "profile.json").write_text(json.dumps(asdict(self)))
+
+
+class LocalStack:
+    """Builds the components of one local stack from its settings and profile."""
+
+    def __init__(self, settings: StackSettings, profile: Profile | None = None) -> None:
         self.settings = settings
+        self.profile = profile or Profile.load(settings)
         self.env = component_env(settings)
 
     def build(self) -> Stack:
         s = self.settings
         user = ensure_os_user(s.os_user)
         engines: list[Engine] = [MariaDb(s, user), Postgres(s, user)]
+        if self.profile.search == "elasticsearch":
+            from ficus_control.stack.elasticsearch import Elasticsearch
+
+            engines.append(Elasticsearch(s, user, port=s.elasticsearch_port))
         return Stack(s, [*engines, *self.services()])
 
     def services(self) -> list[Engine]:
@@ -70,17 +102,26 @@ class LocalStack:
             service(
                 "catalog", ["ficus_catalog", "serve", "--port", str(s.catalog_port)], s.catalog_port
             ),
+            service(
+                "search", ["ficus_search", "serve", "--port", str(s.search_port)], s.search_port
+            ),
             service("proxy", ["ficus_proxy", "serve", "--port", str(s.proxy_port)], s.proxy_port),
         ]
 
     def _env(self) -> Mapping[str, str]:
         s = self.settings
         token_file = s.home / "control" / "proxy-token"
-        upstreams = {"catalog": f"http://{s.host}:{s.catalog_port}"}
+        upstreams = {
+            "catalog": f"http://{s.host}:{s.catalog_port}",
+            "search": f"http://{s.host}:{s.search_port}",
+        }
         env = {
             **self.env,
+            "FICUS_SEARCH_ENGINE": self.profile.search,
             "FICUS_HOME": str(s.home),
             "FICUS_PROXY_UPSTREAMS": json.dumps(upstreams),
+            # the local stack is for development: `ficus demo` counts the split per backend
+            "FICUS_PROXY_EXPOSE_BACKEND_HEADER": "true",
         }
         if token_file.is_file():
             env["FICUS_PROXY_TOKEN"] = token_file.read_text().strip()

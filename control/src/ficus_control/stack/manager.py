@@ -66,6 +66,10 @@ class Stack:
     def down(self) -> list[StartResult]:
         return [StartResult(c.name, c.stop()) for c in reversed(self.components)]
 
+    def running(self) -> bool:
+        """True if any component of this stack is running."""
+        return any(c.process.pid() is not None for c in self.components)
+
     def status(self) -> list[EngineStatus]:
         return [component.status() for component in self.components]
 

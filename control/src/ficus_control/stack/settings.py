@@ -27,6 +27,7 @@ class StackSettings(BaseSettings):
     control_port: int = 18083
     search_port: int = 18084
     proxy_port: int = 18000
+    elasticsearch_port: int = 19200
     os_user: str = "ficus"
     start_timeout: float = 60.0
     mariadb_database: str = "magento"

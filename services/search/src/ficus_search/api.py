@@ -235,7 +235,7 @@ def create_app(
         result = c.service.search(query)
         return native_body(result, query, c.service.documents(result, query.store_id))
 
-    @app.get("/health")
+    @app.get("/healthz")
     def health(request: Request) -> JSONResponse:
         c = comps(request)
         engines = {"postgres": c.postgres.healthy()}

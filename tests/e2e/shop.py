@@ -1,0 +1,184 @@
+"""Shoppers, cutover moves and proxy probes for the e2e tests."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import httpx
+
+from ficus_control.client import ControlClient
+from ficus_proxy.bucketing import bucket_of, cohort_key, cookie_value
+
+ADMIN = {"username": "admin", "password": "admin123"}
+ORDER = {"legacy": 0, "shadow": 1, "canary": 2, "new": 3}
+
+
+@dataclass(frozen=True)
+class Shop:
+    proxy_url: str
+    token: str
+    skus: tuple[str, ...]
+
+    @classmethod
+    def open(cls, proxy_url: str) -> Shop:
+        with httpx.Client(base_url=proxy_url, timeout=30) as http:
+            token = http.post("/rest/V1/integration/admin/token", json=ADMIN).raise_for_status()
+            headers = {"Authorization": f"Bearer {token.json()}"}
+            params = {"searchCriteria[pageSize]": "500", "searchCriteria[currentPage]": "1"}
+            listing = http.get("/rest/V1/products", params=params, headers=headers)
+        skus = tuple(item["sku"] for item in listing.raise_for_status().json()["items"])
+        assert len(skus) >= 100
+        return cls(proxy_url, str(token.json()), skus)
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass(frozen=True)
+class Visit:
+    at: float  # when the request was sent
+    port: int
+    path: str
+    cookie: str
+    status: int | None  # None: no HTTP answer at all
+    backend: str
+    error: str = ""
+
+
+@dataclass
+class Shoppers:
+    """`count` shoppers (own cohort cookie each) reading product pages in a loop, taking the
+    proxies in turn; every visit is recorded."""
+
+    client: aiohttp.ClientSession
+    shop: Shop
+    ports: list[int]
+    count: int = 4
+    visits: list[Visit] = field(default_factory=list)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def run(self) -> None:
+        await asyncio.gather(*(self._shopper(i) for i in range(self.count)))
+
+    async def _shopper(self, i: int) -> None:
+        n = 0
+        while not self.stop.is_set():
+            port, sku = self.ports[n % len(self.ports)], self.shop.skus[(i * 37 + n) % 200]
+            n += 1
+            path = f"/rest/default/V1/products/{sku}"
+            cookie = f"ficus_cohort=e2e-{i}"
+            headers = {**self.shop.auth, "Cookie": cookie}
+            sent = time.monotonic()
+            try:
+                async with self.client.get(f"http://127.0.0.1:{port}{path}", headers=headers) as r:
+                    await r.read()
+                    backend = r.headers.get("X-Ficus-Backend", "?")
+                    visit = Visit(sent, port, path, cookie, r.status, backend)
+                    self.visits.append(visit)
+            except aiohttp.ClientError as exc:
+                visit = Visit(sent, port, path, cookie, None, "-", repr(exc))
+                self.visits.append(visit)
+
+    def since(self, moment: float) -> list[Visit]:
+        return [v for v in self.visits if v.at >= moment]
+
+    def failures(self) -> list[Visit]:
+        return [v for v in self.visits if v.status != 200]
+
+    async def wait_for(self, moment: float, count: int, timeout: float = 20) -> list[Visit]:
+        assert await eventually(lambda: len(self.since(moment)) >= count, timeout)
+        return self.since(moment)
+
+
+def predicted_backend(visit: Visit, token: str, stage: str, percent: int) -> str:
+    """What the proxy's sticky-cohort rule says this visit must be served by."""
+    if stage in ("legacy", "shadow"):
+        return "legacy"
+    if stage == "new":
+        return "new"
+    key = cohort_key(f"Bearer {token}", visit.path, cookie_value(visit.cookie))
+    assert key is not None
+    return "new" if bucket_of(key) < percent else "legacy"
+
+
+def split(visits: list[Visit]) -> dict[str, int]:
+    return dict(collections.Counter(v.backend for v in visits))
+
+
+async def eventually(
+    condition: Callable[[], bool | Awaitable[bool]], timeout: float, interval: float = 0.02
+) -> bool:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if not isinstance(result, bool):
+            result = await result
+        if result:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(interval)
+
+
+def move_reads(
+    control: ControlClient, stage: str, percent: int | None = None, domain: str = "catalog"
+) -> int:
+    """Bring a domain's reads to `stage` (forward one stage at a time, gates forced with a
+    reason; a rollback when the target is earlier). Returns the state's version."""
+    state = control.get(f"/domains/{domain}")
+    here = (ORDER[state["reads"]["stage"]], state["reads"]["percent"])
+    there = (ORDER[stage], percent or 0)
+    if there < here:
+        body = {"direction": "reads", "to": stage, "percent": percent, "reason": "e2e: back"}
+        return int(control.post(f"/domains/{domain}/rollback", body)["version"])
+    steps = [name for name in ("shadow", "canary", "new") if here[0] < ORDER[name] <= there[0]]
+    if stage == "canary" and state["reads"]["stage"] == "canary" and there > here:
+        steps = ["canary"]
+    for name in steps:
+        pct = (percent if stage == "canary" else 10) if name == "canary" else None
+        body = {"direction": "reads", "stage": name, "percent": pct, "force": True}
+        body["reason"] = "e2e: walk, gates forced on purpose"
+        state = control.post(f"/domains/{domain}/cutover", body)
+    return int(state["version"])
+
+
+async def version_seen(client: aiohttp.ClientSession, port: int) -> int | None:
+    try:
+        async with client.get(f"http://127.0.0.1:{port}/readyz") as response:
+            body: dict[str, Any] = await response.json()
+    except aiohttp.ClientError:
+        return None
+    catalog = body.get("cutover", {}).get("catalog")
+    return None if catalog is None else int(catalog["version"])
+
+
+async def fallbacks(client: aiohttp.ClientSession, port: int) -> float:
+    async with client.get(f"http://127.0.0.1:{port}/metrics") as response:
+        text = await response.text()
+    lines = [ln for ln in text.splitlines() if ln.startswith("ficus_proxy_fallbacks_total{")]
+    return sum(float(ln.rsplit(" ", 1)[1]) for ln in lines if 'domain="catalog"' in ln)
+
+
+async def shadow_report(client: aiohttp.ClientSession, port: int) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{port}/_ficus/diff?domain=catalog"
+    async with client.get(url) as response:
+        body: dict[str, Any] = await response.json()
+    return body
+
+
+async def followed(client: aiohttp.ClientSession, ports: list[int], version: int) -> float:
+    """Seconds until every proxy on `ports` uses cutover state `version` (asserted < 5 s)."""
+    started = time.monotonic()
+
+    async def all_there() -> bool:
+        return all([await version_seen(client, port) == version for port in ports])
+
+    assert await eventually(all_there, 5, interval=0.005), f"proxies never saw v{version}"
+    return time.monotonic() - started

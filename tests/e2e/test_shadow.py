@@ -1,0 +1,99 @@
+"""Shadow mode on the real stack: every catalog read is also sent to the catalog service and the
+answers compared; for products nobody changed, no mismatch (noise fields learned are shown)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aiohttp
+import psycopg
+import pytest
+
+from ficus_control.client import ControlClient
+from ficus_control.stack import Stack
+from tests.e2e.shop import Shop, eventually, followed, move_reads, shadow_report
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("catalog_reads_at_legacy")]
+
+
+async def test_shadow_reports_no_mismatch_for_unchanged_products(
+    local_stack: Stack, shop: Shop, control: ControlClient, session: aiohttp.ClientSession
+) -> None:
+    port = local_stack.settings.proxy_port
+    await followed(session, [port], move_reads(control, "shadow"))
+    before = (await shadow_report(session, port))["domains"]["catalog"]
+    skus = shop.skus[100:250]
+    for sku in skus:
+        url = f"http://127.0.0.1:{port}/rest/default/V1/products/{sku}"
+        async with session.get(url, headers=shop.auth) as response:
+            assert response.status == 200
+            assert response.headers["X-Ficus-Backend"] == "legacy"
+            await response.read()
+
+    async def compared_all() -> bool:
+        report = (await shadow_report(session, port))["domains"]["catalog"]
+        return report["compared"] - before["compared"] >= len(skus)
+
+    assert await eventually(compared_all, 20), "the shadow copies were not compared"
+    report = await shadow_report(session, port)
+    catalog = report["domains"]["catalog"]
+    print("shadow:", catalog["compared"], "compared; noise learned:", report["noise"])  # noqa: T201
+    mismatched = catalog["mismatched"] - before["mismatched"]
+    assert mismatched == 0, catalog["samples"][-5:]
+
+
+SEEDS = {
+    "stock": "UPDATE stock SET qty = qty {op} 1000 WHERE product_uuid = "
+    "(SELECT uuid FROM product WHERE sku = %s)",
+    "updated_at": "UPDATE product SET updated_at = updated_at {op} interval '1 day' WHERE sku = %s",
+}
+
+
+async def shadow_with_seeded_change(
+    stack: Stack, shop: Shop, control: ControlClient, client: aiohttp.ClientSession, seed: str
+) -> tuple[str, list[dict[str, Any]]]:
+    """Change one product in the catalog's database only, read it once in shadow, undo the
+    change; returns the SKU and the mismatch samples that read produced."""
+    port = stack.settings.proxy_port
+    sku = shop.skus[{"stock": 260, "updated_at": 261}[seed]]
+    catalog_db = stack.settings.postgres_url("ficus_catalog")
+    await followed(client, [port], move_reads(control, "shadow"))
+    before = (await shadow_report(client, port))["domains"]["catalog"]
+    with psycopg.connect(catalog_db, autocommit=True) as conn:
+        conn.execute(SEEDS[seed].format(op="+"), (sku,))
+    try:
+        url = f"http://127.0.0.1:{port}/rest/default/V1/products/{sku}"
+        async with client.get(url, headers=shop.auth) as response:
+            assert response.status == 200
+            await response.read()
+
+        async def compared() -> bool:
+            report = (await shadow_report(client, port))["domains"]["catalog"]
+            return bool(report["compared"] > before["compared"])
+
+        assert await eventually(compared, 20)
+    finally:
+        with psycopg.connect(catalog_db, autocommit=True) as conn:
+            conn.execute(SEEDS[seed].format(op="-"), (sku,))
+    after = (await shadow_report(client, port))["domains"]["catalog"]
+    fresh = after["mismatched"] - before["mismatched"]
+    return sku, after["samples"][-fresh:] if fresh else []
+
+
+async def test_shadow_reports_a_seeded_discrepancy(
+    local_stack: Stack, shop: Shop, control: ControlClient, session: aiohttp.ClientSession
+) -> None:
+    """Runs after the runbook test (file order), so its mismatch never fails that test's gate."""
+    sku, samples = await shadow_with_seeded_change(local_stack, shop, control, session, "stock")
+    assert len(samples) == 1 and samples[0]["path"].endswith(sku)
+    assert [d["path"] for d in samples[0]["differences"]] == [
+        "$.extension_attributes.stock_item.qty"
+    ]
+
+
+async def test_shadow_ignores_a_nondeterministic_field(
+    local_stack: Stack, shop: Shop, control: ControlClient, session: aiohttp.ClientSession
+) -> None:
+    _, samples = await shadow_with_seeded_change(local_stack, shop, control, session, "updated_at")
+    assert samples == [], json.dumps(samples)
