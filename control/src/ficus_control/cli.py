@@ -7,6 +7,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ficus_control import delegate
 from ficus_control.commands import cutover as cutover_commands
 from ficus_control.commands import demo as demo_command
 from ficus_control.commands import inspect as inspect_commands
@@ -152,6 +153,15 @@ inspect_commands.register(app)
 serve_command.register(app)
 demo_command.register(app)
 app.add_typer(token_commands.app, name="token")
+
+# Commands of other deployables run as their own processes (see delegate.py).
+delegate.register(app, "legacy", "ficus_legacy", [], "Magento side: `seed`, `serve` (stand-in).")
+delegate.register(app, "sync", "ficus_sync", [], "Sync: `run`, `snapshot [--table T]`, `lag`, …")
+delegate.register(app, "lag", "ficus_sync", ["lag"], "Forward sync lag per domain and table.")
+delegate.register(app, "dlq", "ficus_sync", ["dlq"], "Sync's dead letters: `list`, `replay`.")
+delegate.register(app, "reconcile", "ficus_sync", ["reconcile"], "`reconcile catalog`: 0 diffs?")
+delegate.register(app, "search", "ficus_search", [], "Search service: `rebuild`, `catch-up`.")
+delegate.register(app, "catalog", "ficus_catalog", [], "Catalog service: `migrate`, `dlq`.")
 
 
 def main() -> None:

@@ -192,11 +192,15 @@ def dlq_replay(letter_id: Annotated[int | None, typer.Option("--id")] = None) ->
 
 @reconcile.command("catalog")
 def reconcile_catalog_command(limit: int = 50) -> None:
-    """Projected states vs the reference flattening from MariaDB, every store view; exit 1
-    on any difference."""
+    """Projected states, and the catalog service's states (when FICUS_SYNC_CATALOG_URL is set),
+    vs the reference flattening from MariaDB, every store view; exit 1 on any difference."""
+    settings = SyncSettings()
     components = _build()
     try:
-        differences = reconcile_catalog(components)
+        differences = reconcile_catalog(components, settings.catalog_url)
+    except SyncError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
     finally:
         components.close()
     for diff in differences[:limit]:

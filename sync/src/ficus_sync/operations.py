@@ -7,10 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+
 from ficus_legacy import reference
 from ficus_sync import mariadb, store
 from ficus_sync.bootstrap import Components
 from ficus_sync.envelope import ChangeEvent, Op, parse_debezium
+from ficus_sync.errors import SyncError
 from ficus_sync.mirror import TouchSet
 from ficus_sync.projector import state_document
 
@@ -82,15 +85,19 @@ class Difference:
     fields: tuple[str, ...] = ()
 
 
-def reconcile_catalog(components: Components) -> list[Difference]:
+def reconcile_catalog(components: Components, catalog_url: str | None = None) -> list[Difference]:
     """Projected (last emitted) product and category states vs the reference flattening
-    read straight from MariaDB, for every store view."""
+    read straight from MariaDB, for every store view; with `catalog_url`, also the product
+    states the catalog service serves (aggregate `catalog-service`)."""
     differences: list[Difference] = []
     with mariadb.connection(components.params) as my:
         expected = {
             "product": {s.entity_id: state_document(s) for s in reference.product_states(my)},
             "category": {s.entity_id: state_document(s) for s in reference.category_states(my)},
         }
+    if catalog_url is not None:
+        served = catalog_service_states(catalog_url)
+        differences += _compare("catalog-service", expected["product"], served)
     for aggregate, wanted in expected.items():
         actual = {
             int(r[0]): r[1]
@@ -102,6 +109,28 @@ def reconcile_catalog(components: Components) -> list[Difference]:
         }
         differences += _compare(aggregate, wanted, actual)
     return differences
+
+
+def catalog_service_states(base_url: str) -> dict[int, dict[str, Any]]:
+    """Every product state the catalog service holds (`GET /v1/product-states`, paged)."""
+    states: dict[int, dict[str, Any]] = {}
+    cursor: str | None = None
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        while True:
+            params: dict[str, str | int] = {"limit": 2000}
+            if cursor:
+                params["cursor"] = cursor
+            try:
+                page = client.get("/v1/product-states", params=params)
+                page.raise_for_status()
+            except httpx.HTTPError as exc:
+                raise SyncError(f"catalog service at {base_url} unreachable: {exc}") from exc
+            body = page.json()
+            for item in body["items"]:
+                states[int(item["state"]["entity_id"])] = item["state"]
+            cursor = body.get("next_cursor")
+            if not cursor:
+                return states
 
 
 def _compare(

@@ -19,3 +19,5 @@ class SyncSettings(BaseSettings):
     max_batch_events: int = 5_000
     snapshot_chunk_rows: int = 20_000
     backoff_max_seconds: float = 5.0
+    # the catalog service, for `reconcile catalog` (compares what it serves, not only sync)
+    catalog_url: str | None = None

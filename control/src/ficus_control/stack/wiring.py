@@ -15,6 +15,7 @@ def component_env(s: StackSettings) -> dict[str, str]:
         "FICUS_SYNC_MYSQL_URL": mysql,
         "FICUS_SYNC_POSTGRES_URL": pg("ficus_sync"),
         "FICUS_SYNC_PORT": str(s.sync_port),
+        "FICUS_SYNC_CATALOG_URL": f"{base}:{s.catalog_port}",
         "FICUS_CATALOG_DB_URL": pg("ficus_catalog"),
         "FICUS_CATALOG_EVENTS_URL": pg("ficus_sync"),
         "FICUS_SEARCH_DATABASE_URL": pg("ficus_search"),
