@@ -41,13 +41,12 @@ def stack() -> Iterator[Stack]:
 def mariadb_database(stack: Stack) -> Iterator[str]:
     """A fresh, empty MariaDB database for one test; dropped afterwards."""
     name = f"t_{uuid.uuid4().hex[:12]}"
-    conn = stack.mariadb.admin_connection()
-    with conn.cursor() as cur:
+    with stack.mariadb.admin_connection() as conn, conn.cursor() as cur:
         cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
     yield name
-    with conn.cursor() as cur:
+    # a fresh connection: the test may have restarted MariaDB
+    with stack.mariadb.admin_connection() as conn, conn.cursor() as cur:
         cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
-    conn.close()
 
 
 @pytest.fixture

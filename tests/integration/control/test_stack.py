@@ -89,6 +89,8 @@ def test_crashed_engine_is_reported_and_restarted_by_up(own_stack: Stack) -> Non
 def test_port_clash_names_port_and_setting_and_leaves_nothing_started(own_stack: Stack) -> None:
     port = own_stack.settings.postgres_port
     with socket.socket() as squatter:
+        # SO_REUSEADDR as servers set it: TIME_WAIT from the previous test must not matter
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         squatter.bind((own_stack.settings.host, port))
         squatter.listen()
         with pytest.raises(PortInUse) as info:

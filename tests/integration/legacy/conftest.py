@@ -62,16 +62,15 @@ def _connect(stack: Stack, database: str) -> pymysql.Connection:  # type: ignore
 def installed_database(stack: Stack) -> Iterator[str]:
     """One database with Magento installed, shared by tests that never commit."""
     name = f"t_shared_{uuid.uuid4().hex[:8]}"
-    admin = stack.mariadb.admin_connection()
-    with admin.cursor() as cur:
+    with stack.mariadb.admin_connection() as admin, admin.cursor() as cur:
         cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
     conn = _connect(stack, name)
     install(conn, installed_at=INSTALLED_AT)
     conn.close()
     yield name
-    with admin.cursor() as cur:
+    # a fresh connection: other tests may have restarted MariaDB meanwhile
+    with stack.mariadb.admin_connection() as admin, admin.cursor() as cur:
         cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
-    admin.close()
 
 
 @pytest.fixture
