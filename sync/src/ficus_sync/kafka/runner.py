@@ -1,0 +1,104 @@
+"""Composition root of the Kafka path: sync's pipeline (mirror → projector → domain events)
+fed by `KafkaSource` instead of the embedded binlog reader; and the connector's registration.
+
+`python -m ficus_sync.kafka.runner` streams until SIGTERM/SIGINT with FICUS_SYNC_* and
+FICUS_SYNC_KAFKA_* settings; transient failures (Kafka or Postgres away) reconnect with
+backoff and resume from the checkpoint committed with the last effect.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Sequence
+
+from ficus_sync import bootstrap
+from ficus_sync.connect import ConnectClient
+from ficus_sync.kafka.connector import ConnectorSpec, connector_config
+from ficus_sync.kafka.settings import KafkaPathSettings
+from ficus_sync.kafka.source import KafkaSource
+from ficus_sync.lag import LagTracker
+from ficus_sync.pipeline import TRANSIENT, Pipeline
+from ficus_sync.settings import SyncSettings
+from ficus_sync.tables import CAPTURED
+
+log = logging.getLogger(__name__)
+
+
+def connector_spec(kafka: KafkaPathSettings, tables: Sequence[str] = CAPTURED) -> ConnectorSpec:
+    return ConnectorSpec(
+        database=kafka.mariadb_database,
+        tables=tuple(tables),
+        hostname=kafka.mariadb_host,
+        port=kafka.mariadb_port,
+        user=kafka.debezium_user,
+        password=kafka.debezium_password.get_secret_value(),
+        bootstrap_servers=kafka.bootstrap_servers,
+        topic_prefix=kafka.topic_prefix,
+        server_id=kafka.server_id,
+        signal_table=kafka.signal_table,
+    )
+
+
+def register(kafka: KafkaPathSettings, spec: ConnectorSpec) -> bool:
+    """Create or update the connector (idempotent); True if it was created."""
+    with ConnectClient(kafka.connect_url) as client:
+        return client.upsert(kafka.connector_name, connector_config(spec))
+
+
+def kafka_pipeline(
+    components: bootstrap.Components, kafka: KafkaPathSettings, spec: ConnectorSpec
+) -> Pipeline:
+    source = KafkaSource(kafka.bootstrap_servers, kafka.consumer_group, spec)
+    return Pipeline(
+        components.pg,
+        source,
+        components.mirror,
+        components.projector,
+        components.lag,
+        components.reload_shapes,
+        max_batch_events=components.settings.max_batch_events,
+    )
+
+
+def stream(
+    settings: SyncSettings, kafka: KafkaPathSettings, lag: LagTracker, stop: threading.Event
+) -> None:
+    """Stream from Kafka until `stop`; the initial state comes from Debezium's snapshot."""
+    spec = connector_spec(kafka)
+    backoff = 0.2
+    while not stop.is_set():
+        components: bootstrap.Components | None = None
+        try:
+            components = bootstrap.build(settings, lag)
+            lag.connected = True
+            backoff = 0.2
+            kafka_pipeline(components, kafka, spec).run(stop)
+        except TRANSIENT as exc:
+            lag.connected = False
+            log.warning("Kafka path unavailable (%s); retrying in %.1fs", exc, backoff)
+            stop.wait(backoff)
+            backoff = min(backoff * 2, settings.backoff_max_seconds)
+        finally:
+            if components is not None:
+                _close_quietly(components)
+
+
+def _close_quietly(components: bootstrap.Components) -> None:
+    try:
+        components.close()
+    except Exception:  # noqa: BLE001 - the connection may already be dead
+        log.debug("closing sync's connections failed", exc_info=True)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stream(SyncSettings(), KafkaPathSettings(), LagTracker(), stop)
+
+
+if __name__ == "__main__":
+    main()
