@@ -160,6 +160,9 @@ delegate.register(app, "sync", "ficus_sync", [], "Sync: `run`, `snapshot [--tabl
 delegate.register(app, "lag", "ficus_sync", ["lag"], "Forward sync lag per domain and table.")
 delegate.register(app, "dlq", "ficus_sync", ["dlq"], "Sync's dead letters: `list`, `replay`.")
 delegate.register(app, "reconcile", "ficus_sync", ["reconcile"], "`reconcile catalog`: 0 diffs?")
+delegate.register(
+    app, "connector", "ficus_sync.connector_cli", [], "Debezium connector: status, restart, …"
+)
 delegate.register(app, "search", "ficus_search", [], "Search service: `rebuild`, `catch-up`.")
 delegate.register(app, "catalog", "ficus_catalog", [], "Catalog service: `migrate`, `dlq`.")
 

@@ -11,15 +11,15 @@ from collections.abc import Sequence
 
 import typer
 
+from ficus_control.stack.localstack import LocalStack
 from ficus_control.stack.settings import StackSettings
-from ficus_control.stack.wiring import component_env
 
 _PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 
 
 def run_module(module: str, args: Sequence[str]) -> int:
     """Run `python -m module args…` with the local stack's environment; return its exit code."""
-    env = {**component_env(StackSettings()), **os.environ}
+    env = {**LocalStack(StackSettings()).environment(), **os.environ}
     return subprocess.call([sys.executable, "-m", module, *args], env=env)
 
 

@@ -51,7 +51,15 @@ def run(port: Annotated[int | None, typer.Option(help="HTTP port")] = None) -> N
 
     def streamer() -> None:
         try:
-            bootstrap.stream(settings, lag, stop)
+            if settings.engine == "kafka":
+                from ficus_sync.kafka import runner
+                from ficus_sync.kafka.settings import KafkaPathSettings
+
+                kafka = KafkaPathSettings()
+                runner.prepare(kafka)
+                runner.stream(settings, kafka, lag, stop)
+            else:
+                bootstrap.stream(settings, lag, stop)
         except BaseException as exc:  # reported, then the server is stopped
             failure.append(exc)
             server.should_exit = True
@@ -88,7 +96,16 @@ class _RowsPerSecond(ProgressColumn):
 def snapshot(
     table: Annotated[str | None, typer.Option(help="re-snapshot only this table")] = None,
 ) -> None:
-    """Initial consistent snapshot (resumes an unfinished one), or re-snapshot one table."""
+    """Initial consistent snapshot (resumes an unfinished one), or re-snapshot one table. On the
+    Kafka engine, `--table T` asks Debezium for an incremental snapshot (signal table)."""
+    if SyncSettings().engine == "kafka":
+        if table is None:
+            console.print("[red]on the Kafka engine, give --table (Debezium re-reads it)[/red]")
+            raise typer.Exit(2)
+        from ficus_sync import connector_cli
+
+        connector_cli.snapshot([table], None)
+        return
     components = _build()
     progress = Progress(
         TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(), _RowsPerSecond(),

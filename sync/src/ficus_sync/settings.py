@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,5 +21,15 @@ class SyncSettings(BaseSettings):
     max_batch_events: int = 5_000
     snapshot_chunk_rows: int = 20_000
     backoff_max_seconds: float = 5.0
+    # Commit batches without waiting for the WAL flush (Postgres `synchronous_commit = off`).
+    # Keeps sync's own exactly-once: a batch's effects and its checkpoint are ONE transaction
+    # and WAL is replayed in order, so a Postgres crash can only drop the last few batches
+    # whole, checkpoint included; sync then re-reads them from the binlog. Off by default
+    # because a consumer OUTSIDE this Postgres cluster may have read an event that the crash
+    # then drops (a consumer in the same cluster cannot: its own flushed commit flushes the
+    # earlier WAL holding that event). See `bootstrap.connect_pg`.
+    async_commit: bool = False
     # the catalog service, for `reconcile catalog` (compares what it serves, not only sync)
     catalog_url: str | None = None
+    # capture engine of `run`: embedded binlog reader, or Debezium via Kafka (FICUS_SYNC_KAFKA_*)
+    engine: Literal["embedded", "kafka"] = "embedded"

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pymysql
 
@@ -24,6 +24,9 @@ from ficus_control.stack.postgres import Postgres
 from ficus_control.stack.service import Service
 from ficus_control.stack.settings import StackSettings
 from ficus_control.stack.wiring import component_env
+
+if TYPE_CHECKING:
+    from ficus_control.stack.kafka import KafkaSettings
 
 DEMO_STORE = ("--products", "300", "--customers", "50", "--orders", "50", "--seed", "1")
 
@@ -65,6 +68,12 @@ class LocalStack:
         s = self.settings
         user = ensure_os_user(s.os_user)
         engines: list[Engine] = [MariaDb(s, user), Postgres(s, user)]
+        if self.profile.capture == "kafka":
+            from ficus_control.stack.connect import ConnectWorker
+            from ficus_control.stack.kafka import KafkaBroker
+
+            kafka = self.kafka_settings()
+            engines += [KafkaBroker(s, kafka), ConnectWorker(s, kafka)]
         if self.profile.search == "elasticsearch":
             from ficus_control.stack.elasticsearch import Elasticsearch
 
@@ -108,6 +117,30 @@ class LocalStack:
             service("proxy", ["ficus_proxy", "serve", "--port", str(s.proxy_port)], s.proxy_port),
         ]
 
+    def kafka_settings(self) -> KafkaSettings:
+        from ficus_control.stack.kafka import KafkaSettings
+
+        return KafkaSettings(jars_dir=self.settings.home / "jars")
+
+    def _kafka_env(self) -> dict[str, str]:
+        if self.profile.capture != "kafka":
+            return {}
+        s, kafka = self.settings, self.kafka_settings()
+        return {
+            "FICUS_SYNC_ENGINE": "kafka",
+            "FICUS_SYNC_KAFKA_BOOTSTRAP_SERVERS": f"{s.host}:{kafka.port}",
+            "FICUS_SYNC_KAFKA_CONNECT_URL": f"http://{s.host}:{kafka.connect_port}",
+            "FICUS_SYNC_KAFKA_MARIADB_HOST": s.host,
+            "FICUS_SYNC_KAFKA_MARIADB_PORT": str(s.mariadb_port),
+            "FICUS_SYNC_KAFKA_MARIADB_DATABASE": s.mariadb_database,
+            "FICUS_SYNC_KAFKA_MARIADB_ADMIN_USER": s.mariadb_user,
+            "FICUS_SYNC_KAFKA_MARIADB_ADMIN_PASSWORD": s.mariadb_password,
+        }
+
+    def environment(self) -> Mapping[str, str]:
+        """The FICUS_* environment of the stack's processes (also given to delegated commands)."""
+        return self._env()
+
     def _env(self) -> Mapping[str, str]:
         s = self.settings
         token_file = s.home / "control" / "proxy-token"
@@ -117,6 +150,7 @@ class LocalStack:
         }
         env = {
             **self.env,
+            **self._kafka_env(),
             "FICUS_SEARCH_ENGINE": self.profile.search,
             "FICUS_HOME": str(s.home),
             "FICUS_PROXY_UPSTREAMS": json.dumps(upstreams),

@@ -13,9 +13,12 @@ import signal
 import threading
 from collections.abc import Sequence
 
+import pymysql
+
 from ficus_sync import bootstrap
 from ficus_sync.connect import ConnectClient
 from ficus_sync.kafka.connector import ConnectorSpec, connector_config
+from ficus_sync.kafka.mariadb_setup import setup_debezium
 from ficus_sync.kafka.settings import KafkaPathSettings
 from ficus_sync.kafka.source import KafkaSource
 from ficus_sync.lag import LagTracker
@@ -39,6 +42,29 @@ def connector_spec(kafka: KafkaPathSettings, tables: Sequence[str] = CAPTURED) -
         server_id=kafka.server_id,
         signal_table=kafka.signal_table,
     )
+
+
+def prepare(kafka: KafkaPathSettings) -> bool:
+    """Before streaming: the `debezium` MariaDB account with exactly its grants and the signal
+    table, then the connector registered (idempotent); True if the connector was created."""
+    conn = pymysql.connect(
+        host=kafka.mariadb_host,
+        port=kafka.mariadb_port,
+        user=kafka.mariadb_admin_user,
+        password=kafka.mariadb_admin_password.get_secret_value(),
+        database=kafka.mariadb_database,
+    )
+    try:
+        setup_debezium(
+            conn,
+            kafka.mariadb_database,
+            kafka.debezium_user,
+            kafka.debezium_password.get_secret_value(),
+            kafka.signal_table,
+        )
+    finally:
+        conn.close()
+    return register(kafka, connector_spec(kafka))
 
 
 def register(kafka: KafkaPathSettings, spec: ConnectorSpec) -> bool:
@@ -97,7 +123,9 @@ def main() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stream(SyncSettings(), KafkaPathSettings(), LagTracker(), stop)
+    kafka = KafkaPathSettings()
+    prepare(kafka)
+    stream(SyncSettings(), kafka, LagTracker(), stop)
 
 
 if __name__ == "__main__":
