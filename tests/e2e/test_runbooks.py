@@ -116,3 +116,26 @@ def test_demo_walks_every_stage_and_ends_at_legacy(cli_env: dict[str, str]) -> N
     assert "0 failed; catalog reads end at legacy" in result.stdout
     for step in ("shadow", "canary", "new", "rollback"):
         assert step in result.stdout
+
+
+# The sync-lag runbook's diagnosis and remedy commands that neither restart the stack nor run
+# forever (`--watch`, `sync run`), in the runbook's order; each must still be in the runbook.
+SYNC_LAG_STEPS = [
+    "ficus lag",
+    "ficus dlq list",
+    "ficus dlq list --all",
+    "ficus reconcile catalog",
+    "ficus sync snapshot --table cataloginventory_stock_item",
+    "ficus reconcile catalog",
+    "ficus dlq replay",
+]
+
+
+def test_sync_lag_runbook_commands_run(cli_env: dict[str, str]) -> None:
+    text = (ROOT / "runbooks" / "sync-lag.md").read_text()
+    for line in SYNC_LAG_STEPS:
+        assert f"uv run {line}" in text, f"the runbook no longer says `{line}`"
+        result = ficus(line, cli_env, timeout=120)
+        assert result.returncode == 0, f"{line}\n{result.stdout}\n{result.stderr}"
+        if line == "ficus reconcile catalog":
+            assert "0 differences" in result.stdout
