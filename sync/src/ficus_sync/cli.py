@@ -173,6 +173,15 @@ def _lag_table(document: dict[str, Any]) -> Table:
     for scope, key in (("domain", "domains"), ("table", "tables")):
         for name, lag_ in document.get(key, {}).items():
             table.add_row(scope, name, f"{lag_['seconds_behind']:.3f}", str(lag_["events_behind"]))
+    kafka = document.get("kafka")
+    if kafka is not None:  # the Kafka engine: consumer lag (committed offset vs high watermark)
+        if "error" in kafka:
+            table.add_row("kafka", "consumer", "-", f"unknown: {kafka['error']}")
+        else:
+            table.add_row("kafka", "consumer (all partitions)", "-", str(kafka["consumer_lag"]))
+            for partition, lag_ in sorted(kafka.get("partitions", {}).items()):
+                if lag_["lag"]:
+                    table.add_row("kafka", partition, "-", str(lag_["lag"]))
     return table
 
 

@@ -1,8 +1,14 @@
 """Sync's HTTP surface: `/healthz`, `/v1/lag` (the control plane's gate reads it) and
-Prometheus `/metrics`."""
+Prometheus `/metrics`.
+
+On the Kafka engine `/v1/lag` also carries `"kafka": {"consumer_lag", "partitions"}`: the
+consumer group's committed offsets vs the topics' high watermarks, next to the source lag.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Response
@@ -10,8 +16,16 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ficus_sync.lag import LagTracker
 
+log = logging.getLogger(__name__)
 
-def create_app(lag: LagTracker) -> FastAPI:
+LagReader = Callable[[], dict[str, Any]]
+
+
+def create_app(lag: LagTracker, kafka_lag: LagReader | None = None) -> FastAPI:
+    """`kafka_lag` reads the Kafka consumer lag; when omitted and FICUS_SYNC_ENGINE=kafka, it
+    is built from the FICUS_SYNC_KAFKA_* settings."""
+    if kafka_lag is None:
+        kafka_lag = _kafka_lag_from_settings()
     app = FastAPI(title="ficus-sync")
 
     @app.get("/healthz")
@@ -23,8 +37,16 @@ def create_app(lag: LagTracker) -> FastAPI:
 
     @app.get("/v1/lag")
     def get_lag() -> dict[str, Any]:
-        """`{"domains": {"catalog": {"seconds_behind", "events_behind"}}, "tables": {...}}`."""
-        return lag.snapshot()
+        """`{"domains": {"catalog": {"seconds_behind", "events_behind"}}, "tables": {...}}`,
+        plus `"kafka": {"consumer_lag": N, "partitions": {...}}` on the Kafka engine."""
+        document = lag.snapshot()
+        if kafka_lag is not None:
+            try:
+                document["kafka"] = kafka_lag()
+            except Exception as exc:  # noqa: BLE001 - Kafka away must not break the gate
+                log.warning("reading the Kafka consumer lag failed: %s", exc)
+                document["kafka"] = {"error": str(exc)}
+        return document
 
     @app.get("/metrics")
     def metrics() -> Response:
@@ -32,3 +54,14 @@ def create_app(lag: LagTracker) -> FastAPI:
         return Response(generate_latest(lag.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def _kafka_lag_from_settings() -> LagReader | None:
+    from ficus_sync.settings import SyncSettings
+
+    if SyncSettings().engine != "kafka":
+        return None
+    from ficus_sync.kafka.runner import lag_reader
+    from ficus_sync.kafka.settings import KafkaPathSettings
+
+    return lag_reader(KafkaPathSettings())

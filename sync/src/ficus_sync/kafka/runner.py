@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pymysql
 
@@ -20,7 +21,7 @@ from ficus_sync.connect import ConnectClient
 from ficus_sync.kafka.connector import ConnectorSpec, connector_config
 from ficus_sync.kafka.mariadb_setup import setup_debezium
 from ficus_sync.kafka.settings import KafkaPathSettings
-from ficus_sync.kafka.source import KafkaSource
+from ficus_sync.kafka.source import KafkaSource, consumer_lag, lag_report
 from ficus_sync.lag import LagTracker
 from ficus_sync.pipeline import TRANSIENT, Pipeline
 from ficus_sync.settings import SyncSettings
@@ -65,6 +66,20 @@ def prepare(kafka: KafkaPathSettings) -> bool:
     finally:
         conn.close()
     return register(kafka, connector_spec(kafka))
+
+
+def lag_reader(kafka: KafkaPathSettings, timeout: float = 2.0) -> Callable[[], dict[str, Any]]:
+    """For `/v1/lag` on this engine: the consumer group's lag on the captured tables' topics
+    (committed offset vs high watermark), read without joining the group."""
+    spec = connector_spec(kafka)
+    topics = [spec.topic(table) for table in spec.tables]
+
+    def read() -> dict[str, Any]:
+        return lag_report(
+            consumer_lag(kafka.bootstrap_servers, kafka.consumer_group, topics, timeout)
+        )
+
+    return read
 
 
 def register(kafka: KafkaPathSettings, spec: ConnectorSpec) -> bool:

@@ -242,3 +242,19 @@ def consumer_lag(
         return result
     finally:
         probe.close()
+
+
+def lag_report(lags: list[PartitionLag]) -> dict[str, Any]:
+    """The `kafka` part of `/v1/lag`: total consumer lag and each partition's
+    committed offset vs high watermark (a committed offset < 0 means none yet)."""
+    return {
+        "consumer_lag": sum(p.lag for p in lags),
+        "partitions": {
+            f"{p.topic}/{p.partition}": {
+                "committed": p.committed,
+                "high_watermark": p.high_watermark,
+                "lag": p.lag,
+            }
+            for p in lags
+        },
+    }
