@@ -1,16 +1,21 @@
-"""Proxy data-plane benchmark: Ficus proxy vs nginx `proxy_pass` vs direct, in one run.
+"""Proxy data-plane benchmark: Ficus proxy vs a bare aiohttp forwarder vs nginx `proxy_pass` vs
+direct, in one run.
 
-    uv run python bench/bench_proxy.py [--seconds 5] [--rate 1000]
+    uv run python bench/bench_proxy.py [--seconds 5] [--rate 1000] [--repeat 1]
 
 Backend: Debian's nginx returning a 2 KB JSON body (pinned with the load generator on the last
 CPU). Each proxy (Ficus: one worker; nginx: one worker, upstream keep-alive) runs pinned alone
-on CPU 0. Prints, per target:
+on CPU 0, and so does a bare aiohttp forwarder (aiohttp.web low-level server + the same
+ClientSession settings, no routing, metrics or header rewriting: the floor a Python forwarder
+costs here). Prints, per target:
   * req/s at saturation (wrk, closed loop, 1 thread, 50 connections) and the proxy's CPU
     microseconds per request (utime+stime from /proc/<pid>/stat over the run);
   * p50 / p99 latency at a fixed rate (h2load --h1 --rps, per-request log) and the latency the
     proxy adds over going direct.
 The path is a routed Magento REST read (`/rest/V1/products/24-MB01`) with no cutover state, so
 the Ficus proxy runs its full routing decision and forwards to the legacy upstream.
+With --repeat N every figure is the median of N rounds (targets interleaved within a round), and
+the last line gives Ficus's CPU per request as a ratio to the bare forwarder's.
 """
 
 from __future__ import annotations
@@ -36,6 +41,34 @@ NGINX = "/usr/sbin/nginx"
 TICKS = os.sysconf("SC_CLK_TCK")
 LOAD_BEFORE = "?"
 LAST_CPU = str((os.cpu_count() or 2) - 1)
+BARE = "bare aiohttp"
+# The floor: what forwarding alone costs with aiohttp on both sides (uvloop, same client setup).
+BARE_FORWARDER = """
+import sys, aiohttp, uvloop, asyncio
+from aiohttp import web
+from yarl import URL
+BASE, PORT = sys.argv[1], int(sys.argv[2])
+HOP = {"connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer"}
+async def main():
+    session = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0, limit_per_host=100),
+        cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False,
+        skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"))
+    async def handle(request):
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP}
+        data = request.content if request.body_exists else None
+        async with session.request(request.method, URL(BASE + request.raw_path, encoded=True),
+                                   headers=headers, data=data, allow_redirects=False) as up:
+            body = await up.read()
+            out = {k: v for k, v in up.headers.items()
+                   if k.lower() not in HOP and k.lower() != "content-length"}
+            return web.Response(status=up.status, headers=out, body=body)
+    runner = web.ServerRunner(web.Server(handle, access_log=None), handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", PORT, backlog=1024).start()
+    await asyncio.Event().wait()
+uvloop.run(main())
+"""
 
 
 def free_port() -> int:
@@ -146,10 +179,10 @@ def fixed_rate(url: str, rate: int, seconds: int, tmp: Path) -> tuple[float, flo
     return quantiles[49], quantiles[98], errors
 
 
-def run(seconds: int, rate: int) -> dict[str, Figures]:
+def run(seconds: int, rate: int, repeat: int) -> dict[str, Figures]:
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ficus-bench-")))
-        backend_port, nginx_port, ficus_port = free_port(), free_port(), free_port()
+        backend_port, nginx_port, ficus_port, bare_port = (free_port() for _ in range(4))
         body = BODY.replace("'", "")
         location = f"location / {{ default_type application/json; return 200 '{body}'; }}"
         backend = nginx_conf(tmp, "backend", backend_port, location)
@@ -167,25 +200,45 @@ def run(seconds: int, rate: int) -> dict[str, Figures]:
              "--port", str(ficus_port)], env=env, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         stack.callback(_stop, ficus)
-        for port in (backend_port, nginx_port, ficus_port):
+        bare = subprocess.Popen(
+            ["taskset", "-c", "0", sys.executable, "-c", BARE_FORWARDER,
+             f"http://127.0.0.1:{backend_port}", str(bare_port)],
+        )  # fmt: skip
+        stack.callback(_stop, bare)
+        for port in (backend_port, nginx_port, ficus_port, bare_port):
             wait_http(f"http://127.0.0.1:{port}{PATH}")
         targets: dict[str, tuple[int, list[int]]] = {
             "direct": (backend_port, []),
             "nginx proxy_pass": (nginx_port, descendants(nginx_proxy.pid)),
+            BARE: (bare_port, [bare.pid]),
             "ficus proxy": (ficus_port, [ficus.pid]),
         }
-        results: dict[str, Figures] = {}
-        for name, (port, pids) in targets.items():
-            url = f"http://127.0.0.1:{port}{PATH}"
-            saturate(url, 1, [])  # warm up pools
-            figures = Figures()
-            figures.rps, figures.cpu_us = saturate(url, seconds, pids)
-            figures.p50_ms, figures.p99_ms, figures.errors = fixed_rate(url, rate, seconds * 2, tmp)
-            results[name] = figures
-        return results
+        rounds: dict[str, list[Figures]] = {name: [] for name in targets}
+        for _ in range(repeat):
+            for name, (port, pids) in targets.items():
+                url = f"http://127.0.0.1:{port}{PATH}"
+                saturate(url, 1, [])  # warm up pools
+                figures = Figures()
+                figures.rps, figures.cpu_us = saturate(url, seconds, pids)
+                figures.p50_ms, figures.p99_ms, figures.errors = fixed_rate(
+                    url, rate, seconds * 2, tmp
+                )
+                rounds[name].append(figures)
+        return {name: _median(runs) for name, runs in rounds.items()}
 
 
-def report(results: dict[str, Figures], rate: int) -> None:
+def _median(runs: list[Figures]) -> Figures:
+    cpus = [f.cpu_us for f in runs if f.cpu_us is not None]
+    return Figures(
+        rps=statistics.median(f.rps for f in runs),
+        cpu_us=statistics.median(cpus) if cpus else None,
+        p50_ms=statistics.median(f.p50_ms for f in runs),
+        p99_ms=statistics.median(f.p99_ms for f in runs),
+        errors=sum(f.errors for f in runs),
+    )
+
+
+def report(results: dict[str, Figures], rate: int, repeat: int) -> None:
     direct = results["direct"]
     nginx = results["nginx proxy_pass"].rps
     columns = ("req/s", "x nginx", "CPU us/req", f"p50@{rate}/s", f"p99@{rate}/s")
@@ -199,10 +252,17 @@ def report(results: dict[str, Figures], rate: int) -> None:
             added = ("-", "-")
         print(f"{name:<18}{f.rps:>10.0f}{f.rps / nginx:>9.2f}{cpu:>12}{f.p50_ms:>11.3f}ms"
               f"{f.p99_ms:>11.3f}ms{added[0]:>11}{added[1]:>11}{f.errors:>8}")  # fmt: skip
+    ficus, bare = results["ficus proxy"].cpu_us, results[BARE].cpu_us
+    if ficus and bare:
+        print(
+            f"ficus CPU/req = {ficus:.0f} us = {ficus / bare:.2f} x bare aiohttp ({bare:.0f} us);"
+            f" {ficus - bare:.0f} us for routing, headers, metrics; that is"
+            f" {1e6 / ficus:.0f} req/s per fully used core"
+        )
     print(
-        f"(load average before the run: {LOAD_BEFORE}; cores: {os.cpu_count()}; proxies"
-        f" pinned to CPU 0, backend + load generator on CPU {LAST_CPU}; latencies in ms;"
-        " 'added' = proxied minus direct)"
+        f"(medians of {repeat} round(s); load average before the run: {LOAD_BEFORE};"
+        f" cores: {os.cpu_count()}; proxies pinned to CPU 0, backend + load generator on CPU"
+        f" {LAST_CPU}; latencies in ms; 'added' = proxied minus direct)"
     )
 
 
@@ -210,10 +270,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rate", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds; figures are medians")
     args = parser.parse_args()
     global LOAD_BEFORE
     LOAD_BEFORE = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    report(run(args.seconds, args.rate), args.rate)
+    report(run(args.seconds, args.rate, args.repeat), args.rate, args.repeat)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from dataclasses import dataclass, field
@@ -153,6 +154,10 @@ async def serve(settings: ProxySettings) -> None:
     """Run one worker until SIGTERM or SIGINT."""
     worker = build_worker(settings)
     await worker.start()
+    # Everything built so far lives as long as the worker: keep it out of the collector's scans
+    # (a full collection would otherwise walk the whole import graph while requests wait).
+    gc.collect()
+    gc.freeze()
     log.info("proxy worker listening on %s:%s", settings.host, settings.port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 
@@ -32,6 +33,30 @@ REQUEST_ID = "X-Request-Id"
 Headers = MultiMapping[str]
 
 
+class _RequestIds:
+    """Unique ids without a syscall per request: a random per-process prefix plus a counter
+    (24 hex digits, like 12 random bytes); a new prefix in a forked child and after 2**32 ids."""
+
+    def __init__(self) -> None:
+        self._prefix = ""
+        self._count = itertools.count(0x100000000)  # the first call draws a prefix
+        os.register_at_fork(after_in_child=self._renew)
+
+    def _renew(self) -> None:
+        self._prefix = os.urandom(8).hex()
+        self._count = itertools.count()
+
+    def next(self) -> str:
+        n = next(self._count)
+        if n > 0xFFFFFFFF:
+            self._renew()
+            n = next(self._count)
+        return f"{self._prefix}{n:08x}"
+
+
+_ids = _RequestIds()
+
+
 def _dropped(headers: Headers, base: frozenset[str]) -> frozenset[str]:
     """`base` plus the names the Connection header lists (rarely present)."""
     values = headers.getall("Connection", ())
@@ -45,7 +70,7 @@ def request_id(incoming: str | None) -> str:
     """The client's id if it looks sane, else a fresh one."""
     if incoming and _REQUEST_ID_OK.fullmatch(incoming):
         return incoming
-    return os.urandom(12).hex()
+    return _ids.next()
 
 
 def upstream_request_headers(

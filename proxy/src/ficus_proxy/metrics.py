@@ -53,29 +53,40 @@ class ProxyMetrics:
             "ficus_proxy_control_db_up", "1 while the cutover-state listener is connected",
             registry=r,
         )  # fmt: skip
-        self._children: dict[tuple[Any, ...], Any] = {}
+        self._children: dict[tuple[str | None, str, int], tuple[Any, Any]] = {}
+        self._other_children: dict[tuple[Any, ...], Any] = {}
 
     def request(self, domain: str | None, backend: str, status: int, seconds: float) -> None:
-        d = domain or UNROUTED
-        key = ("r", d, backend, status)
-        counter = self._children.get(key)
-        if counter is None:
-            counter = self._children[key] = self._requests.labels(d, backend, str(status))
+        key = (domain, backend, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = self._request_children(domain, backend, status)
+        counter, histogram = children
         counter.inc()
-        hkey = ("h", d, backend)
-        histogram = self._children.get(hkey)
-        if histogram is None:
-            histogram = self._children[hkey] = self._latency.labels(d, backend)
         histogram.observe(seconds)
 
+    def _request_children(self, domain: str | None, backend: str, status: int) -> tuple[Any, Any]:
+        d = domain or UNROUTED
+        return self._requests.labels(d, backend, str(status)), self._latency.labels(d, backend)
+
     def fallback(self, domain: str, reason: str) -> None:
-        self._fallbacks.labels(domain, reason).inc()
+        self._child(self._fallbacks, domain, reason).inc()
 
     def rejected(self, reason: str) -> None:
-        self._rejected.labels(reason).inc()
+        self._child(self._rejected, reason).inc()
 
     def shadow(self, domain: str, result: str) -> None:
-        self._shadow.labels(domain, result).inc()
+        self._child(self._shadow, domain, result).inc()
+
+    def breaker_state(self, upstream: str, value: int) -> None:
+        self._child(self.breaker, upstream).set(value)
+
+    def _child(self, metric: Any, *labels: str) -> Any:
+        key = (id(metric), *labels)
+        child = self._other_children.get(key)
+        if child is None:
+            child = self._other_children[key] = metric.labels(*labels)
+        return child
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -33,6 +33,9 @@ _STORE_CODE = re.compile(r"[A-Za-z0-9_]+")
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 # a backslash, an encoded backslash / dot / NUL, or a literal "." or ".." segment
 _UNSAFE = re.compile(r"\\|%(?:5c|2e|00)|/\.\.?(?:/|$)", re.IGNORECASE)
+# (method, path) -> match, for paths seen before; cleared when full (bounded memory)
+MATCH_CACHE_SIZE = 16384
+MATCH_CACHE_MAX_PATH = 256
 
 
 class Target(enum.StrEnum):
@@ -51,6 +54,12 @@ class Route:
     pattern: str
     shadow_ignore: tuple[str, ...] = ()
     regex: re.Pattern[str] = field(compare=False, repr=False, default=re.compile(""))
+    # the decisions that depend on nothing but the route, built once (see __post_init__)
+    fixed: dict[Target, Decision] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        fixed = {t: Decision(t, self.domain, self.direction, self) for t in Target}
+        object.__setattr__(self, "fixed", fixed)
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,8 @@ def split_rest_path(path: str) -> tuple[str | None, str] | None:
 
 
 class RouteTable:
-    """Routes indexed by the first segment after `/V1/`; the first matching row wins."""
+    """Routes indexed by the first segment after `/V1/`; the first matching row wins. The
+    outcome for a (method, path) seen before is remembered (bounded: the table is immutable)."""
 
     def __init__(self, routes: Iterable[Route]) -> None:
         self.routes = tuple(routes)
@@ -111,8 +121,22 @@ class RouteTable:
             for method in route.methods:
                 key = (method, _first_segment(route.pattern))
                 self._index.setdefault(key, []).append(route)
+        self._seen: dict[tuple[str, str], RouteMatch | None] = {}
 
     def match(self, method: str, path: str) -> RouteMatch | None:
+        key = (method, path)
+        try:
+            return self._seen[key]
+        except KeyError:
+            pass
+        found = self._match(method, path)
+        if len(path) <= MATCH_CACHE_MAX_PATH:
+            if len(self._seen) >= MATCH_CACHE_SIZE:
+                self._seen.clear()
+            self._seen[key] = found
+        return found
+
+    def _match(self, method: str, path: str) -> RouteMatch | None:
         split = split_rest_path(path)
         if split is None or "%2f" in path or "%2F" in path:
             return None
@@ -139,7 +163,7 @@ def decide(
     route = matched.route
     state = cutover.get(route.domain)
     if state is None:
-        return Decision(Target.LEGACY, route.domain, route.direction, route)
+        return route.fixed[Target.LEGACY]
     lane = state.lane(route.direction)
     if route.direction is Direction.READS and state.reads_fail_open_tripped:
         lane = Lane()
@@ -149,14 +173,13 @@ def decide(
 def _decide_lane(
     facts: RequestFacts, route: Route, lane: Lane, make_cookie: Callable[[], str]
 ) -> Decision:
-    base = Decision(Target.LEGACY, route.domain, route.direction, route)
     if lane.stage is Stage.SHADOW and route.direction is Direction.READS:
-        return Decision(Target.SHADOW, route.domain, route.direction, route)
+        return route.fixed[Target.SHADOW]
     share = lane.share_new
     if share == 0:
-        return base
+        return route.fixed[Target.LEGACY]
     if share == 100:
-        return Decision(Target.NEW, route.domain, route.direction, route)
+        return route.fixed[Target.NEW]
     key, fresh = _cohort(facts, make_cookie)
     bucket = bucket_of(key)
     target = Target.NEW if bucket < share else Target.LEGACY

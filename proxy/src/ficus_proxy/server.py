@@ -268,7 +268,7 @@ class ProxyServer:
         )
 
     def _act(self, domain: str, actions: list[Trip | Rollback]) -> None:
-        self.metrics.breaker.labels(domain).set(self.guards[domain].breaker_state.value)
+        self.metrics.breaker_state(domain, self.guards[domain].breaker_state.value)
         for action in actions:
             payload = {
                 "direction": "reads",
