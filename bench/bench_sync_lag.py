@@ -8,6 +8,10 @@ distinct product, the new price encoding the transaction's number). A listener o
 `ficus_domain_event` reads each new event and takes now − commit time of the price it carries.
 
     uv run python bench/bench_sync_lag.py [--seconds 10] [--rates 500 2000]
+
+The sync process inherits the environment: e.g. FICUS_SYNC_ASYNC_COMMIT=true measures it with
+`synchronous_commit = off`. On a shared machine the figures swing with the neighbours' load:
+run it several times, interleaved with whatever you compare it to.
 """
 
 from __future__ import annotations

@@ -82,23 +82,26 @@ class Mirror:
     def _apply_segment(self, conn: PgConn, events: Sequence[ChangeEvent]) -> TouchSet:
         touches = TouchSet()
         last: dict[tuple[str, Key], Row | None] = {}
+        gone: dict[tuple[str, Key], Row] = {}  # the last image of each deleted row
         for event in events:
             touches.add_row(event.table, event.before)
             touches.add_row(event.table, event.after)
             for key, image in self._effects(event):
                 last.pop(key, None)
                 last[key] = image
+                if image is None and event.before is not None:
+                    gone[key] = event.before
         upserts: dict[str, list[Row]] = {}
-        deletes: dict[str, list[Key]] = {}
+        deletes: dict[str, list[tuple[Key, Row | None]]] = {}
         for (table, row_key), image in last.items():
             if image is None:
-                deletes.setdefault(table, []).append(row_key)
+                deletes.setdefault(table, []).append((row_key, gone.get((table, row_key))))
             else:
                 upserts.setdefault(table, []).append(image)
         for table, rows in upserts.items():
             self._upsert(conn, table, rows)
-        for table, keys in deletes.items():
-            touches.merge(self._delete(conn, table, keys))
+        for table, doomed in deletes.items():
+            touches.merge(self._delete(conn, table, doomed))
         return touches
 
     def _effects(self, event: ChangeEvent) -> list[tuple[tuple[str, Key], Row | None]]:
@@ -133,16 +136,20 @@ class Mirror:
                 arrays = [[r[c] for r in group] for c in columns]
                 conn.execute(bulk_upsert_sql(shape, columns), arrays)  # type: ignore[arg-type]
 
-    def _delete(self, conn: PgConn, table: str, keys: list[Key]) -> TouchSet:
+    def _delete(self, conn: PgConn, table: str, doomed: list[tuple[Key, Row | None]]) -> TouchSet:
+        """Delete rows by key, then replay InnoDB's cascades (which the binlog omits). A row
+        inserted and deleted within one batch never reached the mirror, yet rows inserted in
+        that batch may reference it: its last image from the binlog drives the cascade then."""
         shape = self.shapes[table]
         where = " AND ".join(f'"{c}" = %s' for c in shape.primary_key)
         sql = f"DELETE FROM {qualified(table)} WHERE {where} RETURNING *"
         touches = TouchSet()
         removed: list[Row] = []
         with conn.cursor(row_factory=dict_row) as cur:
-            for key in keys:
+            for key, image in doomed:
                 cur.execute(sql, key)  # type: ignore[arg-type]
-                removed.extend(cur.fetchall())
+                rows = cur.fetchall()
+                removed.extend(rows if rows or image is None else [image])
         for row in removed:
             touches.add_row(table, row)
         touches.merge(self._cascade(conn, table, removed))

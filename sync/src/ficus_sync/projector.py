@@ -7,8 +7,11 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, Protocol
 
+import psycopg
+
 from ficus_contracts.events import CategoryState, EventKind, ProductState
 from ficus_sync import store
+from ficus_sync.errors import ProjectionError
 from ficus_sync.mirror import PgConn, TouchSet
 from ficus_sync.shape import qualified
 from ficus_sync.tables import Aggregate, Touch
@@ -95,20 +98,24 @@ class Projector:
     def _project_chunk(
         self, conn: PgConn, aggregate: Aggregate, ids: list[int], source_ts_ms: int | None
     ) -> int:
-        states = self.reader.read(conn, aggregate, ids)
-        previous = {
-            int(r[0]): (int(r[1]), str(r[2]))
-            for r in conn.execute(
+        """Two round trips per chunk: (1) the aggregates' mirror rows and their last emitted
+        hashes, pipelined together; (2) id map, events and projection rows, pipelined."""
+        with conn.pipeline():
+            previous_rows = conn.execute(
                 "SELECT entity_id, version, state_hash FROM projection "
                 "WHERE aggregate = %s AND entity_id = ANY(%s)",
                 (aggregate, ids),
-            ).fetchall()
-        }
+            )
+            states = self.reader.read(conn, aggregate, ids)  # its own pipeline nests in ours
+        previous = {int(r[0]): (int(r[1]), str(r[2])) for r in previous_rows.fetchall()}
         changes = list(self._changes(ids, states, previous))
         if not changes:
             return 0
-        uuids = store.uuids_for(conn, aggregate, [c.entity_id for c in changes])
-        self._write(conn, aggregate, changes, uuids, source_ts_ms)
+        with conn.pipeline():
+            store.ensure_uuids(conn, aggregate, [c.entity_id for c in changes])
+            written = self._write(conn, aggregate, changes, source_ts_ms)
+        if int(written.fetchone()[0]) != len(changes):  # type: ignore[index]
+            raise ProjectionError(f"{aggregate}: events written for {len(changes)} changes differ")
         self.emitted[aggregate] += len(changes)
         return len(changes)
 
@@ -130,50 +137,40 @@ class Projector:
 
     @staticmethod
     def _write(
-        conn: PgConn,
-        aggregate: Aggregate,
-        changes: list[Change],
-        uuids: dict[int, str],
-        source_ts_ms: int | None,
-    ) -> None:
-        """Two set-based statements per chunk: the events (returning their seq), then the
-        projection rows pointing at them."""
+        conn: PgConn, aggregate: Aggregate, changes: list[Change], source_ts_ms: int | None
+    ) -> psycopg.Cursor[Any]:
+        """One set-based statement: the events (uuid from the id map, seq in change order),
+        then the projection rows pointing at them; returns a cursor counting the events."""
         kinds = [
             EventKind.DELETED.value if c.text is None else EventKind.UPSERTED.value for c in changes
         ]
         # payloads travel as ONE JSON array: a text[] parameter would be escaped char by char
         documents = "[" + ",".join(c.text or "null" for c in changes) + "]"
-        seqs = conn.execute(
-            "INSERT INTO domain_event (aggregate, aggregate_id, entity_id, version, kind, payload,"
-            " source_ts_ms) SELECT %s, t.u, t.e, t.v, t.k, NULLIF(p.doc, 'null'::jsonb), %s"
-            " FROM unnest(%s::uuid[], %s::bigint[], %s::bigint[], %s::text[])"
-            " WITH ORDINALITY AS t(u, e, v, k, i)"
-            " JOIN jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS p(doc, i) USING (i)"
-            " ORDER BY i RETURNING entity_id, seq",
+        return conn.execute(
+            "WITH t AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[],"
+            " %s::text[]) WITH ORDINALITY AS t(e, v, k, h, i)),"
+            " ev AS (INSERT INTO domain_event (aggregate, aggregate_id, entity_id, version, kind,"
+            " payload, source_ts_ms) SELECT %s, m.uuid, t.e, t.v, t.k,"
+            " NULLIF(p.doc, 'null'::jsonb), %s"
+            " FROM t JOIN jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS p(doc, i) USING (i)"
+            " JOIN id_map m ON m.aggregate = %s AND m.entity_id = t.e"
+            " ORDER BY i RETURNING entity_id, seq),"
+            " pr AS (INSERT INTO projection (aggregate, entity_id, version, state_hash, deleted,"
+            " last_seq) SELECT %s, t.e, t.v, t.h, t.k = %s, ev.seq FROM t JOIN ev ON ev.entity_id"
+            " = t.e ON CONFLICT (aggregate, entity_id) DO UPDATE SET version = EXCLUDED.version,"
+            " state_hash = EXCLUDED.state_hash, deleted = EXCLUDED.deleted,"
+            " last_seq = EXCLUDED.last_seq RETURNING 1)"
+            " SELECT count(*) FROM pr",
             (
-                aggregate,
-                source_ts_ms,
-                [uuids[c.entity_id] for c in changes],
                 [c.entity_id for c in changes],
                 [c.version for c in changes],
                 kinds,
-                documents,
-            ),
-        ).fetchall()
-        by_entity = {int(e): int(q) for e, q in seqs}
-        conn.execute(
-            "INSERT INTO projection (aggregate, entity_id, version, state_hash, deleted, last_seq)"
-            " SELECT %s, e, v, h, d, q FROM unnest(%s::bigint[], %s::bigint[], %s::text[],"
-            " %s::boolean[], %s::bigint[]) AS t(e, v, h, d, q) "
-            "ON CONFLICT (aggregate, entity_id) DO UPDATE SET version = EXCLUDED.version,"
-            " state_hash = EXCLUDED.state_hash, deleted = EXCLUDED.deleted,"
-            " last_seq = EXCLUDED.last_seq",
-            (
-                aggregate,
-                [c.entity_id for c in changes],
-                [c.version for c in changes],
                 [c.digest for c in changes],
-                [c.text is None for c in changes],
-                [by_entity[c.entity_id] for c in changes],
+                aggregate,
+                source_ts_ms,
+                documents,
+                aggregate,
+                aggregate,
+                EventKind.DELETED.value,
             ),
         )

@@ -85,18 +85,13 @@ def save_checkpoint(conn: PgConn, source: str, position: dict[str, Any]) -> None
     )
 
 
-def uuids_for(conn: PgConn, aggregate: str, entity_ids: Sequence[int]) -> dict[int, str]:
-    """The UUID of each entity, created race-free on first use."""
+def ensure_uuids(conn: PgConn, aggregate: str, entity_ids: Sequence[int]) -> None:
+    """Give each entity a UUID on first use (race-free; read them back by joining id_map)."""
     conn.execute(
         "INSERT INTO id_map (aggregate, entity_id) SELECT %s, unnest(%s::bigint[]) "
         "ON CONFLICT (aggregate, entity_id) DO NOTHING",
         (aggregate, list(entity_ids)),
     )
-    rows = conn.execute(
-        "SELECT entity_id, uuid FROM id_map WHERE aggregate = %s AND entity_id = ANY(%s)",
-        (aggregate, list(entity_ids)),
-    ).fetchall()
-    return {int(r[0]): str(r[1]) for r in rows}
 
 
 def add_dead_letter(

@@ -67,7 +67,8 @@ def sync_settings(mysql_url: str, postgres_url: str) -> SyncSettings:
 def sync_env(settings: SyncSettings) -> dict[str, str]:
     env = dict(os.environ)
     for name, value in settings.model_dump().items():
-        env[f"FICUS_SYNC_{name.upper()}"] = str(value)
+        if value is not None:  # an unset optional setting stays unset
+            env[f"FICUS_SYNC_{name.upper()}"] = str(value)
     return env
 
 

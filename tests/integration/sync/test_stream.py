@@ -81,3 +81,26 @@ def test_deletes_propagate_and_cascades_touch_parents(
         ).fetchone()
     assert [k[0] for k in kinds][-1] == "deleted"
     assert child not in parent_state[0]["configurable_children"]
+
+
+def test_child_created_linked_and_deleted_in_one_batch_leaves_no_link(
+    shop: Shop, sync_settings: SyncSettings, streaming: LagTracker
+) -> None:
+    """One MariaDB transaction (so one sync batch) creates a product, links it under a
+    configurable and deletes it: InnoDB cascades the links away without binlog events, and the
+    mirror never held the product, yet the links it did receive must be cascaded too."""
+    shop.populate(products=3, configurables=1)
+    wait_caught_up(sync_settings)
+    parent = shop.configurables[0]
+    child = shop.product(commit=False)
+    shop._link_child(parent, child)
+    shop.eav.delete(shop.conn, "catalog_product", child)
+    shop.conn.commit()
+    wait_caught_up(sync_settings)
+    assert differences(sync_settings) == []
+    with psycopg.connect(sync_settings.postgres_url, autocommit=True) as conn:
+        links = conn.execute(
+            "SELECT count(*) FROM mirror.catalog_product_super_link WHERE product_id = %s",
+            (child,),
+        ).fetchone()
+    assert links == (0,)
