@@ -138,9 +138,9 @@ def main() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    kafka = KafkaPathSettings()
-    prepare(kafka)
-    stream(SyncSettings(), kafka, LagTracker(), stop)
+    # the connector is registered by whoever deploys it (`python -m ficus_sync run` with
+    # FICUS_SYNC_ENGINE=kafka calls `prepare`); this entry point only streams
+    stream(SyncSettings(), KafkaPathSettings(), LagTracker(), stop)
 
 
 if __name__ == "__main__":
