@@ -1,4 +1,4 @@
-from ficus_catalog.gap import GapGuard
+from ficus_contracts.gap import GapGuard
 
 
 class Clock:

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from ficus_contracts.gap import GapGuard
 from ficus_legacy.searchcriteria import parse_search_criteria
 from ficus_search.errors import BadQuery, UnknownField
 from ficus_search.esengine import es_body
-from ficus_search.gap import GapGuard
 from ficus_search.magento import Limits, to_query
 from ficus_search.pgengine import like_prefix, tsquery, where
 from ficus_search.query import Sort, make_query

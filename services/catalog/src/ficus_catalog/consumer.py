@@ -31,10 +31,10 @@ from ficus_catalog.applying import (
     prepare,
 )
 from ficus_catalog.errors import CheckpointMoved, InvalidEvent, SourceUnavailable
-from ficus_catalog.gap import GapGuard
 from ficus_catalog.metrics import CatalogMetrics
 from ficus_catalog.source import EventSource
 from ficus_catalog.tables import ConsumerCheckpoint, DeadLetter
+from ficus_contracts.gap import GapGuard
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import psycopg
 
+from ficus_contracts.gap import GapGuard
 from ficus_search import store
 from ficus_search.applying import Outcome, apply_event, parse_event, reindex
 from ficus_search.errors import InvalidEvent, SourceUnavailable
-from ficus_search.gap import GapGuard
 from ficus_search.metrics import SearchMetrics
 from ficus_search.source import EventSource
 
