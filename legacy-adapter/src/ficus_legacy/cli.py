@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from urllib.parse import unquote, urlparse
 
 import pymysql
 import typer
@@ -14,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ficus_legacy.errors import LegacyError
 from ficus_legacy.generator import SeedSpec, generate
+from ficus_legacy.mysqlurl import MysqlTarget
 from ficus_legacy.types import Connection
 
 DEFAULT_URL = "mysql://ficus:ficus@127.0.0.1:13306/magento"
@@ -31,13 +31,13 @@ def mysql_url() -> str:
 
 def connect(url: str) -> Connection:
     """A pymysql connection (utf8mb4, autocommit off) from `mysql://user:pw@host:port/db`."""
-    parts = urlparse(url)
+    target = MysqlTarget.from_url(url)
     return pymysql.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 3306,
-        user=unquote(parts.username or "root"),
-        password=unquote(parts.password or ""),
-        database=parts.path.lstrip("/") or None,
+        host=target.host,
+        port=target.port,
+        user=target.user,
+        password=target.password,
+        database=target.database or None,
         charset="utf8mb4",
         autocommit=False,
     )

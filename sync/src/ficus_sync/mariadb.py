@@ -9,11 +9,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeAlias
-from urllib.parse import unquote, urlparse
 
 import pymysql
 import pymysql.cursors
 
+from ficus_legacy.mysqlurl import MysqlTarget
 from ficus_sync.errors import SourceUnavailable
 from ficus_sync.shape import Column, ForeignKey, TableShape
 
@@ -30,14 +30,8 @@ class MysqlParams:
 
     @classmethod
     def from_url(cls, url: str) -> MysqlParams:
-        parts = urlparse(url)
-        return cls(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 3306,
-            user=unquote(parts.username or "root"),
-            password=unquote(parts.password or ""),
-            database=parts.path.lstrip("/") or "magento",
-        )
+        t = MysqlTarget.from_url(url)
+        return cls(t.host, t.port, t.user, t.password, t.database or "magento")
 
     def replication_settings(self) -> dict[str, Any]:
         return {"host": self.host, "port": self.port, "user": self.user, "passwd": self.password}

@@ -5,12 +5,14 @@ from __future__ import annotations
 import queue
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, TypeAlias
-from urllib.parse import unquote, urlsplit
 
 import pymysql
 import pymysql.cursors
+
+from ficus_legacy.mysqlurl import MysqlTarget
+
+__all__ = ["Connection", "Database", "MysqlTarget", "dict_cursor"]
 
 Connection: TypeAlias = "pymysql.connections.Connection[Any]"
 
@@ -18,27 +20,6 @@ Connection: TypeAlias = "pymysql.connections.Connection[Any]"
 def dict_cursor(conn: Connection) -> pymysql.cursors.DictCursor:
     """Rows as dicts; connections keep pymysql's default cursor for the legacy library."""
     return conn.cursor(pymysql.cursors.DictCursor)
-
-
-@dataclass(frozen=True)
-class MysqlTarget:
-    host: str
-    port: int
-    user: str
-    password: str
-    database: str
-
-    @classmethod
-    def from_url(cls, url: str) -> MysqlTarget:
-        """`mysql://user:password@host:port/database`."""
-        parts = urlsplit(url)
-        return cls(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 3306,
-            user=unquote(parts.username or "root"),
-            password=unquote(parts.password or ""),
-            database=parts.path.lstrip("/"),
-        )
 
 
 class Database:
