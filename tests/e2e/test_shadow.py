@@ -35,7 +35,7 @@ async def test_shadow_reports_no_mismatch_for_unchanged_products(
         report = (await shadow_report(session, port))["domains"]["catalog"]
         return report["compared"] - before["compared"] >= len(skus)
 
-    assert await eventually(compared_all, 20), "the shadow copies were not compared"
+    assert await eventually(compared_all, 60), "the shadow copies were not compared"
     report = await shadow_report(session, port)
     catalog = report["domains"]["catalog"]
     print("shadow:", catalog["compared"], "compared; noise learned:", report["noise"])  # noqa: T201
