@@ -35,7 +35,15 @@ async def test_shadow_reports_no_mismatch_for_unchanged_products(
         report = (await shadow_report(session, port))["domains"]["catalog"]
         return report["compared"] - before["compared"] >= len(skus)
 
-    assert await eventually(compared_all, 60), "the shadow copies were not compared"
+    if not await eventually(compared_all, 60):
+        report = (await shadow_report(session, port))["domains"]["catalog"]
+        async with session.get(f"http://127.0.0.1:{port}/readyz") as response:
+            seen = await response.json()
+        state = control.get("/domains/catalog")
+        pytest.fail(
+            f"shadow copies not compared: before {before}, now {report}; proxy {seen};"
+            f" control {state}; audit {control.get('/audit', domain='catalog', limit=5)}"
+        )
     report = await shadow_report(session, port)
     catalog = report["domains"]["catalog"]
     print("shadow:", catalog["compared"], "compared; noise learned:", report["noise"])  # noqa: T201

@@ -4,7 +4,8 @@ ControlError
  ├── UnknownDomain        the domain is not in the configured list            → HTTP 404, exit 2
  ├── InvalidRequest       a stage/percent/direction that makes no sense       → HTTP 400, exit 2
  ├── TransitionRefused    the move breaks a transition rule                   → HTTP 409, exit 3
- │    └── ConcurrentChange  someone changed the domain meanwhile; retry       → HTTP 409, exit 3
+ │    ├── ConcurrentChange  someone changed the domain meanwhile; retry       → HTTP 409, exit 3
+ │    └── StaleDecision   an automatic action measured a lane that is gone    → HTTP 409
  ├── GateRefused          a gate failed; names each failing gate and value    → HTTP 409, exit 4
  ├── AuthError
  │    ├── Unauthenticated no token, or not a valid one                        → HTTP 401, exit 5
@@ -47,6 +48,14 @@ class TransitionRefused(ControlError):
 class ConcurrentChange(TransitionRefused):
     def __init__(self, domain: str) -> None:
         super().__init__(f"{domain} was changed by someone else meanwhile; check and retry")
+
+
+class StaleDecision(TransitionRefused):
+    def __init__(self, domain: str, seen: str, current: str) -> None:
+        super().__init__(
+            f"{domain} reads moved on since this decision was taken (decided at {seen}, "
+            f"now {current}); not applied"
+        )
 
 
 class GateRefused(ControlError):

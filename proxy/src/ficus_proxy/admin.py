@@ -61,6 +61,7 @@ class Admin:
         domain = request.query.get("domain") or None
         report = self._mirror.recorder.report(domain)
         report["pid"] = os.getpid()
+        report["pending"] = self._mirror.pending
         report["noise"] = {
             pattern: sorted(rules.learned)
             for pattern, rules in self._mirror.rules.items()

@@ -81,7 +81,7 @@ class Worker:
     async def stop(self) -> None:
         if self.runner is not None:
             await self.runner.cleanup()
-        await self.server.mirror.drain()
+        await self.server.mirror.drain(self.settings.new_timeout)
         if self.store is not None:
             await self.store.flush()
         for task in self.tasks:
@@ -112,7 +112,7 @@ def build_worker(settings: ProxySettings) -> Worker:
     }
     policy = MirrorPolicy(
         settings.shadow_sample_rate, settings.noise_sample_rate, settings.shadow_max_in_flight,
-        settings.shadow_max_body_bytes, settings.new_timeout,
+        settings.shadow_max_body_bytes, settings.new_timeout, settings.shadow_max_queued_bytes,
     )  # fmt: skip
     legacy = Origin.parse("legacy", settings.legacy_url)
     mirror = Mirror(forwarder, legacy, recorder, rules, metrics, policy)

@@ -6,6 +6,7 @@ answers are learned as noise for that route. Reads only: writes are never shadow
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from dataclasses import dataclass
@@ -37,12 +38,17 @@ class ShadowRequest:
 class MirrorPolicy:
     sample_rate: float = 1.0
     noise_sample_rate: float = 0.1
-    max_in_flight: int = 64
+    max_in_flight: int = 64  # comparisons running at once
     max_body_bytes: int = 1024 * 1024
     timeout: float = 5.0
+    max_queued_bytes: int = 64 * 1024 * 1024  # copies waiting for a free slot, by body size
 
 
 class Mirror:
+    """A queue of shadow copies and `max_in_flight` workers comparing them. A burst waits in
+    the queue (bounded by the bytes it holds) instead of being dropped; only a copy that
+    would overflow the queue is skipped, and counted."""
+
     def __init__(
         self,
         forwarder: Forwarder,
@@ -58,23 +64,52 @@ class Mirror:
         self.rules = rules
         self._metrics = metrics
         self._policy = policy
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._queue: asyncio.Queue[ShadowRequest] = asyncio.Queue()
+        self._queued_bytes = 0
+        self._workers: list[asyncio.Task[None]] = []
+        self._busy = 0
 
     def submit(self, shadow: ShadowRequest) -> None:
-        """Schedule one comparison; dropped (and counted) when sampled out or over capacity."""
+        """Queue one comparison; dropped (and counted) when sampled out or the queue is full."""
         domain = shadow.route.domain
         if random.random() >= self._policy.sample_rate:  # noqa: S311 - sampling, not security
             return
-        if len(self._tasks) >= self._policy.max_in_flight:
+        size = _size(shadow)
+        if self._queued_bytes + size > self._policy.max_queued_bytes:
             self._metrics.shadow(domain, "skipped")
+            self.recorder.skipped(domain)
             return
-        task = asyncio.get_running_loop().create_task(self._run(shadow))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._queued_bytes += size
+        self._queue.put_nowait(shadow)
+        if len(self._workers) < self._policy.max_in_flight:
+            self._workers.append(asyncio.get_running_loop().create_task(self._work()))
 
-    async def drain(self) -> None:
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+    @property
+    def pending(self) -> int:
+        """Copies queued or being compared."""
+        return self._queue.qsize() + self._busy
+
+    async def drain(self, timeout: float) -> None:
+        """Finish the queued comparisons (for at most `timeout` seconds), then stop the
+        workers; what is left is dropped with the process, as a skipped comparison would be."""
+        if self._workers:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._queue.join(), timeout)
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers.clear()
+
+    async def _work(self) -> None:
+        while True:
+            shadow = await self._queue.get()
+            self._queued_bytes -= _size(shadow)
+            self._busy += 1
+            try:
+                await self._run(shadow)
+            finally:
+                self._busy -= 1
+                self._queue.task_done()
 
     async def _run(self, shadow: ShadowRequest) -> None:
         route = shadow.route
@@ -85,6 +120,8 @@ class Mirror:
             new = await self._fetch(shadow.origin, shadow)
         except Exception:  # a shadow must never take the worker down
             log.exception("shadow comparison failed for %s", shadow.raw_path)
+            self._metrics.shadow(route.domain, "failed")
+            self.recorder.failed(route.domain)
             return
         status, diffs = compare(rules, (shadow.legacy_status, shadow.legacy_body), new)
         outcome = Outcome(
@@ -111,3 +148,7 @@ class Mirror:
             return response.status, await response.read(self._policy.max_body_bytes)
         except UpstreamError:
             return None
+
+
+def _size(shadow: ShadowRequest) -> int:
+    return len(shadow.legacy_body) + len(shadow.body or b"") + 1

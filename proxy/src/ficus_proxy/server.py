@@ -270,11 +270,14 @@ class ProxyServer:
     def _act(self, domain: str, actions: list[Trip | Rollback]) -> None:
         self.metrics.breaker_state(domain, self.guards[domain].breaker_state.value)
         for action in actions:
+            seen = self.state.get(domain)
             payload = {
                 "direction": "reads",
                 "reason": action.reason,
                 "actor": "proxy:auto",
                 "measured": action.measured,
+                # control refuses the action if reads are no longer on the lane measured here
+                "seen_reads": str(seen.reads) if seen is not None else None,
             }
             if isinstance(action, Trip):
                 self.state.trip_reads(domain)

@@ -55,6 +55,7 @@ class ProxySettings(BaseSettings):
     noise_sample_rate: float = 0.1
     shadow_max_body_bytes: int = 1024 * 1024
     shadow_max_in_flight: int = 64
+    shadow_max_queued_bytes: int = 64 * 1024 * 1024
     diff_window_seconds: int = 300
     diff_max_samples: int = 50
     # cutover-state sync and reporting

@@ -162,6 +162,8 @@ def compare(
 class _DomainStats:
     compared: int = 0
     mismatched: int = 0
+    skipped: int = 0  # not compared: over the in-flight limit
+    failed: int = 0  # not compared: the comparison itself broke (logged)
     minutes: deque[list[int]] = field(default_factory=deque)  # [minute_start, compared, mism.]
     samples: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=50))
 
@@ -201,6 +203,12 @@ class ShadowRecorder:
         if bad:
             stats.samples.append(self._sample(outcome))
 
+    def skipped(self, domain: str) -> None:
+        self._domain(domain).skipped += 1
+
+    def failed(self, domain: str) -> None:
+        self._domain(domain).failed += 1
+
     def drain(self) -> dict[tuple[str, int], list[int]]:
         """Take the per-(domain, minute) [compared, mismatched] deltas not flushed yet."""
         drained, self._unflushed = self._unflushed, {}
@@ -229,6 +237,8 @@ class ShadowRecorder:
         return {
             "compared": stats.compared,
             "mismatched": stats.mismatched,
+            "skipped": stats.skipped,
+            "failed": stats.failed,
             "window": {
                 "compared": compared,
                 "mismatched": mismatched,

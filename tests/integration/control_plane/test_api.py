@@ -183,3 +183,36 @@ def test_gates_and_diff_views(client: TestClient, tokens: Tokens) -> None:
     diff = client.get("/api/v1/diff/catalog", headers=_auth(tokens.viewer)).json()
     assert diff["proxies"][0]["diff"]["domains"]["catalog"]["mismatched"] == 1
     assert client.get("/api/v1/gates/nope", headers=_auth(tokens.viewer)).status_code == 404
+
+
+def test_an_automatic_action_measured_on_a_lane_that_is_gone_is_refused(
+    client: TestClient, tokens: Tokens
+) -> None:
+    """Two proxies measure the same breach on `new`: the first rollback applies, the second
+    (still saying `new`) is refused rather than rolling back a second step; a trip measured on
+    a lane a person has since left is refused too."""
+    op = _auth(tokens.operator)
+    for stage, percent in (("shadow", None), ("canary", 10), ("new", None)):
+        body = {"direction": "reads", "stage": stage, "percent": percent, "force": True}
+        response = client.post(
+            "/api/v1/domains/catalog/cutover", json=body | {"reason": "walk"}, headers=op
+        )
+        assert response.status_code == 200, response.text
+    auto = {"direction": "reads", "reason": "error budget", "actor": "proxy:auto"}
+    first = client.post(
+        "/api/v1/domains/catalog/rollback", json=auto | {"seen_reads": "new"}, headers=op
+    )
+    assert first.json()["reads"]["label"] == "canary 10%"
+    second = client.post(
+        "/api/v1/domains/catalog/rollback", json=auto | {"seen_reads": "new"}, headers=op
+    )
+    assert second.status_code == 409
+    assert "decided at new, now canary 10%" in second.json()["detail"]
+    trip = {"direction": "reads", "reason": "3 failures", "seen_reads": "new"}
+    stale_trip = client.post("/api/v1/domains/catalog/trip", json=trip, headers=op)
+    assert stale_trip.status_code == 409
+    state = client.get("/api/v1/domains/catalog", headers=op).json()
+    assert (state["reads"]["label"], state["reads_fail_open_tripped"]) == ("canary 10%", False)
+    fresh_trip = trip | {"seen_reads": "canary 10%"}
+    tripped = client.post("/api/v1/domains/catalog/trip", json=fresh_trip, headers=op)
+    assert tripped.json()["reads_fail_open_tripped"] is True

@@ -194,6 +194,7 @@ async def test_latency_budget_breach_asks_control_to_roll_back(
     [(domain, _, payload)] = [p for p in control_api.posts if p[1] == "rollback"]
     assert domain == "catalog"
     assert payload["actor"] == "proxy:auto"
+    assert payload["seen_reads"] == "new"  # control refuses it if reads have moved since
     assert payload["reason"] == "p99 latency over budget"
     assert payload["measured"]["p99_ms"] > 50
 

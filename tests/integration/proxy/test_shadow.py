@@ -98,3 +98,58 @@ async def test_shadow_reports_seeded_discrepancy_and_ignores_noise(
             "SELECT sum(compared), sum(mismatched) FROM shadow_stat WHERE domain = 'catalog'"
         ).fetchone()
     assert row == (5, 1)
+
+
+async def test_a_burst_beyond_the_workers_waits_in_the_queue_and_an_overflow_is_counted(
+    control_db: str,
+    legacy: Backend,
+    catalog: Backend,
+    make_proxy: ProxyFactory,
+    client: aiohttp.ClientSession,
+    tmp_path: Path,
+) -> None:
+    routes = tmp_path / "routes.yaml"
+    routes.write_text(ROUTES)
+    catalog.delay = 0.2  # 2 workers at 0.2 s each: 30 reads take 3 s to compare
+    proxy = await make_proxy(
+        legacy_url=legacy.url, upstreams={"catalog": catalog.url}, routes_file=routes,
+        noise_sample_rate=0.0, shadow_max_in_flight=2, shadow_max_queued_bytes=20_000,
+        control_db_url=control_db, stat_flush_seconds=3600,
+    )  # fmt: skip
+    version = set_cutover(control_db, DomainCutover("catalog", Lane(Stage.SHADOW)))
+    assert await eventually(
+        lambda: (
+            proxy.server.state.get("catalog") is not None
+            and proxy.server.state.effective["catalog"].version == version
+        ),
+        5,
+    )
+    for i in range(30):
+        async with client.get(f"http://127.0.0.1:{proxy.port}/rest/V1/products/B{i}") as r:
+            assert r.status == 200
+    queued = (await diff(client, proxy))["pending"]
+    assert queued > 2  # more than the workers: the rest wait instead of being dropped
+
+    async def settled() -> bool:
+        report = await diff(client, proxy)
+        stats = report["domains"]["catalog"]
+        return bool(report["pending"] == 0 and stats["compared"] + stats["skipped"] == 30)
+
+    assert await eventually(settled, timeout=20, interval=0.05)
+    stats = (await diff(client, proxy))["domains"]["catalog"]
+    assert stats["mismatched"] == 0 and stats["failed"] == 0
+    # each copy holds ~100 bytes of Magento's answer: 20 000 bytes queue all 30
+    assert (stats["compared"], stats["skipped"]) == (30, 0)
+
+    catalog.delay = 2.0  # a stuck new backend: the queue fills and further copies are skipped
+    tiny = await make_proxy(
+        legacy_url=legacy.url, upstreams={"catalog": catalog.url}, routes_file=routes,
+        noise_sample_rate=0.0, shadow_max_in_flight=1, shadow_max_queued_bytes=400,
+        control_db_url=control_db, stat_flush_seconds=3600, new_timeout=3,
+    )  # fmt: skip
+    assert await eventually(lambda: tiny.server.state.get("catalog") is not None, 5)
+    for i in range(10):
+        async with client.get(f"http://127.0.0.1:{tiny.port}/rest/V1/products/C{i}") as r:
+            assert r.status == 200
+    stats = (await diff(client, tiny))["domains"]["catalog"]
+    assert stats["skipped"] >= 5, stats

@@ -123,3 +123,14 @@ def test_without_a_sink_nothing_accumulates_for_flushing() -> None:
     recorder.record(outcome("catalog", mismatch=True))
     assert recorder.drain() == {}
     assert recorder.report("catalog")["domains"]["catalog"]["mismatched"] == 1
+
+
+def test_skipped_and_failed_comparisons_are_reported_apart_from_compared() -> None:
+    recorder = ShadowRecorder(clock=FakeClock())
+    recorder.record(outcome("catalog", mismatch=False))
+    recorder.skipped("catalog")
+    recorder.skipped("catalog")
+    recorder.failed("catalog")
+    report = recorder.report("catalog")["domains"]["catalog"]
+    assert (report["compared"], report["skipped"], report["failed"]) == (1, 2, 1)
+    assert recorder.drain() == {("catalog", 960): [1, 0]}

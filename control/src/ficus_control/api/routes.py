@@ -69,8 +69,9 @@ def rollback(
         raise InvalidRequest("a percent needs a target stage: to=canary")
     to = lane_of(body.to, body.percent) if body.to is not None else None
     state = service.rollback(
-        domain, body.direction, _actor(body.actor, who), to, body.reason, body.measured
-    )
+        domain, body.direction, _actor(body.actor, who), to, body.reason, body.measured,
+        body.seen_reads,
+    )  # fmt: skip
     return DomainOut.of(state)
 
 
@@ -79,8 +80,9 @@ def trip(
     domain: str, body: TripIn, request: Request, who: Principal = Depends(operator)
 ) -> DomainOut:
     state = _service(request).trip(
-        domain, body.direction, _actor(body.actor, who), body.reason, body.measured
-    )
+        domain, body.direction, _actor(body.actor, who), body.reason, body.measured,
+        body.seen_reads,
+    )  # fmt: skip
     return DomainOut.of(state)
 
 

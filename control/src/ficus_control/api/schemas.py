@@ -74,6 +74,10 @@ class AuditOut(BaseModel):
 
 
 _ACTOR = "who asks (e.g. cli:alice, proxy:auto); defaults to the token's name"
+_SEEN = (
+    "an automatic action: the reads lane it measured (e.g. 'canary 20%'); refused (409) if"
+    " the reads lane is no longer that"
+)
 
 
 class CutoverIn(BaseModel):
@@ -92,6 +96,7 @@ class RollbackIn(BaseModel):
     reason: str = Field(default="", max_length=2000)
     actor: str | None = Field(default=None, max_length=200, description=_ACTOR)
     measured: dict[str, Any] = Field(default_factory=dict)
+    seen_reads: str | None = Field(default=None, max_length=40, description=_SEEN)
 
 
 class TripIn(BaseModel):
@@ -99,6 +104,7 @@ class TripIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
     actor: str | None = Field(default=None, max_length=200, description=_ACTOR)
     measured: dict[str, Any] = Field(default_factory=dict)
+    seen_reads: str | None = Field(default=None, max_length=40, description=_SEEN)
 
 
 class ReenableIn(BaseModel):

@@ -11,7 +11,7 @@ from ficus_control.cutover import gates, transitions
 from ficus_control.cutover.audit import Action, AuditEntry, AuditRecord
 from ficus_control.cutover.domains import DomainRegistry
 from ficus_control.cutover.ports import CutoverStore, LagProbe, PolicySource, ShadowStats
-from ficus_control.errors import GateRefused, InvalidRequest, TransitionRefused
+from ficus_control.errors import GateRefused, InvalidRequest, StaleDecision, TransitionRefused
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,13 @@ class CutoverService:
         to: Lane | None = None,
         reason: str = "",
         measured: Mapping[str, Any] | None = None,
+        seen_reads: str | None = None,
     ) -> DomainCutover:
-        """Move one lane back: to `to`, or one step back. Never gated."""
+        """Move one lane back: to `to`, or one step back. Never gated. An automatic rollback
+        whose measured reads lane (`seen_reads`) is no longer the lane is refused: another
+        proxy's rollback, or a person's move, came first."""
         state = self.get(domain)
+        _check_fresh(state, seen_reads)
         current = state.lane(direction)
         history = self.store.forward_history(domain, direction)
         target = transitions.rollback_target(domain, direction, current, to, history)
@@ -142,14 +146,17 @@ class CutoverService:
         actor: str,
         reason: str,
         measured: Mapping[str, Any] | None = None,
+        seen_reads: str | None = None,
     ) -> DomainCutover:
         """The fail-open policy fired: reads go back to Magento until a person re-enables them.
-        Tripping a tripped domain changes nothing."""
+        Tripping a tripped domain changes nothing; a trip measured on a reads lane that is
+        gone (see `rollback`) is refused."""
         if direction is not Direction.READS:
             raise InvalidRequest("only reads fail open, so only reads can be tripped")
         state = self.get(domain)
         if state.reads_fail_open_tripped:
             return state
+        _check_fresh(state, seen_reads)
         entry = AuditEntry(
             actor,
             domain,
@@ -172,6 +179,11 @@ class CutoverService:
         )
         new = replace(state, reads_fail_open_tripped=False)
         return self.store.commit(state.version, new, entry)
+
+
+def _check_fresh(state: DomainCutover, seen_reads: str | None) -> None:
+    if seen_reads is not None and seen_reads != str(state.reads):
+        raise StaleDecision(state.domain, seen_reads, str(state.reads))
 
 
 def _with_lane(state: DomainCutover, direction: Direction, lane: Lane) -> DomainCutover:
