@@ -106,10 +106,12 @@ def load_test(engine: IndexEngine, plan: list[SearchQuery], rate: float) -> dict
         with lock:
             latencies.append(time.perf_counter() - scheduled)
 
+    cpu = time.process_time()
     with ThreadPoolExecutor(max_workers=32) as pool:
         for i, query in enumerate(plan):
             pool.submit(run, i, query)
     elapsed = time.perf_counter() - start
+    latencies = latencies or [float("inf")]
     return {
         "queries": len(plan),
         "errors": errors[0],
@@ -117,7 +119,54 @@ def load_test(engine: IndexEngine, plan: list[SearchQuery], rate: float) -> dict
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * pct(latencies, 0.99),
         "max_ms": 1000 * max(latencies),
+        # this process's CPU (bench client + service code + drivers) per query
+        "client_cpu_ms": 1000 * (time.process_time() - cpu) / len(plan),
     }
+
+
+def latency(args: argparse.Namespace, engine: IndexEngine, rate: float) -> dict[str, float]:
+    """A 2 s warm-up with other queries (a different seed), then the measured plan."""
+    warm = queries(random.Random(7), int(rate * 2), args.products, args.categories)
+    plan = queries(random.Random(42), int(rate * args.seconds), args.products, args.categories)
+    engine.search(warm[0])
+    load_test(engine, warm, rate)
+    hits_before = _cache_hits(engine)
+    result = {"rate": rate, **load_test(engine, plan, rate)}
+    if isinstance(engine, PostgresEngine):
+        result["cache_hit_pct"] = 100 * (_cache_hits(engine) - hits_before) / len(plan)
+    return result
+
+
+def _cache_hits(engine: IndexEngine) -> int:
+    return engine.cache.hits if isinstance(engine, PostgresEngine) else 0
+
+
+def report(engine: IndexEngine, result: dict[str, float]) -> None:
+    values = {k: v for k, v in result.items() if k != "rate"}
+    print(
+        f"query {engine.name} at {result['rate']:.0f}/s (load {os.getloadavg()[0]:.1f}): "
+        + ", ".join(
+            f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items()
+        ),
+        flush=True,
+    )
+
+
+def find_rate(args: argparse.Namespace, engine: IndexEngine, rates: list[float]) -> None:
+    """Step up the arrival rate; the highest with p99 under the target and no errors."""
+    best = 0.0
+    for rate in sorted(rates):
+        result = latency(args, engine, rate)
+        ok = result["p99_ms"] < args.target_ms and result["errors"] == 0
+        report(engine, result)
+        if not ok:
+            break
+        best = rate
+    print(
+        f"highest rate {engine.name}: {best:.0f}/s with p99 < {args.target_ms:.0f} ms "
+        f"(of {', '.join(f'{r:.0f}' for r in sorted(rates))}/s)",
+        flush=True,
+    )
 
 
 def freshness(
@@ -160,6 +209,21 @@ def main() -> None:
     parser.add_argument("--freshness-samples", type=int, default=100)
     parser.add_argument("--rates", type=str, default="", help="extra rates, e.g. 20,50")
     parser.add_argument("--reuse", type=str, default="", help="tag of a store loaded before")
+    parser.add_argument(
+        "--find-rate",
+        type=str,
+        default="",
+        help="rates to step through per engine, e.g. 50,100,200,400: prints the highest "
+        "with p99 under --target-ms",
+    )
+    parser.add_argument("--target-ms", type=float, default=10.0)
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="disable the Postgres aggregate cache and Elasticsearch's request cache",
+    )
+    parser.add_argument("--engines", type=str, default="postgres,elasticsearch")
+    parser.add_argument("--keep-engines", action="store_true", help="leave engines running")
     args = parser.parse_args()
 
     settings = StackSettings(
@@ -175,13 +239,13 @@ def main() -> None:
         heap="512m",
         dist_dir=ROOT / ".ficus" / "es-dist",
     )
-    postgres.start()
-    es.start()
+    started = [engine for engine in (postgres, es) if engine.start()]
     try:
         run(args, settings, postgres, es)
     finally:
-        es.stop()
-        postgres.stop()
+        if not args.keep_engines:
+            for engine in reversed(started):
+                engine.stop()
 
 
 def run(
@@ -258,23 +322,17 @@ def measure(
 ) -> None:
     metrics = SearchMetrics()
 
-    pg_engine = PostgresEngine.open(search_url, size=32)
-    es_engine = ElasticsearchEngine.open(es.url, alias, timeout=5.0)
-    rng = random.Random(42)
-    plan = queries(rng, int(args.rate * args.seconds), args.products, args.categories)
+    pg_engine = PostgresEngine.open(search_url, size=32, cache_entries=0 if args.no_cache else 4096)
+    es_engine = ElasticsearchEngine.open(
+        es.url, alias, timeout=5.0, request_cache=not args.no_cache
+    )
+    engines = [e for e in (pg_engine, es_engine) if e.name in args.engines.split(",")]
     rates = [args.rate, *(float(r) for r in args.rates.split(",") if r)]
-    runs = [(e, r) for e in (pg_engine, es_engine) for r in rates] if args.seconds > 0 else []
-    for engine, rate in runs:
-        engine.search(plan[0])  # warm-up
-        load_test(engine, plan[: int(rate * 2)], rate)  # 2 s warm-up
-        result = load_test(engine, plan[: int(rate * args.seconds)], rate)
-        print(
-            f"query {engine.name} at {rate:.0f}/s: "
-            + ", ".join(
-                f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
-            ),
-            flush=True,
-        )
+    for engine in engines if args.seconds > 0 else []:
+        for rate in rates:
+            report(engine, latency(args, engine, rate))
+        if args.find_rate:
+            find_rate(args, engine, [float(r) for r in args.find_rate.split(",")])
 
     indexer = EsIndexer(client, search_url, alias, metrics)
     consumer = Consumer(
@@ -289,7 +347,7 @@ def measure(
     indexer.start()
     consumer.start()
     try:
-        for engine in (pg_engine, es_engine):
+        for engine in engines if args.freshness_samples > 0 else []:
             result = freshness(engine, gen, events_url, args.freshness_samples)
             print(
                 f"freshness {engine.name}: "

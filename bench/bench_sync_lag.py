@@ -1,123 +1,165 @@
-"""End-to-end sync lag (MariaDB commit → domain event committed in sync's Postgres) at a
-sustained 500 and 2 000 row changes/s; prints p50/p99 (goal p99 < 250 ms).
-
-Starts MariaDB and Postgres through the engine manager in their own home on free ports, seeds a
-store, runs `python -m ficus_sync run` as a separate process, then updates product prices at
-the target rate (one transaction every 20 ms holding rate × 20 ms row changes, each on a
-distinct product, the new price encoding the transaction's number). A listener on
-`ficus_domain_event` reads each new event and takes now − commit time of the price it carries.
+"""End-to-end sync lag (MariaDB commit -> domain event committed in sync's Postgres) at
+sustained 500 and 2 000 row changes/s, on the embedded path and on the Kafka path IN THE SAME
+RUN (same machine, same store, same load), then the Kafka path's figures as a ratio of the
+embedded ones; also the Kafka stack's start-up time (broker + Connect to healthy).
 
     uv run python bench/bench_sync_lag.py [--seconds 10] [--rates 500 2000]
+                                          [--engines embedded kafka] [--products 3000]
 
-The sync process inherits the environment: e.g. FICUS_SYNC_ASYNC_COMMIT=true measures it with
-`synchronous_commit = off`. On a shared machine the figures swing with the neighbours' load:
-run it several times, interleaved with whatever you compare it to.
+Starts MariaDB and Postgres through the engine manager in their own home
+(.ficus/bench-sync-lag) on free ports and seeds a store. Embedded: `python -m ficus_sync run`
+(binlog reader) into database ficus_sync, load at each rate, stop it. Kafka: a KRaft broker and
+a Connect worker, `python -m ficus_sync run` with FICUS_SYNC_ENGINE=kafka (registers the
+Debezium connector, consumes its topics) into database ficus_sync_kafka; once Debezium's
+snapshot has flowed through (a marker change arrives), the same load at each rate. The load
+and the lag listener are in bench/lagload.py. Goal: p99 < 250 ms.
+
+The sync processes inherit the environment (e.g. FICUS_SYNC_ASYNC_COMMIT=true). On a shared
+machine the figures swing with the neighbours' load: run it several times.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import signal
-import socket
-import statistics
 import subprocess
 import sys
-import threading
 import time
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import psycopg
+from lagload import Measured, Store, free_port, measure, percentile, seed_store
 
 from ficus_control.stack import StackSettings, build_stack
+from ficus_control.stack.connect import ConnectWorker
+from ficus_control.stack.kafka import KafkaBroker, KafkaSettings
+from ficus_control.stack.manager import Stack
+from ficus_control.stack.process import wait_until
 from ficus_legacy.cli import connect
-from ficus_legacy.generator import SeedSpec, generate
 
 ROOT = Path(__file__).resolve().parent.parent
-TICK = 0.02
+MARKER = Decimal(987654)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def start_sync(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    sync = subprocess.Popen([sys.executable, "-m", "ficus_sync", "run"], env=env)
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    if not wait_until(healthy, 300, interval=0.5):
+        sync.kill()
+        raise SystemExit("sync did not become healthy in 300 s")
+    return sync
 
 
-class Listener(threading.Thread):
-    """Reads new domain events on each NOTIFY and records their lag."""
-
-    def __init__(self, url: str, commits: dict[int, float]) -> None:
-        super().__init__(daemon=True)
-        self.url = url
-        self.commits = commits
-        self.lags: list[float] = []
-        self.stop = threading.Event()
-        self.ready = threading.Event()
-
-    def run(self) -> None:
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM domain_event").fetchone()[0]
-            conn.execute("LISTEN ficus_domain_event")
-            self.ready.set()
-            while not self.stop.is_set():
-                for _ in conn.notifies(timeout=0.2, stop_after=1):
-                    pass
-                rows = conn.execute(
-                    "SELECT seq, payload->'attributes'->'0'->>'price' FROM domain_event "
-                    "WHERE seq > %s ORDER BY seq",
-                    (last,),
-                ).fetchall()
-                now = time.time()
-                for seq, price in rows:
-                    last = seq
-                    tick = int(Decimal(price)) // 1000 if price else -1
-                    if tick in self.commits:
-                        self.lags.append(now - self.commits[tick])
+def stop_sync(sync: subprocess.Popen[bytes]) -> None:
+    sync.send_signal(signal.SIGTERM)
+    try:
+        sync.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        sync.kill()
+        sync.wait()
 
 
-def load(
-    url: str,
-    products: list[int],
-    price_id: int,
-    rate: int,
-    seconds: float,
-    commits: dict[int, float],
-) -> None:
-    """Sustain `rate` row changes/s for `seconds`, recording each tick's commit time."""
-    per_tick = max(1, round(rate * TICK))
-    conn = connect(url)
-    rng = random.Random(rate)
-    start = time.perf_counter()
-    tick = 0
+def wait_marker(mariadb_url: str, pg_url: str, store: Store, timeout: float) -> bool:
+    """A fresh change reaches domain_event (on the Kafka path: once Debezium's snapshot has
+    flowed through)."""
+    conn = connect(mariadb_url)
     with conn.cursor() as cur:
-        while time.perf_counter() - start < seconds:
-            tick += 1
-            chosen = rng.sample(products, per_tick)
-            cur.executemany(
-                "UPDATE catalog_product_entity_decimal SET value = %s WHERE entity_id = %s "
-                "AND attribute_id = %s AND store_id = 0",
-                [(tick * 1000 + i, p, price_id) for i, p in enumerate(chosen)],
-            )
-            conn.commit()
-            commits[tick] = time.time()
-            delay = start + tick * TICK - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
+        cur.execute(
+            "UPDATE catalog_product_entity_decimal SET value = %s WHERE entity_id = %s "
+            "AND attribute_id = %s AND store_id = 0",
+            (MARKER, store.products[0], store.price_id),
+        )
+    conn.commit()
     conn.close()
 
+    def seen() -> bool:
+        try:
+            with psycopg.connect(pg_url, autocommit=True) as pg:
+                row = pg.execute(
+                    "SELECT 1 FROM domain_event WHERE "
+                    "(payload->'attributes'->'0'->>'price')::numeric = %s LIMIT 1",
+                    (MARKER,),
+                ).fetchone()
+                return row is not None
+        except psycopg.Error:
+            return False  # sync's schema not there yet
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return wait_until(seen, timeout, interval=0.5)
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+def run_embedded(stack: Stack, store: Store, args: argparse.Namespace) -> list[Measured]:
+    s = stack.settings
+    pg_url, port = s.postgres_url("ficus_sync"), free_port()
+    env = dict(os.environ, FICUS_SYNC_MYSQL_URL=s.mariadb_url, FICUS_SYNC_POSTGRES_URL=pg_url,
+               FICUS_SYNC_PORT=str(port))  # fmt: skip
+    sync = start_sync(env, port)
+    try:
+        if not wait_marker(s.mariadb_url, pg_url, store, 120):
+            raise SystemExit("embedded: no change reached domain_event within 120 s")
+        return [
+            measure("embedded", s.mariadb_url, pg_url, store, rate, args.seconds, sync.pid)
+            for rate in args.rates
+        ]
+    finally:
+        stop_sync(sync)
+
+
+def run_kafka(stack: Stack, store: Store, args: argparse.Namespace) -> list[Measured]:
+    s = stack.settings
+    kafka = KafkaSettings(port=free_port(), controller_port=free_port(),
+                          connect_port=free_port(), jars_dir=ROOT / ".ficus" / "jars")  # fmt: skip
+    broker, worker = KafkaBroker(s, kafka), ConnectWorker(s, kafka)
+    for engine in (worker, broker):
+        engine.stop()
+        engine.wipe()
+    kafka.jar_cache().ensure()
+    sync = None
+    try:
+        times = {}
+        for engine in (broker, worker):
+            started = time.monotonic()
+            engine.start()
+            times[engine.name] = time.monotonic() - started
+        print(f"kafka start-up: broker {times[broker.name]:.1f}s + Connect "
+              f"{times[worker.name]:.1f}s = {sum(times.values()):.1f}s to healthy")  # fmt: skip
+        pg_url, port = s.postgres_url("ficus_sync_kafka"), free_port()
+        env = dict(
+            os.environ,
+            FICUS_SYNC_ENGINE="kafka",
+            FICUS_SYNC_MYSQL_URL=s.mariadb_url,
+            FICUS_SYNC_POSTGRES_URL=pg_url,
+            FICUS_SYNC_PORT=str(port),
+            FICUS_SYNC_KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap_servers,
+            FICUS_SYNC_KAFKA_CONNECT_URL=worker.url,
+            FICUS_SYNC_KAFKA_MARIADB_HOST=s.host,
+            FICUS_SYNC_KAFKA_MARIADB_PORT=str(s.mariadb_port),
+            FICUS_SYNC_KAFKA_MARIADB_DATABASE=s.mariadb_database,
+            FICUS_SYNC_KAFKA_MARIADB_ADMIN_USER=s.mariadb_user,
+            FICUS_SYNC_KAFKA_MARIADB_ADMIN_PASSWORD=s.mariadb_password,
+        )
+        started = time.monotonic()
+        sync = start_sync(env, port)
+        if not wait_marker(s.mariadb_url, pg_url, store, 150):
+            raise SystemExit("kafka: no change reached domain_event within 150 s")
+        print(f"kafka: snapshot + first change through in {time.monotonic() - started:.1f}s")
+        return [
+            measure("kafka", s.mariadb_url, pg_url, store, rate, args.seconds, sync.pid)
+            for rate in args.rates
+        ]
+    finally:
+        if sync is not None:
+            stop_sync(sync)
+        worker.stop()
+        broker.stop()
 
 
 def main() -> None:
@@ -125,75 +167,33 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rates", type=int, nargs="+", default=[500, 2000])
     parser.add_argument("--products", type=int, default=3000)
+    parser.add_argument("--engines", nargs="+", choices=["embedded", "kafka"],
+                        default=["embedded", "kafka"])  # fmt: skip
     args = parser.parse_args()
-    stack_settings = StackSettings(home=ROOT / ".ficus" / "bench-sync-lag",
-                                   mariadb_port=free_port(), postgres_port=free_port())  # fmt: skip
-    stack = build_stack(stack_settings)
+    settings = StackSettings(home=ROOT / ".ficus" / "bench-sync-lag",
+                             mariadb_port=free_port(), postgres_port=free_port())  # fmt: skip
+    stack = build_stack(settings)
     stack.reset()
     stack.up()
-    sync = None
     try:
         admin = stack.mariadb.admin_connection()
         with admin.cursor() as cur:
             cur.execute("SET GLOBAL binlog_row_metadata = 'FULL'")
-        conn = connect(stack_settings.mariadb_url)
-        generate(conn, SeedSpec(args.products, 10, 10, seed=42))
-        with conn.cursor() as cur:
-            cur.execute("SELECT attribute_id FROM eav_attribute WHERE attribute_code = 'price'"
-                        " AND entity_type_id = 4")  # fmt: skip
-            price_id = int(cur.fetchone()[0])
-            cur.execute("SELECT DISTINCT entity_id FROM catalog_product_entity_decimal"
-                        " WHERE attribute_id = %s AND store_id = 0", (price_id,))  # fmt: skip
-            products = [int(r[0]) for r in cur.fetchall()]
-        conn.close()
-        pg_url = stack_settings.postgres_url("ficus_sync")
-        port = free_port()
-        env = dict(os.environ, FICUS_SYNC_MYSQL_URL=stack_settings.mariadb_url,
-                   FICUS_SYNC_POSTGRES_URL=pg_url, FICUS_SYNC_PORT=str(port))  # fmt: skip
-        sync = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ficus_sync",
-                *os.environ.get("BENCH_SYNC_ARGS", "").split(),
-                "run",
-            ],
-            env=env,
-        )
-        deadline = time.time() + 300
-        while time.time() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
+        admin.close()
+        store = seed_store(settings.mariadb_url, args.products)
+        results: list[Measured] = []
+        runners = {"embedded": run_embedded, "kafka": run_kafka}
+        for engine in args.engines:
+            for result in runners[engine](stack, store, args):
+                print(result.line(), flush=True)
+                results.append(result)
+        by = {(r.engine, r.rate): r for r in results if r.lags}
         for rate in args.rates:
-            commits: dict[int, float] = {}
-            listener = Listener(pg_url, commits)
-            listener.start()
-            listener.ready.wait(10)
-            cpu_before, started = cpu_seconds(sync.pid), time.perf_counter()
-            load(stack_settings.mariadb_url, products, price_id, rate, args.seconds, commits)
-            achieved = len(commits) * max(1, round(rate * TICK)) / (time.perf_counter() - started)
-            time.sleep(2)  # let the tail drain before stopping the listener
-            listener.stop.set()
-            listener.join()
-            busy = (cpu_seconds(sync.pid) - cpu_before) / (time.perf_counter() - started)
-            print(f"load: {achieved:.0f} row changes/s achieved; sync process CPU {busy:.0%}")
-            lags = listener.lags
-            if not lags:
-                print(f"{rate} row changes/s: no events seen")
-                continue
-            print(f"{rate} row changes/s for {args.seconds:.0f}s: {len(lags)} events, "
-                  f"lag p50 {percentile(lags, 0.5) * 1000:.0f} ms, "
-                  f"p99 {percentile(lags, 0.99) * 1000:.0f} ms, "
-                  f"max {max(lags) * 1000:.0f} ms, "
-                  f"mean {statistics.mean(lags) * 1000:.0f} ms")  # fmt: skip
+            embedded, kafka = by.get(("embedded", rate)), by.get(("kafka", rate))
+            if embedded and kafka:
+                ratio = percentile(kafka.lags, 0.99) / percentile(embedded.lags, 0.99)
+                print(f"{rate} changes/s: kafka p99 / embedded p99 = {ratio:.1f}x (same run)")
     finally:
-        if sync is not None:
-            sync.send_signal(signal.SIGTERM)
-            sync.wait(timeout=20)
         stack.down()
 
 

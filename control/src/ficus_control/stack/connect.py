@@ -7,15 +7,12 @@ list the MariaDB connector (which proves the plugin.path layout).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import httpx
 
-from ficus_control.stack.engine import Engine, Health, port_is_free
-from ficus_control.stack.jars import JarSet
-from ficus_control.stack.kafka import KafkaSettings, java_binary, write_log4j2
-from ficus_control.stack.process import ManagedProcess, ProcessSpec, wait_until
+from ficus_control.stack.engine import Health
+from ficus_control.stack.jvm import JvmEngine, KafkaSettings, write_log4j2
 from ficus_control.stack.settings import StackSettings
 
 MARIADB_CONNECTOR = "io.debezium.connector.mariadb.MariaDbConnector"
@@ -45,42 +42,18 @@ scheduled.rebalance.max.delay.ms=0
 """
 
 
-class ConnectWorker(Engine):
+class ConnectWorker(JvmEngine):
     name = "connect"
     port_setting = "FICUS_KAFKA_CONNECT_PORT"
+    main_class = "org.apache.kafka.connect.cli.ConnectDistributed"
+    config_name = "connect-distributed.properties"
 
     def __init__(self, settings: StackSettings, kafka: KafkaSettings) -> None:
-        super().__init__(settings.host, kafka.connect_port, kafka.start_timeout)
-        self.settings = settings
-        self.kafka = kafka
-        self.root = settings.home / "connect"
-        self.config = self.root / "connect-distributed.properties"
-        self.log4j = self.root / "log4j2.properties"
-        self._process = ManagedProcess(
-            ProcessSpec(
-                name=self.name,
-                argv=self._argv(kafka.jar_cache().jar_set()),
-                pidfile=settings.run_dir / "connect.pid",
-                logfile=settings.log_dir / "connect.log",
-            )
-        )
-
-    def _argv(self, jars: JarSet) -> list[str]:
-        return [
-            self.kafka.java,
-            *self.kafka.connect_heap.split(),
-            *self.kafka.jvm_options.split(),
-            f"-Dkafka.logs.dir={self.settings.log_dir}",
-            f"-Dlog4j2.configurationFile={self.log4j}",
-            "-cp",
-            jars.classpath,
-            "org.apache.kafka.connect.cli.ConnectDistributed",
-            str(self.config),
-        ]
+        super().__init__(settings, kafka, kafka.connect_port)
 
     @property
-    def process(self) -> ManagedProcess:
-        return self._process
+    def heap(self) -> str:
+        return self.kafka.connect_heap
 
     @property
     def url(self) -> str:
@@ -91,10 +64,7 @@ class ConnectWorker(Engine):
         return f"{self.settings.host}:{self.kafka.port}"
 
     def prepare(self) -> None:
-        java_binary(self.kafka.java)
-        jars = self.kafka.jar_cache().ensure()
-        for directory in (self.root, self.settings.run_dir, self.settings.log_dir):
-            directory.mkdir(parents=True, exist_ok=True)
+        _java, jars = self._prepare_dirs()
         self.config.write_text(self.render_config(jars.plugin_path))
         write_log4j2(self.log4j, "[%d] %p %X{connector.context}%m (%c:%L)%n")
 
@@ -106,11 +76,6 @@ class ConnectWorker(Engine):
             port=self.port,
             plugin_path=plugin_path,
         )
-
-    def check_port(self) -> None:
-        # a JVM killed -9 turns zombie before its last thread closes the listening socket
-        wait_until(lambda: port_is_free(self.host, self.port), 10.0, interval=0.1)
-        super().check_port()
 
     def health(self) -> Health:
         try:
@@ -128,6 +93,3 @@ class ConnectWorker(Engine):
                 False, f"{MARIADB_CONNECTOR} not in /connector-plugins: check plugin.path"
             )
         return Health(True, "worker ready", {"kafka": str(version), "plugins": str(len(classes))})
-
-    def wipe(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)

@@ -93,7 +93,7 @@ def connector_config(spec: ConnectorSpec) -> dict[str, str]:
         "signal.data.collection": spec.signal_collection,
         "incremental.snapshot.chunk.size": "1024",
         "heartbeat.interval.ms": str(spec.heartbeat_ms),
-        # Debezium's 500 ms default dominates lag at low rates (bench_kafka_lag: p50 halves at 50)
+        # Debezium's 500 ms default dominates lag at low rates (bench_sync_lag: p50 halves at 50)
         "poll.interval.ms": "100",
         "tombstones.on.delete": "true",
         "skipped.operations": "none",
