@@ -11,6 +11,8 @@ from pathlib import Path
 from ficus_control.stack.errors import EngineNotReady, MissingBinary, PortInUse
 from ficus_control.stack.process import ManagedProcess, ProcessState, wait_until
 
+PORT_GRACE = 10.0  # seconds a killed process may hold its sockets
+
 
 @dataclass(frozen=True)
 class Health:
@@ -85,9 +87,25 @@ class Engine(ABC):
     def address(self) -> str:
         return f"{self.host}:{self.port}"
 
+    @property
+    def ports(self) -> tuple[int, ...]:
+        """Every port the engine binds."""
+        return (self.port,)
+
     def check_port(self) -> None:
-        if not port_is_free(self.host, self.port):
-            raise PortInUse(self.name, self.host, self.port, self.port_setting)
+        """Every port must be free. A process killed -9 can keep its listening sockets for a
+        moment after it is gone (its last threads still closing): when that may be the case,
+        wait up to `PORT_GRACE` seconds for them before calling the port taken."""
+        if self.may_hold_ports():
+            ports = self.ports
+            wait_until(lambda: all(port_is_free(self.host, p) for p in ports), PORT_GRACE, 0.1)
+        for port in self.ports:
+            if not port_is_free(self.host, port):
+                raise PortInUse(self.name, self.host, port, self.port_setting)
+
+    def may_hold_ports(self) -> bool:
+        """True after a crash (pid file left behind, process gone)."""
+        return self.process.state() is ProcessState.CRASHED
 
     def start(self) -> bool:
         """Start if not running; returns False if it was already running."""

@@ -11,9 +11,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ficus_control.stack.engine import Engine, find_binary, port_is_free
+from ficus_control.stack.engine import Engine, find_binary
 from ficus_control.stack.jars import JarCache, JarSet
-from ficus_control.stack.process import ManagedProcess, ProcessSpec, wait_until
+from ficus_control.stack.process import ManagedProcess, ProcessSpec
 from ficus_control.stack.settings import StackSettings
 
 _JAVA_PACKAGE = "openjdk-17-jre-headless"
@@ -94,10 +94,6 @@ class JvmEngine(Engine):
     def heap(self) -> str:
         raise NotImplementedError
 
-    @property
-    def ports(self) -> tuple[int, ...]:
-        return (self.port,)
-
     def _argv(self, jars: JarSet) -> list[str]:
         return [
             self.kafka.java,
@@ -123,17 +119,10 @@ class JvmEngine(Engine):
             directory.mkdir(parents=True, exist_ok=True)
         return java, jars
 
-    def check_port(self) -> None:
-        # a JVM killed -9 turns zombie before its last thread closes the listening sockets
-        ports = self.ports
-        wait_until(lambda: all(port_is_free(self.host, p) for p in ports), 10.0, interval=0.1)
-        saved = self.port
-        try:
-            for port in ports:
-                self.port = port
-                super().check_port()
-        finally:
-            self.port = saved
+    def may_hold_ports(self) -> bool:
+        # a JVM killed -9 turns zombie before its last thread closes the listening sockets,
+        # and a restart may come after its pid file was cleaned up
+        return True
 
     def wipe(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
