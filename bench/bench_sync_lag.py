@@ -131,6 +131,7 @@ def run_kafka(stack: Stack, store: Store, args: argparse.Namespace) -> list[Meas
             times[engine.name] = time.monotonic() - started
         print(f"kafka start-up: broker {times[broker.name]:.1f}s + Connect "
               f"{times[worker.name]:.1f}s = {sum(times.values()):.1f}s to healthy")  # fmt: skip
+        stack.postgres.ensure_database("ficus_sync_kafka")
         pg_url, port = s.postgres_url("ficus_sync_kafka"), free_port()
         env = dict(
             os.environ,
@@ -170,6 +171,8 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", choices=["embedded", "kafka"],
                         default=["embedded", "kafka"])  # fmt: skip
     args = parser.parse_args()
+    # SIGTERM (a CI timeout, kill) unwinds through the `finally`s: no engine left running
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     settings = StackSettings(home=ROOT / ".ficus" / "bench-sync-lag",
                              mariadb_port=free_port(), postgres_port=free_port())  # fmt: skip
     stack = build_stack(settings)
