@@ -10,12 +10,17 @@
   binlog order (Debezium writes one partition in binlog order).
 - Duplicates: Debezium delivers at least once (after a Connect crash it re-emits what followed
   its last flushed offset). A transaction whose GTID sequence is not above the last released
-  one of its domain is dropped, with its END; so no row version is applied twice.
+  one of its domain is dropped, with its END; so no row version is applied twice. A
+  transaction re-sent from its middle has a second BEGIN and an END counting only the re-sent
+  events (`kafka/pending.py`); its events are ordered by binlog position and row, since
+  `total_order` restarts.
 - Snapshot barrier: Debezium writes every initial-snapshot record before any streaming record,
   but a consumer of several partitions may read a streaming delete of table A before the
   snapshot rows of table B it cascades to. So streaming transactions are held until every
   data partition has been read up to its end as of the first END record read (that END was
   written after the snapshot finished). `barrier_passed` is kept in the position.
+- A repeated initial snapshot (Debezium restarts it when Connect died before committing its
+  end) replaces what was applied: see `kafka/resnapshot.py`.
 - The position handed to the pipeline holds, per partition, the first offset NOT yet
   released: everything before it is in a released transaction. The pipeline commits it with
   the effect; on restart the source seeks there.
@@ -25,13 +30,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ficus_sync.capture.port import Position, Transaction
+from ficus_sync.kafka.pending import End, OpenTransactions
 from ficus_sync.kafka.record import KafkaChange
+from ficus_sync.kafka.resnapshot import BinlogAt, Resnapshot, Snapshots, snapshot_at
 
 log = logging.getLogger(__name__)
 
@@ -47,23 +54,8 @@ def gtid_parts(gtid: str | None) -> tuple[str, int] | None:
     return parts[0], int(parts[2])
 
 
-def _identity(change: KafkaChange) -> str:
-    event = change.event
-    assert event is not None
-    return repr((change.topic, change.order, event.op, event.before, event.after))
-
-
 def partition_key(topic: str, partition: int) -> str:
     return f"{topic}|{partition}"
-
-
-@dataclass
-class _End:
-    txn_id: str
-    counts: dict[str, int]
-    where: tuple[str, int]
-    offset: int
-    since: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -79,13 +71,13 @@ class TransactionAssembler:
     orders: dict[str, list[int]] = field(default_factory=dict)
     barrier_passed: bool = False
     barrier: dict[str, int] | None = None
+    snapshots: Snapshots = field(default_factory=Snapshots)
     incomplete_after: float = 60.0  # seconds an END may wait for events Kafka never delivers
     _pending: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    _buffer: dict[str, list[KafkaChange]] = field(default_factory=lambda: defaultdict(list))
+    _open: OpenTransactions = field(default_factory=OpenTransactions)
     incomplete: list[str] = field(default_factory=list)
     _barrier_since: float = 0.0
-    _identities: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    _ends: deque[_End] = field(default_factory=deque)
+    _ends: deque[End] = field(default_factory=deque)
     _ready: deque[Transaction] = field(default_factory=deque)
     _last: dict[str, Any] = field(default_factory=dict)
 
@@ -94,6 +86,7 @@ class TransactionAssembler:
         cls, position: Position | None, use_metadata: bool, tables: frozenset[str] | None = None
     ) -> TransactionAssembler:
         position = position or {}
+        at = position.get("snapshot_at")
         return cls(
             use_metadata=use_metadata,
             tables=tables,
@@ -101,19 +94,30 @@ class TransactionAssembler:
             next_offsets={k: int(v) for k, v in (position.get("offsets") or {}).items()},
             orders={k: list(v) for k, v in (position.get("orders") or {}).items()},
             barrier_passed=bool(position.get("barrier_passed")),
+            snapshots=Snapshots(applied=(int(at[0]), int(at[1])) if at else None),
         )
 
     @property
     def wants_barrier(self) -> bool:
-        """True once an END was read while the barrier is not set: time to take the data
-        partitions' end offsets and pass them to `set_barrier`."""
-        return not self.barrier_passed and self.barrier is None and bool(self._ends)
+        """True once an END was read while the barrier is not set, or a repeated snapshot's
+        last record was read: time to take the partitions' end offsets and pass them to
+        `set_barrier`."""
+        first = not self.barrier_passed and self.barrier is None and bool(self._ends)
+        repeated = self.snapshots.repeated
+        return first or (repeated is not None and repeated.wants_ends)
 
     def set_barrier(self, end_offsets: dict[str, int]) -> None:
-        self.barrier = dict(end_offsets)
-        self._barrier_since = time.monotonic()
-        log.info("snapshot barrier: %d data partitions to read up to their end", len(end_offsets))
-        self._check_barrier()
+        repeated = self.snapshots.repeated
+        if repeated is not None and repeated.wants_ends:
+            repeated.ends = dict(end_offsets)
+            self._barrier_since = time.monotonic()
+            log.info("repeated snapshot read; %d partitions to read up to their end",
+                     len(end_offsets))  # fmt: skip
+        if not self.barrier_passed and self.barrier is None and self._ends:
+            self.barrier = dict(end_offsets)
+            self._barrier_since = time.monotonic()
+            log.info("snapshot barrier: %d partitions to read up to their end", len(end_offsets))
+        self._release_complete()
 
     def _check_barrier(self) -> None:
         if self.barrier_passed or self.barrier is None:
@@ -139,6 +143,13 @@ class TransactionAssembler:
         if event is None:  # tombstone: the delete before it carries the effect
             self._release_offset(where, change.offset)
             return
+        at = snapshot_at(change)
+        if at is not None:
+            self._add_snapshot_row(where, change, at)
+            return
+        if self.snapshots.superseded(change):
+            self._release_offset(where, change.offset)
+            return
         if not self.use_metadata:
             self._add_unassembled(where, change)
             return
@@ -149,21 +160,35 @@ class TransactionAssembler:
         if event.transaction_id is None:
             self._emit([change], None)
             return
-        identity = _identity(change)
-        if identity in self._identities[event.transaction_id]:
-            return  # Debezium re-emitted this event of a still-open transaction
-        self._identities[event.transaction_id].add(identity)
-        self._pending[where].add(change.offset)
-        self._buffer[event.transaction_id].append(change)
-        self._release_complete()
+        if self._open.add(event.transaction_id, change):  # else: a copy Debezium sent again
+            self._pending[where].add(change.offset)
+
+    def _add_snapshot_row(self, where: str, change: KafkaChange, at: BinlogAt) -> None:
+        route = self.snapshots.route(at, fresh=not (self.gtid_seq or self.orders))
+        if route == "apply":
+            self._emit([change], None)
+        elif route == "drop":
+            self._release_offset(where, change.offset)
+        else:
+            self._release_changes(self.snapshots.buffer(change, at))
+            self._pending[where].add(change.offset)
 
     def add_transaction_record(
-        self, topic: str, partition: int, offset: int, value: dict[str, Any] | None
+        self,
+        topic: str,
+        partition: int,
+        offset: int,
+        value: dict[str, Any] | None,
+        timestamp: int | None = None,
     ) -> None:
         where = partition_key(topic, partition)
         if not self._first_sight(where, offset):
             return
         doc = (value or {}).get("payload", value) if value else None
+        parts = gtid_parts((doc or {}).get("id"))
+        released = parts is not None and self._already_released(parts)
+        if doc and doc.get("status") == "BEGIN" and not released:
+            self._open.begun(str(doc.get("id")), timestamp)
         if (
             not doc
             or doc.get("status") != "END"
@@ -171,10 +196,8 @@ class TransactionAssembler:
         ):
             self._release_offset(where, offset)
             return
-        parts = gtid_parts(doc.get("id"))
-        if parts is not None and self._already_released(parts):
-            self._buffer.pop(str(doc["id"]), None)
-            self._identities.pop(str(doc["id"]), None)
+        if released:
+            self._open.forget(str(doc["id"]))
             self._release_offset(where, offset)
             return
         counts = {
@@ -184,7 +207,10 @@ class TransactionAssembler:
         if self.tables is not None:
             counts = {table: n for table, n in counts.items() if table in self.tables}
         self._pending[where].add(offset)
-        self._ends.append(_End(str(doc["id"]), counts, (topic, partition), offset))
+        txn = str(doc["id"])
+        self._ends.append(
+            End(txn, counts, (topic, partition), offset, timestamp, self._open.begin_of(txn))
+        )
         self._release_complete()
 
     def _add_unassembled(self, where: str, change: KafkaChange) -> None:
@@ -210,6 +236,7 @@ class TransactionAssembler:
             "gtid_seq": dict(self.gtid_seq),
             "orders": {k: list(v) for k, v in self.orders.items()},
             "barrier_passed": self.barrier_passed,
+            "snapshot_at": list(self.snapshots.applied) if self.snapshots.applied else None,
         }
 
     def _first_sight(self, where: str, offset: int) -> bool:
@@ -222,6 +249,10 @@ class TransactionAssembler:
     def _release_offset(self, where: str, offset: int) -> None:
         self._pending[where].discard(offset)
 
+    def _release_changes(self, changes: Iterable[KafkaChange]) -> None:
+        for change in changes:
+            self._release_offset(partition_key(change.topic, change.partition), change.offset)
+
     def _already_released(self, parts: tuple[str, int]) -> bool:
         domain, seq = parts
         return seq <= self.gtid_seq.get(domain, -1)
@@ -232,23 +263,52 @@ class TransactionAssembler:
 
     def _release_complete(self) -> None:
         self._check_barrier()
+        if self.snapshots.repeated is not None:  # the stream after it waits for it
+            waited_out = time.monotonic() - self._barrier_since >= self.incomplete_after
+            snap = self.snapshots.take(self.next_offsets, waited_out)
+            if snap is None:
+                return
+            self._apply_resnapshot(snap)
         while self.barrier_passed and self._ends:
             end = self._ends[0]
-            buffered = self._buffer.get(end.txn_id, [])
-            have = Counter(c.event.table for c in buffered if c.event is not None)
-            missing = {t: n - have[t] for t, n in end.counts.items() if have[t] < n}
+            missing = self._open.missing(end)
             if missing and not self._give_up(end, missing):
                 return
             self._ends.popleft()
             self._release_offset(partition_key(*end.where), end.offset)
-            self._identities.pop(end.txn_id, None)
-            self._emit(self._buffer.pop(end.txn_id, []), end.txn_id)
+            self._emit(self._open.forget(end.txn_id), end.txn_id)
 
-    def _give_up(self, end: _End, missing: dict[str, int]) -> bool:
+    def _apply_resnapshot(self, snap: Resnapshot) -> None:
+        """Release a repeated snapshot read whole, dropping what it supersedes."""
+        kept: deque[End] = deque()
+        for end in self._ends:
+            if snap.supersedes(end.sent, self._open.events.get(end.txn_id, [])):
+                self._release_offset(partition_key(*end.where), end.offset)
+                self._release_changes(self._open.forget(end.txn_id))
+            else:
+                kept.append(end)
+        self._ends = kept
+        for txn_id, changes in list(self._open.events.items()):
+            self._release_changes([c for c in changes if snap.precedes(c)])
+            self._open.keep(txn_id, [c for c in changes if not snap.precedes(c)])
+        self.barrier_passed = True
+        self._release_changes(snap.changes)
+        stamps = [c.source_ts_ms for c in snap.changes if c.source_ts_ms is not None]
+        self._ready.append(
+            Transaction(
+                events=snap.events(self.tables or ()),
+                position=self.position(),
+                source_ts_ms=max(stamps) if stamps else None,
+                received_at=time.time(),
+            )
+        )
+        log.warning("repeated snapshot applied: %d rows at binlog %s", len(snap.changes), snap.at)
+
+    def _give_up(self, end: End, missing: dict[str, int]) -> bool:
         """Release a transaction whose counted events never arrived, rather than stall every
-        later one: seen once after a kill -9 of the Connect worker (an event lost between
-        Connect and Kafka while its END was written). Logged as an error: re-snapshot the
-        tables named (`ficus connector snapshot --table …`)."""
+        later one. The case seen (an END sent before a kill -9 of Connect, one of its events
+        not) was a repeated initial snapshot, now superseded above; this stays a last resort.
+        Logged as an error: re-snapshot the tables named (`ficus connector snapshot`)."""
         if len(self._ends) < 2 or time.monotonic() - end.since < self.incomplete_after:
             return False
         log.error(
@@ -262,9 +322,9 @@ class TransactionAssembler:
 
     def _emit(self, changes: Iterable[KafkaChange], txn_id: str | None) -> None:
         # events of one transaction come from several partitions: restore the source order
-        ordered = sorted(changes, key=lambda c: (c.total_order or 0, c.order is None, c.order))
-        for change in ordered:
-            self._release_offset(partition_key(change.topic, change.partition), change.offset)
+        # (binlog position, row) is exact; total_order restarts when Debezium resends a tail
+        ordered = sorted(changes, key=lambda c: (c.order is None, c.order, c.total_order or 0))
+        self._release_changes(ordered)
         parts = gtid_parts(txn_id)
         if parts is not None:
             self.gtid_seq[parts[0]] = max(parts[1], self.gtid_seq.get(parts[0], -1))

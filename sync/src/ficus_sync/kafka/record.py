@@ -25,6 +25,12 @@ class KafkaChange:
     snapshot: str | None = None
     source_ts_ms: int | None = None
     total_order: int | None = None  # rank of the event in its source transaction (metadata on)
+    timestamp: int | None = None  # the Kafka record's CreateTime (ms): when Connect sent it
+
+    @property
+    def initial_snapshot(self) -> bool:
+        """A row of an initial snapshot (not of an incremental one)."""
+        return self.snapshot is not None and self.snapshot != "incremental"
 
     @property
     def tombstone(self) -> bool:
@@ -38,11 +44,12 @@ def decode_record(
     key: bytes | None,
     value: bytes | None,
     hints: Mapping[str, TableHints] | None = None,
+    timestamp: int | None = None,
 ) -> KafkaChange:
     """One raw Kafka record as a `KafkaChange` (pure; used by the consumer and by tests)."""
     key_doc = json.loads(key) if key else None
     if value is None:
-        return KafkaChange(topic, partition, offset, key_doc, None, None)
+        return KafkaChange(topic, partition, offset, key_doc, None, None, timestamp=timestamp)
     try:
         doc = json.loads(value)
     except ValueError as exc:
@@ -60,6 +67,7 @@ def decode_record(
         snapshot=_snapshot_flag(source.get("snapshot")),
         source_ts_ms=source.get("ts_ms"),
         total_order=((payload or {}).get("transaction") or {}).get("total_order"),
+        timestamp=timestamp,
     )
 
 

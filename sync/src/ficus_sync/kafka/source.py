@@ -18,7 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import (
+    TIMESTAMP_NOT_AVAILABLE,
+    Consumer,
+    KafkaError,
+    KafkaException,
+    TopicPartition,
+)
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
 from ficus_sync.capture.port import Position, Transaction
@@ -126,6 +132,7 @@ class KafkaSource:
             if offset is not None:
                 tp.offset = offset
         consumer.assign(partitions)
+        log.info("Kafka partitions assigned: %d", len(partitions))
 
     def poll(self, timeout: float) -> Transaction | None:
         ready = self._assembler.ready()
@@ -140,12 +147,13 @@ class KafkaSource:
         return self._assembler.ready()
 
     def _data_end_offsets(self) -> dict[str, int]:
-        """High watermark of every partition of every data topic that exists now."""
+        """High watermark of every partition of every data topic (and of the transaction
+        topic) that exists now."""
         consumer = self._live()
         pattern = re.compile(self.topic_pattern)
         ends: dict[str, int] = {}
         for name, topic in consumer.list_topics(timeout=10).topics.items():
-            if not pattern.match(name):
+            if not pattern.match(name) and name != self.transaction_topic:
                 continue
             for partition in topic.partitions:
                 _low, high = consumer.get_watermark_offsets(
@@ -156,12 +164,14 @@ class KafkaSource:
 
     def _feed(self, message: Any) -> None:
         topic, partition, offset = message.topic(), message.partition(), message.offset()
+        kind, stamp = message.timestamp()
+        sent = None if kind == TIMESTAMP_NOT_AVAILABLE else int(stamp)
         if topic == self.transaction_topic:
             value = json.loads(message.value()) if message.value() else None
-            self._assembler.add_transaction_record(topic, partition, offset, value)
+            self._assembler.add_transaction_record(topic, partition, offset, value, sent)
             return
         change = decode_record(
-            topic, partition, offset, message.key(), message.value(), self._hints
+            topic, partition, offset, message.key(), message.value(), self._hints, sent
         )
         self._assembler.add_change(change)
 
