@@ -2,18 +2,27 @@
 freshness p99 (event commit → searchable) on both engines.
 
     uv run python bench/bench_search.py [--products 100000] [--rate 200] [--seconds 20]
+        [--reuse TAG] [--per-kind N] [--find-rate 25,50,100,200] [--no-cache] [--keep-engines]
 
-Starts its own Postgres and Elasticsearch (engine manager classes) under .ficus/bench-search
-on ports FICUS_BENCH_POSTGRES_PORT (25522) and FICUS_BENCH_ES_PORT (29210), loads a generated
-store through the real consumer, builds the Elasticsearch index with `rebuild`, then measures.
-Latency is measured at the index-engine port (SearchService.search, in process), open loop:
-queries are issued on a fixed schedule by a thread pool and timed from their scheduled start,
-so a slow engine cannot hide its queueing delay.
+Starts its own Postgres and Elasticsearch (engine manager classes; engines already running are
+reused and left running) under .ficus/bench-search on ports FICUS_BENCH_POSTGRES_PORT (25522)
+and FICUS_BENCH_ES_PORT (29210), loads a generated store through the real consumer, builds the
+Elasticsearch index with `rebuild`, then measures. `--reuse TAG` measures a store loaded before.
+
+Latency is measured at the index-engine port (engine.search, in process), open loop: queries
+are issued on a fixed schedule by a thread pool and timed from their scheduled start, so a slow
+engine cannot hide its queueing delay. Before each run the caches are cleared and a 2 s warm-up
+uses other queries (another seed). A null engine run first gives the harness's own floor: on a
+loaded machine its p99 shows how much of a p99 is scheduling, not search. `--per-kind N` times
+N queries of each kind one at a time, with the CPU the engine's server processes and this
+process spent per query (from /proc: robust to other load on the machine). `--find-rate`
+steps the rate up and prints the highest with p99 under `--target-ms` (10).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import statistics
@@ -21,6 +30,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 from elasticsearch import Elasticsearch as EsClient
@@ -36,7 +46,7 @@ from ficus_search.esindex import EsIndexer, rebuild
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
 from ficus_search.ports import IndexEngine
-from ficus_search.query import SearchQuery, make_query
+from ficus_search.query import SearchQuery, SearchResult, make_query
 from ficus_search.source import EventSource
 from ficus_search.testing import COLORS, MATERIALS, NOUNS, CatalogGenerator, write_events
 
@@ -49,41 +59,109 @@ def pct(values: list[float], q: float) -> float:
 
 
 def queries(rng: random.Random, n: int, products: int, categories: int) -> list[SearchQuery]:
+    """The mix: 50% text (two words, the last one cut to a prefix), 15% sku prefix, 25%
+    category listing (sorted by price, name or id), 10% text + price range + in stock; all with
+    facets."""
+    make = functools.partial(make_query, 1, max_length=200, max_page_size=100)
     out = []
     for _ in range(n):
         kind = rng.random()
-        kwargs: dict[str, object] = {"max_length": 200, "max_page_size": 100}
         if kind < 0.5:
             words = [rng.choice(COLORS), rng.choice(MATERIALS + NOUNS)]
             text = " ".join(words)
-            text = text[: len(text) - rng.randint(0, 2)]  # a prefix of the last word
-            out.append(make_query(1, text=text, **kwargs))  # type: ignore[arg-type]
+            out.append(make(text=text[: len(text) - rng.randint(0, 2)]))
         elif kind < 0.65:
-            sku = f"sku-{rng.randint(1, products):06d}"[: rng.randint(7, 10)]
-            out.append(make_query(1, text=sku, **kwargs))  # type: ignore[arg-type]
+            out.append(make(text=f"sku-{rng.randint(1, products):06d}"[: rng.randint(7, 10)]))
         elif kind < 0.9:
-            out.append(
-                make_query(
-                    1,
-                    text=None,
-                    category_ids=(rng.randint(3, 2 + categories),),
-                    sort=rng.choice(["price_asc", "name_asc", None]),
-                    **kwargs,
-                )
-            )  # type: ignore[arg-type]
+            category = rng.randint(3, 2 + categories)
+            sort = rng.choice(["price_asc", "name_asc", None])
+            out.append(make(text=None, category_ids=(category,), sort=sort))
         else:
             low = rng.randint(0, 400)
             out.append(
-                make_query(
-                    1,
+                make(
                     text=rng.choice(NOUNS),
-                    price_min=low,
-                    price_max=low + 50,  # type: ignore[arg-type]
+                    price_min=Decimal(low),
+                    price_max=Decimal(low + 50),
                     in_stock=True,
-                    **kwargs,
                 )
             )
     return out
+
+
+class NullEngine(IndexEngine):
+    """Answers at once: what the bench's own scheduling and threads add to a latency."""
+
+    name = "null (client floor)"
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        return SearchResult([], 0, [], [], self.name)
+
+    def document(self, store_id: int, entity_id: int) -> dict[str, object] | None:
+        return None
+
+    def documents(self, store_id: int, entity_ids: list[int]) -> dict[int, dict[str, object]]:
+        return {}
+
+    def healthy(self) -> bool:
+        return True
+
+
+def kind_of(query: SearchQuery) -> str:
+    if query.text is None:
+        return f"listing/{query.sort.value}"
+    if query.text.startswith("sku-"):
+        return "sku prefix"
+    return "text+price" if query.price_min is not None else "text"
+
+
+def tree_cpu_seconds(root: int | None) -> float:
+    """CPU (user + system) used so far by a process and all its descendants, from /proc."""
+    if root is None:
+        return 0.0
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += cpu.get(pid, 0.0)
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def per_kind(engine: IndexEngine, server: int | None, args: argparse.Namespace, n: int) -> None:
+    """Closed loop, one query at a time, per query kind: wall time (no queueing), and the CPU
+    the engine's server and this process spent per query (robust to other load)."""
+    plan = queries(random.Random(99), 50 * n, args.products, args.categories)
+    by_kind: dict[str, list[SearchQuery]] = {}
+    for query in plan:
+        by_kind.setdefault(kind_of(query), []).append(query)
+    for kind, chosen in sorted(by_kind.items()):
+        chosen = chosen[:n]
+        walls = []
+        server_cpu, client_cpu = tree_cpu_seconds(server), time.process_time()
+        for query in chosen:
+            started = time.perf_counter()
+            engine.search(query)
+            walls.append(1000 * (time.perf_counter() - started))
+        server_ms = 1000 * (tree_cpu_seconds(server) - server_cpu) / len(chosen)
+        client_ms = 1000 * (time.process_time() - client_cpu) / len(chosen)
+        print(
+            f"service time {engine.name} {kind}: n={len(walls)} "
+            f"p50_ms={statistics.median(walls):.1f} p90_ms={pct(walls, 0.9):.1f} "
+            f"max_ms={max(walls):.1f} server_cpu_ms={server_ms:.2f} "
+            f"client_cpu_ms={client_ms:.2f} (load {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
 
 
 def load_test(engine: IndexEngine, plan: list[SearchQuery], rate: float) -> dict[str, float]:
@@ -128,6 +206,7 @@ def latency(args: argparse.Namespace, engine: IndexEngine, rate: float) -> dict[
     """A 2 s warm-up with other queries (a different seed), then the measured plan."""
     warm = queries(random.Random(7), int(rate * 2), args.products, args.categories)
     plan = queries(random.Random(42), int(rate * args.seconds), args.products, args.categories)
+    clear_caches(engine)  # an earlier run must not have answered this plan already
     engine.search(warm[0])
     load_test(engine, warm, rate)
     hits_before = _cache_hits(engine)
@@ -135,6 +214,13 @@ def latency(args: argparse.Namespace, engine: IndexEngine, rate: float) -> dict[
     if isinstance(engine, PostgresEngine):
         result["cache_hit_pct"] = 100 * (_cache_hits(engine) - hits_before) / len(plan)
     return result
+
+
+def clear_caches(engine: IndexEngine) -> None:
+    if isinstance(engine, PostgresEngine):
+        engine.cache.clear()
+    elif isinstance(engine, ElasticsearchEngine):
+        engine.client.indices.clear_cache(request=True)
 
 
 def _cache_hits(engine: IndexEngine) -> int:
@@ -218,11 +304,16 @@ def main() -> None:
     )
     parser.add_argument("--target-ms", type=float, default=10.0)
     parser.add_argument(
+        "--per-kind", type=int, default=0, help="N: also time N queries of each kind, serially"
+    )
+    parser.add_argument(
         "--no-cache",
         action="store_true",
         help="disable the Postgres aggregate cache and Elasticsearch's request cache",
     )
     parser.add_argument("--engines", type=str, default="postgres,elasticsearch")
+    parser.add_argument("--pg-pool", type=int, default=4, help="Postgres connections")
+    parser.add_argument("--es-heap", type=str, default="1g", help="Elasticsearch heap")
     parser.add_argument("--keep-engines", action="store_true", help="leave engines running")
     args = parser.parse_args()
 
@@ -236,7 +327,7 @@ def main() -> None:
         settings,
         user,
         port=int(os.environ.get("FICUS_BENCH_ES_PORT", "29210")),
-        heap="512m",
+        heap=args.es_heap,
         dist_dir=ROOT / ".ficus" / "es-dist",
     )
     started = [engine for engine in (postgres, es) if engine.start()]
@@ -263,7 +354,7 @@ def run(
         gen.category_tree(args.categories)
     else:
         load(args, tag, settings, postgres, client)
-    measure(args, gen, search_url, events_url, es, client, alias)
+    measure(args, gen, search_url, events_url, postgres, es, client, alias)
 
 
 def load(
@@ -316,18 +407,26 @@ def measure(
     gen: CatalogGenerator,
     search_url: str,
     events_url: str,
+    postgres: Postgres,
     es: Elasticsearch,
     client: EsClient,
     alias: str,
 ) -> None:
     metrics = SearchMetrics()
 
-    pg_engine = PostgresEngine.open(search_url, size=32, cache_entries=0 if args.no_cache else 4096)
+    pg_engine = PostgresEngine.open(
+        search_url, size=args.pg_pool, cache_entries=0 if args.no_cache else 4096
+    )
     es_engine = ElasticsearchEngine.open(
         es.url, alias, timeout=5.0, request_cache=not args.no_cache
     )
     engines = [e for e in (pg_engine, es_engine) if e.name in args.engines.split(",")]
     rates = [args.rate, *(float(r) for r in args.rates.split(",") if r)]
+    if args.seconds > 0:
+        report(NullEngine(), latency(args, NullEngine(), max(rates)))
+    for engine in engines if args.per_kind else []:
+        server = postgres.process.pid() if engine is pg_engine else es.process.pid()
+        per_kind(engine, server, args, args.per_kind)
     for engine in engines if args.seconds > 0 else []:
         for rate in rates:
             report(engine, latency(args, engine, rate))

@@ -1,8 +1,10 @@
 """Elasticsearch for the search tests, started through the stack's engine class on its own
-port (29200) under FICUS_TEST_HOME; the distribution is unpacked once into .ficus/es-dist."""
+port (FICUS_TEST_ES_PORT, default 29200) under FICUS_TEST_HOME; the distribution is unpacked
+once into .ficus/es-dist."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from ficus_control.stack.osuser import ensure_os_user
 from ficus_search import store
 from tests.conftest import ROOT, stack_settings_for_tests
 
-ES_PORT = 29200
+ES_PORT = int(os.environ.get("FICUS_TEST_ES_PORT", "29200"))
 
 
 @pytest.fixture(scope="session")

@@ -212,11 +212,12 @@ def test_filters_and_facets_match_independent_counts(loaded: Loaded, engine_name
         spec = dict(spec)
         q = _query(spec.pop("text", None), **spec)
         total, categories, prices = _expected(loaded, q)
-        result = engine.search(q)
-        assert result.total == total, spec
-        assert {v.value: v.count for v in result.category_facet} == categories, spec
-        assert {v.value: v.count for v in result.price_facet} == prices, spec
-        assert len(result.hits) == min(total, q.page_size)
+        for _ in range(2):  # the second answer may come from a cache
+            result = engine.search(q)
+            assert result.total == total, spec
+            assert {v.value: v.count for v in result.category_facet} == categories, spec
+            assert {v.value: v.count for v in result.price_facet} == prices, spec
+            assert len(result.hits) == min(total, q.page_size)
         checked += total
     assert checked > 0
 

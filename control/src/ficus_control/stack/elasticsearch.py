@@ -43,7 +43,7 @@ class Elasticsearch(Engine):
         settings: StackSettings,
         user: OsUser,
         port: int = DEFAULT_PORT,
-        heap: str = "512m",
+        heap: str = "1g",  # at 512m a young GC every 1.5-2 s at 200 q/s lands in p99
         version: str = ES_VERSION,
         dist_dir: Path | None = None,
     ) -> None:

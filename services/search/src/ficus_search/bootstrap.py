@@ -60,7 +60,9 @@ def open_elasticsearch(settings: SearchSettings) -> ElasticsearchEngine:
 def build(settings: SearchSettings, metrics: SearchMetrics | None = None) -> Components:
     metrics = metrics or SearchMetrics()
     store.ensure_schema(settings.database_url)
-    postgres = PostgresEngine.open(settings.database_url, settings.pool_size)
+    postgres = PostgresEngine.open(
+        settings.database_url, settings.pool_size, cache_entries=settings.aggregate_cache
+    )
     elastic: ElasticsearchEngine | None = None
     indexer: EsIndexer | None = None
     if settings.engine == "elasticsearch":

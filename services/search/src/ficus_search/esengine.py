@@ -32,7 +32,8 @@ MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
         "entity_id": {"type": "integer"},
-        "store_id": {"type": "integer"},
+        # filtered by term only: keyword postings beat numeric points for exact matches
+        "store_id": {"type": "keyword"},
         "sku": _KEYWORD_LC,
         "type_id": {"type": "keyword"},
         "name": {"type": "text", "fields": {"sort": _KEYWORD_LC}},
@@ -58,7 +59,13 @@ MAPPINGS: dict[str, Any] = {
         "child_attributes": {"type": "object", "enabled": False},
         "created_at": {"type": "keyword"},
         "updated_at": {"type": "keyword"},
-        "search_text": {"type": "text", "analyzer": "standard"},
+        # A query's last word is a prefix: indexed prefixes turn it into one term lookup
+        # instead of expanding every matching word into a doc-id set per query.
+        "search_text": {
+            "type": "text",
+            "analyzer": "standard",
+            "index_prefixes": {"min_chars": 1, "max_chars": 10},
+        },
     },
 }
 
@@ -129,16 +136,36 @@ def es_query(query: SearchQuery) -> dict[str, Any]:
     return {"bool": bool_query}
 
 
-def es_body(query: SearchQuery) -> dict[str, Any]:
-    body: dict[str, Any] = {
+# Only what parse_response reads: less JSON to write and to parse per query.
+RESPONSE_FILTER = [
+    "responses.hits.hits._score",
+    "responses.hits.hits.fields",
+    "responses.hits.total",
+    "responses.aggregations",
+    "responses.error",
+    "responses.status",  # keeps an empty response in its place
+]
+
+
+def hits_body(query: SearchQuery) -> dict[str, Any]:
+    """The page of hits only: no total (so Lucene may skip non-competitive documents)."""
+    return {
         "query": es_query(query),
         "sort": _SORT[query.effective_sort],
         "from": query.offset,
         "size": query.page_size,
-        "track_total_hits": True,
+        "track_total_hits": False,
+        # from doc values: no _source or stored-field loading per hit
         "_source": False,
-        "fields": ["entity_id"],
+        "stored_fields": "_none_",
+        "docvalue_fields": ["entity_id"],
     }
+
+
+def aggregates_body(query: SearchQuery) -> dict[str, Any]:
+    """Total and facets with size 0: Elasticsearch's shard request cache keeps its answer
+    until the next refresh that changes the index, so it is never stale."""
+    body: dict[str, Any] = {"query": es_query(query), "size": 0, "track_total_hits": True}
     if query.facets:
         body["aggs"] = {
             "categories": {
@@ -159,7 +186,23 @@ def es_body(query: SearchQuery) -> dict[str, Any]:
     return body
 
 
+def es_body(query: SearchQuery) -> dict[str, Any]:
+    """Hits, total and facets in one request (tools; the engine sends two, see `searches`)."""
+    return hits_body(query) | aggregates_body(query) | {"size": query.page_size}
+
+
+def searches(alias: str, query: SearchQuery, request_cache: bool = True) -> list[dict[str, Any]]:
+    """The multi-search lines: hits, then the cacheable total and facets."""
+    return [
+        {"index": alias},
+        hits_body(query),
+        {"index": alias, "request_cache": request_cache},
+        aggregates_body(query),
+    ]
+
+
 def parse_response(response: dict[str, Any], query: SearchQuery) -> SearchResult:
+    """A response of `es_body`, or the two of `searches` merged by `merge_responses`."""
     hits = [
         Hit(int(h["fields"]["entity_id"][0]), float(h.get("_score") or 0.0))
         for h in response["hits"]["hits"]
@@ -177,20 +220,35 @@ def parse_response(response: dict[str, Any], query: SearchQuery) -> SearchResult
     return SearchResult(hits, total, categories, prices, "elasticsearch")
 
 
+def merge_responses(responses: list[dict[str, Any]]) -> dict[str, Any]:
+    """One search response from the multi-search's two; raises on a failed one."""
+    for item in responses:
+        if "error" in item:
+            raise EngineUnavailable(f"elasticsearch: {item['error']}")
+    hits, aggregates = responses
+    merged = dict(aggregates)
+    page = hits.get("hits", {}).get("hits", [])  # absent when filtered out and empty
+    merged["hits"] = {"total": aggregates["hits"]["total"], "hits": page}
+    return merged
+
+
 class ElasticsearchEngine(IndexEngine):
     """Searches the alias; a timeout or connection failure becomes EngineUnavailable fast
     (no retries: the service decides between the fallback engine and a 503)."""
 
     name = "elasticsearch"
 
-    def __init__(self, client: Elasticsearch, alias: str) -> None:
+    def __init__(self, client: Elasticsearch, alias: str, request_cache: bool = True) -> None:
         self._client = client
         self._alias = alias
+        self._request_cache = request_cache
 
     @classmethod
-    def open(cls, url: str, alias: str, timeout: float) -> ElasticsearchEngine:
+    def open(
+        cls, url: str, alias: str, timeout: float, request_cache: bool = True
+    ) -> ElasticsearchEngine:
         client = Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
-        return cls(client, alias)
+        return cls(client, alias, request_cache)
 
     @property
     def client(self) -> Elasticsearch:
@@ -198,10 +256,13 @@ class ElasticsearchEngine(IndexEngine):
 
     def search(self, query: SearchQuery) -> SearchResult:
         try:
-            response = self._client.search(index=self._alias, body=es_body(query))
+            response = self._client.msearch(
+                searches=searches(self._alias, query, self._request_cache),
+                filter_path=RESPONSE_FILTER,
+            )
         except (TransportError, ApiError) as exc:
             raise EngineUnavailable(f"elasticsearch: {exc}") from exc
-        return parse_response(dict(response), query)
+        return parse_response(merge_responses(list(response["responses"])), query)
 
     def document(self, store_id: int, entity_id: int) -> dict[str, Any] | None:
         try:

@@ -221,6 +221,8 @@ def rebuild(
                 on_progress(done, total)
     client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
     client.indices.refresh(index=name)
+    # One segment before readers arrive: less per-segment work (and garbage) per query.
+    client.options(request_timeout=600).indices.forcemerge(index=name, max_num_segments=1)
     old = alias_targets(client, alias)
     actions_list: list[dict[str, Any]] = [{"remove": {"index": i, "alias": alias}} for i in old]
     actions_list.append({"add": {"index": name, "alias": alias}})

@@ -1,8 +1,11 @@
-"""The embedded engine: Postgres full-text search over `search_document` (tsvector + GIN,
-pg_trgm for the sku prefix), in the search service's own database."""
+"""The embedded engine: Postgres full-text search over `search_document`, in the search
+service's own database: tsvector in a (store_id, search_text) GIN index (btree_gin), a
+text_pattern_ops btree for the sku prefix, (store_id, category_ids) GIN for listings, btrees
+for sorted listings with LIMIT. Totals and facets are cached per documents' generation."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from decimal import Decimal
 from typing import Any
 
@@ -10,23 +13,48 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from ficus_search.aggregatecache import AggregateCache, Aggregates
 from ficus_search.errors import EngineUnavailable
 from ficus_search.ports import IndexEngine
 from ficus_search.query import FacetValue, Hit, SearchQuery, SearchResult, Sort, price_bucket
 
 FACET_SIZE = 1000
 
-_COUNT = "SELECT 't' AS kind, NULL AS value, count(*) AS n FROM search_document WHERE {where}"
+# JIT compiles nothing useful for millisecond queries and costs 10-50 ms when it kicks in;
+# custom plans keep partial indexes usable under psycopg's automatic prepared statements; a
+# search's statements share one read-only repeatable-read snapshot.
+SESSION_OPTIONS = (
+    "-c jit=off -c plan_cache_mode=force_custom_plan"
+    " -c default_transaction_isolation=repeatable\\ read -c default_transaction_read_only=on"
+)
 
-# One scan of the matching rows for the total and both facets.
-_AGGREGATES = """
-WITH m AS MATERIALIZED (SELECT category_ids, final_price FROM search_document WHERE {where})
-SELECT 't' AS kind, NULL::numeric AS value, count(*) AS n FROM m
+_GENERATION = "(SELECT generation FROM search_generation)"
+
+# On an aggregate-cache miss: the page of hits, the total, both facets and the generation of
+# the snapshot they come from, in one statement (one snapshot). Sorted by relevance, every
+# match is ranked anyway, so the hits come from the one scan `m`; sorted by a column, the hits
+# take their own index scan with LIMIT and no match is ranked but the page.
+_MATCHES = """
+WITH m AS MATERIALIZED (
+    SELECT {ranked}final_price, category_ids FROM search_document WHERE {where})
+{hits}
+UNION ALL SELECT 't', NULL, count(*), NULL FROM m
+UNION ALL SELECT 'g', NULL, {generation}, NULL
+"""
+
+_RANKED_HITS = """(SELECT 'h' AS kind, entity_id::numeric AS value, 0::bigint AS n, score FROM m
+    ORDER BY score DESC, entity_id LIMIT %(limit)s OFFSET %(offset)s)"""
+
+_SORTED_HITS = """(SELECT 'h' AS kind, entity_id::numeric AS value, 0::bigint AS n,
+    {score} AS score FROM search_document WHERE {where}
+    ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s)"""
+
+_FACETS = """
 UNION ALL (
-    SELECT 'c', c, count(*) FROM m, unnest(m.category_ids) AS c
+    SELECT 'c', c, count(*), NULL FROM m, unnest(m.category_ids) AS c
     GROUP BY c ORDER BY count(*) DESC, c LIMIT {facet_size})
 UNION ALL (
-    SELECT 'p', floor(final_price / %(step)s) * %(step)s AS low, count(*) FROM m
+    SELECT 'p', floor(final_price / %(step)s) * %(step)s AS low, count(*), NULL FROM m
     WHERE final_price IS NOT NULL GROUP BY low ORDER BY low)
 """
 
@@ -52,16 +80,19 @@ def like_prefix(text: str) -> str:
     return escaped + "%"
 
 
-def where(query: SearchQuery) -> tuple[str, dict[str, Any]]:
-    """The WHERE clause shared by hits, count and facets."""
-    clauses = ["present", "store_id = %(store)s", "visibility = ANY(%(visibility)s)"]
+def where(query: SearchQuery, sku_arm: bool = True) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause shared by hits, count and facets. Without `sku_arm` (the caller saw,
+    in the same snapshot, that no sku starts with the text) the text matches through the
+    index condition alone, and no row re-checks an OR per row."""
+    clauses = ["present", "store_id = %(store)s::integer", "visibility = ANY(%(visibility)s)"]
     params: dict[str, Any] = {"store": query.store_id, "visibility": list(query.visibility)}
     if query.text:
-        clauses.append(
-            "(search_text @@ to_tsquery('simple', %(tsq)s) OR lower(sku) LIKE %(sku_prefix)s)"
-        )
+        # store_id in each arm lets the (store_id, search_text) GIN index take both.
+        text = "(store_id = %(store)s::integer AND search_text @@ to_tsquery('simple', %(tsq)s))"
+        clauses.append(f"({text} OR lower(sku) LIKE %(sku_prefix)s)" if sku_arm else text)
         params["tsq"] = tsquery(query.words)
-        params["sku_prefix"] = like_prefix(query.text)
+        if sku_arm:
+            params["sku_prefix"] = like_prefix(query.text)
     if query.category_ids:
         clauses.append("category_ids && %(categories)s::integer[]")
         params["categories"] = list(query.category_ids)
@@ -77,77 +108,152 @@ def where(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     return " AND ".join(clauses), params
 
 
-def score_sql(query: SearchQuery) -> str:
+def score_sql(query: SearchQuery, sku_arm: bool = True) -> str:
     if not query.text:
         return "0.0"
-    return (
+    score = (
         "ts_rank_cd(search_text, to_tsquery('simple', %(tsq)s))"
         " + CASE WHEN lower(name) = %(exact)s THEN 100 ELSE 0 END"
-        " + CASE WHEN lower(sku) = %(exact)s THEN 100 ELSE 0 END"
+    )
+    if not sku_arm:  # no sku starts with the text, so none equals it either
+        return score
+    return (
+        score + " + CASE WHEN lower(sku) = %(exact)s THEN 100 ELSE 0 END"
         " + CASE WHEN lower(sku) LIKE %(sku_prefix)s THEN 10 ELSE 0 END"
     )
 
 
+def aggregates_key(clause: str, params: dict[str, Any], query: SearchQuery) -> Hashable:
+    """What the total and facets depend on: the filters (not sort, page or exact text)."""
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return (clause, frozen, query.facets, query.price_step)
+
+
+def matches_sql(query: SearchQuery, clause: str, sku_arm: bool = True) -> str:
+    score = score_sql(query, sku_arm)
+    if query.effective_sort is Sort.RELEVANCE:
+        ranked, hits = f"entity_id, {score} AS score, ", _RANKED_HITS
+    else:
+        order = _ORDER[query.effective_sort]
+        ranked, hits = "", _SORTED_HITS.format(score=score, where=clause, order=order)
+    sql = _MATCHES.format(ranked=ranked, where=clause, hits=hits, generation=_GENERATION)
+    if query.facets:
+        sql += _FACETS.format(facet_size=FACET_SIZE)
+    return sql
+
+
+def parse_aggregates(rows: list[dict[str, Any]], step: int) -> tuple[int, Aggregates]:
+    """(generation, aggregates) from the rows of `_MATCHES`."""
+    generation = next(int(r["n"]) for r in rows if r["kind"] == "g")
+    total = next((int(r["n"]) for r in rows if r["kind"] == "t"), 0)
+    categories = [FacetValue(str(int(r["value"])), int(r["n"])) for r in rows if r["kind"] == "c"]
+    prices = [
+        FacetValue(price_bucket(Decimal(r["value"]), step), int(r["n"]))
+        for r in rows
+        if r["kind"] == "p"
+    ]
+    return generation, Aggregates(total, categories, prices)
+
+
 class PostgresEngine(IndexEngine):
     """Searches the documents where the consumer writes them: always as fresh as the last
-    committed batch."""
+    committed batch. Totals and facets are cached per documents' generation (see
+    `aggregatecache`): any committed write to `search_document` invalidates them."""
 
     name = "postgres"
 
-    def __init__(self, pool: ConnectionPool[psycopg.Connection[dict[str, Any]]]) -> None:
+    def __init__(
+        self,
+        pool: ConnectionPool[psycopg.Connection[dict[str, Any]]],
+        cache: AggregateCache | None = None,
+    ) -> None:
         self._pool = pool
+        self.cache = cache if cache is not None else AggregateCache()
 
     @classmethod
-    def open(cls, url: str, size: int = 10, timeout: float = 2.0) -> PostgresEngine:
+    def open(
+        cls, url: str, size: int = 10, timeout: float = 2.0, cache_entries: int = 4096
+    ) -> PostgresEngine:
         pool: ConnectionPool[psycopg.Connection[dict[str, Any]]] = ConnectionPool(
             url,
-            min_size=1,
+            min_size=size,
             max_size=size,
             timeout=timeout,
-            kwargs={"row_factory": dict_row, "autocommit": True},
+            kwargs={"row_factory": dict_row, "autocommit": True, "options": SESSION_OPTIONS},
             open=True,
         )
-        return cls(pool)
+        return cls(pool, AggregateCache(cache_entries))
 
     def close(self) -> None:
         self._pool.close()
 
     def search(self, query: SearchQuery) -> SearchResult:
         try:
-            with self._pool.connection() as conn:
+            # one repeatable-read snapshot for the pre-check, the hits and the aggregates
+            with self._pool.connection() as conn, conn.transaction():
                 return self._search(conn, query)
         except (psycopg.OperationalError, PoolTimeout) as exc:
             raise EngineUnavailable(f"postgres: {exc}") from exc
 
     def _search(self, conn: psycopg.Connection[dict[str, Any]], query: SearchQuery) -> SearchResult:
-        clause, params = where(query)
-        params |= {
+        generation, sku_arm = self._precheck(conn, query)
+        clause, filters = where(query, sku_arm)
+        key = aggregates_key(clause, filters, query)
+        params = filters | {
             "exact": (query.text or "").lower(),
             "limit": query.page_size,
             "offset": query.offset,
+            "step": query.price_step,
         }
-        order = _ORDER[query.effective_sort]
+        cached = self.cache.get(key, generation) if generation is not None else None
+        if cached is not None:
+            return self._result(self._hits(conn, query, clause, params, sku_arm), cached)
+        rows = conn.execute(matches_sql(query, clause, sku_arm), params).fetchall()
+        generation, aggregates = parse_aggregates(rows, query.price_step)
+        self.cache.put(key, generation, aggregates)
+        hits = [Hit(int(r["value"]), float(r["score"])) for r in rows if r["kind"] == "h"]
+        return self._result(hits, aggregates)
+
+    def _precheck(
+        self, conn: psycopg.Connection[dict[str, Any]], query: SearchQuery
+    ) -> tuple[int | None, bool]:
+        """(the documents' generation if the cache is on, whether any sku starts with the
+        text) in one round trip."""
+        if not query.text and not self.cache.enabled:
+            return None, True
+        sku = (
+            "EXISTS (SELECT 1 FROM search_document WHERE lower(sku) LIKE %(p)s)"
+            if query.text
+            else "true"
+        )
+        row = conn.execute(
+            f"SELECT {_GENERATION} AS generation, {sku} AS sku_arm",  # noqa: S608
+            {"p": like_prefix(query.text)} if query.text else {},
+        ).fetchone()
+        assert row is not None
+        generation = int(row["generation"]) if self.cache.enabled else None
+        return generation, bool(row["sku_arm"])
+
+    def _hits(
+        self,
+        conn: psycopg.Connection[dict[str, Any]],
+        query: SearchQuery,
+        clause: str,
+        params: dict[str, Any],
+        sku_arm: bool,
+    ) -> list[Hit]:
         rows = conn.execute(
-            f"SELECT entity_id, {score_sql(query)} AS score, final_price, name "  # noqa: S608
-            f"FROM search_document WHERE {clause} ORDER BY {order} "
+            f"SELECT entity_id, {score_sql(query, sku_arm)} AS score "  # noqa: S608
+            f"FROM search_document WHERE {clause} ORDER BY {_ORDER[query.effective_sort]} "
             "LIMIT %(limit)s OFFSET %(offset)s",
             params,
         ).fetchall()
-        hits = [Hit(int(r["entity_id"]), float(r["score"])) for r in rows]
-        sql = _AGGREGATES if query.facets else _COUNT
-        aggregates = conn.execute(
-            sql.format(where=clause, facet_size=FACET_SIZE), params | {"step": query.price_step}
-        ).fetchall()
-        total = next((int(r["n"]) for r in aggregates if r["kind"] == "t"), 0)
-        categories = [
-            FacetValue(str(int(r["value"])), int(r["n"])) for r in aggregates if r["kind"] == "c"
-        ]
-        prices = [
-            FacetValue(price_bucket(Decimal(r["value"]), query.price_step), int(r["n"]))
-            for r in aggregates
-            if r["kind"] == "p"
-        ]
-        return SearchResult(hits, total, categories, prices, self.name)
+        return [Hit(int(r["entity_id"]), float(r["score"])) for r in rows]
+
+    def _result(self, hits: list[Hit], aggregates: Aggregates) -> SearchResult:
+        return SearchResult(
+            hits, aggregates.total, aggregates.category_facet, aggregates.price_facet, self.name
+        )
 
     def document(self, store_id: int, entity_id: int) -> dict[str, Any] | None:
         with self._pool.connection() as conn:

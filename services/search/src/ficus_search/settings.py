@@ -15,6 +15,8 @@ class SearchSettings(BaseSettings):
     - `engine`: `postgres` (full-text search in `database_url`) or `elasticsearch`.
     - `on_engine_down`: `fallback` answers from Postgres when Elasticsearch fails, `fail` → 503.
     - `stores`: store code → store id, for the Magento `/rest/{store}/...` routes.
+    - `aggregate_cache`: totals and facets kept per documents' generation by the Postgres
+      engine (entries; 0 disables). Any committed document change invalidates them.
     """
 
     model_config = SettingsConfigDict(env_prefix="FICUS_SEARCH_", frozen=True)
@@ -33,6 +35,7 @@ class SearchSettings(BaseSettings):
     poll_interval: float = 1.0
     gap_grace: float = 0.5
     pool_size: int = 10
+    aggregate_cache: int = 4096
     stores: dict[str, int] = {"default": 1}
     price_facet_step: int = 50
     max_query_length: int = 200

@@ -4,7 +4,9 @@ Elasticsearch indexer's checkpoint and the dead letters.
 
 Every change of a document takes a new `change_seq` from one sequence; a deleted or no longer
 searchable document stays as a tombstone (`present = false`) so that the Elasticsearch indexer,
-which tails `change_seq`, sees the deletion too.
+which tails `change_seq`, sees the deletion too. Every transaction that writes `search_document`
+bumps `search_generation` once (a statement trigger, so no write path can forget it): the
+Postgres engine's aggregate cache is keyed by that generation.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ficus_search.document import CategoryTree, SearchDocument, search_fields
 Conn = psycopg.Connection[dict[str, Any]]
 
 SCHEMA = """
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS btree_gin;
 CREATE TABLE IF NOT EXISTS search_checkpoint (
     consumer text PRIMARY KEY, last_seq bigint NOT NULL, updated_at timestamptz DEFAULT now());
 CREATE TABLE IF NOT EXISTS search_product (
@@ -47,12 +49,18 @@ CREATE TABLE IF NOT EXISTS search_document (
     visibility smallint, category_ids integer[], search_text tsvector,
     change_seq bigint NOT NULL, source_ts_ms bigint, updated_at timestamptz DEFAULT now(),
     PRIMARY KEY (store_id, entity_id));
-CREATE INDEX IF NOT EXISTS search_document_text ON search_document USING gin (search_text);
-CREATE INDEX IF NOT EXISTS search_document_sku
-    ON search_document USING gin (lower(sku) gin_trgm_ops);
-CREATE INDEX IF NOT EXISTS search_document_categories
-    ON search_document USING gin (category_ids);
+DROP INDEX IF EXISTS search_document_text;
+DROP INDEX IF EXISTS search_document_sku;
+DROP INDEX IF EXISTS search_document_categories;
+CREATE INDEX IF NOT EXISTS search_document_store_text
+    ON search_document USING gin (store_id, search_text) WITH (fastupdate = off) WHERE present;
+CREATE INDEX IF NOT EXISTS search_document_sku_prefix
+    ON search_document (lower(sku) text_pattern_ops);
+CREATE INDEX IF NOT EXISTS search_document_store_categories
+    ON search_document USING gin (store_id, category_ids) WITH (fastupdate = off) WHERE present;
 CREATE INDEX IF NOT EXISTS search_document_price ON search_document (store_id, final_price);
+CREATE INDEX IF NOT EXISTS search_document_name
+    ON search_document (store_id, lower(name), entity_id);
 CREATE INDEX IF NOT EXISTS search_document_change_seq ON search_document (change_seq);
 CREATE INDEX IF NOT EXISTS search_document_entity ON search_document (entity_id);
 CREATE TABLE IF NOT EXISTS search_dead_letter (
@@ -60,6 +68,19 @@ CREATE TABLE IF NOT EXISTS search_dead_letter (
     event jsonb, error text NOT NULL, created_at timestamptz DEFAULT now());
 CREATE TABLE IF NOT EXISTS search_index_checkpoint (
     name text PRIMARY KEY, last_change bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS search_generation (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    generation bigint NOT NULL, xact xid8);
+INSERT INTO search_generation (generation) VALUES (0) ON CONFLICT DO NOTHING;
+CREATE OR REPLACE FUNCTION search_document_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE search_generation SET generation = generation + 1, xact = pg_current_xact_id()
+    WHERE xact IS DISTINCT FROM pg_current_xact_id();
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER search_document_changed
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON search_document
+    FOR EACH STATEMENT EXECUTE FUNCTION search_document_changed();
 """
 
 _UPSERT_DOC = """

@@ -1,0 +1,78 @@
+"""Totals and facets of recent searches, each valid for exactly one generation of the searched
+documents (pure).
+
+The Postgres engine reads the documents' generation (a counter that every transaction writing
+`search_document` bumps, see `store.SCHEMA`) before it searches, and computes aggregates in a
+statement that also returns the generation of its own snapshot. An entry is served only to a
+search that read the same generation, so a cached total or facet is exactly what the database
+would compute at that moment; a newer generation drops every older entry.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from ficus_search.query import FacetValue
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    total: int
+    category_facet: list[FacetValue]
+    price_facet: list[FacetValue]
+
+
+class AggregateCache:
+    """A bounded LRU of aggregates for the newest generation seen; thread-safe."""
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self._max = max_entries
+        self._generation = -1
+        self._entries: OrderedDict[Hashable, Aggregates] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self._max > 0
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def get(self, key: Hashable, generation: int) -> Aggregates | None:
+        with self._lock:
+            self._advance(generation)
+            found = self._entries.get(key) if generation == self._generation else None
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: Hashable, generation: int, aggregates: Aggregates) -> None:
+        with self._lock:
+            self._advance(generation)
+            if generation != self._generation or self._max <= 0:
+                return  # computed on an older snapshot: never serve it
+            self._entries[key] = aggregates
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _advance(self, generation: int) -> None:
+        if generation > self._generation:
+            self._generation = generation
+            self._entries.clear()
