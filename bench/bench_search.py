@@ -9,14 +9,15 @@ reused and left running) under .ficus/bench-search on ports FICUS_BENCH_POSTGRES
 and FICUS_BENCH_ES_PORT (29210), loads a generated store through the real consumer, builds the
 Elasticsearch index with `rebuild`, then measures. `--reuse TAG` measures a store loaded before.
 
-Latency is measured at the index-engine port (engine.search, in process), open loop: queries
-are issued on a fixed schedule by a thread pool and timed from their scheduled start, so a slow
-engine cannot hide its queueing delay. Before each run the caches are cleared and a 2 s warm-up
-uses other queries (another seed). A null engine run first gives the harness's own floor: on a
-loaded machine its p99 shows how much of a p99 is scheduling, not search. `--per-kind N` times
-N queries of each kind one at a time, with the CPU the engine's server processes and this
-process spent per query (from /proc: robust to other load on the machine). `--find-rate`
-steps the rate up and prints the highest with p99 under `--target-ms` (10).
+Latency is measured at the index-engine port (engine.search, in process), open loop: queries are
+issued on a fixed schedule by a thread pool and timed from their scheduled start, so a slow
+engine cannot hide its queueing delay. Before each run the caches are cleared and a warm-up
+(`--warmup` s, default 2) uses other queries (another seed). A null engine run first gives the
+harness's own floor: on a loaded machine its p99 shows how much of a p99 is scheduling, not
+search. `--per-kind N` times N queries of each kind one at a time, with the CPU the engine's
+server processes and this process spent per query (from /proc: robust to other load on the
+machine). `--find-rate` steps the rate up and prints the highest with p99 under `--target-ms`
+(10).
 """
 
 from __future__ import annotations
@@ -203,8 +204,8 @@ def load_test(engine: IndexEngine, plan: list[SearchQuery], rate: float) -> dict
 
 
 def latency(args: argparse.Namespace, engine: IndexEngine, rate: float) -> dict[str, float]:
-    """A 2 s warm-up with other queries (a different seed), then the measured plan."""
-    warm = queries(random.Random(7), int(rate * 2), args.products, args.categories)
+    """A warm-up (--warmup seconds) with other queries (a different seed), then the plan."""
+    warm = queries(random.Random(7), int(rate * args.warmup), args.products, args.categories)
     plan = queries(random.Random(42), int(rate * args.seconds), args.products, args.categories)
     clear_caches(engine)  # an earlier run must not have answered this plan already
     engine.search(warm[0])
@@ -292,6 +293,7 @@ def main() -> None:
     parser.add_argument("--categories", type=int, default=60)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per run")
     parser.add_argument("--freshness-samples", type=int, default=100)
     parser.add_argument("--rates", type=str, default="", help="extra rates, e.g. 20,50")
     parser.add_argument("--reuse", type=str, default="", help="tag of a store loaded before")
