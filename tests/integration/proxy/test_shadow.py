@@ -40,16 +40,32 @@ async def diff(client: aiohttp.ClientSession, worker: Worker) -> dict[str, Any]:
         return report
 
 
+async def shadow_on(control_db: str, proxy: Worker) -> None:
+    """Catalog reads in shadow, as `proxy` sees them."""
+    version = set_cutover(control_db, DomainCutover("catalog", Lane(Stage.SHADOW)))
+
+    def seen() -> bool:
+        state = proxy.server.state.get("catalog")
+        return state is not None and state.version >= version
+
+    assert await eventually(seen, 5)
+
+
+@pytest.fixture
+def routes(tmp_path: Path) -> Path:
+    path = tmp_path / "routes.yaml"
+    path.write_text(ROUTES)
+    return path
+
+
 async def test_shadow_reports_seeded_discrepancy_and_ignores_noise(
     control_db: str,
     legacy: Backend,
     catalog: Backend,
     make_proxy: ProxyFactory,
     client: aiohttp.ClientSession,
-    tmp_path: Path,
+    routes: Path,
 ) -> None:
-    routes = tmp_path / "routes.yaml"
-    routes.write_text(ROUTES)
     legacy.nondeterministic = True  # `nonce` differs between any two Magento answers
     catalog.nondeterministic = True
     catalog.seeded = {"SEEDED": 99.0}
@@ -59,14 +75,7 @@ async def test_shadow_reports_seeded_discrepancy_and_ignores_noise(
         routes_file=routes, noise_sample_rate=1.0, new_timeout=3, control_db_url=control_db,
         stat_flush_seconds=3600,
     )  # fmt: skip
-    version = set_cutover(control_db, DomainCutover("catalog", Lane(Stage.SHADOW)))
-    assert await eventually(
-        lambda: (
-            proxy.server.state.get("catalog") is not None
-            and proxy.server.state.effective["catalog"].version == version
-        ),
-        5,
-    )
+    await shadow_on(control_db, proxy)
     skus = ["A", "B", "SEEDED", "C", "chunked"]  # "chunked": no Content-Length
     for sku in skus:
         started = time.perf_counter()
@@ -106,24 +115,15 @@ async def test_a_burst_beyond_the_workers_waits_in_the_queue_and_an_overflow_is_
     catalog: Backend,
     make_proxy: ProxyFactory,
     client: aiohttp.ClientSession,
-    tmp_path: Path,
+    routes: Path,
 ) -> None:
-    routes = tmp_path / "routes.yaml"
-    routes.write_text(ROUTES)
     catalog.delay = 0.2  # 2 workers at 0.2 s each: 30 reads take 3 s to compare
     proxy = await make_proxy(
         legacy_url=legacy.url, upstreams={"catalog": catalog.url}, routes_file=routes,
         noise_sample_rate=0.0, shadow_max_in_flight=2, shadow_max_queued_bytes=20_000,
         control_db_url=control_db, stat_flush_seconds=3600,
     )  # fmt: skip
-    version = set_cutover(control_db, DomainCutover("catalog", Lane(Stage.SHADOW)))
-    assert await eventually(
-        lambda: (
-            proxy.server.state.get("catalog") is not None
-            and proxy.server.state.effective["catalog"].version == version
-        ),
-        5,
-    )
+    await shadow_on(control_db, proxy)
     for i in range(30):
         async with client.get(f"http://127.0.0.1:{proxy.port}/rest/V1/products/B{i}") as r:
             assert r.status == 200
@@ -147,7 +147,7 @@ async def test_a_burst_beyond_the_workers_waits_in_the_queue_and_an_overflow_is_
         noise_sample_rate=0.0, shadow_max_in_flight=1, shadow_max_queued_bytes=400,
         control_db_url=control_db, stat_flush_seconds=3600, new_timeout=3,
     )  # fmt: skip
-    assert await eventually(lambda: tiny.server.state.get("catalog") is not None, 5)
+    await shadow_on(control_db, tiny)
     for i in range(10):
         async with client.get(f"http://127.0.0.1:{tiny.port}/rest/V1/products/C{i}") as r:
             assert r.status == 200
