@@ -51,7 +51,14 @@ def render_status(status: ConnectorStatus) -> str:
     return "\n".join(lines)
 
 
-_PURGED = ("no longer available on the server", "Could not find first log file name")
+# what Debezium / MariaDB say when the binlog a connector needs is gone: the first two are
+# Debezium's own check (file/position offsets), the last is MariaDB's error 1236 for a GTID
+# offset, seen live (tests/integration/kafka/test_connector_cli.py)
+_PURGED = (
+    "no longer available on the server",
+    "Could not find first log file name",
+    "required binlog files have been purged",
+)
 
 
 def _hint(status: ConnectorStatus) -> str:

@@ -87,3 +87,59 @@ def test_pause_resume_and_offsets(
     offsets = connect_client.offsets(source.connector)
     assert offsets and offsets[0]["partition"] == {"server": source.spec.topic_prefix}
     assert {"file", "pos"} <= set(offsets[0]["offset"])
+
+
+def purge_all_older_binlogs(source: Source) -> None:
+    """Rotate, then purge every binlog but the current one (dump threads pin their file)."""
+    admin = source.stack.mariadb.admin_connection()
+
+    def purged() -> bool:
+        with admin.cursor() as cur:
+            cur.execute(
+                "SELECT id FROM information_schema.PROCESSLIST WHERE command LIKE 'Binlog Dump%'"
+            )
+            for (thread,) in cur.fetchall():
+                cur.execute(f"KILL {int(thread)}")
+            cur.execute("SHOW MASTER STATUS")
+            cur.execute("PURGE BINARY LOGS TO %s", (cur.fetchone()[0],))  # type: ignore[index]
+            cur.execute("SHOW BINARY LOGS")
+            return len(cur.fetchall()) == 1
+
+    try:
+        with admin.cursor() as cur:
+            cur.execute("FLUSH BINARY LOGS")
+        assert wait_until(purged, 30, interval=0.5), "older binlogs could not be purged"
+    finally:
+        admin.close()
+
+
+def test_binlog_purged_while_the_connector_was_stopped_points_at_the_resnapshot(
+    kafka_stack: KafkaStack,
+    connect_client: ConnectClient,
+    source: Source,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Live, not from DEBEZIUM.md's wording: the connector is down while MariaDB purges the
+    binlog it needs; on resume its task fails and `ficus connector status` says why and where
+    the re-snapshot is (restarting cannot help)."""
+    conn = source.connection()
+    with conn.cursor() as cur:
+        cur.execute("INSERT INTO catalog_product_entity (sku) VALUES ('SKU-before-stop')")
+    assert wait_until(lambda: bool(connect_client.offsets(source.connector)), 30, interval=0.3)
+    connect_client.stop(source.connector)
+    assert wait_until(
+        lambda: connect_client.status(source.connector).state == "STOPPED", 30, interval=0.2
+    )
+    with conn.cursor() as cur:
+        cur.execute("INSERT INTO catalog_product_entity (sku) VALUES ('SKU-while-stopped')")
+    conn.close()
+    purge_all_older_binlogs(source)
+
+    connect_client.resume(source.connector)
+    failed = wait_until(lambda: connect_client.status(source.connector).failed, 90, interval=0.3)
+    assert failed, connect_client.status(source.connector)
+    shown = cli(monkeypatch, kafka_stack, source, "status")
+    assert shown.exit_code == 1
+    # MariaDB's error 1236 for the connector's GTID offset (Debezium 3.5 on MariaDB 10.11)
+    assert "required binlog files" in " ".join(shown.output.split()), shown.output
+    assert "purged the binlog" in shown.output and "section 4" in shown.output, shown.output

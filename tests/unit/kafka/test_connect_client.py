@@ -106,13 +106,20 @@ def test_validate_collects_field_errors() -> None:
     assert seen == ["/connector-plugins/MariaDbConnector/config/validate"]
 
 
-def test_a_purged_binlog_points_at_the_resnapshot_path() -> None:
+@pytest.mark.parametrize(
+    "trace",
+    [
+        "org.apache.kafka.connect.errors.ConnectException: The connector is trying to read "
+        "binlog starting at GTID 0-1-9, but this is no longer available on the server.",
+        # MariaDB's error 1236 for a GTID offset, as Debezium 3.5 reported it live
+        "io.debezium.DebeziumException: Could not find GTID state requested by slave in any "
+        "binlog files. Probably the slave state is too old and required binlog files have been "
+        "purged. Error code: 1236; SQLSTATE: HY000.",
+    ],
+)
+def test_a_purged_binlog_points_at_the_resnapshot_path(trace: str) -> None:
     from ficus_sync.connect import ConnectorStatus, TaskStatus
 
-    trace = (
-        "org.apache.kafka.connect.errors.ConnectException: The connector is trying to read "
-        "binlog starting at GTID 0-1-9, but this is no longer available on the server."
-    )
     status = ConnectorStatus("c", "RUNNING", "w", [TaskStatus(0, "FAILED", "w", trace)])
     text = render_status(status)
     assert "purged" in text and "re-snapshot" in text and "section 4" in text
