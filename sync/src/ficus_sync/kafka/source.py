@@ -138,13 +138,25 @@ class KafkaSource:
         ready = self._assembler.ready()
         if ready is not None:
             return ready
-        for message in self._live().consume(self.batch_size, timeout):
+        for message in self._fetch(timeout):
             if self._is_record(message):
                 self._feed(message)
         if self._assembler.wants_barrier:
             self._assembler.set_barrier(self._data_end_offsets())
         self._assembler.tick()
         return self._assembler.ready()
+
+    def _fetch(self, timeout: float) -> list[Any]:
+        """What the consumer has fetched, up to `batch_size`, waiting at most `timeout` for the
+        first record only. (`consume(n, timeout)` alone waits until n records or the timeout:
+        at 500 changes/s that held every record back for the whole timeout.)"""
+        consumer = self._live()
+        messages: list[Any] = consumer.consume(self.batch_size, 0)
+        if not messages and timeout > 0:
+            messages = consumer.consume(1, timeout)
+            if messages and self.batch_size > 1:
+                messages += consumer.consume(self.batch_size - 1, 0)
+        return messages
 
     def _data_end_offsets(self) -> dict[str, int]:
         """High watermark of every partition of every data topic (and of the transaction
