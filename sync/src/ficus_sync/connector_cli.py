@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 the connector or a task is FAILED (status), 2 Connect or Mar
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated
 
 import pymysql
@@ -71,6 +72,17 @@ def _hint(status: ConnectorStatus) -> str:
     return "FAILED: see runbooks/connector-failed.md, then `ficus connector restart`"
 
 
+def _on_connector(name: str | None, act: Callable[[ConnectClient, str], None], done: str) -> None:
+    """One Connect REST action on the connector (default name from settings); errors exit 2."""
+    settings = _settings()
+    try:
+        with _client(settings) as client:
+            act(client, name or settings.connector_name)
+    except ConnectError as exc:
+        raise _fail(exc) from exc
+    _out.print(done)
+
+
 @app.command()
 def status(name: Name = None, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show the connector's and its tasks' states, with the trace of any FAILED one."""
@@ -96,37 +108,19 @@ def restart(
     all_tasks: bool = typer.Option(False, "--all", help="Restart every task, not only failed"),
 ) -> None:
     """Restart the connector and its failed tasks (they resume from their offsets)."""
-    settings = _settings()
-    try:
-        with _client(settings) as client:
-            client.restart(name or settings.connector_name, only_failed=not all_tasks)
-    except ConnectError as exc:
-        raise _fail(exc) from exc
-    _out.print("restart requested")
+    _on_connector(name, lambda c, n: c.restart(n, only_failed=not all_tasks), "restart requested")
 
 
 @app.command()
 def pause(name: Name = None) -> None:
     """Pause the connector (it keeps its offsets; the binlog must outlive the pause)."""
-    settings = _settings()
-    try:
-        with _client(settings) as client:
-            client.pause(name or settings.connector_name)
-    except ConnectError as exc:
-        raise _fail(exc) from exc
-    _out.print("paused")
+    _on_connector(name, ConnectClient.pause, "paused")
 
 
 @app.command()
 def resume(name: Name = None) -> None:
     """Resume a paused or stopped connector."""
-    settings = _settings()
-    try:
-        with _client(settings) as client:
-            client.resume(name or settings.connector_name)
-    except ConnectError as exc:
-        raise _fail(exc) from exc
-    _out.print("resumed")
+    _on_connector(name, ConnectClient.resume, "resumed")
 
 
 @app.command()
