@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +13,7 @@ import httpx
 
 from ficus_control.client import ControlClient
 from ficus_proxy.bucketing import bucket_of, cohort_key, cookie_value
+from tests.polling import eventually
 
 ADMIN = {"username": "admin", "password": "admin123"}
 ORDER = {"legacy": 0, "shadow": 1, "canary": 2, "new": 3}
@@ -110,21 +110,6 @@ def predicted_backend(visit: Visit, token: str, stage: str, percent: int) -> str
 
 def split(visits: list[Visit]) -> dict[str, int]:
     return dict(collections.Counter(v.backend for v in visits))
-
-
-async def eventually(
-    condition: Callable[[], bool | Awaitable[bool]], timeout: float, interval: float = 0.02
-) -> bool:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if not isinstance(result, bool):
-            result = await result
-        if result:
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        await asyncio.sleep(interval)
 
 
 def move_reads(

@@ -12,7 +12,8 @@ import pytest
 
 from ficus_control.client import ControlClient
 from ficus_control.stack import Stack
-from tests.e2e.shop import Shop, eventually, followed, move_reads, shadow_report
+from tests.e2e.shop import Shop, followed, move_reads, shadow_report
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("catalog_reads_at_legacy")]
 

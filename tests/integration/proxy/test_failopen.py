@@ -13,7 +13,7 @@ from ficus_proxy.bootstrap import Worker
 from ficus_proxy.breaker import BreakerState
 from tests.integration.proxy.backends import Backend, ControlApi, closed_port
 from tests.integration.proxy.conftest import ProxyFactory
-from tests.integration.proxy.polling import eventually
+from tests.polling import eventually
 
 pytestmark = pytest.mark.integration
 

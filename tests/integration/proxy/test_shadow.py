@@ -15,7 +15,7 @@ from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from ficus_proxy.bootstrap import Worker
 from tests.integration.proxy.backends import Backend
 from tests.integration.proxy.conftest import ProxyFactory, set_cutover
-from tests.integration.proxy.polling import eventually
+from tests.polling import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,6 @@ from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from ficus_proxy.bootstrap import Worker
 from tests.integration.proxy.backends import Backend
 from tests.integration.proxy.conftest import ProxyFactory, set_cutover
-from tests.integration.proxy.polling import eventually
 from tests.integration.proxy.procs import (
     backend_of,
     readyz,
@@ -25,6 +24,7 @@ from tests.integration.proxy.procs import (
     version_seen,
 )
 from tests.integration.proxy.relay import Relay
+from tests.polling import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -16,8 +16,8 @@ import pytest
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from tests.integration.proxy.backends import Backend
 from tests.integration.proxy.conftest import set_cutover
-from tests.integration.proxy.polling import eventually
 from tests.integration.proxy.procs import spawn, version_seen
+from tests.polling import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 from tests.integration.proxy.backends import Backend, closed_port
-from tests.integration.proxy.polling import eventually
+from tests.polling import eventually
 
 pytestmark = pytest.mark.integration
 
