@@ -91,16 +91,47 @@ class CategoryState(_Frozen):
     attributes: dict[int, dict[str, AttributeValue]] = Field(default_factory=dict)
 
 
-class DomainEvent(_Frozen):
-    """One versioned full-state event; `payload` is None for deletions."""
+class StoreState(_Frozen):
+    """A Magento store view (`store` row) with its store group's and website's identity.
 
-    aggregate: Literal["product", "category"]
+    Keyed by `store_id`; store 0 (admin) is included as Magento has it. `is_active` is the
+    view's own flag; which views get product values is still decided by
+    `ProductState.attributes` (every active view other than 0).
+    """
+
+    store_id: int
+    code: str
+    website_id: int
+    website_code: str
+    group_id: int
+    name: str
+    sort_order: int = 0
+    is_active: bool
+    root_category_id: int = 0  # the store group's root category
+    # Magento's store for requests without a store code: the default store view of the
+    # default group of the default website
+    is_default: bool = False
+
+    @property
+    def entity_id(self) -> int:
+        """Magento's id of the aggregate, as for products and categories."""
+        return self.store_id
+
+
+class DomainEvent(_Frozen):
+    """One versioned full-state event; `payload` is None for deletions.
+
+    Aggregates: `product` (ProductState), `category` (CategoryState) and `store`
+    (StoreState, `entity_id` = store_id). Consumers ignore aggregates they do not hold.
+    """
+
+    aggregate: Literal["product", "category", "store"]
     aggregate_id: UUID
     entity_id: int  # Magento's id, as in the id map
     version: int
     kind: EventKind
     source_ts_ms: int | None = None  # Magento commit time, for lag
-    payload: ProductState | CategoryState | None = None
+    payload: ProductState | CategoryState | StoreState | None = None
 
 
 DOMAIN_EVENT_DDL = """

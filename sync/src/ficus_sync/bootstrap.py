@@ -16,12 +16,12 @@ from ficus_sync import mariadb, store
 from ficus_sync.capture.binlog import BinlogSource
 from ficus_sync.errors import SourceUnavailable
 from ficus_sync.lag import LagTracker
-from ficus_sync.mirror import Mirror, PgConn
+from ficus_sync.mirror import Mirror, PgConn, TouchSet
 from ficus_sync.pipeline import TRANSIENT, Pipeline
 from ficus_sync.projector import Projector
 from ficus_sync.reader import MirrorStateReader
 from ficus_sync.settings import SyncSettings
-from ficus_sync.shape import TableShape
+from ficus_sync.shape import TableShape, qualified
 from ficus_sync.snapshot import Progress, SnapshotResult, Snapshotter
 from ficus_sync.tables import CAPTURED
 
@@ -110,6 +110,27 @@ def snapshot_if_needed(
     return snapshotter.initial(progress) if progress else snapshotter.initial()
 
 
+def announce_store_views(components: Components) -> int:
+    """A sync database from before store events has projected no store view: project every
+    store view in the mirror once, so the services learn their codes without waiting for a
+    store-table change. Returns the events emitted (0 once any store view was projected)."""
+    pg = components.pg
+    with pg.transaction():
+        pg.execute("SELECT pg_advisory_xact_lock(%s)", (store.APPLY_LOCK,))  # no batch meanwhile
+        row = pg.execute("SELECT EXISTS (SELECT 1 FROM projection WHERE aggregate = 'store')")
+        if bool(row.fetchone()[0]):  # type: ignore[index]
+            return 0
+        ids = [int(r[0]) for r in pg.execute(f"SELECT store_id FROM {qualified('store')}")]
+        if not ids:
+            return 0
+        emitted = components.projector.project(
+            pg, TouchSet(keys={("store", store_id) for store_id in ids}), None
+        )
+        store.notify(pg)
+    log.info("announced %d store view(s) to the services (first start with store events)", emitted)
+    return emitted
+
+
 def stream(settings: SyncSettings, lag: LagTracker, stop: threading.Event) -> None:
     """Stream until `stop`; transient failures reconnect with exponential backoff."""
     backoff = 0.2
@@ -118,6 +139,7 @@ def stream(settings: SyncSettings, lag: LagTracker, stop: threading.Event) -> No
         try:
             components = build(settings, lag)
             snapshot_if_needed(components)
+            announce_store_views(components)
             lag.connected = True
             backoff = 0.2
             components.pipeline().run(stop)

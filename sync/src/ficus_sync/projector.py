@@ -9,19 +9,21 @@ from typing import Any, NamedTuple, Protocol
 
 import psycopg
 
-from ficus_contracts.events import CategoryState, EventKind, ProductState
+from ficus_contracts.events import CategoryState, EventKind, ProductState, StoreState
 from ficus_sync import store
 from ficus_sync.errors import ProjectionError
 from ficus_sync.mirror import PgConn, TouchSet
 from ficus_sync.shape import qualified
-from ficus_sync.tables import Aggregate, Touch
+from ficus_sync.tables import AGGREGATES, Aggregate, Touch
 
-State = ProductState | CategoryState
+State = ProductState | CategoryState | StoreState
 DELETED_HASH = "deleted"
 _CHUNK = 500
-_ENTITY_TABLE: dict[Aggregate, str] = {
-    "product": "catalog_product_entity",
-    "category": "catalog_category_entity",
+# the mirror table holding each aggregate's root row, and the column naming the aggregate
+_ENTITY_TABLE: dict[Aggregate, tuple[str, str]] = {
+    "store": ("store", "store_id"),
+    "category": ("catalog_category_entity", "entity_id"),
+    "product": ("catalog_product_entity", "entity_id"),
 }
 
 
@@ -59,16 +61,17 @@ def text_hash(text: str) -> str:
 class Projector:
     def __init__(self, reader: StateReader) -> None:
         self.reader = reader
-        self.emitted: dict[str, int] = {"product": 0, "category": 0}
+        self.emitted: dict[str, int] = dict.fromkeys(AGGREGATES, 0)
 
     def expand(self, conn: PgConn, touches: TouchSet) -> set[Touch]:
         """Every aggregate the touches stand for (all of them after a metadata change)."""
         if not touches.everything:
             return set(touches.keys)
         found: set[Touch] = set()
-        for aggregate, table in _ENTITY_TABLE.items():
+        for aggregate in AGGREGATES:
+            table, column = _ENTITY_TABLE[aggregate]
             rows = conn.execute(
-                f"SELECT entity_id FROM {qualified(table)} UNION "  # type: ignore[arg-type]
+                f'SELECT "{column}" FROM {qualified(table)} UNION '  # type: ignore[arg-type]
                 "SELECT entity_id FROM projection WHERE aggregate = %s AND NOT deleted",
                 (aggregate,),
             ).fetchall()
@@ -87,7 +90,7 @@ class Projector:
     def _project(self, conn: PgConn, touches: TouchSet, source_ts_ms: int | None) -> int:
         keys = self.expand(conn, touches)
         emitted = 0
-        for aggregate in _ENTITY_TABLE:
+        for aggregate in AGGREGATES:
             ids = sorted(e for a, e in keys if a == aggregate)
             for start in range(0, len(ids), _CHUNK):
                 emitted += self._project_chunk(

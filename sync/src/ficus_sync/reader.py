@@ -9,12 +9,14 @@ from typing import Any, cast
 
 from psycopg.rows import dict_row
 
+from ficus_contracts.events import StoreState
 from ficus_legacy.flatten import AttributeInfo, category_state, product_state
 from ficus_legacy.metadata import AttributeCatalog, Stores
 from ficus_legacy.types import Connection as LegacyConnection
 from ficus_sync.mirror import PgConn
 from ficus_sync.projector import State
 from ficus_sync.shape import qualified
+from ficus_sync.storeview import store_states
 from ficus_sync.tables import EAV_TYPES, Aggregate
 
 Row = dict[str, Any]
@@ -49,6 +51,8 @@ class MirrorStateReader:
     def read(
         self, conn: PgConn, aggregate: Aggregate, entity_ids: Sequence[int]
     ) -> dict[int, State]:
+        if aggregate == "store":
+            return dict(_stores(conn, list(entity_ids)))
         meta = self.metadata(conn)
         prefix = f"catalog_{aggregate}_entity"
         queries = {prefix: "entity_id", **{f"{prefix}_{t}": "entity_id" for t in EAV_TYPES}}
@@ -64,6 +68,23 @@ class MirrorStateReader:
                 for eid, row in entities.items()
             }
         return _products(rows, entities, values, attributes, meta.store_ids)
+
+
+def _stores(conn: PgConn, ids: list[int]) -> dict[int, StoreState]:
+    """The store views of `ids` with their groups and websites (a handful of rows)."""
+    if not ids:
+        return {}
+    with conn.pipeline():
+        cursors = [
+            conn.cursor(row_factory=dict_row).execute(sql, args)  # type: ignore[arg-type]
+            for sql, args in (
+                (f"SELECT * FROM {qualified('store')} WHERE store_id = ANY(%s)", (ids,)),
+                (f"SELECT * FROM {qualified('store_group')}", ()),
+                (f"SELECT * FROM {qualified('store_website')}", ()),
+            )
+        ]
+    stores, groups, websites = (cur.fetchall() for cur in cursors)
+    return store_states(stores, groups, websites)
 
 
 _PRODUCT_LINKS = {

@@ -29,6 +29,7 @@ from ficus_sync.errors import SnapshotError, SourceUnavailable
 from ficus_sync.mirror import Mirror, PgConn, TouchSet, upsert_sql
 from ficus_sync.projector import Projector
 from ficus_sync.shape import TableShape, qualified
+from ficus_sync.tables import AGGREGATES
 
 TRANSIENT = (psycopg.OperationalError, psycopg.InterfaceError, SourceUnavailable)
 Progress = Callable[[str, int, int], None]  # table, rows copied now, total estimate
@@ -221,7 +222,10 @@ class Snapshotter:
         )
 
     def _project_all(self, position: dict[str, Any]) -> int:
-        everything = sorted(self.projector.expand(self.pg, TouchSet(everything=True)))
+        everything = sorted(  # store views first, then categories, then products
+            self.projector.expand(self.pg, TouchSet(everything=True)),
+            key=lambda touch: (AGGREGATES.index(touch[0]), touch[1]),
+        )
         events = 0
         for start in range(0, len(everything), 500):
             keys = set(everything[start : start + 500])

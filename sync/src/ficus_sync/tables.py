@@ -1,7 +1,10 @@
 """What sync captures and which aggregate each captured row belongs to (pure).
 
 `touched(table, row)` names the aggregates a row change can alter; `ALL` means every aggregate
-(store views, websites or attribute metadata changed).
+of every kind (store views, websites or attribute metadata changed). Aggregates: `product` and
+`category` keyed by entity_id, `store` (a store view with its group and website) keyed by
+store_id. A `store`, `store_group` or `store_website` row touches ALL: the store views it
+names, and every product and category (their per-store attributes cover the active views).
 """
 
 from __future__ import annotations
@@ -11,8 +14,12 @@ from typing import Final, Literal
 
 from ficus_sync.envelope import Value
 
-Aggregate = Literal["product", "category"]
+Aggregate = Literal["product", "category", "store"]
 Touch = tuple[Aggregate, int]
+
+AGGREGATES: Final[tuple[Aggregate, ...]] = ("store", "category", "product")
+"""Every aggregate, in the order the projector emits a batch's events (a new store view is
+announced before the products that get values for it)."""
 
 EAV_TYPES: Final = ("varchar", "int", "decimal", "text", "datetime")
 
@@ -31,10 +38,9 @@ CATEGORY_TABLES: Final[dict[str, str]] = {
     "catalog_category_entity": "entity_id",
     **{f"catalog_category_entity_{t}": "entity_id" for t in EAV_TYPES},
 }
+STORE_TABLES: Final = ("store_website", "store_group", "store")
 METADATA_TABLES: Final = (
-    "store_website",
-    "store_group",
-    "store",
+    *STORE_TABLES,
     "eav_entity_type",
     "eav_attribute",
     "catalog_eav_attribute",

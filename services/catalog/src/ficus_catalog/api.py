@@ -41,9 +41,18 @@ def catalog_of(request: Request) -> Catalog:
 
 
 def _store_id(catalog: Catalog, code: str | None) -> int:
-    """Magento's store resolution: no code → the default store view, `all` → store 0."""
+    """Magento's store resolution: no code → the default store view (the default website's,
+    as sync announced it; before that the `default_store` setting), `all` → store 0.
+
+    Codes come from `catalog_store` (sync's store events). An inactive store view resolves
+    as Magento's webapi path processor and the stand-in resolve it; an unknown or deleted
+    code is Magento's 404 "store not found"."""
     if code == ADMIN_CODE:
         return 0
+    if code is None:
+        default = catalog.reads.default_store()
+        if default is not None:
+            return default
     stores = catalog.reads.stores()
     store_id = stores.get(code if code is not None else catalog.settings.default_store)
     if store_id is None:

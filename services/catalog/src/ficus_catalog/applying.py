@@ -1,6 +1,9 @@
 """Apply domain events to the catalog database, idempotently: a newer version wins, an equal
 or older one is ignored, `deleted` removes the aggregate and leaves a tombstone version.
 
+Store events (`StoreState`) replace the store view's `catalog_store` row, and with the first
+one the rows seeded from settings go (sync's snapshot emits every store view at once).
+
 Two paths with the same outcome: `apply_events` handles a whole batch in a handful of
 statements (versions decided in memory, then bulk writes); `apply_event` handles one event
 and is used to isolate the culprit when the batch hits a database error.
@@ -20,11 +23,22 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from ficus_catalog.errors import InvalidEvent
-from ficus_catalog.product_mapper import Rows, category_rows, product_rows
-from ficus_catalog.tables import AppliedVersion, Category, Product
-from ficus_contracts.events import CategoryState, DomainEvent, EventKind, ProductState
+from ficus_catalog.product_mapper import Rows, category_rows, product_rows, store_rows
+from ficus_catalog.tables import AppliedVersion, CatalogStore, Category, Product
+from ficus_contracts.events import (
+    CategoryState,
+    DomainEvent,
+    EventKind,
+    ProductState,
+    StoreState,
+)
 
-AGGREGATES = ("product", "category")
+AGGREGATES = ("product", "category", "store")
+_PAYLOAD: dict[str, type[ProductState | CategoryState | StoreState]] = {
+    "product": ProductState,
+    "category": CategoryState,
+    "store": StoreState,
+}
 
 
 class Outcome(enum.StrEnum):
@@ -46,6 +60,11 @@ class Prepared:
     def key(self) -> tuple[str, uuid.UUID]:
         return self.event.aggregate, self.event.aggregate_id
 
+    @property
+    def store_codes(self) -> list[str]:
+        rows = [] if self.rows is None else self.rows.tables.get(CatalogStore, [])
+        return [str(r["code"]) for r in rows]
+
 
 def parse_event(row: dict[str, Any]) -> DomainEvent:
     """A `domain_event` row (columns as a dict) → a validated `DomainEvent`."""
@@ -59,7 +78,7 @@ def parse_event(row: dict[str, Any]) -> DomainEvent:
 
 
 def _check_payload(event: DomainEvent) -> None:
-    expected = ProductState if event.aggregate == "product" else CategoryState
+    expected = _PAYLOAD[event.aggregate]
     if event.kind is EventKind.UPSERTED and not isinstance(event.payload, expected):
         raise InvalidEvent(f"{event.aggregate} upsert needs a {expected.__name__} payload")
     if event.payload is not None and event.payload.entity_id != event.entity_id:
@@ -73,15 +92,40 @@ def prepare(event: DomainEvent) -> Prepared:
         return Prepared(event, product_rows(event.aggregate_id, event.version, payload))
     if isinstance(payload, CategoryState):
         return Prepared(event, category_rows(event.aggregate_id, event.version, payload))
+    if isinstance(payload, StoreState):
+        return Prepared(event, store_rows(event.version, payload))
     return Prepared(event, None)
 
 
-def _remove(session: Session, aggregate: str, ids: list[uuid.UUID], entity_ids: list[int]) -> None:
+def _remove(
+    session: Session,
+    aggregate: str,
+    ids: list[uuid.UUID],
+    entity_ids: list[int],
+    codes: list[str],
+) -> None:
+    if aggregate == "store":
+        _remove_stores(session, entity_ids, codes)
+        return
     table = Product if aggregate == "product" else Category
     session.execute(
         delete(table)
         .where(or_(table.uuid.in_(ids), table.entity_id.in_(entity_ids)))
         .execution_options(synchronize_session=False)
+    )
+
+
+def _remove_stores(session: Session, store_ids: list[int], codes: list[str]) -> None:
+    """The views' rows, rows holding a code a view takes now (renamed in the same change;
+    Magento keeps codes unique) and the rows seeded from settings (events supersede them)."""
+    session.execute(
+        delete(CatalogStore).where(
+            or_(
+                CatalogStore.store_id.in_(store_ids),
+                CatalogStore.code.in_(codes),
+                CatalogStore.version.is_(None),
+            )
+        )
     )
 
 
@@ -91,7 +135,7 @@ def apply_event(session: Session, event: DomainEvent) -> Outcome:
     prepared = prepare(event)
     if not _claim_version(session, event):
         return Outcome.STALE
-    _remove(session, event.aggregate, [event.aggregate_id], [event.entity_id])
+    _remove(session, event.aggregate, [event.aggregate_id], [event.entity_id], prepared.store_codes)
     if prepared.rows is None:
         return Outcome.DELETED
     _insert(session, prepared.rows)
@@ -164,7 +208,8 @@ def _write(session: Session, winners: list[Prepared]) -> None:
         mine = [p for p in winners if p.event.aggregate == aggregate]
         if mine:
             ids = [p.event.aggregate_id for p in mine]
-            _remove(session, aggregate, ids, [p.event.entity_id for p in mine])
+            codes = [c for p in mine for c in p.store_codes]
+            _remove(session, aggregate, ids, [p.event.entity_id for p in mine], codes)
     merged = Rows()
     for p in winners:
         if p.rows is not None:

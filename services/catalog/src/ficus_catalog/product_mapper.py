@@ -1,5 +1,5 @@
 """`ProductState` / `CategoryState` ↔ the catalog's normalized rows, losslessly: rows built
-from a state rebuild exactly that state."""
+from a state rebuild exactly that state. `StoreState` → its `catalog_store` row."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from ficus_catalog.tables import (
     Base,
+    CatalogStore,
     Category,
     CategoryStoreValue,
     ConfigurableAttribute,
@@ -27,7 +28,13 @@ from ficus_catalog.values import (
     required_decimal,
     split_attributes,
 )
-from ficus_contracts.events import CategoryLink, CategoryState, ProductState, StockItem
+from ficus_contracts.events import (
+    CategoryLink,
+    CategoryState,
+    ProductState,
+    StockItem,
+    StoreState,
+)
 
 INSERT_ORDER: tuple[type[Base], ...] = (
     Product,
@@ -39,6 +46,7 @@ INSERT_ORDER: tuple[type[Base], ...] = (
     ConfigurableAttribute,
     Category,
     CategoryStoreValue,
+    CatalogStore,
 )
 
 Row = dict[str, Any]
@@ -196,3 +204,9 @@ def category_state(category: Category) -> CategoryState:
         updated_at=format_datetime(category.updated_at),
         attributes={row.store_id: dict(row.extra) for row in category.stores},
     )
+
+
+def store_rows(version: int, state: StoreState) -> Rows:
+    rows = Rows()
+    rows.add(CatalogStore, {**state.model_dump(), "version": version})
+    return rows

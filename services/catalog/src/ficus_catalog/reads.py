@@ -100,16 +100,26 @@ class CatalogReads:
             rows = session.execute(select(CatalogStore.code, CatalogStore.store_id))
             return {code: store_id for code, store_id in rows}
 
+    def default_store(self) -> int | None:
+        """Magento's store for requests without a code, once sync announced store views."""
+        stmt = select(CatalogStore.store_id).where(CatalogStore.is_default.is_(True))
+        with self._sessions() as session:
+            return session.execute(stmt.limit(1)).scalar_one_or_none()
+
     def ping(self) -> None:
         with self._sessions() as session:
             session.execute(text("SELECT 1"))
 
 
-def seed_stores(sessions: sessionmaker[Session], stores: Mapping[str, int]) -> None:
-    """Upsert the configured store code → id mapping into `catalog_store`."""
+def seed_stores(sessions: sessionmaker[Session], stores: Mapping[str, int]) -> bool:
+    """Upsert the configured store code → id mapping into `catalog_store`, unless a store
+    event was applied already (then the events are the truth); returns whether it seeded."""
     if not stores:
-        return
+        return False
     with sessions.begin() as session:
+        from_events = select(CatalogStore.code).where(CatalogStore.version.is_not(None))
+        if session.execute(from_events.limit(1)).first() is not None:
+            return False
         for code, store_id in stores.items():
             session.execute(
                 delete(CatalogStore).where(
@@ -122,3 +132,4 @@ def seed_stores(sessions: sessionmaker[Session], stores: Mapping[str, int]) -> N
                     index_elements=[CatalogStore.code], set_={"store_id": store_id}
                 )
             )
+    return True

@@ -16,8 +16,11 @@ def default_stores() -> dict[str, int]:
 class CatalogSettings(BaseSettings):
     """Where the catalog's database and the event source are, and how the consumer runs.
 
-    `stores` maps Magento store codes to store ids (JSON in FICUS_CATALOG_STORES); it seeds
-    the `catalog_store` table until sync emits store events.
+    `stores` maps Magento store codes to store ids (JSON in FICUS_CATALOG_STORES). It is only
+    a seed: it fills the `catalog_store` table while no store event has been applied; the
+    first store event from sync replaces it, and later starts leave the table alone.
+    `default_store` (a code) answers requests without a store code only until then too: the
+    store events name Magento's default store view.
     """
 
     model_config = SettingsConfigDict(env_prefix="FICUS_CATALOG_", frozen=True)

@@ -212,9 +212,23 @@ class DeadLetter(Base):
 
 
 class CatalogStore(Base):
-    """Magento store code → store id (seeded from settings until sync emits store events)."""
+    """Magento's store views: the store code → store id map of the `/rest/{code}/` routes.
+
+    Rows come from sync's `store` events (`version` set, newest wins through
+    `applied_version`). Before the first store event, the rows are the `stores` setting
+    (`version` NULL, the other columns NULL); the first applied store event removes them.
+    """
 
     __tablename__ = "catalog_store"
 
     code: Mapped[str] = mapped_column(Text, primary_key=True)
     store_id: Mapped[int] = mapped_column(Integer, unique=True)
+    version: Mapped[int | None] = mapped_column(BigInteger)
+    website_id: Mapped[int | None] = mapped_column(Integer)
+    website_code: Mapped[str | None] = mapped_column(Text)
+    group_id: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(Text)
+    sort_order: Mapped[int | None] = mapped_column(Integer)
+    is_active: Mapped[bool | None] = mapped_column(Boolean)
+    root_category_id: Mapped[int | None] = mapped_column(BigInteger)
+    is_default: Mapped[bool | None] = mapped_column(Boolean)

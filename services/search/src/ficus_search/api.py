@@ -3,8 +3,8 @@ and metrics. Errors are mapped here once: BadQuery â†’ 400, EngineUnavailable â†
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +19,7 @@ from ficus_search.errors import BadQuery, EngineUnavailable
 from ficus_search.magento import REQUEST_NAMES, Limits, products_body, search_body, to_query
 from ficus_search.query import SearchQuery, SearchResult, make_query
 from ficus_search.settings import SearchSettings
+from ficus_search.storemap import StoreMap, TableLoader
 
 NATIVE_PARAMS = {
     "q",
@@ -48,13 +49,22 @@ def _unavailable(exc: EngineUnavailable) -> JSONResponse:
     )
 
 
-def _store_id(components: Components, code: str) -> int:
-    stores = components.settings.stores
-    if code in stores:
-        return stores[code]
-    if code.isdigit() and int(code) in stores.values():
-        return int(code)
-    raise BadQuery(f'unknown store "{code}"; known: {", ".join(sorted(stores))}', "store")
+def _store_id(stores: StoreMap, code: str) -> int:
+    """The store id of a store code (sync's store events; inactive views resolve, as in
+    Magento's webapi); an unknown code is a 400 naming the known ones."""
+    found = stores.resolve(code)
+    if found is None:
+        known = ", ".join(sorted(stores.codes()))
+        raise BadQuery(f'unknown store "{code}"; known: {known}', "store")
+    return found
+
+
+def _native_store(stores: StoreMap, code: str | None) -> int:
+    """`store=` of the native API; absent: Magento's default store view."""
+    if code:
+        return _store_id(stores, code)
+    default = stores.default()
+    return default if default is not None else _store_id(stores, "default")
 
 
 def _decimal(params: dict[str, str], name: str) -> Decimal | None:
@@ -88,7 +98,7 @@ def _bool(params: dict[str, str], name: str) -> bool | None:
     raise BadQuery(f'"{name}" must be true or false, got "{raw}"', name)
 
 
-def native_query(components: Components, request: Request) -> SearchQuery:
+def native_query(components: Components, request: Request, stores: StoreMap) -> SearchQuery:
     unknown = sorted(set(request.query_params) - NATIVE_PARAMS)
     if unknown:
         allowed = ", ".join(sorted(NATIVE_PARAMS))
@@ -102,7 +112,7 @@ def native_query(components: Components, request: Request) -> SearchQuery:
             categories.append(int(part))
     s = components.settings
     return make_query(
-        _store_id(components, params.get("store", "default")),
+        _native_store(stores, params.get("store")),
         text=params.get("q"),
         max_length=s.max_query_length,
         max_page_size=s.max_page_size,
@@ -161,6 +171,15 @@ def native_body(
     }
 
 
+@contextmanager
+def _store_map(settings: SearchSettings) -> Iterator[StoreMap]:
+    loader = TableLoader(settings.database_url)
+    try:
+        yield StoreMap(loader, settings.stores, max_age=settings.store_refresh_seconds)
+    finally:
+        loader.close()
+
+
 def _limits(settings: SearchSettings) -> Limits:
     return Limits(settings.max_query_length, settings.max_page_size, settings.price_facet_step)
 
@@ -176,13 +195,15 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if components is not None:
             app.state.components = components
-            yield
+            with _store_map(components.settings) as app.state.stores:
+                yield
             return
         built = await run_in_threadpool(builder, settings)
         built.start()
         app.state.components = built
         try:
-            yield
+            with _store_map(built.settings) as app.state.stores:
+                yield
         finally:
             await run_in_threadpool(built.stop)
 
@@ -204,6 +225,10 @@ def create_app(
         found: Components = request.app.state.components
         return found
 
+    def stores(request: Request) -> StoreMap:
+        found: StoreMap = request.app.state.stores
+        return found
+
     @app.get("/rest/{store}/V1/search")
     def magento_search(store: str, request: Request) -> dict[str, Any]:
         c = comps(request)
@@ -216,14 +241,15 @@ def create_app(
                 f"searchCriteria[requestName] must be one of: {', '.join(REQUEST_NAMES)}",
                 "searchCriteria[requestName]",
             )
-        query = to_query(criteria, _store_id(c, store), _limits(c.settings), with_text=True)
+        store_id = _store_id(stores(request), store)
+        query = to_query(criteria, store_id, _limits(c.settings), with_text=True)
         return search_body(c.service.search(query), criteria, name)
 
     @app.get("/rest/{store}/V1/products")
     def magento_products(store: str, request: Request) -> dict[str, Any]:
         c = comps(request)
         criteria = parse_search_criteria(request.query_params.multi_items())
-        store_id = _store_id(c, store)
+        store_id = _store_id(stores(request), store)
         query = to_query(criteria, store_id, _limits(c.settings), with_text=False)
         result = c.service.search(query)
         return products_body(result, c.service.documents(result, store_id), criteria)
@@ -231,7 +257,7 @@ def create_app(
     @app.get("/v1/search")
     def native_search(request: Request) -> dict[str, Any]:
         c = comps(request)
-        query = native_query(c, request)
+        query = native_query(c, request, stores(request))
         result = c.service.search(query)
         return native_body(result, query, c.service.documents(result, query.store_id))
 

@@ -1,6 +1,7 @@
 """Applying one domain event to the search database: versioned state, then the documents of
 every product whose search document depends on it (itself, its configurable parents, or the
-products below a category)."""
+products below a category). A store event changes no document: it feeds the API's store code
+map, and which views get documents follows the products' own events."""
 
 from __future__ import annotations
 
@@ -11,10 +12,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ficus_contracts.events import CategoryState, DomainEvent, EventKind, ProductState
+from ficus_contracts.events import (
+    CategoryState,
+    DomainEvent,
+    EventKind,
+    ProductState,
+    StoreState,
+)
 from ficus_search import store
 from ficus_search.document import SearchDocument, build_documents
 from ficus_search.errors import InvalidEvent
+
+AGGREGATES = ("product", "category", "store")
+_PAYLOAD: dict[str, type[ProductState | CategoryState | StoreState]] = {
+    "product": ProductState,
+    "category": CategoryState,
+    "store": StoreState,
+}
 
 
 class Outcome(enum.StrEnum):
@@ -35,7 +49,7 @@ def parse_event(row: dict[str, Any]) -> DomainEvent:
         raise InvalidEvent(
             f"invalid event: {exc.errors()[0]['msg']} at {exc.errors()[0]['loc']}"
         ) from exc
-    expected = ProductState if event.aggregate == "product" else CategoryState
+    expected = _PAYLOAD[event.aggregate]
     if event.kind is EventKind.UPSERTED and not isinstance(event.payload, expected):
         raise InvalidEvent(f"{event.aggregate} event without a {expected.__name__} payload")
     if event.payload is not None and event.payload.entity_id != event.entity_id:
@@ -50,6 +64,10 @@ def apply_event(conn: store.Conn, event: DomainEvent) -> tuple[Outcome, set[int]
         state = event.payload if upserted and isinstance(event.payload, ProductState) else None
         applied, parents = store.save_product(conn, event.entity_id, event.version, state)
         return (Outcome.APPLIED, {event.entity_id} | parents) if applied else (Outcome.STALE, set())
+    if event.aggregate == "store":
+        view = event.payload if upserted and isinstance(event.payload, StoreState) else None
+        applied = store.save_store(conn, event.entity_id, event.version, view)
+        return (Outcome.APPLIED if applied else Outcome.STALE), set()
     current = store.stored_version(conn, "search_category", event.entity_id)
     if current is not None and event.version <= current:
         return Outcome.STALE, set()

@@ -18,7 +18,7 @@ import psycopg
 
 from ficus_contracts.gap import GapGuard
 from ficus_search import store
-from ficus_search.applying import Outcome, apply_event, parse_event, reindex
+from ficus_search.applying import AGGREGATES, Outcome, apply_event, parse_event, reindex
 from ficus_search.errors import InvalidEvent, SourceUnavailable
 from ficus_search.metrics import SearchMetrics
 from ficus_search.source import EventSource
@@ -65,7 +65,7 @@ class BatchApplier:
     def _apply_one(
         self, conn: store.Conn, row: dict[str, Any], careful: bool
     ) -> tuple[Outcome, set[int]]:
-        if row.get("aggregate") not in ("product", "category"):
+        if row.get("aggregate") not in AGGREGATES:
             return Outcome.IGNORED, set()
         try:
             event = parse_event(row)
@@ -136,7 +136,8 @@ class Consumer:
         for row, outcome in handled:
             self._metrics.events.labels(str(row.get("aggregate")), outcome.value).inc()
             ts = row.get("source_ts_ms")
-            if self._freshness_engine and ts and outcome is Outcome.APPLIED:
+            searchable = outcome is Outcome.APPLIED and row.get("aggregate") != "store"
+            if self._freshness_engine and ts and searchable:
                 self._metrics.freshness.labels(self._freshness_engine).observe(
                     max(0.0, now - ts / 1000)
                 )

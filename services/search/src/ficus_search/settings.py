@@ -14,7 +14,10 @@ class SearchSettings(BaseSettings):
     - `events_url`: sync's Postgres database, read-only (table `domain_event`).
     - `engine`: `postgres` (full-text search in `database_url`) or `elasticsearch`.
     - `on_engine_down`: `fallback` answers from Postgres when Elasticsearch fails, `fail` → 503.
-    - `stores`: store code → store id, for the Magento `/rest/{store}/...` routes.
+    - `stores`: store code → store id for the `/rest/{store}/...` routes and `store=`, only
+      until sync's first store event: then the `search_store` table (store events) is the map.
+    - `store_refresh_seconds`: how old the in-process copy of that map may get (a code the
+      copy lacks reloads it at once).
     - `aggregate_cache`: totals and facets kept per documents' generation by the Postgres
       engine (entries; 0 disables). Any committed document change invalidates them.
     """
@@ -37,6 +40,7 @@ class SearchSettings(BaseSettings):
     pool_size: int = 10
     aggregate_cache: int = 4096
     stores: dict[str, int] = {"default": 1}
+    store_refresh_seconds: float = 1.0
     price_facet_step: int = 50
     max_query_length: int = 200
     max_page_size: int = 100

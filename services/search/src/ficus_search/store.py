@@ -19,7 +19,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from ficus_contracts.events import CategoryState, ProductState
+from ficus_contracts.events import CategoryState, ProductState, StoreState
 from ficus_search.document import CategoryTree, SearchDocument, search_fields
 
 Conn = psycopg.Connection[dict[str, Any]]
@@ -81,6 +81,11 @@ END $$;
 CREATE OR REPLACE TRIGGER search_document_changed
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON search_document
     FOR EACH STATEMENT EXECUTE FUNCTION search_document_changed();
+-- Store views from sync's store events: the API's store code → id map (the `stores`
+-- setting serves only while this table is empty). A deleted view stays as a tombstone.
+CREATE TABLE IF NOT EXISTS search_store (
+    store_id integer PRIMARY KEY, version bigint NOT NULL, deleted boolean NOT NULL,
+    code text, is_active boolean, state jsonb);
 """
 
 _UPSERT_DOC = """
@@ -276,3 +281,44 @@ def dead_letter(conn: Conn, row: dict[str, Any], error: str) -> None:
             error,
         ),
     )
+
+
+_SAVE_STORE = """
+INSERT INTO search_store AS s (store_id, version, deleted, code, is_active, state)
+VALUES (%(id)s, %(version)s, %(deleted)s, %(code)s, %(active)s, %(state)s)
+ON CONFLICT (store_id) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted,
+    code = EXCLUDED.code, is_active = EXCLUDED.is_active, state = EXCLUDED.state
+WHERE s.version < EXCLUDED.version
+RETURNING store_id
+"""
+
+
+def save_store(conn: Conn, store_id: int, version: int, state: StoreState | None) -> bool:
+    """Save a store view's state (None: deleted) if `version` is newer; returns whether it
+    was applied."""
+    row = conn.execute(
+        _SAVE_STORE,
+        {
+            "id": store_id,
+            "version": version,
+            "deleted": state is None,
+            "code": None if state is None else state.code,
+            "active": None if state is None else state.is_active,
+            "state": None if state is None else Jsonb(state.model_dump(mode="json")),
+        },
+    ).fetchone()
+    return row is not None
+
+
+def store_codes(conn: Conn) -> tuple[dict[str, int], int | None] | None:
+    """Store code → store id of every store view sync announced (inactive ones included),
+    and Magento's default store view; None while no store event was ever applied."""
+    rows = conn.execute(
+        "SELECT store_id, code, deleted, coalesce((state->>'is_default')::boolean, false)"
+        " AS is_default FROM search_store ORDER BY store_id"
+    ).fetchall()
+    if not rows:
+        return None
+    live = [r for r in rows if not r["deleted"]]
+    default = next((int(r["store_id"]) for r in live if r["is_default"]), None)
+    return {str(r["code"]): int(r["store_id"]) for r in live}, default

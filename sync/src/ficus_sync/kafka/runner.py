@@ -113,6 +113,7 @@ def stream(
         components: bootstrap.Components | None = None
         try:
             components = bootstrap.build(settings, lag)
+            bootstrap.announce_store_views(components)
             lag.connected = True
             backoff = 0.2
             kafka_pipeline(components, kafka, spec).run(stop)
