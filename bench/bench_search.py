@@ -2,7 +2,8 @@
 freshness p99 (event commit → searchable) on both engines.
 
     uv run python bench/bench_search.py [--products 100000] [--rate 200] [--seconds 20]
-        [--reuse TAG] [--per-kind N] [--find-rate 25,50,100,200] [--no-cache] [--keep-engines]
+        [--reuse TAG] [--per-kind N] [--find-rate 25,50,100,200] [--no-cache] [--no-page-cache]
+        [--writes N] [--keep-engines]
 
 Starts its own Postgres and Elasticsearch (engine manager classes; engines already running are
 reused and left running) under .ficus/bench-search on ports FICUS_BENCH_POSTGRES_PORT (25522)
@@ -17,13 +18,16 @@ harness's own floor: on a loaded machine its p99 shows how much of a p99 is sche
 search. `--per-kind N` times N queries of each kind one at a time, with the CPU the engine's
 server processes and this process spent per query (from /proc: robust to other load on the
 machine). `--find-rate` steps the rate up and prints the highest with p99 under `--target-ms`
-(10).
+(10). `--writes N` streams N new products per second through a consumer and the
+Elasticsearch indexer (another process) during each latency run: a live catalog, where every
+applied batch empties the Postgres engine's caches.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import multiprocessing
 import os
 import random
 import statistics
@@ -32,6 +36,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 from elasticsearch import Elasticsearch as EsClient
@@ -42,8 +47,8 @@ from ficus_control.stack.postgres import Postgres
 from ficus_control.stack.settings import StackSettings
 from ficus_search import store
 from ficus_search.consumer import BatchApplier, Consumer
-from ficus_search.esengine import ElasticsearchEngine
-from ficus_search.esindex import EsIndexer, rebuild
+from ficus_search.esengine import MAPPING_VERSION, ElasticsearchEngine
+from ficus_search.esindex import EsIndexer, mapping_version, rebuild
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
 from ficus_search.ports import IndexEngine
@@ -203,29 +208,89 @@ def load_test(engine: IndexEngine, plan: list[SearchQuery], rate: float) -> dict
     }
 
 
+def write_stream(
+    urls: tuple[str, str, str, str], rate: float, categories: int, stop: EventType
+) -> None:
+    """In its own process: a new product every 1/rate s, applied by a consumer (every applied
+    batch is a new documents' generation) and indexed into Elasticsearch.
+    `urls`: (events, search database, Elasticsearch, alias)."""
+    events_url, search_url, es_url, alias = urls
+    gen = CatalogGenerator(seed=int(time.time()))
+    gen._next_product = 20_000_000 + int(time.time()) % 100_000 * 1000
+    gen.category_tree(categories)
+    client = EsClient(es_url, request_timeout=30)
+    indexer = EsIndexer(client, search_url, alias, rebuild_outdated=False)
+    consumer = Consumer(
+        EventSource(events_url),
+        BatchApplier(search_url),
+        SearchMetrics(),
+        batch_size=100,
+        poll_interval=0.5,
+        gap_grace=0.05,
+        on_commit=indexer.wake,
+    )
+    indexer.start()
+    consumer.start()
+    started = time.perf_counter()
+    written = 0
+    try:
+        while not stop.is_set():
+            delay = started + written / rate - time.perf_counter()
+            if delay > 0:
+                stop.wait(delay)
+                continue
+            write_events(events_url, [gen._put_product(gen._product(visibility=4))])
+            written += 1
+    finally:
+        consumer.stop()
+        indexer.stop()
+        client.close()
+
+
 def latency(args: argparse.Namespace, engine: IndexEngine, rate: float) -> dict[str, float]:
-    """A warm-up (--warmup seconds) with other queries (a different seed), then the plan."""
+    """A warm-up (--warmup seconds) with other queries (a different seed), then the plan;
+    with --writes, new products stream in through a consumer (another process) meanwhile."""
     warm = queries(random.Random(7), int(rate * args.warmup), args.products, args.categories)
     plan = queries(random.Random(42), int(rate * args.seconds), args.products, args.categories)
     clear_caches(engine)  # an earlier run must not have answered this plan already
-    engine.search(warm[0])
-    load_test(engine, warm, rate)
-    hits_before = _cache_hits(engine)
-    result = {"rate": rate, **load_test(engine, plan, rate)}
+    writer, stop = None, multiprocessing.get_context("spawn").Event()
+    if args.writes > 0:
+        writer = multiprocessing.get_context("spawn").Process(
+            target=write_stream,
+            args=(args.urls, args.writes, args.categories, stop),
+        )
+        writer.start()
+    try:
+        engine.search(warm[0])
+        load_test(engine, warm, rate)
+        hits_before = _cache_hits(engine)
+        result = {"rate": rate, **load_test(engine, plan, rate)}
+    finally:
+        if writer is not None:
+            stop.set()
+            writer.join(30)
+    if args.writes > 0:
+        result["writes_per_s"] = args.writes
     if isinstance(engine, PostgresEngine):
-        result["cache_hit_pct"] = 100 * (_cache_hits(engine) - hits_before) / len(plan)
+        aggregates, pages = _cache_hits(engine)
+        result["cache_hit_pct"] = 100 * (aggregates - hits_before[0]) / len(plan)
+        result["page_hit_pct"] = 100 * (pages - hits_before[1]) / len(plan)
     return result
 
 
 def clear_caches(engine: IndexEngine) -> None:
     if isinstance(engine, PostgresEngine):
         engine.cache.clear()
+        engine.pages.clear()
     elif isinstance(engine, ElasticsearchEngine):
         engine.client.indices.clear_cache(request=True)
 
 
-def _cache_hits(engine: IndexEngine) -> int:
-    return engine.cache.hits if isinstance(engine, PostgresEngine) else 0
+def _cache_hits(engine: IndexEngine) -> tuple[int, int]:
+    """Hits of the Postgres engine's (aggregate cache, page cache)."""
+    if isinstance(engine, PostgresEngine):
+        return engine.cache.hits, engine.pages.hits
+    return 0, 0
 
 
 def report(engine: IndexEngine, result: dict[str, float]) -> None:
@@ -313,6 +378,18 @@ def main() -> None:
         action="store_true",
         help="disable the Postgres aggregate cache and Elasticsearch's request cache",
     )
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="disable only the Postgres engine's cache of pages of hits",
+    )
+    parser.add_argument(
+        "--writes",
+        type=float,
+        default=0.0,
+        help="new products per second streamed in during each latency run (a live catalog: "
+        "every applied batch invalidates the Postgres caches)",
+    )
     parser.add_argument("--engines", type=str, default="postgres,elasticsearch")
     parser.add_argument("--pg-pool", type=int, default=4, help="Postgres connections")
     parser.add_argument("--es-heap", type=str, default="1g", help="Elasticsearch heap")
@@ -351,6 +428,11 @@ def run(
     client = EsClient(es.url, request_timeout=120)
     gen = CatalogGenerator(seed=1)
     if args.reuse:
+        # a store loaded by an older version: migrate the schema, rebuild an outdated index
+        store.ensure_schema(search_url)
+        if (mapping_version(client, alias) or 0) < MAPPING_VERSION:
+            print(f"rebuilding {alias}: its index has an older mapping", flush=True)
+            rebuild(client, search_url, alias)
         # fresh entity ids for the freshness test (a re-used id would be a stale version 1)
         gen._next_product = 10_000_000 + int(time.time()) % 100_000 * 1000
         gen.category_tree(args.categories)
@@ -391,6 +473,7 @@ def load(
     t2 = time.perf_counter()
     with store.connect(search_url) as conn:
         conn.execute("ANALYZE search_document")
+        conn.execute("ANALYZE search_match")
     rebuild(client, search_url, alias)
     t3 = time.perf_counter()
     with store.connect(search_url) as conn:
@@ -415,9 +498,13 @@ def measure(
     alias: str,
 ) -> None:
     metrics = SearchMetrics()
+    args.urls = (events_url, search_url, es.url, alias)  # for --writes
 
     pg_engine = PostgresEngine.open(
-        search_url, size=args.pg_pool, cache_entries=0 if args.no_cache else 4096
+        search_url,
+        size=args.pg_pool,
+        cache_entries=0 if args.no_cache else 4096,
+        page_entries=0 if args.no_cache or args.no_page_cache else 4096,
     )
     es_engine = ElasticsearchEngine.open(
         es.url, alias, timeout=5.0, request_cache=not args.no_cache

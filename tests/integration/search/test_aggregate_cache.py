@@ -1,6 +1,7 @@
 """Cached totals and facets on real engines: on Postgres every committed write to
 `search_document` (through the consumer or any other statement) invalidates them, the cached
-answer equals the uncached one and the page of hits is the same either way; on Elasticsearch
+answer equals the uncached one and the page of hits is the same either way, and a cached page
+of hits never outlives a write either; on Elasticsearch
 the request cache that answers the size-0 aggregation never outlives an index change."""
 
 from __future__ import annotations
@@ -74,9 +75,12 @@ def test_a_repeated_search_is_answered_from_the_cache_with_the_same_result(
     ]
     for q in queries:
         first = engines.cached.search(q)
-        hits_before = engines.cached.cache.hits
+        hits_before = engines.cached.cache.hits, engines.cached.pages.hits
         second = engines.cached.search(q)
-        assert engines.cached.cache.hits == hits_before + 1
+        assert (engines.cached.cache.hits, engines.cached.pages.hits) == (
+            hits_before[0] + 1,
+            hits_before[1] + 1,
+        )
         assert _answer(second) == _answer(first) == _answer(engines.uncached.search(q))
         assert first.total > 0
 
@@ -148,3 +152,15 @@ def test_elasticsearch_cached_aggregations_follow_index_changes(
     engine.close()
     assert after.total == before.total + 1
     assert _answer(after)[1:] == _answer(engines.uncached.search(q))[1:]
+
+
+def test_a_cached_page_of_hits_never_outlives_a_write(engines: Engines) -> None:
+    q = _query(text="jacket")
+    first = engines.cached.search(q)
+    assert engines.cached.search(q).ids == first.ids  # now cached
+    gone = first.ids[0]
+    with store.connect(engines.dbs.search) as conn:
+        conn.execute("UPDATE search_document SET present = false WHERE entity_id = %s", (gone,))
+    after = engines.cached.search(q)
+    assert gone not in after.ids
+    assert _answer(after) == _answer(engines.uncached.search(q))

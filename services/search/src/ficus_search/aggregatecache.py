@@ -1,11 +1,13 @@
-"""Totals and facets of recent searches, each valid for exactly one generation of the searched
-documents (pure).
+"""Answers of recent searches — totals and facets, and pages of hits — each valid for exactly
+one generation of the searched documents (pure).
 
 The Postgres engine reads the documents' generation (a counter that every transaction writing
 `search_document` bumps, see `store.SCHEMA`) before it searches, and computes aggregates in a
 statement that also returns the generation of its own snapshot. An entry is served only to a
-search that read the same generation, so a cached total or facet is exactly what the database
-would compute at that moment; a newer generation drops every older entry.
+search that read the same generation, so a cached total, facet or page is exactly what the
+database would compute at that moment; a newer generation drops every older entry. While the
+catalog is quiet, a repeated search costs one round trip (the generation); every committed
+write empties the cache, so under a steady stream of changes it helps little.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from ficus_search.query import FacetValue
 
@@ -25,13 +28,16 @@ class Aggregates:
     price_facet: list[FacetValue]
 
 
-class AggregateCache:
-    """A bounded LRU of aggregates for the newest generation seen; thread-safe."""
+V = TypeVar("V")
+
+
+class GenerationCache(Generic[V]):
+    """A bounded LRU of values for the newest generation seen; thread-safe."""
 
     def __init__(self, max_entries: int = 4096) -> None:
         self._max = max_entries
         self._generation = -1
-        self._entries: OrderedDict[Hashable, Aggregates] = OrderedDict()
+        self._entries: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -44,7 +50,7 @@ class AggregateCache:
     def generation(self) -> int:
         return self._generation
 
-    def get(self, key: Hashable, generation: int) -> Aggregates | None:
+    def get(self, key: Hashable, generation: int) -> V | None:
         with self._lock:
             self._advance(generation)
             found = self._entries.get(key) if generation == self._generation else None
@@ -55,12 +61,12 @@ class AggregateCache:
             self.hits += 1
             return found
 
-    def put(self, key: Hashable, generation: int, aggregates: Aggregates) -> None:
+    def put(self, key: Hashable, generation: int, value: V) -> None:
         with self._lock:
             self._advance(generation)
             if generation != self._generation or self._max <= 0:
                 return  # computed on an older snapshot: never serve it
-            self._entries[key] = aggregates
+            self._entries[key] = value
             self._entries.move_to_end(key)
             while len(self._entries) > self._max:
                 self._entries.popitem(last=False)
@@ -76,3 +82,6 @@ class AggregateCache:
         if generation > self._generation:
             self._generation = generation
             self._entries.clear()
+
+
+AggregateCache = GenerationCache[Aggregates]

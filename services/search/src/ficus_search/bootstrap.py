@@ -61,7 +61,10 @@ def build(settings: SearchSettings, metrics: SearchMetrics | None = None) -> Com
     metrics = metrics or SearchMetrics()
     store.ensure_schema(settings.database_url)
     postgres = PostgresEngine.open(
-        settings.database_url, settings.pool_size, cache_entries=settings.aggregate_cache
+        settings.database_url,
+        settings.pool_size,
+        cache_entries=settings.aggregate_cache,
+        page_entries=settings.page_cache,
     )
     elastic: ElasticsearchEngine | None = None
     indexer: EsIndexer | None = None
@@ -72,6 +75,7 @@ def build(settings: SearchSettings, metrics: SearchMetrics | None = None) -> Com
             settings.database_url,
             settings.index_alias,
             metrics,
+            rebuild_outdated=settings.rebuild_outdated_index,
         )
         fallback = postgres if settings.on_engine_down == "fallback" else None
         service = SearchService(elastic, metrics, fallback)

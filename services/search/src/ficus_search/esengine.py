@@ -28,7 +28,11 @@ SETTINGS: dict[str, Any] = {
 }
 
 _KEYWORD_LC = {"type": "keyword", "normalizer": "lc"}
+# Bumped with every change of MAPPINGS or SETTINGS that queries rely on; an index behind the
+# alias with an older one (none before version 2) is rebuilt by the indexer (`esindex`).
+MAPPING_VERSION = 2
 MAPPINGS: dict[str, Any] = {
+    "_meta": {"ficus_mapping_version": MAPPING_VERSION},
     "dynamic": "strict",
     "properties": {
         "entity_id": {"type": "integer"},

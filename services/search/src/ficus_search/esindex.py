@@ -18,7 +18,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch.helpers import BulkIndexError, bulk, streaming_bulk
 
 from ficus_search import store
-from ficus_search.esengine import MAPPINGS, SETTINGS, source_of
+from ficus_search.esengine import MAPPING_VERSION, MAPPINGS, SETTINGS, source_of
 from ficus_search.metrics import SearchMetrics
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,17 @@ def ensure_alias(client: Elasticsearch, alias: str) -> None:
     client.indices.put_alias(index=name, name=alias)
 
 
+def mapping_version(client: Elasticsearch, alias: str) -> int | None:
+    """The mapping version of the index behind `alias` (0: from before versions were
+    recorded; None: no alias)."""
+    targets = alias_targets(client, alias)
+    if not targets:
+        return None
+    body = client.indices.get_mapping(index=targets[-1]).body
+    meta = next(iter(body.values()))["mappings"].get("_meta", {})
+    return int(meta.get("ficus_mapping_version", 0))
+
+
 def alias_targets(client: Elasticsearch, alias: str) -> list[str]:
     if not client.indices.exists_alias(name=alias):
         return []
@@ -80,8 +91,11 @@ class EsIndexer:
         alias: str,
         metrics: SearchMetrics | None = None,
         batch_size: int = 1000,
+        rebuild_outdated: bool = True,
     ) -> None:
         self._client = client
+        self._rebuild_outdated = rebuild_outdated
+        self._checked_mapping = False
         self._db_url = db_url
         self._alias = alias
         self._metrics = metrics
@@ -164,6 +178,7 @@ class EsIndexer:
             try:
                 self._wake.clear()
                 ensure_alias(self._client, self._alias)  # ES may have come up after us
+                self._check_mapping()
                 self.catch_up()
                 self.healthy = True
                 backoff = 0.1
@@ -173,6 +188,33 @@ class EsIndexer:
                 log.warning("es indexer: %s; retrying in %.1fs", exc, backoff)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
+
+    def _check_mapping(self) -> None:
+        """Once: an index written by an older version (MAPPING_VERSION) is rebuilt with an
+        alias swap; readers keep the old index until the swap."""
+        if self._checked_mapping:
+            return
+        found = mapping_version(self._client, self._alias)
+        if found is not None and found < MAPPING_VERSION:
+            if not self._rebuild_outdated:
+                log.warning(
+                    "index behind %s has mapping version %d, this version writes %d: "
+                    "run `ficus search rebuild`",
+                    self._alias,
+                    found,
+                    MAPPING_VERSION,
+                )
+            else:
+                log.warning(
+                    "index behind %s has mapping version %d, this version writes %d: "
+                    "rebuilding it (readers keep the old index until the alias swaps)",
+                    self._alias,
+                    found,
+                    MAPPING_VERSION,
+                )
+                name = rebuild(self._client, self._db_url, self._alias)
+                log.info("rebuilt %s into %s", self._alias, name)
+        self._checked_mapping = True
 
     def start(self) -> None:
         self._stop.clear()

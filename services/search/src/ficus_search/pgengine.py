@@ -1,7 +1,10 @@
-"""The embedded engine: Postgres full-text search over `search_document`, in the search
-service's own database: tsvector in a (store_id, search_text) GIN index (btree_gin), a
-text_pattern_ops btree for the sku prefix, (store_id, category_ids) GIN for listings, btrees
-for sorted listings with LIMIT. Totals and facets are cached per documents' generation."""
+"""The embedded engine: Postgres full-text search over `search_match` (the narrow copy of the
+present documents, see `matchtable`), in the search service's own database: tsvector in one GIN
+index per store view, a text_pattern_ops btree for the sku prefix, (store_id, category_ids) GIN
+for listings, btrees for sorted listings with LIMIT. Relevance is `ts_rank` (weights A name
+and sku, B children, C descriptions) plus bonuses for an exact name or sku; `ts_rank_cd`
+(cover density) cost ~6x more per match and changes little on short product texts. Totals
+and facets are cached per documents' generation; full documents come from `search_document`."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ficus_search.aggregatecache import AggregateCache, Aggregates
+from ficus_search.aggregatecache import AggregateCache, Aggregates, GenerationCache
 from ficus_search.errors import EngineUnavailable
 from ficus_search.ports import IndexEngine
 from ficus_search.query import FacetValue, Hit, SearchQuery, SearchResult, Sort, price_bucket
@@ -36,7 +39,7 @@ _GENERATION = "(SELECT generation FROM search_generation)"
 # take their own index scan with LIMIT and no match is ranked but the page.
 _MATCHES = """
 WITH m AS MATERIALIZED (
-    SELECT {ranked}final_price, category_ids FROM search_document WHERE {where})
+    SELECT {ranked}final_price, category_ids FROM search_match WHERE {where})
 {hits}
 UNION ALL SELECT 't', NULL, count(*), NULL FROM m
 UNION ALL SELECT 'g', NULL, {generation}, NULL
@@ -46,12 +49,12 @@ _RANKED_HITS = """(SELECT 'h' AS kind, entity_id::numeric AS value, 0::bigint AS
     ORDER BY score DESC, entity_id LIMIT %(limit)s OFFSET %(offset)s)"""
 
 _SORTED_HITS = """(SELECT 'h' AS kind, entity_id::numeric AS value, 0::bigint AS n,
-    {score} AS score FROM search_document WHERE {where}
+    {score} AS score FROM search_match WHERE {where}
     ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s)"""
 
 _FACETS = """
 UNION ALL (
-    SELECT 'c', c, count(*), NULL FROM m, unnest(m.category_ids) AS c
+    SELECT 'c', c, count(*), NULL FROM (SELECT unnest(category_ids) AS c FROM m) AS u
     GROUP BY c ORDER BY count(*) DESC, c LIMIT {facet_size})
 UNION ALL (
     SELECT 'p', floor(final_price / %(step)s) * %(step)s AS low, count(*), NULL FROM m
@@ -84,10 +87,10 @@ def where(query: SearchQuery, sku_arm: bool = True) -> tuple[str, dict[str, Any]
     """The WHERE clause shared by hits, count and facets. Without `sku_arm` (the caller saw,
     in the same snapshot, that no sku starts with the text) the text matches through the
     index condition alone, and no row re-checks an OR per row."""
-    clauses = ["present", "store_id = %(store)s::integer", "visibility = ANY(%(visibility)s)"]
+    clauses = ["store_id = %(store)s::integer", "visibility = ANY(%(visibility)s)"]
     params: dict[str, Any] = {"store": query.store_id, "visibility": list(query.visibility)}
     if query.text:
-        # store_id in each arm lets the (store_id, search_text) GIN index take both.
+        # store_id in each arm lets the store's own text index take the text arm.
         text = "(store_id = %(store)s::integer AND search_text @@ to_tsquery('simple', %(tsq)s))"
         clauses.append(f"({text} OR lower(sku) LIKE %(sku_prefix)s)" if sku_arm else text)
         params["tsq"] = tsquery(query.words)
@@ -112,7 +115,7 @@ def score_sql(query: SearchQuery, sku_arm: bool = True) -> str:
     if not query.text:
         return "0.0"
     score = (
-        "ts_rank_cd(search_text, to_tsquery('simple', %(tsq)s))"
+        "ts_rank(search_text, to_tsquery('simple', %(tsq)s))"
         " + CASE WHEN lower(name) = %(exact)s THEN 100 ELSE 0 END"
     )
     if not sku_arm:  # no sku starts with the text, so none equals it either
@@ -158,7 +161,8 @@ def parse_aggregates(rows: list[dict[str, Any]], step: int) -> tuple[int, Aggreg
 class PostgresEngine(IndexEngine):
     """Searches the documents where the consumer writes them: always as fresh as the last
     committed batch. Totals and facets are cached per documents' generation (see
-    `aggregatecache`): any committed write to `search_document` invalidates them."""
+    `aggregatecache`), and so are pages of hits: any committed write to `search_document`
+    invalidates them."""
 
     name = "postgres"
 
@@ -166,13 +170,20 @@ class PostgresEngine(IndexEngine):
         self,
         pool: ConnectionPool[psycopg.Connection[dict[str, Any]]],
         cache: AggregateCache | None = None,
+        pages: GenerationCache[tuple[Hit, ...]] | None = None,
     ) -> None:
         self._pool = pool
         self.cache = cache if cache is not None else AggregateCache()
+        self.pages = pages if pages is not None else GenerationCache[tuple[Hit, ...]](0)
 
     @classmethod
     def open(
-        cls, url: str, size: int = 10, timeout: float = 2.0, cache_entries: int = 4096
+        cls,
+        url: str,
+        size: int = 10,
+        timeout: float = 2.0,
+        cache_entries: int = 4096,
+        page_entries: int = 4096,
     ) -> PostgresEngine:
         pool: ConnectionPool[psycopg.Connection[dict[str, Any]]] = ConnectionPool(
             url,
@@ -182,7 +193,9 @@ class PostgresEngine(IndexEngine):
             kwargs={"row_factory": dict_row, "autocommit": True, "options": SESSION_OPTIONS},
             open=True,
         )
-        return cls(pool, AggregateCache(cache_entries))
+        return cls(
+            pool, AggregateCache(cache_entries), GenerationCache[tuple[Hit, ...]](page_entries)
+        )
 
     def close(self) -> None:
         self._pool.close()
@@ -205,14 +218,21 @@ class PostgresEngine(IndexEngine):
             "offset": query.offset,
             "step": query.price_step,
         }
+        page_key = (key, query.effective_sort, params["exact"], query.page_size, query.offset)
         cached = self.cache.get(key, generation) if generation is not None else None
         if cached is not None:
-            return self._result(self._hits(conn, query, clause, params, sku_arm), cached)
+            assert generation is not None
+            hits = self.pages.get(page_key, generation)
+            if hits is None:
+                hits = tuple(self._hits(conn, query, clause, params, sku_arm))
+                self.pages.put(page_key, generation, hits)
+            return self._result(list(hits), cached)
         rows = conn.execute(matches_sql(query, clause, sku_arm), params).fetchall()
         generation, aggregates = parse_aggregates(rows, query.price_step)
         self.cache.put(key, generation, aggregates)
-        hits = [Hit(int(r["value"]), float(r["score"])) for r in rows if r["kind"] == "h"]
-        return self._result(hits, aggregates)
+        found = tuple(Hit(int(r["value"]), float(r["score"])) for r in rows if r["kind"] == "h")
+        self.pages.put(page_key, generation, found)
+        return self._result(list(found), aggregates)
 
     def _precheck(
         self, conn: psycopg.Connection[dict[str, Any]], query: SearchQuery
@@ -222,7 +242,7 @@ class PostgresEngine(IndexEngine):
         if not query.text and not self.cache.enabled:
             return None, True
         sku = (
-            "EXISTS (SELECT 1 FROM search_document WHERE lower(sku) LIKE %(p)s)"
+            "EXISTS (SELECT 1 FROM search_match WHERE lower(sku) LIKE %(p)s)"
             if query.text
             else "true"
         )
@@ -244,7 +264,7 @@ class PostgresEngine(IndexEngine):
     ) -> list[Hit]:
         rows = conn.execute(
             f"SELECT entity_id, {score_sql(query, sku_arm)} AS score "  # noqa: S608
-            f"FROM search_document WHERE {clause} ORDER BY {_ORDER[query.effective_sort]} "
+            f"FROM search_match WHERE {clause} ORDER BY {_ORDER[query.effective_sort]} "
             "LIMIT %(limit)s OFFSET %(offset)s",
             params,
         ).fetchall()

@@ -20,6 +20,11 @@ class SearchSettings(BaseSettings):
       copy lacks reloads it at once).
     - `aggregate_cache`: totals and facets kept per documents' generation by the Postgres
       engine (entries; 0 disables). Any committed document change invalidates them.
+    - `rebuild_outdated_index`: rebuild the Elasticsearch index (alias swap) at start when it
+      was written with an older mapping version; false only logs that `ficus search rebuild`
+      is needed.
+    - `page_cache`: pages of hits kept the same way (entries; 0, or no aggregate cache,
+      disables).
     """
 
     model_config = SettingsConfigDict(env_prefix="FICUS_SEARCH_", frozen=True)
@@ -39,6 +44,8 @@ class SearchSettings(BaseSettings):
     gap_grace: float = 0.5
     pool_size: int = 10
     aggregate_cache: int = 4096
+    page_cache: int = 4096
+    rebuild_outdated_index: bool = True
     stores: dict[str, int] = {"default": 1}
     store_refresh_seconds: float = 1.0
     price_facet_step: int = 50

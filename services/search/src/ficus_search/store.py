@@ -20,6 +20,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from ficus_contracts.events import CategoryState, ProductState, StoreState
+from ficus_search import matchtable
 from ficus_search.document import CategoryTree, SearchDocument, search_fields
 
 Conn = psycopg.Connection[dict[str, Any]]
@@ -52,15 +53,12 @@ CREATE TABLE IF NOT EXISTS search_document (
 DROP INDEX IF EXISTS search_document_text;
 DROP INDEX IF EXISTS search_document_sku;
 DROP INDEX IF EXISTS search_document_categories;
-CREATE INDEX IF NOT EXISTS search_document_store_text
-    ON search_document USING gin (store_id, search_text) WITH (fastupdate = off) WHERE present;
-CREATE INDEX IF NOT EXISTS search_document_sku_prefix
-    ON search_document (lower(sku) text_pattern_ops);
-CREATE INDEX IF NOT EXISTS search_document_store_categories
-    ON search_document USING gin (store_id, category_ids) WITH (fastupdate = off) WHERE present;
-CREATE INDEX IF NOT EXISTS search_document_price ON search_document (store_id, final_price);
-CREATE INDEX IF NOT EXISTS search_document_name
-    ON search_document (store_id, lower(name), entity_id);
+-- the search indexes live on search_match (below) since search_match was introduced
+DROP INDEX IF EXISTS search_document_store_text;
+DROP INDEX IF EXISTS search_document_sku_prefix;
+DROP INDEX IF EXISTS search_document_store_categories;
+DROP INDEX IF EXISTS search_document_price;
+DROP INDEX IF EXISTS search_document_name;
 CREATE INDEX IF NOT EXISTS search_document_change_seq ON search_document (change_seq);
 CREATE INDEX IF NOT EXISTS search_document_entity ON search_document (entity_id);
 CREATE TABLE IF NOT EXISTS search_dead_letter (
@@ -122,6 +120,7 @@ def ensure_schema(url: str) -> None:
     with connect(url) as conn:
         conn.execute("SELECT pg_advisory_xact_lock(7177001)")
         conn.execute(SCHEMA)
+        matchtable.ensure(conn)
 
 
 def checkpoint(conn: Conn, consumer: str) -> int:
@@ -244,6 +243,7 @@ def write_documents(
     )
     params = [_doc_params(d, source_ts_ms) for docs in documents.values() for d in docs]
     if params:
+        matchtable.ensure_store_indexes(conn, {p["store_id"] for p in params})
         with conn.cursor() as cur:
             cur.executemany(_UPSERT_DOC, params)
 
