@@ -4,12 +4,14 @@ event source database holding `domain_event` (the contract's DDL)."""
 from __future__ import annotations
 
 import json
+import random
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+import pymysql
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +22,9 @@ from ficus_catalog.settings import CatalogSettings
 from ficus_catalog.testing import STORES, event_row
 from ficus_contracts.events import DOMAIN_EVENT_CHANNEL, DOMAIN_EVENT_DDL, DomainEvent
 from ficus_control.stack import Stack
+from ficus_sync.settings import SyncSettings
+from tests.integration.sync.helpers import sync_in_thread
+from tests.integration.sync.shop import Shop
 
 pytestmark = pytest.mark.integration
 
@@ -102,3 +107,35 @@ def catalog(catalog_url: str, events: EventTable) -> Iterator[Catalog]:
     the_catalog = bootstrap(catalog_settings(catalog_url, events, migrate_on_start=False))
     yield the_catalog
     the_catalog.close()
+
+
+# -- the real sync in front of the catalog (end-to-end tests) ------------------------------
+
+
+@pytest.fixture
+def shop(stack: Stack, mariadb_conn: pymysql.Connection) -> Shop:  # type: ignore[type-arg]
+    conn = stack.mariadb.admin_connection()
+    with conn.cursor() as cur:  # column names in the binlog's table maps
+        cur.execute("SET GLOBAL binlog_row_metadata = 'FULL'")
+    conn.close()
+    return Shop(mariadb_conn)
+
+
+@pytest.fixture
+def sync_settings(stack: Stack, mariadb_database: str) -> Iterator[SyncSettings]:
+    s = stack.settings
+    mysql = f"mysql://{s.mariadb_user}:{s.mariadb_password}@{s.host}:{s.mariadb_port}"
+    with fresh_database(stack, "sync") as url:
+        yield SyncSettings(
+            mysql_url=f"{mysql}/{mariadb_database}",
+            postgres_url=url,
+            server_id=random.randint(5000, 2_000_000),
+            snapshot_chunk_rows=500,
+        )
+
+
+@pytest.fixture
+def streaming(sync_settings: SyncSettings) -> Iterator[None]:
+    """sync streaming from the shop's database into its own, in a background thread."""
+    with sync_in_thread(sync_settings):
+        yield

@@ -4,14 +4,11 @@ answers the same JSON from the catalog as from the Magento stand-in."""
 
 from __future__ import annotations
 
-import random
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import psycopg
-import pymysql
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -22,8 +19,6 @@ from ficus_control.stack import Stack
 from ficus_control.stack.process import wait_until
 from ficus_legacy.standin import StandinSettings
 from ficus_legacy.standin import create_app as create_standin
-from ficus_sync import bootstrap
-from ficus_sync.lag import LagTracker
 from ficus_sync.settings import SyncSettings
 from tests.integration.catalog.conftest import fresh_database
 from tests.integration.sync.helpers import wait_caught_up
@@ -32,38 +27,6 @@ from tests.integration.sync.shop import Shop
 pytestmark = pytest.mark.integration
 
 ADMIN = {"username": "admin", "password": "Secret-admin-1"}
-
-
-@pytest.fixture
-def shop(stack: Stack, mariadb_conn: pymysql.Connection) -> Shop:  # type: ignore[type-arg]
-    conn = stack.mariadb.admin_connection()
-    with conn.cursor() as cur:  # column names in the binlog's table maps
-        cur.execute("SET GLOBAL binlog_row_metadata = 'FULL'")
-    conn.close()
-    return Shop(mariadb_conn)
-
-
-@pytest.fixture
-def sync_settings(stack: Stack, mariadb_database: str) -> Iterator[SyncSettings]:
-    s = stack.settings
-    mysql = f"mysql://{s.mariadb_user}:{s.mariadb_password}@{s.host}:{s.mariadb_port}"
-    with fresh_database(stack, "sync") as url:
-        yield SyncSettings(
-            mysql_url=f"{mysql}/{mariadb_database}",
-            postgres_url=url,
-            server_id=random.randint(5000, 2_000_000),
-            snapshot_chunk_rows=500,
-        )
-
-
-@pytest.fixture
-def streaming(sync_settings: SyncSettings) -> Iterator[None]:
-    stop = threading.Event()
-    thread = threading.Thread(target=bootstrap.stream, args=(sync_settings, LagTracker(), stop))
-    thread.start()
-    yield
-    stop.set()
-    thread.join(timeout=30)
 
 
 @pytest.fixture

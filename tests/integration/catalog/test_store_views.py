@@ -6,11 +6,8 @@ a code still reach Magento's default store view after its code changed."""
 
 from __future__ import annotations
 
-import random
-import threading
 from collections.abc import Iterator
 
-import pymysql
 import pytest
 from fastapi.testclient import TestClient
 
@@ -20,8 +17,6 @@ from ficus_control.stack import Stack
 from ficus_control.stack.process import wait_until
 from ficus_search.api import create_app as create_search
 from ficus_search.settings import SearchSettings
-from ficus_sync import bootstrap
-from ficus_sync.lag import LagTracker
 from ficus_sync.settings import SyncSettings
 from tests.integration.catalog.conftest import fresh_database
 from tests.integration.sync.shop import Shop
@@ -33,37 +28,6 @@ SEARCH = (
     "&searchCriteria[filterGroups][0][filters][0][field]=search_term"
     "&searchCriteria[filterGroups][0][filters][0][value]={q}"
 )
-
-
-@pytest.fixture
-def shop(stack: Stack, mariadb_conn: pymysql.Connection) -> Shop:  # type: ignore[type-arg]
-    conn = stack.mariadb.admin_connection()
-    with conn.cursor() as cur:  # column names in the binlog's table maps
-        cur.execute("SET GLOBAL binlog_row_metadata = 'FULL'")
-    conn.close()
-    return Shop(mariadb_conn)
-
-
-@pytest.fixture
-def sync_settings(stack: Stack, mariadb_database: str) -> Iterator[SyncSettings]:
-    s = stack.settings
-    mysql = f"mysql://{s.mariadb_user}:{s.mariadb_password}@{s.host}:{s.mariadb_port}"
-    with fresh_database(stack, "sync") as url:
-        yield SyncSettings(
-            mysql_url=f"{mysql}/{mariadb_database}",
-            postgres_url=url,
-            server_id=random.randint(5000, 2_000_000),
-        )
-
-
-@pytest.fixture
-def streaming(sync_settings: SyncSettings) -> Iterator[None]:
-    stop = threading.Event()
-    thread = threading.Thread(target=bootstrap.stream, args=(sync_settings, LagTracker(), stop))
-    thread.start()
-    yield
-    stop.set()
-    thread.join(timeout=30)
 
 
 @pytest.fixture

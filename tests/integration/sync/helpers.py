@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 
 from ficus_sync import bootstrap, mariadb
-from ficus_sync.lag import gtid_distance
+from ficus_sync.lag import LagTracker, gtid_distance
 from ficus_sync.operations import Difference, reconcile_catalog
 from ficus_sync.settings import SyncSettings
 from tests.integration.sync.conftest import poll
+
+
+@contextmanager
+def sync_in_thread(settings: SyncSettings) -> Iterator[LagTracker]:
+    """sync streaming (`bootstrap.stream`) in a background thread of this process."""
+    lag = LagTracker()
+    stop = threading.Event()
+    thread = threading.Thread(target=bootstrap.stream, args=(settings, lag, stop))
+    thread.start()
+    try:
+        yield lag
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        assert not thread.is_alive()
 
 
 def master_gtid(settings: SyncSettings) -> str:

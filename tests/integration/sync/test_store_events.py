@@ -6,7 +6,6 @@ projection equals the reference read straight from MariaDB."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from ficus_sync.settings import SyncSettings
 from tests.integration.sync.helpers import (
     assert_versions_strictly_increase,
     differences,
+    sync_in_thread,
     wait_caught_up,
 )
 from tests.integration.sync.shop import Shop
@@ -29,13 +29,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def streaming(sync_settings: SyncSettings) -> Iterator[None]:
-    stop = threading.Event()
-    thread = threading.Thread(target=bootstrap.stream, args=(sync_settings, LagTracker(), stop))
-    thread.start()
-    yield
-    stop.set()
-    thread.join(timeout=30)
-    assert not thread.is_alive()
+    with sync_in_thread(sync_settings):
+        yield
 
 
 def _events(settings: SyncSettings, aggregate: str, after: int = 0) -> list[tuple[Any, ...]]:

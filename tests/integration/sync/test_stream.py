@@ -3,19 +3,18 @@ the reference flattening from MariaDB for every store view."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
 import psycopg
 import pytest
 
-from ficus_sync import bootstrap
 from ficus_sync.lag import LagTracker
 from ficus_sync.settings import SyncSettings
 from tests.integration.sync.helpers import (
     assert_versions_strictly_increase,
     differences,
+    sync_in_thread,
     wait_caught_up,
 )
 from tests.integration.sync.shop import Shop
@@ -25,15 +24,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def streaming(sync_settings: SyncSettings) -> Iterator[LagTracker]:
-    """sync streaming in a background thread of this process."""
-    lag = LagTracker()
-    stop = threading.Event()
-    thread = threading.Thread(target=bootstrap.stream, args=(sync_settings, lag, stop))
-    thread.start()
-    yield lag
-    stop.set()
-    thread.join(timeout=30)
-    assert not thread.is_alive()
+    with sync_in_thread(sync_settings) as lag:
+        yield lag
 
 
 def test_snapshot_then_random_changes_match_reference(
