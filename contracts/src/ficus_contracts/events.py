@@ -134,6 +134,14 @@ class DomainEvent(_Frozen):
     payload: ProductState | CategoryState | StoreState | None = None
 
 
+PAYLOAD_TYPES: dict[str, type[ProductState | CategoryState | StoreState]] = {
+    "product": ProductState,
+    "category": CategoryState,
+    "store": StoreState,
+}
+"""Each aggregate's payload model: an `upserted` event of that aggregate carries exactly it."""
+
+
 DOMAIN_EVENT_DDL = """
 CREATE TABLE IF NOT EXISTS domain_event (
     seq          bigserial PRIMARY KEY,

@@ -26,6 +26,7 @@ from ficus_catalog.errors import InvalidEvent
 from ficus_catalog.product_mapper import Rows, category_rows, product_rows, store_rows
 from ficus_catalog.tables import AppliedVersion, CatalogStore, Category, Product
 from ficus_contracts.events import (
+    PAYLOAD_TYPES,
     CategoryState,
     DomainEvent,
     EventKind,
@@ -33,12 +34,7 @@ from ficus_contracts.events import (
     StoreState,
 )
 
-AGGREGATES = ("product", "category", "store")
-_PAYLOAD: dict[str, type[ProductState | CategoryState | StoreState]] = {
-    "product": ProductState,
-    "category": CategoryState,
-    "store": StoreState,
-}
+AGGREGATES = tuple(PAYLOAD_TYPES)
 
 
 class Outcome(enum.StrEnum):
@@ -78,7 +74,7 @@ def parse_event(row: dict[str, Any]) -> DomainEvent:
 
 
 def _check_payload(event: DomainEvent) -> None:
-    expected = _PAYLOAD[event.aggregate]
+    expected = PAYLOAD_TYPES[event.aggregate]
     if event.kind is EventKind.UPSERTED and not isinstance(event.payload, expected):
         raise InvalidEvent(f"{event.aggregate} upsert needs a {expected.__name__} payload")
     if event.payload is not None and event.payload.entity_id != event.entity_id:

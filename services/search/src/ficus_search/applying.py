@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ficus_contracts.events import (
+    PAYLOAD_TYPES,
     CategoryState,
     DomainEvent,
     EventKind,
@@ -23,12 +24,7 @@ from ficus_search import store
 from ficus_search.document import SearchDocument, build_documents
 from ficus_search.errors import InvalidEvent
 
-AGGREGATES = ("product", "category", "store")
-_PAYLOAD: dict[str, type[ProductState | CategoryState | StoreState]] = {
-    "product": ProductState,
-    "category": CategoryState,
-    "store": StoreState,
-}
+AGGREGATES = tuple(PAYLOAD_TYPES)
 
 
 class Outcome(enum.StrEnum):
@@ -49,7 +45,7 @@ def parse_event(row: dict[str, Any]) -> DomainEvent:
         raise InvalidEvent(
             f"invalid event: {exc.errors()[0]['msg']} at {exc.errors()[0]['loc']}"
         ) from exc
-    expected = _PAYLOAD[event.aggregate]
+    expected = PAYLOAD_TYPES[event.aggregate]
     if event.kind is EventKind.UPSERTED and not isinstance(event.payload, expected):
         raise InvalidEvent(f"{event.aggregate} event without a {expected.__name__} payload")
     if event.payload is not None and event.payload.entity_id != event.entity_id:
