@@ -264,7 +264,10 @@ def latency(args: argparse.Namespace, engine: IndexEngine, rate: float) -> dict[
         engine.search(warm[0])
         load_test(engine, warm, rate)
         hits_before = _cache_hits(engine)
+        parallel_before = engine.parallel if isinstance(engine, PostgresEngine) else 0
         result = {"rate": rate, **load_test(engine, plan, rate)}
+        if isinstance(engine, PostgresEngine):
+            result["parallel_pct"] = 100 * (engine.parallel - parallel_before) / len(plan)
     finally:
         if writer is not None:
             stop.set()
@@ -392,6 +395,12 @@ def main() -> None:
     )
     parser.add_argument("--engines", type=str, default="postgres,elasticsearch")
     parser.add_argument("--pg-pool", type=int, default=4, help="Postgres connections")
+    parser.add_argument(
+        "--pg-parallel",
+        type=int,
+        default=1,
+        help="the Postgres engine's parallel_below (0: one statement per uncached search)",
+    )
     parser.add_argument("--es-heap", type=str, default="1g", help="Elasticsearch heap")
     parser.add_argument("--keep-engines", action="store_true", help="leave engines running")
     args = parser.parse_args()
@@ -505,6 +514,7 @@ def measure(
         size=args.pg_pool,
         cache_entries=0 if args.no_cache else 4096,
         page_entries=0 if args.no_cache or args.no_page_cache else 4096,
+        parallel_below=args.pg_parallel,
     )
     es_engine = ElasticsearchEngine.open(
         es.url, alias, timeout=5.0, request_cache=not args.no_cache

@@ -65,6 +65,7 @@ def build(settings: SearchSettings, metrics: SearchMetrics | None = None) -> Com
         settings.pool_size,
         cache_entries=settings.aggregate_cache,
         page_entries=settings.page_cache,
+        parallel_below=settings.parallel_below,
     )
     elastic: ElasticsearchEngine | None = None
     indexer: EsIndexer | None = None

@@ -23,6 +23,9 @@ class SearchSettings(BaseSettings):
     - `rebuild_outdated_index`: rebuild the Elasticsearch index (alias swap) at start when it
       was written with an older mapping version; false only logs that `ficus search rebuild`
       is needed.
+    - `parallel_below`: an uncached text search ranks and aggregates its matches on two
+      connections at once when at most this many searches are in flight (itself included;
+      0: never): less latency for a little more CPU while the engine is not busy.
     - `page_cache`: pages of hits kept the same way (entries; 0, or no aggregate cache,
       disables).
     """
@@ -45,6 +48,7 @@ class SearchSettings(BaseSettings):
     pool_size: int = 10
     aggregate_cache: int = 4096
     page_cache: int = 4096
+    parallel_below: int = 1
     rebuild_outdated_index: bool = True
     stores: dict[str, int] = {"default": 1}
     store_refresh_seconds: float = 1.0
