@@ -48,10 +48,10 @@ Pool = ConnectionPool[psycopg.Connection[dict[str, Any]]]
 Conn = psycopg.Connection[dict[str, Any]]
 
 
-def _pool(url: str, size: int, timeout: float) -> Pool:
+def _pool(url: str, size: int, timeout: float, min_size: int | None = None) -> Pool:
     return ConnectionPool(
         url,
-        min_size=size,
+        min_size=size if min_size is None else min_size,
         max_size=size,
         timeout=timeout,
         kwargs={"row_factory": dict_row, "autocommit": True, "options": SESSION_OPTIONS},
@@ -101,7 +101,8 @@ class PostgresEngine(IndexEngine):
         page_entries: int = 4096,
         parallel_below: int = 0,
     ) -> PostgresEngine:
-        apart = _pool(url, size, timeout) if parallel_below > 0 and cache_entries > 0 else None
+        parallel = parallel_below > 0 and cache_entries > 0
+        apart = _pool(url, size, timeout, min_size=min(2, size)) if parallel else None
         return cls(
             _pool(url, size, timeout),
             AggregateCache(cache_entries),
