@@ -113,3 +113,21 @@ def test_the_api_resolves_codes_from_store_events(dbs: Databases) -> None:
         assert body["parameters"] == {"fieldName": "store"}
         assert client.get("/v1/search").status_code == 200  # Magento's default view: main
         assert client.get("/v1/search?store=default").status_code == 400
+
+
+def test_a_renamed_code_stops_resolving_once_the_service_applied_it(dbs: Databases) -> None:
+    """The service's own consumer expires the API's copy of the map: no waiting for its age
+    (an hour here)."""
+    settings = SearchSettings(
+        database_url=dbs.search,
+        events_url=dbs.events,
+        stores={"default": 1},
+        store_refresh_seconds=3600,
+        poll_interval=0.05,
+    )
+    write_events(dbs.events, [store_event(1, 1, "main", True), store_event(2, 1, "fr")])
+    with TestClient(create_app(settings)) as client:
+        assert wait_until(lambda: client.get(SEARCH.format(store="fr")).status_code == 200, 5)
+        write_events(dbs.events, [store_event(2, 2, "fr_be")])
+        assert wait_until(lambda: client.get(SEARCH.format(store="fr")).status_code == 400, 5)
+        assert client.get(SEARCH.format(store="fr_be")).status_code == 200

@@ -98,3 +98,14 @@ def test_before_any_successful_load_the_seed_answers() -> None:
     table, clock = _Table(None), _Clock()
     table.fail = True
     assert _map(table, clock).resolve("default") == 1
+
+
+def test_an_applied_store_event_expires_the_copy_at_once() -> None:
+    table, clock = _Table({"default": 1, "fr": 2}), _Clock()
+    stores = _map(table, clock)
+    assert stores.resolve("fr") == 2
+    table.codes = {"default": 1, "fr_be": 2}  # renamed
+    assert stores.resolve("fr") == 2  # the copy is young: still served
+    stores.expire()
+    assert stores.resolve("fr") is None
+    assert stores.resolve("fr_be") == 2

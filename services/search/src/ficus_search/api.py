@@ -203,6 +203,8 @@ def create_app(
         app.state.components = built
         try:
             with _store_map(built.settings) as app.state.stores:
+                if built.consumer is not None:
+                    built.consumer.on_store_change = app.state.stores.expire
                 yield
         finally:
             await run_in_threadpool(built.stop)

@@ -83,7 +83,8 @@ class BatchApplier:
 
 class Consumer:
     """LISTEN-woken, poll-backed loop in a thread of its own; `drain()` is the unit of work.
-    `on_commit` runs after each committed batch (the Elasticsearch indexer hooks in here)."""
+    `on_commit` runs after each committed batch (the Elasticsearch indexer hooks in here);
+    `on_store_change`, after a batch that applied a store event (the API's store map)."""
 
     def __init__(
         self,
@@ -105,6 +106,7 @@ class Consumer:
         self._gaps = GapGuard(gap_grace)
         self._freshness_engine = freshness_engine
         self._on_commit = on_commit
+        self.on_store_change: Callable[[], None] | None = None
         self._last: int | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -129,6 +131,11 @@ class Consumer:
             self._record(handled)
             if self._on_commit is not None:
                 self._on_commit()
+            if self.on_store_change is not None and any(
+                row.get("aggregate") == "store" and outcome is Outcome.APPLIED
+                for row, outcome in handled
+            ):
+                self.on_store_change()
             total += len(rows)
 
     def _record(self, handled: list[tuple[dict[str, Any], Outcome]]) -> None:

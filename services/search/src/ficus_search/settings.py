@@ -17,7 +17,7 @@ class SearchSettings(BaseSettings):
     - `stores`: store code → store id for the `/rest/{store}/...` routes and `store=`, only
       until sync's first store event: then the `search_store` table (store events) is the map.
     - `store_refresh_seconds`: how old the in-process copy of that map may get (a code the
-      copy lacks reloads it at once).
+      copy lacks reloads it at once, and so does a store event the consumer applied).
     - `aggregate_cache`: totals and facets kept per documents' generation by the Postgres
       engine (entries; 0 disables). Any committed document change invalidates them.
     - `rebuild_outdated_index`: rebuild the Elasticsearch index (alias swap) at start when it

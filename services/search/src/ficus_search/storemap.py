@@ -1,9 +1,9 @@
 """The API's store code → store id map: the `search_store` table (sync's store events), or
 the `stores` setting while that table is empty (no store event yet).
 
-Cached in-process. The cache is reloaded when it is older than `max_age` seconds (a renamed
-or deleted code stops resolving within that), and at once when a code is unknown (at most
-every `miss_interval` seconds), so a new store view answers as soon as its event is applied.
+Cached in-process. The cache is reloaded after the service's consumer applied a store event
+(`expire`), when it is older than `max_age` seconds (another process applied it), and at once
+when a code is unknown (at most every `miss_interval` seconds).
 A failed reload keeps the last good map (the setting's before the first success).
 """
 
@@ -47,6 +47,11 @@ class StoreMap:
         self._loaded_at: float | None = None
         self._lock = threading.Lock()
 
+    def expire(self) -> None:
+        """Reload before the next lookup (a store event was applied)."""
+        with self._lock:
+            self._loaded_at = None
+
     def codes(self) -> dict[str, int]:
         """The current map (reloaded first when it is too old)."""
         return self._current()[0]
@@ -67,8 +72,7 @@ class StoreMap:
         if found is not None:
             return found
         with self._lock:
-            assert self._loaded_at is not None
-            if self._clock() - self._loaded_at >= self._miss_interval:
+            if self._loaded_at is None or self._clock() - self._loaded_at >= self._miss_interval:
                 self._reload()
             return _lookup(self._directory[0], code)
 
