@@ -26,6 +26,7 @@ applied batch empties the Postgres engine's caches.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -34,6 +35,7 @@ import statistics
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from multiprocessing.synchronize import Event as EventType
@@ -219,32 +221,49 @@ def write_stream(
     gen._next_product = 20_000_000 + int(time.time()) % 100_000 * 1000
     gen.category_tree(categories)
     client = EsClient(es_url, request_timeout=30)
-    indexer = EsIndexer(client, search_url, alias, rebuild_outdated=False)
+    started = time.perf_counter()
+    written = 0
+    try:
+        with write_side(client, events_url, search_url, alias, SearchMetrics(), batch_size=100):
+            while not stop.is_set():
+                delay = started + written / rate - time.perf_counter()
+                if delay > 0:
+                    stop.wait(delay)
+                    continue
+                write_events(events_url, [gen._put_product(gen._product(visibility=4))])
+                written += 1
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def write_side(
+    client: EsClient,
+    events_url: str,
+    search_url: str,
+    alias: str,
+    metrics: SearchMetrics,
+    batch_size: int,
+) -> Iterator[None]:
+    """The search service's write side while the block runs: a consumer applying events and
+    the Elasticsearch indexer it wakes after each batch."""
+    indexer = EsIndexer(client, search_url, alias, metrics, rebuild_outdated=False)
     consumer = Consumer(
         EventSource(events_url),
         BatchApplier(search_url),
-        SearchMetrics(),
-        batch_size=100,
+        metrics,
+        batch_size=batch_size,
         poll_interval=0.5,
         gap_grace=0.05,
         on_commit=indexer.wake,
     )
     indexer.start()
     consumer.start()
-    started = time.perf_counter()
-    written = 0
     try:
-        while not stop.is_set():
-            delay = started + written / rate - time.perf_counter()
-            if delay > 0:
-                stop.wait(delay)
-                continue
-            write_events(events_url, [gen._put_product(gen._product(visibility=4))])
-            written += 1
+        yield
     finally:
         consumer.stop()
         indexer.stop()
-        client.close()
 
 
 def latency(args: argparse.Namespace, engine: IndexEngine, rate: float) -> dict[str, float]:
@@ -532,31 +551,18 @@ def measure(
         if args.find_rate:
             find_rate(args, engine, [float(r) for r in args.find_rate.split(",")])
 
-    indexer = EsIndexer(client, search_url, alias, metrics)
-    consumer = Consumer(
-        EventSource(events_url),
-        BatchApplier(search_url),
-        metrics,
-        batch_size=1000,
-        poll_interval=0.5,
-        gap_grace=0.05,
-        on_commit=indexer.wake,
-    )
-    indexer.start()
-    consumer.start()
     try:
-        for engine in engines if args.freshness_samples > 0 else []:
-            result = freshness(engine, gen, events_url, args.freshness_samples)
-            print(
-                f"freshness {engine.name}: "
-                + ", ".join(
-                    f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
-                    for k, v in result.items()
+        with write_side(client, events_url, search_url, alias, metrics, batch_size=1000):
+            for engine in engines if args.freshness_samples > 0 else []:
+                result = freshness(engine, gen, events_url, args.freshness_samples)
+                print(
+                    f"freshness {engine.name}: "
+                    + ", ".join(
+                        f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
+                        for k, v in result.items()
+                    )
                 )
-            )
     finally:
-        consumer.stop()
-        indexer.stop()
         pg_engine.close()
         es_engine.close()
         client.close()

@@ -89,9 +89,9 @@ def ensure_store_indexes(conn: Conn, store_ids: Iterable[int]) -> list[int]:
     if not wanted:
         return []
     rows = conn.execute(
-        "SELECT s FROM unnest(%s::integer[]) AS s "
-        "WHERE to_regclass('search_match_text_' || s::text) IS NULL",
-        (wanted,),
+        "SELECT s FROM unnest(%s::integer[], %s::text[]) AS t(s, name) "
+        "WHERE to_regclass(name) IS NULL",
+        (wanted, [text_index_name(store_id) for store_id in wanted]),
     ).fetchall()
     missing = [int(r["s"]) for r in rows]
     for store_id in missing:

@@ -146,17 +146,17 @@ class PostgresEngine(IndexEngine):
                 hits = tuple(self._hits(conn, query, clause, params, sku_arm))
                 self.pages.put(page_key, generation, hits)
             return self._result(list(hits), cached)
+        both = None
         if alone and generation is not None and query.text:
             both = self._in_parallel(conn, query, clause, params, sku_arm, generation)
-            if both is not None:
-                found, aggregates = both
-                self.cache.put(key, generation, aggregates)
-                self.pages.put(page_key, generation, found)
-                return self._result(list(found), aggregates)
-        rows = conn.execute(matches_sql(query, clause, sku_arm), params).fetchall()
-        generation, aggregates = parse_aggregates(rows, query.price_step)
+        if both is None:
+            rows = conn.execute(matches_sql(query, clause, sku_arm), params).fetchall()
+            generation, aggregates = parse_aggregates(rows, query.price_step)
+            found = tuple(Hit(int(r["value"]), float(r["score"])) for r in rows if r["kind"] == "h")
+        else:
+            found, aggregates = both
+        assert generation is not None
         self.cache.put(key, generation, aggregates)
-        found = tuple(Hit(int(r["value"]), float(r["score"])) for r in rows if r["kind"] == "h")
         self.pages.put(page_key, generation, found)
         return self._result(list(found), aggregates)
 
@@ -176,11 +176,11 @@ class PostgresEngine(IndexEngine):
         future = self._executor.submit(self._aggregates_apart, query, clause, params)
         hits = tuple(self._hits(conn, query, clause, params, sku_arm))
         apart = future.result()
-        self.parallel += 1
-        if apart is None or apart[0] != generation:
-            self.parallel_discarded += 1
-            return None
-        return hits, apart[1]
+        kept = apart is not None and apart[0] == generation
+        with self._lock:
+            self.parallel += 1
+            self.parallel_discarded += 0 if kept else 1
+        return (hits, apart[1]) if kept and apart is not None else None
 
     def _aggregates_apart(
         self, query: SearchQuery, clause: str, params: dict[str, Any]
