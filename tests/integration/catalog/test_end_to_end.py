@@ -21,7 +21,7 @@ from ficus_legacy.standin import StandinSettings
 from ficus_legacy.standin import create_app as create_standin
 from ficus_sync.settings import SyncSettings
 from tests.integration.catalog.conftest import fresh_database
-from tests.integration.sync.helpers import wait_caught_up
+from tests.integration.sync.helpers import last_event_seq, wait_caught_up
 from tests.integration.sync.shop import Shop
 
 pytestmark = pytest.mark.integration
@@ -47,12 +47,6 @@ def _stores(shop: Shop) -> dict[str, int]:
     with shop.conn.cursor() as cur:
         cur.execute("SELECT code, store_id FROM store")
         return {str(code): int(store_id) for code, store_id in cur.fetchall()}
-
-
-def _max_seq(settings: SyncSettings) -> int:
-    with psycopg.connect(settings.postgres_url, autocommit=True) as conn:
-        row = conn.execute("SELECT coalesce(max(seq), 0) FROM domain_event").fetchone()
-    return int(row[0]) if row else 0
 
 
 def _latest_event(settings: SyncSettings, sku: str, legacy: dict[str, Any]) -> str:
@@ -111,7 +105,7 @@ def test_magento_changes_reach_the_catalog_api_through_sync(
                 value = metrics.get_sample_value("ficus_catalog_consumer_checkpoint_seq")
                 return (value or 0) >= seq
 
-            assert wait_until(lambda: applied(_max_seq(sync_settings)), 60)
+            assert wait_until(lambda: applied(last_event_seq(sync_settings)), 60)
             legacy, auth = standin
             codes = ["all" if i == 0 else c for c, i in stores.items()]
             assert _compare(catalog, legacy, auth, codes, sync_settings) == []

@@ -4,9 +4,6 @@ codes may move between views, and a restart does not bring the seeds back."""
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,29 +11,10 @@ from ficus_catalog.applying import Outcome, apply_event
 from ficus_catalog.bootstrap import Catalog
 from ficus_catalog.reads import seed_stores
 from ficus_catalog.testing import STORES
-from ficus_contracts.events import DomainEvent, EventKind, StoreState
+from tests.events import store_event
 from tests.integration.catalog.conftest import EventTable
 
 pytestmark = pytest.mark.integration
-
-
-def store_event(store_id: int, version: int, code: str | None, **fields: Any) -> DomainEvent:
-    """An upsert of store view `store_id` with `code`, or its deletion (code None)."""
-    state = None
-    if code is not None:
-        values: dict[str, Any] = {
-            "store_id": store_id, "code": code, "website_id": 1, "website_code": "base",
-            "group_id": 1, "name": code.title(), "is_active": True,
-        }  # fmt: skip
-        state = StoreState(**{**values, **fields})
-    return DomainEvent(
-        aggregate="store",
-        aggregate_id=uuid.uuid5(uuid.NAMESPACE_URL, f"ficus:test:store:{store_id}"),
-        entity_id=store_id,
-        version=version,
-        kind=EventKind.UPSERTED if state else EventKind.DELETED,
-        payload=state,
-    )
 
 
 def drain(catalog: Catalog) -> None:

@@ -4,13 +4,11 @@ dead letter, and the API's store codes follow the table once it holds a store ev
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from ficus_contracts.events import DomainEvent, EventKind, StoreState
 from ficus_control.stack.process import wait_until
 from ficus_search import store
 from ficus_search.api import create_app
@@ -20,6 +18,7 @@ from ficus_search.settings import SearchSettings
 from ficus_search.source import EventSource
 from ficus_search.storemap import TableLoader
 from ficus_search.testing import write_events, write_raw_event
+from tests.events import store_event
 from tests.integration.search.conftest import Databases
 
 pytestmark = pytest.mark.integration
@@ -29,25 +28,6 @@ SEARCH = (
     "&searchCriteria[filterGroups][0][filters][0][field]=search_term"
     "&searchCriteria[filterGroups][0][filters][0][value]=anything"
 )
-
-
-def store_event(
-    store_id: int, version: int, code: str | None, is_default: bool = False
-) -> DomainEvent:
-    state = None
-    if code is not None:
-        state = StoreState(
-            store_id=store_id, code=code, website_id=1, website_code="base", group_id=1,
-            name=code.title(), is_active=True, is_default=is_default,
-        )  # fmt: skip
-    return DomainEvent(
-        aggregate="store",
-        aggregate_id=uuid.uuid5(uuid.NAMESPACE_URL, f"ficus:test:store:{store_id}"),
-        entity_id=store_id,
-        version=version,
-        kind=EventKind.UPSERTED if state else EventKind.DELETED,
-        payload=state,
-    )
 
 
 def _drain(dbs: Databases, metrics: SearchMetrics | None = None) -> None:
@@ -104,7 +84,9 @@ def test_the_api_resolves_codes_from_store_events(dbs: Databases) -> None:
         assert client.get(SEARCH.format(store="default")).status_code == 200
         assert client.get(SEARCH.format(store="fr")).status_code == 400
         assert client.get("/v1/search").json()["total"] == 0  # the seed's `default`
-        write_events(dbs.events, [store_event(1, 1, "main", True), store_event(2, 1, "fr")])
+        write_events(
+            dbs.events, [store_event(1, 1, "main", is_default=True), store_event(2, 1, "fr")]
+        )
         _drain(dbs)
         # an unknown code reloads the map (at most every 0.1 s)
         assert wait_until(lambda: client.get(SEARCH.format(store="fr")).status_code == 200, 2)
@@ -125,7 +107,7 @@ def test_a_renamed_code_stops_resolving_once_the_service_applied_it(dbs: Databas
         store_refresh_seconds=3600,
         poll_interval=0.05,
     )
-    write_events(dbs.events, [store_event(1, 1, "main", True), store_event(2, 1, "fr")])
+    write_events(dbs.events, [store_event(1, 1, "main", is_default=True), store_event(2, 1, "fr")])
     with TestClient(create_app(settings)) as client:
         assert wait_until(lambda: client.get(SEARCH.format(store="fr")).status_code == 200, 5)
         write_events(dbs.events, [store_event(2, 2, "fr_be")])

@@ -31,6 +31,13 @@ def sync_in_thread(settings: SyncSettings) -> Iterator[LagTracker]:
         assert not thread.is_alive()
 
 
+def last_event_seq(settings: SyncSettings) -> int:
+    """The newest `domain_event` seq in sync's database (0: none yet)."""
+    with psycopg.connect(settings.postgres_url, autocommit=True) as conn:
+        row = conn.execute("SELECT coalesce(max(seq), 0) FROM domain_event").fetchone()
+    return int(row[0]) if row else 0
+
+
 def master_gtid(settings: SyncSettings) -> str:
     with mariadb.connection(mariadb.MysqlParams.from_url(settings.mysql_url)) as conn:
         return mariadb.master_coordinates(conn).gtid

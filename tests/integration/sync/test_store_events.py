@@ -19,6 +19,7 @@ from ficus_sync.settings import SyncSettings
 from tests.integration.sync.helpers import (
     assert_versions_strictly_increase,
     differences,
+    last_event_seq,
     sync_in_thread,
     wait_caught_up,
 )
@@ -51,15 +52,9 @@ def _stores(settings: SyncSettings) -> dict[int, StoreState | None]:
     return latest
 
 
-def _last_seq(settings: SyncSettings) -> int:
-    with psycopg.connect(settings.postgres_url, autocommit=True) as conn:
-        row = conn.execute("SELECT coalesce(max(seq), 0) FROM domain_event").fetchone()
-    return int(row[0]) if row else 0
-
-
 def _change(shop: Shop, settings: SyncSettings, sql: str) -> int:
     """Run one statement in MariaDB, wait until sync applied it; returns the seq before."""
-    before = _last_seq(settings)
+    before = last_event_seq(settings)
     shop.sql(sql)
     shop.conn.commit()
     wait_caught_up(settings, timeout=30)
@@ -124,7 +119,7 @@ def test_a_sync_database_from_before_store_events_announces_them_on_start(
         with components.pg.transaction():  # as an older version left it: no store projected
             components.pg.execute("DELETE FROM domain_event WHERE aggregate = 'store'")
             components.pg.execute("DELETE FROM projection WHERE aggregate = 'store'")
-        before = _last_seq(sync_settings)
+        before = last_event_seq(sync_settings)
         assert bootstrap.announce_store_views(components) == 4
         assert sorted(e[1] for e in _events(sync_settings, "store", before)) == [0, 1, 2, 3]
         assert bootstrap.announce_store_views(components) == 0  # once only

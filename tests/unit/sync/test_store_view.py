@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from ficus_contracts.events import StoreState
 from ficus_sync.mirror import TouchSet
-from ficus_sync.projector import Projector
 from ficus_sync.storeview import store_state, store_states
-from ficus_sync.tables import AGGREGATES, ALL, STORE_TABLES, is_captured, touched
+from ficus_sync.tables import ALL, STORE_TABLES, is_captured, touched
 
 WEBSITES = [
     {"website_id": 0, "code": "admin", "name": "Admin", "default_group_id": 0, "is_default": 0},
@@ -54,10 +51,6 @@ def test_store_tables_are_captured_and_touch_every_aggregate(table: str) -> None
     assert touches.everything
 
 
-def test_store_views_are_projected_before_categories_and_products() -> None:
-    assert AGGREGATES == ("store", "category", "product")
-
-
 def test_store_rows_flatten_with_their_group_and_website() -> None:
     states = store_states(STORES, GROUPS, WEBSITES)
     assert sorted(states) == [0, 1, 5]
@@ -92,41 +85,3 @@ def test_the_same_rows_give_the_same_state_text() -> None:
     assert {k: v.model_dump_json() for k, v in from_mirror.items()} == {
         k: v.model_dump_json() for k, v in from_mariadb.items()
     }
-
-
-class _Rows:
-    def __init__(self, rows: list[tuple[int]]) -> None:
-        self.rows = rows
-
-    def fetchall(self) -> list[tuple[int]]:
-        return self.rows
-
-
-class _Mirror:
-    """A fake connection answering the expansion's one query per aggregate."""
-
-    def __init__(self, ids: dict[str, list[int]]) -> None:
-        self.ids = ids
-        self.queries: list[str] = []
-
-    def execute(self, sql: str, args: tuple[Any, ...]) -> _Rows:
-        self.queries.append(sql)
-        return _Rows([(i,) for i in self.ids[args[0]]])
-
-
-class _NoReader:
-    def read(self, *_: object) -> dict[int, Any]:
-        raise AssertionError("expand reads no state")
-
-    def invalidate(self) -> None:
-        pass
-
-
-def test_all_expands_to_every_store_category_and_product() -> None:
-    conn = _Mirror({"store": [0, 1, 5], "category": [2], "product": [10, 11]})
-    found = Projector(_NoReader()).expand(conn, TouchSet(everything=True))  # type: ignore[arg-type]
-    assert found == {
-        ("store", 0), ("store", 1), ("store", 5), ("category", 2), ("product", 10),
-        ("product", 11),
-    }  # fmt: skip
-    assert 'SELECT "store_id" FROM mirror."store"' in conn.queries[0]
