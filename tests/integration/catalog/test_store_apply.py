@@ -24,7 +24,9 @@ def drain(catalog: Catalog) -> None:
 
 def test_store_events_replace_the_seeded_codes(catalog: Catalog, events: EventTable) -> None:
     assert catalog.reads.stores() == STORES
-    assert catalog.reads.default_store() is None  # the `default_store` setting answers
+    # no view is flagged default yet: the `default_store` setting's code answers
+    assert catalog.reads.store_id(None, "default") == STORES["default"]
+    assert catalog.reads.store_id(None, "nosuch") is None
     events.publish(
         store_event(0, 1, "admin", website_id=0, website_code="admin", group_id=0),
         store_event(1, 1, "main", is_default=True),
@@ -32,7 +34,9 @@ def test_store_events_replace_the_seeded_codes(catalog: Catalog, events: EventTa
     )
     drain(catalog)
     assert catalog.reads.stores() == {"admin": 0, "main": 1, "fr": 2}
-    assert catalog.reads.default_store() == 1
+    assert catalog.reads.store_id(None, "nosuch") == 1  # the view flagged default
+    assert catalog.reads.store_id(None, "fr") == 1  # ahead of the setting's code
+    assert catalog.reads.store_id("fr", "default") == 2
     assert not seed_stores(catalog.sessions, STORES)  # a restart keeps the events' codes
     assert catalog.reads.stores() == {"admin": 0, "main": 1, "fr": 2}
 

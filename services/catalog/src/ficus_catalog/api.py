@@ -49,12 +49,7 @@ def _store_id(catalog: Catalog, code: str | None) -> int:
     code is Magento's 404 "store not found"."""
     if code == ADMIN_CODE:
         return 0
-    if code is None:
-        default = catalog.reads.default_store()
-        if default is not None:
-            return default
-    stores = catalog.reads.stores()
-    store_id = stores.get(code if code is not None else catalog.settings.default_store)
+    store_id = catalog.reads.store_id(code, catalog.settings.default_store)
     if store_id is None:
         raise UnknownStore(code or catalog.settings.default_store)
     return store_id

@@ -100,9 +100,16 @@ class CatalogReads:
             rows = session.execute(select(CatalogStore.code, CatalogStore.store_id))
             return {code: store_id for code, store_id in rows}
 
-    def default_store(self) -> int | None:
-        """Magento's store for requests without a code, once sync announced store views."""
-        stmt = select(CatalogStore.store_id).where(CatalogStore.is_default.is_(True))
+    def store_id(self, code: str | None, fallback: str) -> int | None:
+        """The store view of `code`, in one indexed read. Without a code: the view sync
+        announced as Magento's default, else (no store event yet) the view of `fallback`."""
+        stmt = select(CatalogStore.store_id)
+        if code is not None:
+            stmt = stmt.where(CatalogStore.code == code)
+        else:
+            stmt = stmt.where(
+                CatalogStore.is_default.is_(True) | (CatalogStore.code == fallback)
+            ).order_by(CatalogStore.is_default.desc().nulls_last())
         with self._sessions() as session:
             return session.execute(stmt.limit(1)).scalar_one_or_none()
 
