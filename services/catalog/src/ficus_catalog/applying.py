@@ -56,11 +56,6 @@ class Prepared:
     def key(self) -> tuple[str, uuid.UUID]:
         return self.event.aggregate, self.event.aggregate_id
 
-    @property
-    def store_codes(self) -> list[str]:
-        rows = [] if self.rows is None else self.rows.tables.get(CatalogStore, [])
-        return [str(r["code"]) for r in rows]
-
 
 def parse_event(row: dict[str, Any]) -> DomainEvent:
     """A `domain_event` row (columns as a dict) → a validated `DomainEvent`."""
@@ -93,17 +88,14 @@ def prepare(event: DomainEvent) -> Prepared:
     return Prepared(event, None)
 
 
-def _remove(
-    session: Session,
-    aggregate: str,
-    ids: list[uuid.UUID],
-    entity_ids: list[int],
-    codes: list[str],
-) -> None:
+def _remove(session: Session, aggregate: str, mine: list[Prepared]) -> None:
+    """Delete the current rows of the aggregates in `mine` (all of `aggregate`)."""
+    entity_ids = [p.event.entity_id for p in mine]
     if aggregate == "store":
-        _remove_stores(session, entity_ids, codes)
+        _remove_stores(session, entity_ids, mine)
         return
     table = Product if aggregate == "product" else Category
+    ids = [p.event.aggregate_id for p in mine]
     session.execute(
         delete(table)
         .where(or_(table.uuid.in_(ids), table.entity_id.in_(entity_ids)))
@@ -111,14 +103,15 @@ def _remove(
     )
 
 
-def _remove_stores(session: Session, store_ids: list[int], codes: list[str]) -> None:
+def _remove_stores(session: Session, store_ids: list[int], mine: list[Prepared]) -> None:
     """The views' rows, rows holding a code a view takes now (renamed in the same change;
     Magento keeps codes unique) and the rows seeded from settings (events supersede them)."""
+    rows = [r for p in mine if p.rows is not None for r in p.rows.tables.get(CatalogStore, [])]
     session.execute(
         delete(CatalogStore).where(
             or_(
                 CatalogStore.store_id.in_(store_ids),
-                CatalogStore.code.in_(codes),
+                CatalogStore.code.in_([str(r["code"]) for r in rows]),
                 CatalogStore.version.is_(None),
             )
         )
@@ -131,7 +124,7 @@ def apply_event(session: Session, event: DomainEvent) -> Outcome:
     prepared = prepare(event)
     if not _claim_version(session, event):
         return Outcome.STALE
-    _remove(session, event.aggregate, [event.aggregate_id], [event.entity_id], prepared.store_codes)
+    _remove(session, event.aggregate, [prepared])
     if prepared.rows is None:
         return Outcome.DELETED
     _insert(session, prepared.rows)
@@ -203,9 +196,7 @@ def _write(session: Session, winners: list[Prepared]) -> None:
     for aggregate in AGGREGATES:
         mine = [p for p in winners if p.event.aggregate == aggregate]
         if mine:
-            ids = [p.event.aggregate_id for p in mine]
-            codes = [c for p in mine for c in p.store_codes]
-            _remove(session, aggregate, ids, [p.event.entity_id for p in mine], codes)
+            _remove(session, aggregate, mine)
     merged = Rows()
     for p in winners:
         if p.rows is not None:
