@@ -1,5 +1,5 @@
 """Reference flattening straight from MariaDB, for reconciliation: bulk, chunked reads fed to
-`flatten` — the same functions sync's projector calls on its mirror."""
+`flatten` and `storeview` — the same functions sync's projector calls on its mirror."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ficus_contracts.events import CategoryState, ProductState
+from ficus_contracts.events import CategoryState, ProductState, StoreState
+from ficus_legacy import storeview
 from ficus_legacy.eav import Eav
 from ficus_legacy.flatten import AttributeInfo, category_state, product_state
 from ficus_legacy.sql import in_chunks, placeholders
@@ -118,6 +119,15 @@ def _product_chunk(conn: Connection, ctx: _Context, ids: Sequence[int]) -> Itera
             super_links=supers.get(entity_id, []),
             super_attributes=super_attrs.get(entity_id, []),
         )
+
+
+def store_states(conn: Connection) -> dict[int, StoreState]:
+    """Every store view, flattened as sync flattens its mirror's rows."""
+    return storeview.store_states(
+        _rows(conn, "SELECT * FROM store", ()),
+        _rows(conn, "SELECT * FROM store_group", ()),
+        _rows(conn, "SELECT * FROM store_website", ()),
+    )
 
 
 def category_states(

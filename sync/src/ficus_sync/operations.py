@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 
-from ficus_contracts.events import StoreState
 from ficus_legacy import reference
 from ficus_sync import mariadb, store
 from ficus_sync.bootstrap import Components
@@ -17,8 +16,6 @@ from ficus_sync.envelope import ChangeEvent, Op, parse_debezium
 from ficus_sync.errors import SyncError
 from ficus_sync.mirror import TouchSet
 from ficus_sync.projector import state_document
-from ficus_sync.storeview import store_states
-from ficus_sync.tables import STORE_TABLES
 
 
 @dataclass
@@ -97,8 +94,8 @@ def reconcile_catalog(components: Components, catalog_url: str | None = None) ->
         expected = {
             "product": {s.entity_id: state_document(s) for s in reference.product_states(my)},
             "category": {s.entity_id: state_document(s) for s in reference.category_states(my)},
+            "store": {i: state_document(s) for i, s in reference.store_states(my).items()},
         }
-    expected["store"] = {i: state_document(s) for i, s in reference_stores(components).items()}
     if catalog_url is not None:
         served = catalog_service_states(catalog_url)
         differences += _compare("catalog-service", expected["product"], served)
@@ -113,16 +110,6 @@ def reconcile_catalog(components: Components, catalog_url: str | None = None) ->
         }
         differences += _compare(aggregate, wanted, actual)
     return differences
-
-
-def reference_stores(components: Components) -> dict[int, StoreState]:
-    """Every store view as MariaDB holds it, flattened as the projector flattens the mirror."""
-    with mariadb.connection(components.params, dict_rows=True) as my, my.cursor() as cur:
-        tables = {}
-        for table in STORE_TABLES:
-            cur.execute(f"SELECT * FROM `{table}`")
-            tables[table] = list(cur.fetchall())
-    return store_states(tables["store"], tables["store_group"], tables["store_website"])
 
 
 def catalog_service_states(base_url: str) -> dict[int, dict[str, Any]]:

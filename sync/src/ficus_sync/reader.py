@@ -12,11 +12,11 @@ from psycopg.rows import dict_row
 from ficus_contracts.events import StoreState
 from ficus_legacy.flatten import AttributeInfo, category_state, product_state
 from ficus_legacy.metadata import AttributeCatalog, Stores
+from ficus_legacy.storeview import store_states
 from ficus_legacy.types import Connection as LegacyConnection
 from ficus_sync.mirror import PgConn
 from ficus_sync.projector import State
 from ficus_sync.shape import qualified
-from ficus_sync.storeview import store_states
 from ficus_sync.tables import EAV_TYPES, Aggregate
 
 Row = dict[str, Any]
