@@ -83,7 +83,7 @@ CREATE OR REPLACE TRIGGER search_document_changed
 -- setting serves only while this table is empty). A deleted view stays as a tombstone.
 CREATE TABLE IF NOT EXISTS search_store (
     store_id integer PRIMARY KEY, version bigint NOT NULL, deleted boolean NOT NULL,
-    code text, is_active boolean, state jsonb);
+    code text, state jsonb);
 """
 
 _UPSERT_DOC = """
@@ -284,10 +284,10 @@ def dead_letter(conn: Conn, row: dict[str, Any], error: str) -> None:
 
 
 _SAVE_STORE = """
-INSERT INTO search_store AS s (store_id, version, deleted, code, is_active, state)
-VALUES (%(id)s, %(version)s, %(deleted)s, %(code)s, %(active)s, %(state)s)
+INSERT INTO search_store AS s (store_id, version, deleted, code, state)
+VALUES (%(id)s, %(version)s, %(deleted)s, %(code)s, %(state)s)
 ON CONFLICT (store_id) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted,
-    code = EXCLUDED.code, is_active = EXCLUDED.is_active, state = EXCLUDED.state
+    code = EXCLUDED.code, state = EXCLUDED.state
 WHERE s.version < EXCLUDED.version
 RETURNING store_id
 """
@@ -303,7 +303,6 @@ def save_store(conn: Conn, store_id: int, version: int, state: StoreState | None
             "version": version,
             "deleted": state is None,
             "code": None if state is None else state.code,
-            "active": None if state is None else state.is_active,
             "state": None if state is None else Jsonb(state.model_dump(mode="json")),
         },
     ).fetchone()
