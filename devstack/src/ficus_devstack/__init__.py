@@ -1,0 +1,1 @@
+"""The local development stack: engines and Ficus processes started under .ficus/."""

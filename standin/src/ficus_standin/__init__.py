@@ -1,0 +1,1 @@
+"""The Magento 2.4.8 REST stand-in: development and tests only, never shipped to production."""
