@@ -13,7 +13,7 @@ import pytest
 from elasticsearch import Elasticsearch as EsClient
 
 from ficus_control.stack.elasticsearch import Elasticsearch
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, ensure_alias
@@ -58,7 +58,7 @@ def _answer(result: SearchResult) -> tuple[object, ...]:
 
 
 def _generation(url: str) -> int:
-    with store.connect(url) as conn:
+    with repository.connect(url) as conn:
         row = conn.execute("SELECT generation FROM search_generation").fetchone()
     assert row is not None
     return int(row["generation"])
@@ -120,11 +120,11 @@ def test_any_committed_write_bumps_the_generation_once_per_transaction(engines: 
     q = _query(text=None)
     cached = engines.cached.search(q)
     start = _generation(url)
-    with store.connect(url) as conn:  # two statements, one transaction
+    with repository.connect(url) as conn:  # two statements, one transaction
         conn.execute("UPDATE search_document SET final_price = final_price + 1000 WHERE present")
         conn.execute("UPDATE search_document SET in_stock = NOT in_stock WHERE entity_id < 0")
     assert _generation(url) == start + 1
-    with store.connect(url) as conn:
+    with repository.connect(url) as conn:
         conn.execute("UPDATE search_document SET final_price = 1 WHERE present")
         conn.rollback()
     assert _generation(url) == start + 1
@@ -159,7 +159,7 @@ def test_a_cached_page_of_hits_never_outlives_a_write(engines: Engines) -> None:
     first = engines.cached.search(q)
     assert engines.cached.search(q).ids == first.ids  # now cached
     gone = first.ids[0]
-    with store.connect(engines.dbs.search) as conn:
+    with repository.connect(engines.dbs.search) as conn:
         conn.execute("UPDATE search_document SET present = false WHERE entity_id = %s", (gone,))
     after = engines.cached.search(q)
     assert gone not in after.ids

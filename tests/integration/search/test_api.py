@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from ficus_contracts.events import CategoryLink
 from ficus_control.stack.elasticsearch import Elasticsearch
 from ficus_control.stack.process import wait_until
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.api import create_app
 from ficus_search.bootstrap import Components, build
 from ficus_search.settings import SearchSettings
@@ -68,7 +68,7 @@ def _indexed(components: Components) -> int:
 
 
 def _doc(components: Components) -> dict[str, object]:
-    with store.connect(components.settings.database_url) as conn:
+    with repository.connect(components.settings.database_url) as conn:
         row = conn.execute(
             "SELECT doc FROM search_document WHERE present AND store_id = 1 "
             "AND visibility IN (3, 4) ORDER BY entity_id LIMIT 1"
@@ -113,7 +113,7 @@ def test_magento_listing_filters_category_price_and_stock(running: Components) -
     assert body["total_count"] == len(body["items"]) >= 1
     prices = [item["extension_attributes"]["final_price"] for item in body["items"]]
     assert prices == sorted(prices)
-    with store.connect(running.settings.database_url) as conn:
+    with repository.connect(running.settings.database_url) as conn:
         row = conn.execute(
             "SELECT count(*) AS n FROM search_document WHERE present AND store_id = 1 "
             "AND visibility IN (2, 4) AND %s = ANY(category_ids) AND final_price >= 0",
@@ -209,7 +209,7 @@ def test_bad_event_goes_to_the_dead_letter_table_and_the_stream_goes_on(dbs: Dat
     assert components.consumer is not None
     components.consumer.drain()
     components.stop()
-    with store.connect(dbs.search) as conn:
+    with repository.connect(dbs.search) as conn:
         dead = conn.execute("SELECT entity_id, error FROM search_dead_letter").fetchall()
         last = conn.execute("SELECT last_seq FROM search_checkpoint").fetchone()
         head = conn.execute("SELECT 0").fetchone()
@@ -217,7 +217,7 @@ def test_bad_event_goes_to_the_dead_letter_table_and_the_stream_goes_on(dbs: Dat
     assert "InvalidEvent" in dead[0]["error"]
     assert "out of range" in dead[1]["error"]
     assert last is not None and head is not None
-    with store.connect(dbs.events) as conn:
+    with repository.connect(dbs.events) as conn:
         top = conn.execute("SELECT max(seq) AS s FROM domain_event").fetchone()
     assert top is not None and last["last_seq"] == top["s"]
 

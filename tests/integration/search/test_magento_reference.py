@@ -16,7 +16,7 @@ from ficus_contracts.events import CategoryState, DomainEvent, EventKind, Produc
 from ficus_legacy.generator import SeedSpec, generate
 from ficus_legacy.reference import category_states, product_states
 from ficus_legacy.schema import install
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.document import CategoryTree, build_documents
 from ficus_search.esengine import ElasticsearchEngine
@@ -75,7 +75,7 @@ def test_documents_from_a_generated_magento_store_equal_the_mariadb_reference(
         if d["type_id"] != "simple" or d["visibility"] in (2, 4)
     )
 
-    with store.connect(dbs.search) as conn:
+    with repository.connect(dbs.search) as conn:
         rows = conn.execute("SELECT store_id, entity_id, doc FROM search_document WHERE present")
         in_postgres = {(r["store_id"], r["entity_id"]): r["doc"] for r in rows.fetchall()}
     assert in_postgres == expected

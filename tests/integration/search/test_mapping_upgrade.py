@@ -11,7 +11,7 @@ import pytest
 from elasticsearch import Elasticsearch as EsClient
 
 from ficus_control.stack.process import wait_until
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.esengine import MAPPING_VERSION, MAPPINGS, SETTINGS
 from ficus_search.esindex import EsIndexer, alias_targets, mapping_version, new_index_name
@@ -76,7 +76,7 @@ def test_with_rebuild_off_the_outdated_index_stays(
 
 
 def _documents(dbs: Databases) -> int:
-    with store.connect(dbs.search) as conn:
+    with repository.connect(dbs.search) as conn:
         row = conn.execute("SELECT count(*) AS n FROM search_document WHERE present").fetchone()
     assert row is not None
     return int(row["n"])

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ficus_search import matchtable, store
+from ficus_search import matchtable, repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
@@ -37,7 +37,7 @@ def _load(dbs: Databases, products: int = 120, changes: int = 300) -> CatalogGen
 
 
 def _rows(url: str, table: str, where_clause: str = "true") -> dict[tuple[int, int], Any]:
-    with store.connect(url) as conn:
+    with repository.connect(url) as conn:
         rows = conn.execute(
             f"SELECT {_COLUMNS} FROM {table} WHERE {where_clause}"  # noqa: S608
         ).fetchall()
@@ -46,12 +46,12 @@ def _rows(url: str, table: str, where_clause: str = "true") -> dict[tuple[int, i
 
 def test_match_rows_equal_the_present_documents(dbs: Databases) -> None:
     _load(dbs)
-    with store.connect(dbs.search) as conn:  # and three products removed from every store
+    with repository.connect(dbs.search) as conn:  # and three products removed from every store
         rows = conn.execute(
             "SELECT DISTINCT entity_id FROM search_document WHERE present ORDER BY entity_id "
             "LIMIT 3"
         ).fetchall()
-        store.write_documents(conn, {int(r["entity_id"]): [] for r in rows}, None)
+        repository.write_documents(conn, {int(r["entity_id"]): [] for r in rows}, None)
         tombstones = conn.execute(
             "SELECT count(*) AS n FROM search_document WHERE NOT present"
         ).fetchone()
@@ -63,7 +63,7 @@ def test_match_rows_equal_the_present_documents(dbs: Databases) -> None:
 
 def test_each_store_view_gets_its_text_index_and_queries_use_it(dbs: Databases) -> None:
     _load(dbs, changes=0)
-    with store.connect(dbs.search) as conn:
+    with repository.connect(dbs.search) as conn:
         for store_id in STORES:
             found = conn.execute(
                 "SELECT to_regclass(%s) IS NOT NULL AS ok", (matchtable.text_index_name(store_id),)
@@ -94,15 +94,15 @@ def test_each_store_view_gets_its_text_index_and_queries_use_it(dbs: Databases) 
 
 def test_a_store_from_before_search_match_is_filled(dbs: Databases) -> None:
     _load(dbs, changes=100)
-    with store.connect(dbs.search) as conn:
+    with repository.connect(dbs.search) as conn:
         conn.execute("DROP TABLE search_match CASCADE")
-    store.ensure_schema(dbs.search)
+    repository.ensure_schema(dbs.search)
     assert _rows(dbs.search, "search_match") == _rows(dbs.search, "search_document", "present")
 
 
 def test_truncate_empties_it(dbs: Databases) -> None:
     _load(dbs, changes=0)
-    with store.connect(dbs.search) as conn:
+    with repository.connect(dbs.search) as conn:
         conn.execute("TRUNCATE search_document")
         row = conn.execute("SELECT count(*) AS n FROM search_match").fetchone()
     assert row is not None and row["n"] == 0

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.aggregatecache import Aggregates
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.metrics import SearchMetrics
@@ -70,7 +70,7 @@ class _WriteInBetween(PostgresEngine):
         self, query: SearchQuery, clause: str, params: dict[str, Any]
     ) -> tuple[int, Aggregates] | None:
         if self.gone is not None:
-            with store.connect(self.url) as conn:
+            with repository.connect(self.url) as conn:
                 conn.execute(
                     "UPDATE search_document SET present = false WHERE entity_id = %s",
                     (self.gone,),

@@ -17,7 +17,7 @@ from elasticsearch import Elasticsearch as EsClient
 
 from ficus_control.stack import Stack
 from ficus_control.stack.elasticsearch import Elasticsearch
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.document import CategoryTree, build_documents, search_fields_json
 from ficus_search.esengine import ElasticsearchEngine
@@ -63,7 +63,7 @@ def loaded(stack: Stack, elasticsearch: Elasticsearch) -> Iterator[Loaded]:
     for name in names:
         stack.postgres.ensure_database(name)
     search_url, events_url = (stack.settings.postgres_url(n) for n in names)
-    store.ensure_schema(search_url)
+    repository.ensure_schema(search_url)
     gen = CatalogGenerator(seed=11)
     events = gen.catalog(PRODUCTS, categories=24)
     changes = gen.changes(CHANGES)
@@ -93,7 +93,7 @@ def loaded(stack: Stack, elasticsearch: Elasticsearch) -> Iterator[Loaded]:
 
 
 def _pg_documents(url: str) -> dict[tuple[int, int], dict[str, Any]]:
-    with store.connect(url) as conn:
+    with repository.connect(url) as conn:
         rows = conn.execute("SELECT store_id, entity_id, doc FROM search_document WHERE present")
         return {(r["store_id"], r["entity_id"]): r["doc"] for r in rows.fetchall()}
 
@@ -116,7 +116,7 @@ def test_elasticsearch_documents_equal_the_reference(loaded: Loaded) -> None:
 
 
 def test_late_events_never_overwrite_newer_state(loaded: Loaded) -> None:
-    with store.connect(loaded.search_url) as conn:
+    with repository.connect(loaded.search_url) as conn:
         rows = conn.execute("SELECT entity_id, version FROM search_product").fetchall()
     versions = {r["entity_id"]: r["version"] for r in rows}
     expected = {eid: v for (agg, eid), v in loaded.generator.versions.items() if agg == "product"}

@@ -10,7 +10,7 @@ import pytest
 from elasticsearch import Elasticsearch as EsClient
 
 from ficus_control.stack.elasticsearch import Elasticsearch
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, alias_targets, ensure_alias, rebuild
@@ -102,7 +102,7 @@ def test_rebuild_is_repeatable(dbs: Databases, es_client: EsClient, alias: str) 
     indices = set(es_client.indices.get(index=f"{alias}_*").body)
     assert alias_targets(es_client, alias) == [third]
     assert first not in indices and second in indices  # the previous one is kept, no more
-    with store.connect(dbs.search) as conn:
+    with repository.connect(dbs.search) as conn:
         row = conn.execute("SELECT count(*) AS n FROM search_document WHERE present").fetchone()
     assert row is not None and row["n"] > 0
     assert es_client.count(index=alias)["count"] == row["n"]

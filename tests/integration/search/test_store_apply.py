@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ficus_control.stack.process import wait_until
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.api import create_app
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.metrics import SearchMetrics
@@ -59,7 +59,7 @@ def test_newest_store_version_wins_and_a_deletion_stays(dbs: Databases) -> None:
     write_events(dbs.events, [store_event(2, 2, None), store_event(2, 1, "fr")])
     _drain(dbs)
     assert _codes(dbs) == {"main": 1}
-    with store.connect(dbs.search) as conn:
+    with repository.connect(dbs.search) as conn:
         row = conn.execute("SELECT version, deleted FROM search_store WHERE store_id = 2")
         assert row.fetchone() == {"version": 2, "deleted": True}
 
@@ -71,7 +71,7 @@ def test_a_bad_store_payload_is_a_dead_letter(dbs: Databases) -> None:
     write_events(dbs.events, [store_event(4, 1, "it")])
     _drain(dbs)
     assert _codes(dbs) == {"it": 4}
-    with store.connect(dbs.search) as conn:
+    with repository.connect(dbs.search) as conn:
         row = conn.execute("SELECT aggregate, entity_id FROM search_dead_letter").fetchone()
     assert row == {"aggregate": "store", "entity_id": 3}
 

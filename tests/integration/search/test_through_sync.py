@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch as EsClient
 
 from ficus_control.stack import Stack
 from ficus_legacy.reference import category_states, product_states
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.document import CategoryTree, build_documents
 from ficus_search.esengine import ElasticsearchEngine
@@ -82,7 +82,7 @@ def test_documents_after_snapshot_and_random_stream_equal_the_mariadb_reference(
 
     expected = _reference(shop.conn)
     assert len(expected) > 50
-    with store.connect(dbs.search) as conn:
+    with repository.connect(dbs.search) as conn:
         rows = conn.execute("SELECT store_id, entity_id, doc FROM search_document WHERE present")
         in_postgres = {(r["store_id"], r["entity_id"]): r["doc"] for r in rows.fetchall()}
     assert _differences(expected, in_postgres) == []

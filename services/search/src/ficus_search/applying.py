@@ -20,7 +20,7 @@ from ficus_contracts.events import (
     ProductState,
     StoreState,
 )
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.document import SearchDocument, build_documents
 from ficus_search.errors import InvalidEvent
 
@@ -53,37 +53,37 @@ def parse_event(row: dict[str, Any]) -> DomainEvent:
     return event
 
 
-def apply_event(conn: store.Conn, event: DomainEvent) -> tuple[Outcome, set[int]]:
+def apply_event(conn: repository.Conn, event: DomainEvent) -> tuple[Outcome, set[int]]:
     """Save the event's state if it is newer; returns the products to re-index."""
     upserted = event.kind is EventKind.UPSERTED
     if event.aggregate == "product":
         state = event.payload if upserted and isinstance(event.payload, ProductState) else None
-        applied, parents = store.save_product(conn, event.entity_id, event.version, state)
+        applied, parents = repository.save_product(conn, event.entity_id, event.version, state)
         return (Outcome.APPLIED, {event.entity_id} | parents) if applied else (Outcome.STALE, set())
     if event.aggregate == "store":
         view = event.payload if upserted and isinstance(event.payload, StoreState) else None
-        applied = store.save_store(conn, event.entity_id, event.version, view)
+        applied = repository.save_store(conn, event.entity_id, event.version, view)
         return (Outcome.APPLIED if applied else Outcome.STALE), set()
-    current = store.stored_version(conn, "search_category", event.entity_id)
+    current = repository.stored_version(conn, "search_category", event.entity_id)
     if current is not None and event.version <= current:
         return Outcome.STALE, set()
     category = event.payload if upserted and isinstance(event.payload, CategoryState) else None
-    store.save_category(conn, event.entity_id, event.version, category)
-    return Outcome.APPLIED, store.products_under_category(conn, event.entity_id)
+    repository.save_category(conn, event.entity_id, event.version, category)
+    return Outcome.APPLIED, repository.products_under_category(conn, event.entity_id)
 
 
 def reindex(
-    conn: store.Conn, product_ids: Iterable[int], source_ts_ms: int | None, today: dt.date
+    conn: repository.Conn, product_ids: Iterable[int], source_ts_ms: int | None, today: dt.date
 ) -> int:
     """Rebuild the stored documents of `product_ids` from the saved state; returns how many
     products were written."""
     ids = sorted(set(product_ids))
     if not ids:
         return 0
-    tree = store.load_tree(conn)
-    products = store.load_products(conn, ids)
+    tree = repository.load_tree(conn)
+    products = repository.load_products(conn, ids)
     child_ids = {c for p in products.values() for c in p.configurable_children}
-    children = store.load_products(conn, child_ids) if child_ids else {}
+    children = repository.load_products(conn, child_ids) if child_ids else {}
     documents: dict[int, list[SearchDocument]] = {}
     for entity_id in ids:
         product = products.get(entity_id)
@@ -91,5 +91,5 @@ def reindex(
         if product is not None:
             kids = [children[c] for c in product.configurable_children if c in children]
             documents[entity_id] = build_documents(product, kids, tree, today)
-    store.write_documents(conn, documents, source_ts_ms)
+    repository.write_documents(conn, documents, source_ts_ms)
     return len(ids)

@@ -29,10 +29,10 @@ def _rebuild(settings: SearchSettings, _: argparse.Namespace) -> int:
     until the alias swaps atomically to the new one."""
     from elasticsearch import Elasticsearch
 
-    from ficus_search import store
+    from ficus_search import repository
     from ficus_search.esindex import rebuild
 
-    store.ensure_schema(settings.database_url)
+    repository.ensure_schema(settings.database_url)
     client = Elasticsearch(settings.elasticsearch_url, request_timeout=60)
     columns = (TextColumn("rebuild"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns) as progress:

@@ -17,7 +17,7 @@ from typing import Any
 import psycopg
 
 from ficus_contracts.gap import GapGuard
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.applying import AGGREGATES, Outcome, apply_event, parse_event, reindex
 from ficus_search.errors import InvalidEvent, SourceUnavailable
 from ficus_search.metrics import SearchMetrics
@@ -36,8 +36,8 @@ class BatchApplier:
         self._today = today
 
     def checkpoint(self) -> int:
-        with store.connect(self._url) as conn:
-            return store.checkpoint(conn, CONSUMER)
+        with repository.connect(self._url) as conn:
+            return repository.checkpoint(conn, CONSUMER)
 
     def apply_batch(self, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Outcome]]:
         """Fast path without savepoints; if the database refuses an event, the batch is rolled
@@ -52,18 +52,18 @@ class BatchApplier:
     ) -> list[tuple[dict[str, Any], Outcome]]:
         touched: set[int] = set()
         handled = []
-        with store.connect(self._url) as conn:
+        with repository.connect(self._url) as conn:
             for row in rows:
                 outcome, ids = self._apply_one(conn, row, careful)
                 touched |= ids
                 handled.append((row, outcome))
             newest = max((r.get("source_ts_ms") or 0 for r in rows), default=0)
             reindex(conn, touched, newest or None, self._today())
-            store.save_checkpoint(conn, CONSUMER, int(rows[-1]["seq"]))
+            repository.save_checkpoint(conn, CONSUMER, int(rows[-1]["seq"]))
         return handled
 
     def _apply_one(
-        self, conn: store.Conn, row: dict[str, Any], careful: bool
+        self, conn: repository.Conn, row: dict[str, Any], careful: bool
     ) -> tuple[Outcome, set[int]]:
         if row.get("aggregate") not in AGGREGATES:
             return Outcome.IGNORED, set()
@@ -77,7 +77,7 @@ class BatchApplier:
             if not careful and not isinstance(exc, InvalidEvent):
                 raise
             log.warning("dead letter seq=%s: %s", row.get("seq"), exc)
-            store.dead_letter(conn, row, f"{type(exc).__name__}: {exc}")
+            repository.dead_letter(conn, row, f"{type(exc).__name__}: {exc}")
             return Outcome.DEAD_LETTER, set()
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch.helpers import BulkIndexError, bulk, streaming_bulk
 
-from ficus_search import store
+from ficus_search import repository
 from ficus_search.esengine import MAPPING_VERSION, MAPPINGS, SETTINGS, source_of
 from ficus_search.metrics import SearchMetrics
 
@@ -106,7 +106,7 @@ class EsIndexer:
         self.healthy = False
 
     def checkpoint(self) -> int:
-        with store.connect(self._db_url) as conn:
+        with repository.connect(self._db_url) as conn:
             row = conn.execute(
                 "SELECT last_change FROM search_index_checkpoint WHERE name = %s", (self._alias,)
             ).fetchone()
@@ -114,7 +114,7 @@ class EsIndexer:
 
     def pending(self) -> int:
         """Document changes not yet in Elasticsearch."""
-        with store.connect(self._db_url) as conn:
+        with repository.connect(self._db_url) as conn:
             row = conn.execute(
                 "SELECT count(*) AS n FROM search_document WHERE change_seq > coalesce("
                 "(SELECT last_change FROM search_index_checkpoint WHERE name = %s), 0)",
@@ -124,7 +124,7 @@ class EsIndexer:
 
     def sync_once(self) -> int:
         """Index one batch of changes; returns how many were sent (0: caught up)."""
-        with store.connect(self._db_url) as conn:
+        with repository.connect(self._db_url) as conn:
             conn.execute(
                 "INSERT INTO search_index_checkpoint VALUES (%s, 0) ON CONFLICT DO NOTHING",
                 (self._alias,),
@@ -143,7 +143,7 @@ class EsIndexer:
         if failed:
             raise BulkIndexError(f"{len(failed)} document(s) failed to index", failed)
         newest = int(rows[-1]["change_seq"])
-        with store.connect(self._db_url) as conn:
+        with repository.connect(self._db_url) as conn:
             conn.execute(
                 "UPDATE search_index_checkpoint SET last_change = %s "
                 "WHERE name = %s AND last_change = %s",
@@ -228,7 +228,7 @@ class EsIndexer:
             self._thread.join(timeout)
 
 
-def _snapshot_rows(conn: store.Conn, upto: int) -> Iterator[dict[str, Any]]:
+def _snapshot_rows(conn: repository.Conn, upto: int) -> Iterator[dict[str, Any]]:
     with conn.cursor(name="search_rebuild") as cur:
         cur.itersize = 2000
         cur.execute(
@@ -249,7 +249,7 @@ def rebuild(
     readers keep reading the old index until the swap. Returns the new index name."""
     name = new_index_name(alias)
     create_index(client, name, bulk_load=True)
-    with store.connect(db_url) as conn:
+    with repository.connect(db_url) as conn:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         head = conn.execute(
             "SELECT coalesce(max(change_seq), 0) AS s, count(*) FILTER (WHERE present) AS n "
@@ -269,7 +269,7 @@ def rebuild(
     actions_list: list[dict[str, Any]] = [{"remove": {"index": i, "alias": alias}} for i in old]
     actions_list.append({"add": {"index": name, "alias": alias}})
     client.indices.update_aliases(actions=actions_list)
-    with store.connect(db_url) as conn:
+    with repository.connect(db_url) as conn:
         conn.execute(
             "INSERT INTO search_index_checkpoint VALUES (%s, %s) ON CONFLICT (name) "
             "DO UPDATE SET last_change = LEAST(search_index_checkpoint.last_change, %s)",

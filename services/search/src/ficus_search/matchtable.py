@@ -5,7 +5,7 @@ thousands of documents visits one heap page per match. `search_match` holds only
 filters, ranks and sorts on (~300 bytes a row, about 25 rows a page), and only present
 documents. A row trigger on `search_document` keeps it equal to the present documents in the
 same transaction, whatever statement writes them, so the generation bump of that transaction
-(see `store.SCHEMA`) covers it too.
+(see `repository.SCHEMA`) covers it too.
 
 Text is indexed by one GIN index per store view (`search_match_text_<store_id>`, partial on
 `store_id`): a two-column (store_id, search_text) GIN index intersects every match with the

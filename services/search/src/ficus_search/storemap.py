@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 
 import psycopg
 
-from ficus_search import store
+from ficus_search import repository
 
 log = logging.getLogger(__name__)
 
@@ -100,14 +100,14 @@ class TableLoader:
 
     def __init__(self, url: str) -> None:
         self._url = url
-        self._conn: store.Conn | None = None
+        self._conn: repository.Conn | None = None
 
     def __call__(self) -> Directory | None:
         try:
             if self._conn is None or self._conn.closed:
-                self._conn = store.connect(self._url)
+                self._conn = repository.connect(self._url)
                 self._conn.autocommit = True
-            return store.store_codes(self._conn)
+            return repository.store_codes(self._conn)
         except psycopg.Error:
             self.close()
             raise
