@@ -96,11 +96,12 @@ def test_magento_search_shape_and_exact_match(running: Components) -> None:
     assert body["search_criteria"]["request_name"] == "quick_search_container"
 
 
-def test_magento_listing_filters_category_price_and_stock(running: Components) -> None:
+def test_magento_category_search_filters_category_price_and_stock(running: Components) -> None:
     doc = _doc(running)
     category = doc["category_ids"][0]  # type: ignore[index]
     url = (
-        "/rest/default/V1/products?searchCriteria[filterGroups][0][filters][0][field]="
+        "/rest/default/V1/search?searchCriteria[requestName]=catalog_view_container"
+        "&searchCriteria[filterGroups][0][filters][0][field]="
         f"category_id&searchCriteria[filterGroups][0][filters][0][value]={category}"
         "&searchCriteria[filterGroups][1][filters][0][field]=price"
         "&searchCriteria[filterGroups][1][filters][0][value]=0"
@@ -110,16 +111,17 @@ def test_magento_listing_filters_category_price_and_stock(running: Components) -
     )
     with TestClient(create_app(running.settings, running)) as client:
         body = client.get(url).json()
-    assert body["total_count"] == len(body["items"]) >= 1
-    prices = [item["extension_attributes"]["final_price"] for item in body["items"]]
-    assert prices == sorted(prices)
+    ids = [item["id"] for item in body["items"]]
+    assert body["total_count"] == len(ids) >= 1
     with repository.connect(running.settings.database_url) as conn:
-        row = conn.execute(
-            "SELECT count(*) AS n FROM search_document WHERE present AND store_id = 1 "
+        rows = conn.execute(
+            "SELECT entity_id, final_price FROM search_document WHERE present AND store_id = 1 "
             "AND visibility IN (2, 4) AND %s = ANY(category_ids) AND final_price >= 0",
             (category,),
-        ).fetchone()
-    assert row is not None and body["total_count"] == row["n"]
+        ).fetchall()
+    prices = {row["entity_id"]: row["final_price"] for row in rows}
+    assert sorted(ids) == sorted(prices)
+    assert [prices[i] for i in ids] == sorted(prices.values())
 
 
 @pytest.mark.parametrize(
@@ -137,8 +139,8 @@ def test_magento_listing_filters_category_price_and_stock(running: Components) -
             '"colour"',
         ),
         (
-            "/rest/default/V1/products?searchCriteria[filterGroups][0][filters][0][field]=sku"
-            "&searchCriteria[filterGroups][0][filters][0][value]=x",
+            SEARCH.format(q="shirt") + "&searchCriteria[filterGroups][1][filters][0][field]=sku"
+            "&searchCriteria[filterGroups][1][filters][0][value]=x",
             '"sku"',
         ),
     ],

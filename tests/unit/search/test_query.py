@@ -75,7 +75,7 @@ def test_magento_criteria_become_a_query() -> None:
             ("searchCriteria[currentPage]", "2"),
         ]
     )
-    query = to_query(criteria, 1, LIMITS, with_text=True)
+    query = to_query(criteria, 1, LIMITS)
     assert query.text == "blue jacket"
     assert query.category_ids == (3, 4)
     assert query.price_min == Decimal(10) and query.price_max is None
@@ -88,12 +88,7 @@ def test_unknown_filter_field_is_named() -> None:
         [(F.format(g=0, k="field"), "colour"), (F.format(g=0, k="value"), "red")]
     )
     with pytest.raises(UnknownField, match='"colour"'):
-        to_query(criteria, 1, LIMITS, with_text=False)
-    text_in_listing = parse_search_criteria(
-        [(F.format(g=0, k="field"), "search_term"), (F.format(g=0, k="value"), "red")]
-    )
-    with pytest.raises(UnknownField, match='"search_term"'):
-        to_query(text_in_listing, 1, LIMITS, with_text=False)
+        to_query(criteria, 1, LIMITS)
 
 
 def test_postgres_query_parts() -> None:

@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from ficus_legacy.searchcriteria import SearchCriteriaError, parse_search_criteria
 from ficus_search.bootstrap import Components, build
 from ficus_search.errors import BadQuery, EngineUnavailable
-from ficus_search.magento import REQUEST_NAMES, Limits, products_body, search_body, to_query
+from ficus_search.magento import REQUEST_NAMES, Limits, search_body, to_query
 from ficus_search.query import SearchQuery, SearchResult, make_query
 from ficus_search.settings import SearchSettings
 from ficus_search.storemap import StoreMap, TableLoader
@@ -244,17 +244,8 @@ def create_app(
                 "searchCriteria[requestName]",
             )
         store_id = _store_id(stores(request), store)
-        query = to_query(criteria, store_id, _limits(c.settings), with_text=True)
+        query = to_query(criteria, store_id, _limits(c.settings))
         return search_body(c.service.search(query), criteria, name)
-
-    @app.get("/rest/{store}/V1/products")
-    def magento_products(store: str, request: Request) -> dict[str, Any]:
-        c = comps(request)
-        criteria = parse_search_criteria(request.query_params.multi_items())
-        store_id = _store_id(stores(request), store)
-        query = to_query(criteria, store_id, _limits(c.settings), with_text=False)
-        result = c.service.search(query)
-        return products_body(result, c.service.documents(result, store_id), criteria)
 
     @app.get("/v1/search")
     def native_search(request: Request) -> dict[str, Any]:

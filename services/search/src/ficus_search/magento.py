@@ -1,11 +1,10 @@
-"""Magento's REST search shapes (pure): `searchCriteria` → SearchQuery, and SearchResult →
-the `/V1/search` and `/V1/products` response bodies.
+"""Magento's REST search shape (pure): `searchCriteria` → SearchQuery, and SearchResult →
+the `/V1/search` response body. Product JSON is rendered in one place, `ficus_legacy`'s
+renderer (the catalog service answers `/V1/products`); search answers ids and scores only.
 
-Fields understood (anything else is a 400 naming the field):
-- `/V1/search`: search_term; category_ids | category_id (eq, in); price (from, gteq, to, lteq)
-  or price.from / price.to; in_stock | is_in_stock | quantity_and_stock_status (eq 0/1).
-- `/V1/products` (listings the proxy routes to search): the same without search_term.
-- sort: relevance, price, name, entity_id.
+Fields understood (anything else is a 400 naming the field): search_term; category_ids |
+category_id (eq, in); price (from, gteq, to, lteq) or price.from / price.to; in_stock |
+is_in_stock | quantity_and_stock_status (eq 0/1). Sort: relevance, price, name, entity_id.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ SEARCH_FIELDS = ["search_term"]
 CATEGORY_FIELDS = ["category_ids", "category_id"]
 PRICE_FIELDS = ["price", "price.from", "price.to"]
 STOCK_FIELDS = ["in_stock", "is_in_stock", "quantity_and_stock_status"]
+FIELDS = SEARCH_FIELDS + CATEGORY_FIELDS + PRICE_FIELDS + STOCK_FIELDS
 SORT_FIELDS = {
     "relevance": (Sort.RELEVANCE, Sort.RELEVANCE),
     "price": (Sort.PRICE_ASC, Sort.PRICE_DESC),
@@ -74,8 +74,8 @@ def _apply_price(parts: _Parts, f: Filter) -> None:
         raise BadQuery(f'filter "price" does not support condition "{cond.value}"', "price")
 
 
-def _apply(parts: _Parts, f: Filter, allowed: list[str]) -> None:
-    if f.field in SEARCH_FIELDS and "search_term" in allowed:
+def _apply(parts: _Parts, f: Filter) -> None:
+    if f.field in SEARCH_FIELDS:
         parts.text = f.value or ""
     elif f.field in CATEGORY_FIELDS:
         parts.categories = parts.categories + _ints(f)
@@ -84,7 +84,7 @@ def _apply(parts: _Parts, f: Filter, allowed: list[str]) -> None:
     elif f.field in STOCK_FIELDS:
         parts.in_stock = (f.value or "").strip() not in ("0", "false", "")
     else:
-        raise UnknownField(f.field, allowed)
+        raise UnknownField(f.field, FIELDS)
 
 
 def _sort(criteria: SearchCriteria) -> str | None:
@@ -97,19 +97,14 @@ def _sort(criteria: SearchCriteria) -> str | None:
     return (asc if order.direction == "ASC" else desc).value
 
 
-def to_query(
-    criteria: SearchCriteria, store_id: int, limits: Limits, *, with_text: bool
-) -> SearchQuery:
+def to_query(criteria: SearchCriteria, store_id: int, limits: Limits) -> SearchQuery:
     """Filters inside a group are ORed in Magento; the fields here each take one group, so
     a group holds one filter (or several on the same category field, ORed as `in`)."""
-    allowed = SEARCH_FIELDS + CATEGORY_FIELDS + PRICE_FIELDS + STOCK_FIELDS
-    if not with_text:
-        allowed = allowed[1:]
     parts = _Parts()
     for group in criteria.filter_groups:
         for f in group.filters:
-            _apply(parts, f, allowed)
-    if with_text and parts.text is None and not parts.categories:
+            _apply(parts, f)
+    if parts.text is None and not parts.categories:
         raise BadQuery('the search needs a "search_term" filter', "search_term")
     return make_query(
         store_id,
@@ -152,43 +147,3 @@ def search_body(
         "search_criteria": {**criteria.echo(), "request_name": request_name},
         "total_count": result.total,
     }
-
-
-def product_item(doc: dict[str, Any]) -> dict[str, Any]:
-    """A listing row in Magento's product shape, from the flat document."""
-    custom = [
-        {"attribute_code": code, "value": doc.get(key)}
-        for code, key in (
-            ("url_key", "url_key"),
-            ("description", "description"),
-            ("short_description", "short_description"),
-            ("special_price", "special_price"),
-        )
-        if doc.get(key) not in (None, "")
-    ]
-    return {
-        "id": doc["entity_id"],
-        "sku": doc["sku"],
-        "name": doc["name"],
-        "price": doc.get("price"),
-        "status": doc.get("status"),
-        "visibility": doc.get("visibility"),
-        "type_id": doc.get("type_id"),
-        "created_at": doc.get("created_at"),
-        "updated_at": doc.get("updated_at"),
-        "extension_attributes": {
-            "category_links": [
-                {"position": 0, "category_id": str(c["id"])} for c in doc.get("categories", [])
-            ],
-            "final_price": doc.get("final_price"),
-            "is_in_stock": doc.get("in_stock"),
-        },
-        "custom_attributes": custom,
-    }
-
-
-def products_body(
-    result: SearchResult, docs: dict[int, dict[str, Any]], criteria: SearchCriteria
-) -> dict[str, Any]:
-    items = [product_item(docs[i]) for i in result.ids if i in docs]
-    return {"items": items, "search_criteria": criteria.echo(), "total_count": result.total}
