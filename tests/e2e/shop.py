@@ -12,7 +12,7 @@ import aiohttp
 import httpx
 
 from ficus_control.client import ControlClient
-from ficus_proxy.bucketing import bucket_of, cohort_key, cookie_value
+from ficus_proxy.core.bucketing import bucket_of, cohort_key, cookie_value
 from tests.polling import eventually
 
 ADMIN = {"username": "admin", "password": "admin123"}

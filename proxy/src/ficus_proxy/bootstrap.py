@@ -14,19 +14,20 @@ from aiohttp import web
 
 from ficus_contracts.cutover import Direction
 from ficus_proxy.admin import Admin
-from ficus_proxy.budget import BudgetPolicy
+from ficus_proxy.core.routing import load_routes
+from ficus_proxy.cutover.core.budget import BudgetPolicy
+from ficus_proxy.cutover.core.guard import DomainGuard, GuardPolicy
+from ficus_proxy.cutover.core.state import CutoverMap
+from ficus_proxy.cutover.listener import CutoverListener
+from ficus_proxy.cutover.reporting import ControlReporter
 from ficus_proxy.forwarder import Forwarder, Origin
-from ficus_proxy.guard import DomainGuard, GuardPolicy
 from ficus_proxy.metrics import ProxyMetrics
-from ficus_proxy.mirror import Mirror, MirrorPolicy
-from ficus_proxy.reporting import ControlReporter
-from ficus_proxy.routing import load_routes
 from ficus_proxy.server import ProxyServer
 from ficus_proxy.settings import ProxySettings
-from ficus_proxy.shadow import IgnoreRules, ShadowRecorder
-from ficus_proxy.state import CutoverMap
-from ficus_proxy.statesync import StateSync
-from ficus_proxy.statstore import ShadowStatStore
+from ficus_proxy.shadow.core.comparison import IgnoreRules
+from ficus_proxy.shadow.core.recorder import ShadowRecorder
+from ficus_proxy.shadow.sender import ShadowPolicy, ShadowSender
+from ficus_proxy.shadow.stats import ShadowStatWriter
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +48,18 @@ class Worker:
     settings: ProxySettings
     server: ProxyServer
     forwarder: Forwarder
-    sync: StateSync | None
-    store: ShadowStatStore | None
+    listener: CutoverListener | None
+    stats: ShadowStatWriter | None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     runner: web.ServerRunner | None = None
 
     async def start(self) -> None:
         await self.forwarder.start()
         self.tasks.append(asyncio.create_task(self.server.reporter.run()))
-        if self.sync is not None:
-            self.tasks.append(asyncio.create_task(self.sync.run()))
-        if self.store is not None:
-            self.tasks.append(asyncio.create_task(self.store.run()))
+        if self.listener is not None:
+            self.tasks.append(asyncio.create_task(self.listener.run()))
+        if self.stats is not None:
+            self.tasks.append(asyncio.create_task(self.stats.run()))
         s = self.settings
         low_level = web.Server(
             self.server.handle,
@@ -81,9 +82,9 @@ class Worker:
     async def stop(self) -> None:
         if self.runner is not None:
             await self.runner.cleanup()
-        await self.server.mirror.drain(self.settings.new_timeout)
-        if self.store is not None:
-            await self.store.flush()
+        await self.server.shadow.drain(self.settings.new_timeout)
+        if self.stats is not None:
+            await self.stats.flush()
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
@@ -110,34 +111,38 @@ def build_worker(settings: ProxySettings) -> Worker:
         for r in routes.routes
         if r.direction is Direction.READS
     }
-    policy = MirrorPolicy(
+    policy = ShadowPolicy(
         settings.shadow_sample_rate, settings.noise_sample_rate, settings.shadow_max_in_flight,
         settings.shadow_max_body_bytes, settings.new_timeout, settings.shadow_max_queued_bytes,
     )  # fmt: skip
     legacy = Origin.parse("legacy", settings.legacy_url)
-    mirror = Mirror(forwarder, legacy, recorder, rules, metrics, policy)
+    shadow = ShadowSender(forwarder, legacy, recorder, rules, metrics, policy)
     guards = {d: DomainGuard(guard_policy(settings)) for d in settings.upstreams}
-    server = ProxyServer(settings, routes, state, forwarder, reporter, mirror, guards, metrics)
-    sync = store = None
+    server = ProxyServer(settings, routes, state, forwarder, reporter, shadow, guards, metrics)
+    listener = stats = None
     if settings.control_db_url:
-        sync = StateSync(
+        listener = CutoverListener(
             settings.control_db_url, state, settings.resync_seconds,
             settings.reconnect_max_seconds, lambda up: metrics.control_db_up.set(int(up)),
         )  # fmt: skip
-        store = ShadowStatStore(settings.control_db_url, recorder, settings.stat_flush_seconds)
-    admin = Admin(state, mirror, metrics, _readiness(sync), _describe(state, sync, reporter))
+        stats = ShadowStatWriter(settings.control_db_url, recorder, settings.stat_flush_seconds)
+    admin = Admin(
+        state, shadow, metrics, _readiness(listener), _describe(state, listener, reporter)
+    )
     server.admin = admin.handlers()
-    return Worker(settings, server, forwarder, sync, store)
+    return Worker(settings, server, forwarder, listener, stats)
 
 
-def _readiness(sync: StateSync | None) -> Any:
-    return lambda: sync is None or sync.first_attempt.is_set()
+def _readiness(listener: CutoverListener | None) -> Any:
+    return lambda: listener is None or listener.first_attempt.is_set()
 
 
-def _describe(state: CutoverMap, sync: StateSync | None, reporter: ControlReporter) -> Any:
+def _describe(
+    state: CutoverMap, listener: CutoverListener | None, reporter: ControlReporter
+) -> Any:
     def describe() -> dict[str, Any]:
         return {
-            "control_db_connected": bool(sync and sync.connected),
+            "control_db_connected": bool(listener and listener.connected),
             "state_loaded_at": state.loaded_at,
             "reports_pending": reporter.pending,
             "cutover": {

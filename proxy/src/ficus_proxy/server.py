@@ -1,6 +1,7 @@
 """The data plane: an aiohttp low-level server (no router in front of proxied traffic) whose
 single handler dispatches admin paths first, then refuses unsafe requests, decides, forwards,
-falls back to Magento on a failed read of a new backend, and hands shadow copies to `mirror`.
+falls back to Magento on a failed read of a new backend, and hands shadow copies to the
+shadow sender.
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from ficus_contracts.cutover import Direction
-from ficus_proxy.bucketing import COHORT_COOKIE, cookie_value
+from ficus_proxy.core.bucketing import COHORT_COOKIE, cookie_value
+from ficus_proxy.core.routing import Decision, RequestFacts, RouteTable, Target, check_path, decide
+from ficus_proxy.cutover.core.guard import DomainGuard, Rollback, Trip
+from ficus_proxy.cutover.core.state import CutoverMap
+from ficus_proxy.cutover.reporting import ControlReporter, Report
 from ficus_proxy.errors import BodyTooLarge, RejectedRequest, UpstreamError
 from ficus_proxy.forwarder import Body, Forwarder, Origin, UpstreamResponse
-from ficus_proxy.guard import DomainGuard, Rollback, Trip
 from ficus_proxy.headers import client_response_headers, request_id, upstream_request_headers
 from ficus_proxy.metrics import ProxyMetrics
-from ficus_proxy.mirror import Mirror, ShadowRequest
-from ficus_proxy.reporting import ControlReporter, Report
-from ficus_proxy.routing import Decision, RequestFacts, RouteTable, Target, check_path, decide
 from ficus_proxy.settings import ProxySettings
-from ficus_proxy.state import CutoverMap
+from ficus_proxy.shadow.sender import ShadowRequest, ShadowSender
 
 SMALL_BODY = 256 * 1024
 Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
@@ -65,7 +66,7 @@ class ProxyServer:
         state: CutoverMap,
         forwarder: Forwarder,
         reporter: ControlReporter,
-        mirror: Mirror,
+        shadow: ShadowSender,
         guards: dict[str, DomainGuard],
         metrics: ProxyMetrics,
     ) -> None:
@@ -74,7 +75,7 @@ class ProxyServer:
         self.state = state
         self.forwarder = forwarder
         self.reporter = reporter
-        self.mirror = mirror
+        self.shadow = shadow
         self.guards = guards
         self.metrics = metrics
         self.legacy = Origin.parse("legacy", settings.legacy_url)
@@ -249,7 +250,7 @@ class ProxyServer:
             return response
         await response.prepare(call.request)
         await response.write_eof()  # the shopper has the answer before the shadow starts
-        self.mirror.submit(self._shadow_request(call, origin, body, response.status, copy))
+        self.shadow.submit(self._shadow_request(call, origin, body, response.status, copy))
         return response
 
     def _shadow_request(

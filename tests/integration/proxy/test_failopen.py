@@ -10,7 +10,7 @@ import pytest
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from ficus_proxy.bootstrap import Worker
-from ficus_proxy.breaker import BreakerState
+from ficus_proxy.cutover.core.breaker import BreakerState
 from tests.integration.proxy.backends import Backend, ControlApi, closed_port
 from tests.integration.proxy.conftest import ProxyFactory
 from tests.polling import eventually

@@ -101,7 +101,7 @@ async def test_shadow_reports_seeded_discrepancy_and_ignores_noise(
     assert report["noise"]["/V1/products/{sku}"] == ["$.nonce"]
     assert all(s.method == "GET" for s in catalog.seen)  # writes are never shadowed
 
-    assert await proxy.store.flush()  # type: ignore[union-attr]
+    assert await proxy.stats.flush()  # type: ignore[union-attr]
     with psycopg.connect(control_db) as conn:
         row = conn.execute(
             "SELECT sum(compared), sum(mismatched) FROM shadow_stat WHERE domain = 'catalog'"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
-from ficus_proxy.bucketing import (
+from ficus_proxy.core.bucketing import (
     BUCKETS,
     CohortKey,
     bucket_of,
@@ -17,7 +17,7 @@ from ficus_proxy.bucketing import (
     cookie_value,
     customer_id_from_jwt,
 )
-from ficus_proxy.routing import RequestFacts, Target, decide, parse_routes
+from ficus_proxy.core.routing import RequestFacts, Target, decide, parse_routes
 
 KEYS = [CohortKey("customer", str(i)) for i in range(100_000)]
 
@@ -65,7 +65,7 @@ def test_buckets_are_the_same_in_another_process() -> None:
     sample = [f"{i * 7919}" for i in range(200)]
     code = (
         "import json,sys\n"
-        "from ficus_proxy.bucketing import CohortKey, bucket_of\n"
+        "from ficus_proxy.core.bucketing import CohortKey, bucket_of\n"
         "keys = json.loads(sys.argv[1])\n"
         "print(json.dumps([bucket_of(CohortKey('customer', k)) for k in keys]))\n"
     )

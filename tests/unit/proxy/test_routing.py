@@ -3,9 +3,8 @@ from __future__ import annotations
 import pytest
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
-from ficus_proxy.bucketing import CohortKey, bucket_of
-from ficus_proxy.errors import ConfigError, UnsafePath
-from ficus_proxy.routing import (
+from ficus_proxy.core.bucketing import CohortKey, bucket_of
+from ficus_proxy.core.routing import (
     RequestFacts,
     RouteTable,
     Target,
@@ -14,6 +13,7 @@ from ficus_proxy.routing import (
     load_routes,
     parse_routes,
 )
+from ficus_proxy.errors import ConfigError, UnsafePath
 from ficus_proxy.settings import DEFAULT_ROUTES
 
 TABLE = parse_routes(

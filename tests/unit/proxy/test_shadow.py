@@ -4,15 +4,15 @@ import json
 
 import pytest
 
-from ficus_proxy.shadow import (
+from ficus_proxy.shadow.core.comparison import (
     IgnoreRules,
     Outcome,
-    ShadowRecorder,
     compare,
     compile_pattern,
     diff_bodies,
     flatten,
 )
+from ficus_proxy.shadow.core.recorder import ShadowRecorder
 from tests.unit.proxy.clock import FakeClock
 
 

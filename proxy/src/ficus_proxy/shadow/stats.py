@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from ficus_proxy.shadow import ShadowRecorder
+from ficus_proxy.shadow.core.recorder import ShadowRecorder
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ _UPSERT = (
 )
 
 
-class ShadowStatStore:
+class ShadowStatWriter:
     """Writer of `shadow_stat` (an adapter: psycopg async)."""
 
     def __init__(self, dsn: str, recorder: ShadowRecorder, every_seconds: float = 10.0) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
-from ficus_proxy.bucketing import CohortKey, bucket_of, cohort_key
+from ficus_proxy.core.bucketing import CohortKey, bucket_of, cohort_key
 from ficus_proxy.errors import ConfigError, UnsafePath
 
 READ_METHODS = frozenset({"GET", "HEAD"})

@@ -88,14 +88,14 @@ async def test_proxy_keeps_serving_while_the_database_is_unreachable(
         legacy_url=legacy.url, upstreams={"catalog": catalog.url}, control_db_url=via_relay,
         reconnect_max_seconds=0.3, resync_seconds=30,
     )  # fmt: skip
-    sync = proxy.sync
-    assert sync is not None
+    listener = proxy.listener
+    assert listener is not None
     set_cutover(control_db, DomainCutover("catalog", Lane(Stage.NEW)))
     assert await eventually(lambda: proxy.server.state.get("catalog") is not None, timeout=5)
     assert await backend_of(client, proxy.port) == "new"
 
     await relay.stop()
-    assert await eventually(lambda: not sync.connected, timeout=5)
+    assert await eventually(lambda: not listener.connected, timeout=5)
     for _ in range(20):  # the last known state keeps serving
         assert await backend_of(client, proxy.port) == "new"
     body = await readyz(client, proxy.port)
@@ -108,4 +108,4 @@ async def test_proxy_keeps_serving_while_the_database_is_unreachable(
         return await backend_of(client, proxy.port) == "legacy"
 
     assert await eventually(back_on_legacy, timeout=5, interval=0.05)
-    assert sync.connected
+    assert listener.connected

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
-from ficus_proxy.statesync import row_to_cutover
+from ficus_proxy.cutover.listener import row_to_cutover
 
 
 def test_row_maps_to_the_shared_cutover_model() -> None:

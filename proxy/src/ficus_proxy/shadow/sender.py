@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from multidict import CIMultiDict
 
+from ficus_proxy.core.routing import Route
 from ficus_proxy.errors import UpstreamError
 from ficus_proxy.forwarder import Forwarder, Origin
 from ficus_proxy.metrics import ProxyMetrics
-from ficus_proxy.routing import Route
-from ficus_proxy.shadow import IgnoreRules, Outcome, ShadowRecorder, compare, diff_bodies
+from ficus_proxy.shadow.core.comparison import IgnoreRules, Outcome, compare, diff_bodies
+from ficus_proxy.shadow.core.recorder import ShadowRecorder
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class ShadowRequest:
 
 
 @dataclass(frozen=True)
-class MirrorPolicy:
+class ShadowPolicy:
     sample_rate: float = 1.0
     noise_sample_rate: float = 0.1
     max_in_flight: int = 64  # comparisons running at once
@@ -44,7 +45,7 @@ class MirrorPolicy:
     max_queued_bytes: int = 64 * 1024 * 1024  # copies waiting for a free slot, by body size
 
 
-class Mirror:
+class ShadowSender:
     """A queue of shadow copies and `max_in_flight` workers comparing them. A burst waits in
     the queue (bounded by the bytes it holds) instead of being dropped; only a copy that
     would overflow the queue is skipped, and counted."""
@@ -56,7 +57,7 @@ class Mirror:
         recorder: ShadowRecorder,
         rules: dict[str, IgnoreRules],
         metrics: ProxyMetrics,
-        policy: MirrorPolicy,
+        policy: ShadowPolicy,
     ) -> None:
         self._forwarder = forwarder
         self._legacy = legacy

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ficus_proxy.breaker import BreakerState, CircuitBreaker, FailureTrip
-from ficus_proxy.budget import BudgetPolicy, ErrorBudget
+from ficus_proxy.cutover.core.breaker import BreakerState, CircuitBreaker, FailureTrip
+from ficus_proxy.cutover.core.budget import BudgetPolicy, ErrorBudget
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """Shadow comparison: normalize two JSON responses, diff them, ignore what is known to differ,
-learn nondeterministic fields from two Magento answers (as Diffy does), and keep counts and a
-bounded ring of mismatch samples per domain. Pure: no I/O; clocks are passed in.
+and learn nondeterministic fields from two Magento answers (as Diffy does). Pure: no I/O.
 
 Ignore patterns are JSON paths over the flattened document: `$.updated_at`, `$.items[*].id`,
 `$.*.price` (one key), `$..updated_at` (at any depth). A pattern also covers everything below it.
@@ -10,15 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 _INDEX = re.compile(r"\[\d+\]")
 _MISSING = object()
-MAX_DIFFS_PER_SAMPLE = 20
 MAX_LEARNED_PER_ROUTE = 500
 
 
@@ -156,116 +152,6 @@ def compare(
         return None, ()
     diffs = diff_bodies(legacy[1], new[1])
     return new[0], tuple(d for d in diffs if not rules.ignores(d.path))
-
-
-@dataclass
-class _DomainStats:
-    compared: int = 0
-    mismatched: int = 0
-    skipped: int = 0  # not compared: over the in-flight limit
-    failed: int = 0  # not compared: the comparison itself broke (logged)
-    minutes: deque[list[int]] = field(default_factory=deque)  # [minute_start, compared, mism.]
-    samples: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=50))
-
-
-class ShadowRecorder:
-    """Counts per domain, a per-minute series for the mismatch rate over a window, a bounded
-    ring of mismatch samples, and the not-yet-flushed per-minute deltas for the control DB."""
-
-    def __init__(
-        self,
-        window_seconds: int = 300,
-        max_samples: int = 50,
-        clock: Callable[[], float] = time.time,
-        keep_unflushed: bool = True,
-    ) -> None:
-        self.window_seconds = window_seconds
-        self.keep_unflushed = keep_unflushed
-        self.max_samples = max_samples
-        self._clock = clock
-        self._stats: dict[str, _DomainStats] = {}
-        self._unflushed: dict[tuple[str, int], list[int]] = {}
-
-    def record(self, outcome: Outcome) -> None:
-        stats = self._domain(outcome.domain)
-        minute = int(self._clock()) // 60 * 60
-        if not stats.minutes or stats.minutes[-1][0] != minute:
-            stats.minutes.append([minute, 0, 0])
-        bad = int(outcome.mismatch)
-        stats.compared += 1
-        stats.mismatched += bad
-        stats.minutes[-1][1] += 1
-        stats.minutes[-1][2] += bad
-        if self.keep_unflushed:  # off when nothing flushes them (no control DB)
-            pending = self._unflushed.setdefault((outcome.domain, minute), [0, 0])
-            pending[0] += 1
-            pending[1] += bad
-        if bad:
-            stats.samples.append(self._sample(outcome))
-
-    def skipped(self, domain: str) -> None:
-        self._domain(domain).skipped += 1
-
-    def failed(self, domain: str) -> None:
-        self._domain(domain).failed += 1
-
-    def drain(self) -> dict[tuple[str, int], list[int]]:
-        """Take the per-(domain, minute) [compared, mismatched] deltas not flushed yet."""
-        drained, self._unflushed = self._unflushed, {}
-        return drained
-
-    def restore(self, deltas: dict[tuple[str, int], list[int]]) -> None:
-        """Put back deltas whose flush failed, so they are retried."""
-        for key, (compared, mismatched) in deltas.items():
-            pending = self._unflushed.setdefault(key, [0, 0])
-            pending[0] += compared
-            pending[1] += mismatched
-
-    def report(self, domain: str | None = None) -> dict[str, Any]:
-        names = [domain] if domain is not None else sorted(self._stats)
-        return {
-            "window_seconds": self.window_seconds,
-            "domains": {name: self._domain_report(name) for name in names},
-        }
-
-    def _domain_report(self, name: str) -> dict[str, Any]:
-        stats = self._domain(name)
-        horizon = self._clock() - self.window_seconds
-        recent = [m for m in stats.minutes if m[0] + 60 > horizon]
-        compared = sum(m[1] for m in recent)
-        mismatched = sum(m[2] for m in recent)
-        return {
-            "compared": stats.compared,
-            "mismatched": stats.mismatched,
-            "skipped": stats.skipped,
-            "failed": stats.failed,
-            "window": {
-                "compared": compared,
-                "mismatched": mismatched,
-                "mismatch_rate": mismatched / compared if compared else None,
-            },
-            "samples": list(stats.samples),
-        }
-
-    def _domain(self, name: str) -> _DomainStats:
-        stats = self._stats.get(name)
-        if stats is None:
-            stats = self._stats[name] = _DomainStats(samples=deque(maxlen=self.max_samples))
-        horizon = self._clock() - self.window_seconds - 60
-        while stats.minutes and stats.minutes[0][0] < horizon:
-            stats.minutes.popleft()
-        return stats
-
-    def _sample(self, outcome: Outcome) -> dict[str, Any]:
-        return {
-            "at": self._clock(),
-            "route": outcome.route,
-            "method": outcome.method,
-            "path": outcome.path,
-            "legacy_status": outcome.legacy_status,
-            "new_status": outcome.new_status,
-            "differences": [d.as_json() for d in outcome.differences[:MAX_DIFFS_PER_SAMPLE]],
-        }
 
 
 def _show(value: Any) -> Any:

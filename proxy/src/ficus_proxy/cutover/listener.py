@@ -15,7 +15,7 @@ from collections.abc import Callable
 import psycopg
 
 from ficus_contracts.cutover import CUTOVER_CHANNEL, CUTOVER_TABLE, DomainCutover, Lane, Stage
-from ficus_proxy.state import CutoverMap
+from ficus_proxy.cutover.core.state import CutoverMap
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def row_to_cutover(row: tuple[object, ...]) -> DomainCutover:
     )
 
 
-class StateSync:
+class CutoverListener:
     """The cutover-state listener of one proxy worker (an adapter: psycopg async)."""
 
     def __init__(

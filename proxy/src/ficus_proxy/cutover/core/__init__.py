@@ -1,0 +1,1 @@
+"""The cutover feature's pure core: the in-memory state, the guard and its breaker and budget."""
