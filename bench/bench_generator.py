@@ -13,7 +13,7 @@ import socket
 import time
 from pathlib import Path
 
-from ficus_control.stack import StackSettings, build_stack
+from ficus_devstack import StackSettings, build_stack
 from ficus_legacy.cli import connect
 from ficus_legacy.generator import SeedSpec, generate
 

@@ -43,10 +43,10 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch as EsClient
 
-from ficus_control.stack.elasticsearch import Elasticsearch
-from ficus_control.stack.osuser import ensure_os_user
-from ficus_control.stack.postgres import Postgres
-from ficus_control.stack.settings import StackSettings
+from ficus_devstack.elasticsearch import Elasticsearch
+from ficus_devstack.osuser import ensure_os_user
+from ficus_devstack.postgres import Postgres
+from ficus_devstack.settings import StackSettings
 from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.esengine import MAPPING_VERSION, ElasticsearchEngine

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psycopg
 
-from ficus_control.stack import StackSettings, build_stack
+from ficus_devstack import StackSettings, build_stack
 from ficus_legacy.cli import connect
 from ficus_legacy.generator import SeedSpec, generate
 from ficus_sync import bootstrap, mariadb

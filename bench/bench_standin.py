@@ -22,8 +22,8 @@ from pathlib import Path
 
 import httpx
 
-from ficus_control.stack import StackSettings, build_stack
-from ficus_control.stack.process import wait_until
+from ficus_devstack import StackSettings, build_stack
+from ficus_devstack.process import wait_until
 from ficus_legacy.cli import connect
 from ficus_legacy.generator import SeedSpec, generate
 

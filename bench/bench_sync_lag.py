@@ -33,11 +33,11 @@ import httpx
 import psycopg
 from lagload import Measured, Store, free_port, measure, percentile, seed_store
 
-from ficus_control.stack import StackSettings, build_stack
-from ficus_control.stack.connect import ConnectWorker
-from ficus_control.stack.kafka import KafkaBroker, KafkaSettings
-from ficus_control.stack.manager import Stack
-from ficus_control.stack.process import wait_until
+from ficus_devstack import StackSettings, build_stack
+from ficus_devstack.connect import ConnectWorker
+from ficus_devstack.kafka import KafkaBroker, KafkaSettings
+from ficus_devstack.manager import Stack
+from ficus_devstack.process import wait_until
 from ficus_legacy.cli import connect
 
 ROOT = Path(__file__).resolve().parent.parent

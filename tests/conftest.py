@@ -12,7 +12,7 @@ from pathlib import Path
 import pymysql
 import pytest
 
-from ficus_control.stack import Stack, StackSettings, build_stack
+from ficus_devstack import Stack, StackSettings, build_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,10 +18,10 @@ import httpx
 import pytest
 
 from ficus_control.client import ControlClient
-from ficus_control.stack import Stack, StackSettings
-from ficus_control.stack.localstack import LocalStack
-from ficus_control.stack.service import Service
-from ficus_control.stack.wiring import component_env
+from ficus_devstack import Stack, StackSettings
+from ficus_devstack.localstack import LocalStack
+from ficus_devstack.service import Service
+from ficus_devstack.wiring import component_env
 from tests.e2e.shop import Shop
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from ficus_control.client import ControlClient
-from ficus_control.stack import Stack
-from ficus_control.stack.process import wait_until
+from ficus_devstack import Stack
+from ficus_devstack.process import wait_until
 from tests.e2e.shop import Shop, move_reads
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("catalog_reads_at_legacy")]

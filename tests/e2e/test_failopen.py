@@ -11,8 +11,8 @@ import aiohttp
 import pytest
 
 from ficus_control.client import ControlClient
-from ficus_control.stack import ProcessState, Stack
-from ficus_control.stack.process import wait_until
+from ficus_devstack import ProcessState, Stack
+from ficus_devstack.process import wait_until
 from tests.e2e.shop import Shop, Shoppers, fallbacks, followed, move_reads
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("catalog_reads_at_legacy")]

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from ficus_control.client import ControlClient
-from ficus_control.stack.process import wait_until
+from ficus_devstack.process import wait_until
 from tests.e2e.conftest import ROOT
 from tests.e2e.shop import Shop, move_reads
 

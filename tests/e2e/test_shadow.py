@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from ficus_control.client import ControlClient
-from ficus_control.stack import Stack
+from ficus_devstack import Stack
 from tests.e2e.shop import Shop, followed, move_reads, shadow_report
 from tests.polling import eventually
 

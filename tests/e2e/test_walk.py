@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 
 from ficus_control.client import ControlClient
-from ficus_control.stack import Stack
-from ficus_control.stack.service import Service
+from ficus_devstack import Stack
+from ficus_devstack.service import Service
 from tests.e2e.shop import (
     Shop,
     Shoppers,

@@ -1,26 +1,35 @@
 """`ficus <group> …` commands that belong to other deployables run as their own processes
 (`python -m ficus_sync …`), so the control plane never imports them: they share data, not code.
-The local stack's addresses are passed down as environment variables."""
+The local dev stack's addresses, when ficus_devstack is installed, are passed down as
+environment variables; the caller's own environment wins."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import typer
-
-from ficus_control.stack.localstack import LocalStack
-from ficus_control.stack.settings import StackSettings
 
 _PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 
 
 def run_module(module: str, args: Sequence[str]) -> int:
     """Run `python -m module args…` with the local stack's environment; return its exit code."""
-    env = {**LocalStack(StackSettings()).environment(), **os.environ}
+    env = {**_stack_environment(), **os.environ}
     return subprocess.call([sys.executable, "-m", module, *args], env=env)
+
+
+def _stack_environment() -> Mapping[str, str]:
+    try:
+        from ficus_devstack.localstack import LocalStack
+        from ficus_devstack.settings import StackSettings
+    except ModuleNotFoundError as exc:  # a production control plane: no dev stack
+        if exc.name != "ficus_devstack":
+            raise
+        return {}
+    return LocalStack(StackSettings()).environment()
 
 
 def register(

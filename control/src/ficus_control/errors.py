@@ -14,7 +14,7 @@ ControlError
  ├── ApiUnavailable       (CLI side) the admin API cannot be reached, or answered badly → exit 6
  └── ApiRefused           (CLI side) the admin API answered 4xx/5xx: carries status and detail
 
-The local stack has its own tree (`ficus_control.stack.errors.StackError`).
+The local stack has its own tree (`ficus_devstack.errors.StackError`).
 Foreign exceptions (psycopg, httpx) are translated into these at the adapters, `from exc`.
 """
 

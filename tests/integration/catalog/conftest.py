@@ -21,7 +21,7 @@ from ficus_catalog.migration import run_migrations
 from ficus_catalog.settings import CatalogSettings
 from ficus_catalog.testing import STORES, event_row
 from ficus_contracts.events import DOMAIN_EVENT_CHANNEL, DOMAIN_EVENT_DDL, DomainEvent
-from ficus_control.stack import Stack
+from ficus_devstack import Stack
 from ficus_sync.settings import SyncSettings
 from tests.integration.sync.helpers import sync_in_thread
 from tests.integration.sync.shop import Shop

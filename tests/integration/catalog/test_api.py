@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from ficus_catalog.api import create_app
 from ficus_catalog.testing import STORES, product_event, product_state
 from ficus_contracts.events import CategoryLink, ProductState
-from ficus_control.stack import Stack
-from ficus_control.stack.process import wait_until
+from ficus_devstack import Stack
+from ficus_devstack.process import wait_until
 from ficus_legacy.magento_json import render_product
 from tests.integration.catalog.conftest import EventTable, catalog_settings, fresh_database
 

@@ -8,7 +8,7 @@ import pytest
 
 from ficus_catalog.bootstrap import Catalog
 from ficus_catalog.testing import product_event, product_state
-from ficus_control.stack.process import wait_until
+from ficus_devstack.process import wait_until
 from tests.integration.catalog.conftest import EventTable
 
 pytestmark = pytest.mark.integration

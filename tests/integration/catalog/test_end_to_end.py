@@ -15,8 +15,8 @@ from pydantic import SecretStr
 
 from ficus_catalog.api import create_app
 from ficus_catalog.settings import CatalogSettings
-from ficus_control.stack import Stack
-from ficus_control.stack.process import wait_until
+from ficus_devstack import Stack
+from ficus_devstack.process import wait_until
 from ficus_legacy.standin import StandinSettings
 from ficus_legacy.standin import create_app as create_standin
 from ficus_sync.settings import SyncSettings

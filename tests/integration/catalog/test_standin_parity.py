@@ -16,8 +16,8 @@ from pydantic import SecretStr
 
 from ficus_catalog.api import create_app
 from ficus_contracts.events import DomainEvent, EventKind, ProductState
-from ficus_control.stack import Stack
-from ficus_control.stack.process import wait_until
+from ficus_devstack import Stack
+from ficus_devstack.process import wait_until
 from ficus_legacy.generator import SeedSpec, generate
 from ficus_legacy.reference import product_states
 from ficus_legacy.standin import StandinSettings

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from ficus_catalog.api import create_app as create_catalog
 from ficus_catalog.settings import CatalogSettings
-from ficus_control.stack import Stack
-from ficus_control.stack.process import wait_until
+from ficus_devstack import Stack
+from ficus_devstack.process import wait_until
 from ficus_search.api import create_app as create_search
 from ficus_search.settings import SearchSettings
 from ficus_sync.settings import SyncSettings

@@ -16,8 +16,8 @@ from typer.testing import CliRunner, Result
 
 from ficus_control.cli import app
 from ficus_control.provision import ensure_cli_token
-from ficus_control.stack import Stack
-from ficus_control.stack.process import ManagedProcess, ProcessSpec, wait_until
+from ficus_devstack import Stack
+from ficus_devstack.process import ManagedProcess, ProcessSpec, wait_until
 from tests.integration.control_plane.conftest import Tokens, seed_shadow
 
 pytestmark = pytest.mark.integration

@@ -1,5 +1,5 @@
 """Kafka path fixtures: a KRaft broker and a distributed Connect worker started through the
-engine classes of `ficus_control.stack` (own ports, under FICUS_TEST_HOME), a Magento-shaped
+engine classes of `ficus_devstack` (own ports, under FICUS_TEST_HOME), a Magento-shaped
 database with the `debezium` account, and a registered MariaDB connector."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 import pymysql
 import pytest
 
-from ficus_control.stack import Stack
-from ficus_control.stack.connect import ConnectWorker
-from ficus_control.stack.kafka import KafkaBroker, KafkaSettings
-from ficus_control.stack.process import wait_until
+from ficus_devstack import Stack
+from ficus_devstack.connect import ConnectWorker
+from ficus_devstack.kafka import KafkaBroker, KafkaSettings
+from ficus_devstack.process import wait_until
 from ficus_sync.connect import ConnectClient, ConnectorNotFound
 from ficus_sync.kafka.connector import ConnectorSpec, connector_config
 from ficus_sync.kafka.mariadb_setup import setup_debezium

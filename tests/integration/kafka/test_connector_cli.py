@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from ficus_control.stack.process import wait_until
+from ficus_devstack.process import wait_until
 from ficus_sync.connect import ConnectClient
 from ficus_sync.connector_cli import app
 from tests.integration.kafka.conftest import KafkaStack, Source, register_source, wait_running

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from ficus_control.stack.process import ProcessState, wait_until
+from ficus_devstack.process import ProcessState, wait_until
 from ficus_sync.capture.port import Position, Transaction
 from ficus_sync.connect import ConnectClient
 from ficus_sync.envelope import Op

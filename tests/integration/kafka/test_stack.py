@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ficus_control.stack.kafka import metadata_brokers
-from ficus_control.stack.process import ProcessState
+from ficus_devstack.kafka import metadata_brokers
+from ficus_devstack.process import ProcessState
 from tests.integration.kafka.conftest import KafkaStack
 
 pytestmark = [pytest.mark.integration, pytest.mark.kafka]

@@ -22,7 +22,7 @@ import pymysql
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from ficus_control.stack.process import wait_until
+from ficus_devstack.process import wait_until
 from ficus_sync.connect import ConnectClient
 from ficus_sync.kafka.assembly import gtid_parts
 from ficus_sync.kafka.connector import connector_config

@@ -9,7 +9,7 @@ from datetime import datetime
 import pymysql
 import pytest
 
-from ficus_control.stack import Stack
+from ficus_devstack import Stack
 from ficus_legacy.schema import install
 
 INSTALLED_AT = datetime(2024, 1, 1)

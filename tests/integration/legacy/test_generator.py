@@ -6,7 +6,7 @@ import pymysql
 import pytest
 from typer.testing import CliRunner
 
-from ficus_control.stack import Stack
+from ficus_devstack import Stack
 from ficus_legacy.cli import app
 from ficus_legacy.generator import AlreadySeeded, SeedSpec, generate
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pytest
 from elasticsearch import Elasticsearch as EsClient
 
-from ficus_control.stack import Stack
-from ficus_control.stack.elasticsearch import Elasticsearch
-from ficus_control.stack.osuser import ensure_os_user
+from ficus_devstack import Stack
+from ficus_devstack.elasticsearch import Elasticsearch
+from ficus_devstack.osuser import ensure_os_user
 from ficus_search import repository
 from tests.conftest import ROOT, stack_settings_for_tests
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from elasticsearch import Elasticsearch as EsClient
 
-from ficus_control.stack.elasticsearch import Elasticsearch
+from ficus_devstack.elasticsearch import Elasticsearch
 from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.esengine import ElasticsearchEngine

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ficus_contracts.events import CategoryLink
-from ficus_control.stack.elasticsearch import Elasticsearch
-from ficus_control.stack.process import wait_until
+from ficus_devstack.elasticsearch import Elasticsearch
+from ficus_devstack.process import wait_until
 from ficus_search import repository
 from ficus_search.api import create_app
 from ficus_search.bootstrap import Components, build

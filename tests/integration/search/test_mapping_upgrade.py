@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch as EsClient
 
-from ficus_control.stack.process import wait_until
+from ficus_devstack.process import wait_until
 from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.esengine import MAPPING_VERSION, MAPPINGS, SETTINGS

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch as EsClient
 
-from ficus_control.stack import Stack
-from ficus_control.stack.elasticsearch import Elasticsearch
+from ficus_devstack import Stack
+from ficus_devstack.elasticsearch import Elasticsearch
 from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.document import CategoryTree, build_documents, search_fields_json

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from elasticsearch import Elasticsearch as EsClient
 
-from ficus_control.stack.elasticsearch import Elasticsearch
+from ficus_devstack.elasticsearch import Elasticsearch
 from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.esengine import ElasticsearchEngine

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ficus_control.stack.process import wait_until
+from ficus_devstack.process import wait_until
 from ficus_search import repository
 from ficus_search.api import create_app
 from ficus_search.consumer import BatchApplier, Consumer

@@ -13,7 +13,7 @@ import pymysql
 import pytest
 from elasticsearch import Elasticsearch as EsClient
 
-from ficus_control.stack import Stack
+from ficus_devstack import Stack
 from ficus_legacy.reference import category_states, product_states
 from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer

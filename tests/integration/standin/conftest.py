@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from ficus_control.stack import Stack
+from ficus_devstack import Stack
 from ficus_legacy.eav import Eav
 from ficus_legacy.schema import create_store_sequences, install
 from ficus_legacy.standin import StandinSettings, create_app

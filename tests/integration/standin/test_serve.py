@@ -8,7 +8,7 @@ import sys
 import httpx
 import pytest
 
-from ficus_control.stack.process import wait_until
+from ficus_devstack.process import wait_until
 from ficus_legacy.standin import StandinSettings
 from tests.integration.standin.conftest import Seed
 

@@ -16,8 +16,8 @@ from typing import Any
 import pymysql
 import pytest
 
-from ficus_control.stack import Stack
-from ficus_control.stack.process import wait_until
+from ficus_devstack import Stack
+from ficus_devstack.process import wait_until
 from ficus_sync.settings import SyncSettings
 from tests.integration.sync.shop import Shop
 

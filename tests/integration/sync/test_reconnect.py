@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from ficus_control.stack import Stack
+from ficus_devstack import Stack
 from ficus_sync.settings import SyncSettings
 from tests.integration.sync.conftest import SyncProcess
 from tests.integration.sync.helpers import (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ficus_control.stack import esjars
+from ficus_devstack import esjars
 
 
 def test_java_home_from_es_java_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

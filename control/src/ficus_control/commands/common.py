@@ -5,13 +5,15 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from ficus_control import errors
-from ficus_control.client import ControlClient
-from ficus_control.settings import ControlSettings
+
+if TYPE_CHECKING:
+    from ficus_control.client import ControlClient
 
 console = Console()
 err = Console(stderr=True)
@@ -53,6 +55,9 @@ def handled() -> Iterator[None]:
 
 @contextmanager
 def api_client() -> Iterator[ControlClient]:
+    from ficus_control.client import ControlClient  # httpx and pydantic: only when used
+    from ficus_control.settings import ControlSettings
+
     client = ControlClient.from_settings(ControlSettings())
     try:
         yield client

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from ficus_control.settings import ControlSettings
-
 
 def serve(
     host: str | None = typer.Option(None, "--host", help="default FICUS_CONTROL_HOST"),
@@ -15,6 +13,7 @@ def serve(
     import uvicorn
 
     from ficus_control.api import create_app
+    from ficus_control.settings import ControlSettings
 
     settings = ControlSettings()
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}

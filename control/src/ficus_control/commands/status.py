@@ -7,7 +7,6 @@ from rich.console import Console
 
 from ficus_control.commands import render
 from ficus_control.errors import ControlError
-from ficus_control.settings import ControlSettings
 
 
 def print_cutover_state(console: Console, stack_db_url: str | None = None) -> None:
@@ -15,6 +14,7 @@ def print_cutover_state(console: Console, stack_db_url: str | None = None) -> No
     The database is FICUS_CONTROL_DB_URL when set, else the local stack's (`stack_db_url`)."""
     from ficus_control.api.schemas import DomainOut  # keeps `ficus` quick to start
     from ficus_control.bootstrap import bootstrap
+    from ficus_control.settings import ControlSettings
 
     settings = ControlSettings()
     updates: dict[str, object] = {"http_timeout": 1.0}

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from ficus_control.adapters.pg_tokens import PostgresTokenStore
 from ficus_control.commands.common import console, err, handled
-from ficus_control.settings import ControlSettings
 from ficus_control.tokens import Role
 
 app = typer.Typer(help="API tokens for the admin API (stored hashed).", no_args_is_help=True)
@@ -19,6 +17,9 @@ def create(
     role: Role = typer.Option(Role.VIEWER, "--role", help="viewer (read) or operator (change)"),
 ) -> None:
     """Create a token and print it once; only its sha256 hash is stored."""
+    from ficus_control.adapters.pg_tokens import PostgresTokenStore
+    from ficus_control.settings import ControlSettings
+
     with handled():
         token = PostgresTokenStore(ControlSettings().db_url).create(name, role)
     err.print(f"created {role.value} token {name!r}; it is shown only now:")
@@ -30,6 +31,9 @@ def revoke(
     name: str = typer.Option(..., "--name", help="revoke every live token of this name"),
 ) -> None:
     """Revoke tokens by name."""
+    from ficus_control.adapters.pg_tokens import PostgresTokenStore
+    from ficus_control.settings import ControlSettings
+
     with handled():
         count = PostgresTokenStore(ControlSettings().db_url).revoke(name)
     console.print(f"revoked {count} token(s) named {name!r}")

@@ -3,7 +3,7 @@ the FICUS_<COMPONENT>_* environment variables each deployable reads."""
 
 from __future__ import annotations
 
-from ficus_control.stack.settings import StackSettings
+from ficus_devstack.settings import StackSettings
 
 
 def component_env(s: StackSettings) -> dict[str, str]:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import psycopg
 
-from ficus_control.stack.engine import Engine, Health, find_binary
-from ficus_control.stack.errors import EngineFailed
-from ficus_control.stack.osuser import make_traversable, own_tree
-from ficus_control.stack.process import ManagedProcess, OsUser, ProcessSpec
-from ficus_control.stack.settings import StackSettings
+from ficus_devstack.engine import Engine, Health, find_binary
+from ficus_devstack.errors import EngineFailed
+from ficus_devstack.osuser import make_traversable, own_tree
+from ficus_devstack.process import ManagedProcess, OsUser, ProcessSpec
+from ficus_devstack.settings import StackSettings
 
 _PACKAGE = "postgresql"
 

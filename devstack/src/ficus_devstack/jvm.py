@@ -11,10 +11,10 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ficus_control.stack.engine import Engine, find_binary
-from ficus_control.stack.jars import JarCache, JarSet
-from ficus_control.stack.process import ManagedProcess, ProcessSpec
-from ficus_control.stack.settings import StackSettings
+from ficus_devstack.engine import Engine, find_binary
+from ficus_devstack.jars import JarCache, JarSet
+from ficus_devstack.process import ManagedProcess, ProcessSpec
+from ficus_devstack.settings import StackSettings
 
 _JAVA_PACKAGE = "openjdk-17-jre-headless"
 FAST_START = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true"]

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ficus_control.stack.engine import find_binary
-from ficus_control.stack.errors import EngineFailed
+from ficus_devstack.engine import find_binary
+from ficus_devstack.errors import EngineFailed
 
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 PLUGIN_NAME = "debezium-connector-mariadb"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ficus_control.stack.engine import find_binary, port_is_free
-from ficus_control.stack.errors import MissingBinary, PortInUse
-from ficus_control.stack.process import ManagedProcess, ProcessSpec, ProcessState
+from ficus_devstack.engine import find_binary, port_is_free
+from ficus_devstack.errors import MissingBinary, PortInUse
+from ficus_devstack.process import ManagedProcess, ProcessSpec, ProcessState
 
 
 def _spec(tmp_path: Path, *argv: str) -> ProcessSpec:

@@ -6,8 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from ficus_control.stack.errors import StackError
-from ficus_control.stack.process import OsUser
+from ficus_devstack.errors import StackError
+from ficus_devstack.process import OsUser
 
 
 def ensure_os_user(name: str) -> OsUser:

@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING, Literal
 
 import pymysql
 
-from ficus_control.stack.engine import Engine
-from ficus_control.stack.errors import EngineFailed
-from ficus_control.stack.manager import Stack
-from ficus_control.stack.mariadb import MariaDb
-from ficus_control.stack.osuser import ensure_os_user
-from ficus_control.stack.postgres import Postgres
-from ficus_control.stack.service import Service
-from ficus_control.stack.settings import StackSettings
-from ficus_control.stack.wiring import component_env
+from ficus_devstack.engine import Engine
+from ficus_devstack.errors import EngineFailed
+from ficus_devstack.manager import Stack
+from ficus_devstack.mariadb import MariaDb
+from ficus_devstack.osuser import ensure_os_user
+from ficus_devstack.postgres import Postgres
+from ficus_devstack.service import Service
+from ficus_devstack.settings import StackSettings
+from ficus_devstack.wiring import component_env
 
 if TYPE_CHECKING:
-    from ficus_control.stack.kafka import KafkaSettings
+    from ficus_devstack.kafka import KafkaSettings
 
 DEMO_STORE = ("--products", "300", "--customers", "50", "--orders", "50", "--seed", "1")
 
@@ -69,13 +69,13 @@ class LocalStack:
         user = ensure_os_user(s.os_user)
         engines: list[Engine] = [MariaDb(s, user), Postgres(s, user)]
         if self.profile.capture == "kafka":
-            from ficus_control.stack.connect import ConnectWorker
-            from ficus_control.stack.kafka import KafkaBroker
+            from ficus_devstack.connect import ConnectWorker
+            from ficus_devstack.kafka import KafkaBroker
 
             kafka = self.kafka_settings()
             engines += [KafkaBroker(s, kafka), ConnectWorker(s, kafka)]
         if self.profile.search == "elasticsearch":
-            from ficus_control.stack.elasticsearch import Elasticsearch
+            from ficus_devstack.elasticsearch import Elasticsearch
 
             engines.append(Elasticsearch(s, user, port=s.elasticsearch_port))
         return Stack(s, [*engines, *self.services()])
@@ -118,7 +118,7 @@ class LocalStack:
         ]
 
     def kafka_settings(self) -> KafkaSettings:
-        from ficus_control.stack.kafka import KafkaSettings
+        from ficus_devstack.kafka import KafkaSettings
 
         return KafkaSettings(jars_dir=self.settings.home / "jars")
 

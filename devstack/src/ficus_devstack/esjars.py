@@ -16,8 +16,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ficus_control.stack.engine import find_binary
-from ficus_control.stack.errors import EngineFailed
+from ficus_devstack.engine import find_binary
+from ficus_devstack.errors import EngineFailed
 
 ES_VERSION = "8.19.0"
 _GROUP = "org.elasticsearch.distribution.integ-test-zip"

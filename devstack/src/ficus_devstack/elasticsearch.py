@@ -10,11 +10,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from ficus_control.stack.engine import Engine, Health
-from ficus_control.stack.esjars import ES_VERSION, ensure_distribution, find_java_home
-from ficus_control.stack.osuser import make_traversable, own_tree
-from ficus_control.stack.process import ManagedProcess, OsUser, ProcessSpec
-from ficus_control.stack.settings import StackSettings
+from ficus_devstack.engine import Engine, Health
+from ficus_devstack.esjars import ES_VERSION, ensure_distribution, find_java_home
+from ficus_devstack.osuser import make_traversable, own_tree
+from ficus_devstack.process import ManagedProcess, OsUser, ProcessSpec
+from ficus_devstack.settings import StackSettings
 
 DEFAULT_PORT = 19200
 

@@ -8,8 +8,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ficus_control.stack.errors import EngineNotReady, MissingBinary, PortInUse
-from ficus_control.stack.process import ManagedProcess, ProcessState, wait_until
+from ficus_devstack.errors import EngineNotReady, MissingBinary, PortInUse
+from ficus_devstack.process import ManagedProcess, ProcessState, wait_until
 
 PORT_GRACE = 10.0  # seconds a killed process may hold its sockets
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ficus_control.stack import PortInUse, ProcessState, Stack, build_stack
-from ficus_control.stack.engine import port_is_free
+from ficus_devstack import PortInUse, ProcessState, Stack, build_stack
+from ficus_devstack.engine import port_is_free
 from tests.conftest import stack_settings_for_tests
 
 pytestmark = pytest.mark.integration

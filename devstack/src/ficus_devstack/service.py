@@ -9,9 +9,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 
-from ficus_control.stack.engine import Engine, Health
-from ficus_control.stack.process import ManagedProcess, ProcessSpec
-from ficus_control.stack.settings import StackSettings
+from ficus_devstack.engine import Engine, Health
+from ficus_devstack.process import ManagedProcess, ProcessSpec
+from ficus_devstack.settings import StackSettings
 
 EnvFactory = Callable[[], Mapping[str, str]]
 

@@ -6,11 +6,11 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ficus_control.stack.engine import Engine, EngineStatus
-from ficus_control.stack.mariadb import MariaDb
-from ficus_control.stack.osuser import ensure_os_user
-from ficus_control.stack.postgres import Postgres
-from ficus_control.stack.settings import StackSettings
+from ficus_devstack.engine import Engine, EngineStatus
+from ficus_devstack.mariadb import MariaDb
+from ficus_devstack.osuser import ensure_os_user
+from ficus_devstack.postgres import Postgres
+from ficus_devstack.settings import StackSettings
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 
-from ficus_control.stack.engine import Health
-from ficus_control.stack.jvm import JvmEngine, KafkaSettings, write_log4j2
-from ficus_control.stack.settings import StackSettings
+from ficus_devstack.engine import Health
+from ficus_devstack.jvm import JvmEngine, KafkaSettings, write_log4j2
+from ficus_devstack.settings import StackSettings
 
 MARIADB_CONNECTOR = "io.debezium.connector.mariadb.MariaDbConnector"
 

@@ -13,12 +13,12 @@ import struct
 import subprocess
 import uuid
 
-from ficus_control.stack.engine import Health
-from ficus_control.stack.errors import EngineFailed
-from ficus_control.stack.jars import JarSet
-from ficus_control.stack.jvm import FAST_START, JvmEngine, write_log4j2
-from ficus_control.stack.jvm import KafkaSettings as KafkaSettings
-from ficus_control.stack.settings import StackSettings
+from ficus_devstack.engine import Health
+from ficus_devstack.errors import EngineFailed
+from ficus_devstack.jars import JarSet
+from ficus_devstack.jvm import FAST_START, JvmEngine, write_log4j2
+from ficus_devstack.jvm import KafkaSettings as KafkaSettings
+from ficus_devstack.settings import StackSettings
 
 
 def kafka_cluster_id() -> str:
