@@ -47,7 +47,7 @@ from ficus_devstack.elasticsearch import Elasticsearch
 from ficus_devstack.osuser import ensure_os_user
 from ficus_devstack.postgres import Postgres
 from ficus_devstack.settings import StackSettings
-from ficus_search import repository
+from ficus_search import migration, repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.esengine import MAPPING_VERSION, ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, mapping_version, rebuild
@@ -457,7 +457,7 @@ def run(
     gen = CatalogGenerator(seed=1)
     if args.reuse:
         # a store loaded by an older version: migrate the schema, rebuild an outdated index
-        repository.ensure_schema(search_url)
+        migration.upgrade(search_url)
         if (mapping_version(client, alias) or 0) < MAPPING_VERSION:
             print(f"rebuilding {alias}: its index has an older mapping", flush=True)
             rebuild(client, search_url, alias)
@@ -481,7 +481,7 @@ def load(
     search_url = settings.postgres_url(f"bench_search_{tag}")
     events_url = settings.postgres_url(f"bench_events_{tag}")
     alias = f"bench_{tag}"
-    repository.ensure_schema(search_url)
+    migration.upgrade(search_url)
     gen = CatalogGenerator(seed=1)
     t0 = time.perf_counter()
     events = gen.catalog(args.products, categories=args.categories)

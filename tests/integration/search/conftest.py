@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch as EsClient
 from ficus_devstack import Stack
 from ficus_devstack.elasticsearch import Elasticsearch
 from ficus_devstack.osuser import ensure_os_user
-from ficus_search import repository
+from ficus_search import migration
 from tests.conftest import ROOT, stack_settings_for_tests
 
 ES_PORT = int(os.environ.get("FICUS_TEST_ES_PORT", "29200"))
@@ -62,7 +62,7 @@ def _databases(stack: Stack) -> Iterator[Databases]:
     for name in names:
         stack.postgres.ensure_database(name)
     urls = Databases(*(stack.settings.postgres_url(n) for n in names))
-    repository.ensure_schema(urls.search)
+    migration.upgrade(urls.search)
     yield urls
     with stack.postgres.connect() as conn:
         for name in names:

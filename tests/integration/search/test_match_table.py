@@ -1,7 +1,7 @@
 """`search_match` on real Postgres: after a catalog and a stream of changes (deletions,
 store-view moves, tombstones) it equals the present documents column for column; a store view
 gets its own text index with its first document and text queries use it; a store created
-before `search_match` existed is filled by `ensure_schema`; TRUNCATE follows."""
+before `search_match` existed is filled by its migration; TRUNCATE follows."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ficus_search import matchtable, repository
+from ficus_search import matchtable, migration, repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
@@ -96,7 +96,8 @@ def test_a_store_from_before_search_match_is_filled(dbs: Databases) -> None:
     _load(dbs, changes=100)
     with repository.connect(dbs.search) as conn:
         conn.execute("DROP TABLE search_match CASCADE")
-    repository.ensure_schema(dbs.search)
+        conn.execute("DROP TABLE alembic_version")  # a release from before migrations
+    migration.upgrade(dbs.search)
     assert _rows(dbs.search, "search_match") == _rows(dbs.search, "search_document", "present")
 
 

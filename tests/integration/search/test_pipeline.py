@@ -17,7 +17,7 @@ from elasticsearch import Elasticsearch as EsClient
 
 from ficus_devstack import Stack
 from ficus_devstack.elasticsearch import Elasticsearch
-from ficus_search import repository
+from ficus_search import migration, repository
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.document import CategoryTree, build_documents, search_fields_json
 from ficus_search.esengine import ElasticsearchEngine
@@ -63,7 +63,7 @@ def loaded(stack: Stack, elasticsearch: Elasticsearch) -> Iterator[Loaded]:
     for name in names:
         stack.postgres.ensure_database(name)
     search_url, events_url = (stack.settings.postgres_url(n) for n in names)
-    repository.ensure_schema(search_url)
+    migration.upgrade(search_url)
     gen = CatalogGenerator(seed=11)
     events = gen.catalog(PRODUCTS, categories=24)
     changes = gen.changes(CHANGES)

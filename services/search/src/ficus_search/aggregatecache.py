@@ -2,7 +2,7 @@
 one generation of the searched documents (pure).
 
 The Postgres engine reads the documents' generation (a counter that every transaction writing
-`search_document` bumps, see `repository.SCHEMA`) before it searches, and computes aggregates in a
+`search_document` bumps, see `migrations/search`) before it searches, and computes aggregates in a
 statement that also returns the generation of its own snapshot. An entry is served only to a
 search that read the same generation, so a cached total, facet or page is exactly what the
 database would compute at that moment; a newer generation drops every older entry. While the

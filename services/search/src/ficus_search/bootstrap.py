@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from elasticsearch import ApiError, TransportError
 
-from ficus_search import repository
+from ficus_search import migration
 from ficus_search.consumer import BatchApplier, Consumer
 from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, ensure_alias
@@ -59,7 +59,7 @@ def open_elasticsearch(settings: SearchSettings) -> ElasticsearchEngine:
 
 def build(settings: SearchSettings, metrics: SearchMetrics | None = None) -> Components:
     metrics = metrics or SearchMetrics()
-    repository.ensure_schema(settings.database_url)
+    migration.upgrade(settings.database_url)
     postgres = PostgresEngine.open(
         settings.database_url,
         settings.pool_size,

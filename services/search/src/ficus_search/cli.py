@@ -1,5 +1,6 @@
-"""`python -m ficus_search serve|rebuild|catch-up`: run the service, rebuild the Elasticsearch
-index with an alias swap, or apply pending events once. Exit codes: 0 ok, 1 failure, 2 usage."""
+"""`python -m ficus_search serve|migrate|rebuild|catch-up`: run the service, upgrade its
+database to the newest migration, rebuild the Elasticsearch index with an alias swap, or apply
+pending events once. Exit codes: 0 ok, 1 failure, 2 usage."""
 
 from __future__ import annotations
 
@@ -19,8 +20,17 @@ def _serve(settings: SearchSettings, args: argparse.Namespace) -> int:
 
     from ficus_search.api import create_app
 
+    host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run(create_app(settings), host=settings.host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    return 0
+
+
+def _migrate(settings: SearchSettings, args: argparse.Namespace) -> int:
+    """Upgrade the search database to the newest migration (the service also does on start)."""
+    from ficus_search import migration
+
+    migration.upgrade(args.url or settings.database_url)
     return 0
 
 
@@ -29,10 +39,10 @@ def _rebuild(settings: SearchSettings, _: argparse.Namespace) -> int:
     until the alias swaps atomically to the new one."""
     from elasticsearch import Elasticsearch
 
-    from ficus_search import repository
+    from ficus_search import migration
     from ficus_search.esindex import rebuild
 
-    repository.ensure_schema(settings.database_url)
+    migration.upgrade(settings.database_url)
     client = Elasticsearch(settings.elasticsearch_url, request_timeout=60)
     columns = (TextColumn("rebuild"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns) as progress:
@@ -65,13 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ficus_search")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help=_serve.__doc__)
+    serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    migrate = sub.add_parser("migrate", help=_migrate.__doc__)
+    migrate.add_argument("--url", default=None, help="database URL (default: settings)")
     sub.add_parser("rebuild", help=_rebuild.__doc__)
     sub.add_parser("catch-up", help=_catch_up.__doc__)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = SearchSettings()
-    commands = {"serve": _serve, "rebuild": _rebuild, "catch-up": _catch_up}
+    commands = {"serve": _serve, "migrate": _migrate, "rebuild": _rebuild, "catch-up": _catch_up}
     try:
         return commands[args.command](settings, args)
     except SearchError as exc:

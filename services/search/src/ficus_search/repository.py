@@ -25,67 +25,6 @@ from ficus_search.document import CategoryTree, SearchDocument, search_fields
 
 Conn = psycopg.Connection[dict[str, Any]]
 
-SCHEMA = """
-CREATE EXTENSION IF NOT EXISTS btree_gin;
-CREATE TABLE IF NOT EXISTS search_checkpoint (
-    consumer text PRIMARY KEY, last_seq bigint NOT NULL, updated_at timestamptz DEFAULT now());
-CREATE TABLE IF NOT EXISTS search_product (
-    entity_id bigint PRIMARY KEY, version bigint NOT NULL, deleted boolean NOT NULL,
-    state jsonb);
-CREATE TABLE IF NOT EXISTS search_category (
-    entity_id bigint PRIMARY KEY, version bigint NOT NULL, deleted boolean NOT NULL,
-    path text, state jsonb);
-CREATE TABLE IF NOT EXISTS search_product_category (
-    category_id bigint NOT NULL, product_id bigint NOT NULL,
-    PRIMARY KEY (category_id, product_id));
-CREATE INDEX IF NOT EXISTS search_product_category_product
-    ON search_product_category (product_id);
-CREATE TABLE IF NOT EXISTS search_product_child (
-    child_id bigint NOT NULL, parent_id bigint NOT NULL, PRIMARY KEY (child_id, parent_id));
-CREATE INDEX IF NOT EXISTS search_product_child_parent ON search_product_child (parent_id);
-CREATE SEQUENCE IF NOT EXISTS search_document_change;
-CREATE TABLE IF NOT EXISTS search_document (
-    store_id integer NOT NULL, entity_id bigint NOT NULL, present boolean NOT NULL,
-    doc jsonb, sku text, name text, final_price numeric(20, 4), in_stock boolean,
-    visibility smallint, category_ids integer[], search_text tsvector,
-    change_seq bigint NOT NULL, source_ts_ms bigint, updated_at timestamptz DEFAULT now(),
-    PRIMARY KEY (store_id, entity_id));
-DROP INDEX IF EXISTS search_document_text;
-DROP INDEX IF EXISTS search_document_sku;
-DROP INDEX IF EXISTS search_document_categories;
--- the search indexes live on search_match (below) since search_match was introduced
-DROP INDEX IF EXISTS search_document_store_text;
-DROP INDEX IF EXISTS search_document_sku_prefix;
-DROP INDEX IF EXISTS search_document_store_categories;
-DROP INDEX IF EXISTS search_document_price;
-DROP INDEX IF EXISTS search_document_name;
-CREATE INDEX IF NOT EXISTS search_document_change_seq ON search_document (change_seq);
-CREATE INDEX IF NOT EXISTS search_document_entity ON search_document (entity_id);
-CREATE TABLE IF NOT EXISTS search_dead_letter (
-    id bigserial PRIMARY KEY, seq bigint, aggregate text, entity_id bigint, version bigint,
-    event jsonb, error text NOT NULL, created_at timestamptz DEFAULT now());
-CREATE TABLE IF NOT EXISTS search_index_checkpoint (
-    name text PRIMARY KEY, last_change bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS search_generation (
-    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    generation bigint NOT NULL, xact xid8);
-INSERT INTO search_generation (generation) VALUES (0) ON CONFLICT DO NOTHING;
-CREATE OR REPLACE FUNCTION search_document_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE search_generation SET generation = generation + 1, xact = pg_current_xact_id()
-    WHERE xact IS DISTINCT FROM pg_current_xact_id();
-    RETURN NULL;
-END $$;
-CREATE OR REPLACE TRIGGER search_document_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON search_document
-    FOR EACH STATEMENT EXECUTE FUNCTION search_document_changed();
--- Store views from sync's store events: the API's store code → id map (the `stores`
--- setting serves only while this table is empty). A deleted view stays as a tombstone.
-CREATE TABLE IF NOT EXISTS search_store (
-    store_id integer PRIMARY KEY, version bigint NOT NULL, deleted boolean NOT NULL,
-    code text, state jsonb);
-"""
-
 _UPSERT_DOC = """
 INSERT INTO search_document AS d (store_id, entity_id, present, doc, sku, name, final_price,
     in_stock, visibility, category_ids, search_text, change_seq, source_ts_ms, updated_at)
@@ -114,13 +53,6 @@ WHERE entity_id = ANY(%s) AND present AND (store_id, entity_id) NOT IN (
 
 def connect(url: str) -> Conn:
     return psycopg.connect(url, row_factory=dict_row, connect_timeout=5)
-
-
-def ensure_schema(url: str) -> None:
-    with connect(url) as conn:
-        conn.execute("SELECT pg_advisory_xact_lock(7177001)")
-        conn.execute(SCHEMA)
-        matchtable.ensure(conn)
 
 
 def checkpoint(conn: Conn, consumer: str) -> int:
