@@ -49,12 +49,12 @@ from ficus_devstack.postgres import Postgres
 from ficus_devstack.settings import StackSettings
 from ficus_search import migration, repository
 from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.core.ports import IndexEngine
+from ficus_search.core.query import SearchQuery, SearchResult, make_query
 from ficus_search.esengine import MAPPING_VERSION, ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, mapping_version, rebuild
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
-from ficus_search.ports import IndexEngine
-from ficus_search.query import SearchQuery, SearchResult, make_query
 from ficus_search.source import EventSource
 from ficus_search.testing import COLORS, MATERIALS, NOUNS, CatalogGenerator, write_events
 

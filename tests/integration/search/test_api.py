@@ -235,7 +235,7 @@ def test_a_change_is_searchable_quickly_and_freshness_is_exported(running: Compo
     product = product.model_copy(update={"attributes": attributes})
     write_events(running.settings.events_url, [gen._put_product(product)])
     started = time.monotonic()
-    from ficus_search.query import make_query
+    from ficus_search.core.query import make_query
 
     query = make_query(1, text="zanzibar quokka", max_length=200, max_page_size=10, page_size=5)
     assert wait_until(lambda: running.service.search(query).ids == [5000], 10, interval=0.01)

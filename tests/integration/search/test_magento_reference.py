@@ -13,17 +13,17 @@ import pytest
 from elasticsearch import Elasticsearch as EsClient
 
 from ficus_contracts.events import CategoryState, DomainEvent, EventKind, ProductState
-from ficus_legacy.generator import SeedSpec, generate
 from ficus_legacy.reference import category_states, product_states
 from ficus_legacy.schema import install
 from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
-from ficus_search.document import CategoryTree, build_documents
+from ficus_search.core.document import CategoryTree, build_documents
 from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, ensure_alias
 from ficus_search.metrics import SearchMetrics
 from ficus_search.source import EventSource
 from ficus_search.testing import aggregate_id, write_events
+from ficus_legacy.generator import SeedSpec, generate
 from tests.integration.search.conftest import Databases
 
 pytestmark = [pytest.mark.integration, pytest.mark.elasticsearch]

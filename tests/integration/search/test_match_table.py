@@ -11,10 +11,10 @@ import pytest
 
 from ficus_search import matchtable, migration, repository
 from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.core.pgsql import matches_sql, where
+from ficus_search.core.query import make_query
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
-from ficus_search.pgsql import matches_sql, where
-from ficus_search.query import make_query
 from ficus_search.source import EventSource
 from ficus_search.testing import CatalogGenerator, write_events
 from tests.integration.search.conftest import Databases

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from ficus_search import repository
-from ficus_search.aggregatecache import Aggregates
 from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.core.aggregatecache import Aggregates
+from ficus_search.core.query import SearchQuery, SearchResult, make_query
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
-from ficus_search.query import SearchQuery, SearchResult, make_query
 from ficus_search.source import EventSource
 from ficus_search.testing import CatalogGenerator, write_events
 from tests.integration.search.conftest import Databases

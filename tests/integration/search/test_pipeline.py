@@ -19,13 +19,13 @@ from ficus_devstack import Stack
 from ficus_devstack.elasticsearch import Elasticsearch
 from ficus_search import migration, repository
 from ficus_search.consumer import BatchApplier, Consumer
-from ficus_search.document import CategoryTree, build_documents, search_fields_json
+from ficus_search.core.document import CategoryTree, build_documents, search_fields_json
+from ficus_search.core.ports import IndexEngine
+from ficus_search.core.query import SearchQuery, make_query, price_bucket
 from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, ensure_alias
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
-from ficus_search.ports import IndexEngine
-from ficus_search.query import SearchQuery, make_query, price_bucket
 from ficus_search.source import EventSource
 from ficus_search.testing import CatalogGenerator, write_events
 

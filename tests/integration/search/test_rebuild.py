@@ -12,10 +12,10 @@ from elasticsearch import Elasticsearch as EsClient
 from ficus_devstack.elasticsearch import Elasticsearch
 from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.core.query import make_query
 from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, alias_targets, ensure_alias, rebuild
 from ficus_search.metrics import SearchMetrics
-from ficus_search.query import make_query
 from ficus_search.source import EventSource
 from ficus_search.testing import CatalogGenerator, write_events
 from tests.integration.search.conftest import Databases

@@ -17,7 +17,7 @@ from ficus_devstack import Stack
 from ficus_legacy.reference import category_states, product_states
 from ficus_search import repository
 from ficus_search.consumer import BatchApplier, Consumer
-from ficus_search.document import CategoryTree, build_documents
+from ficus_search.core.document import CategoryTree, build_documents
 from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, ensure_alias
 from ficus_search.metrics import SearchMetrics

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from ficus_search.aggregatecache import AggregateCache, Aggregates
-from ficus_search.query import FacetValue
+from ficus_search.core.aggregatecache import AggregateCache, Aggregates
+from ficus_search.core.query import FacetValue
 
 
 def _aggregates(total: int) -> Aggregates:

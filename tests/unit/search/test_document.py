@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ficus_contracts.events import CategoryLink, CategoryState, ProductState, StockItem
-from ficus_search.document import CategoryTree, build_documents, effective_price, plain_text
+from ficus_search.core.document import CategoryTree, build_documents, effective_price, plain_text
 
 TODAY = dt.date(2026, 6, 15)
 

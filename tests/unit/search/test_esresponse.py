@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from ficus_search.errors import EngineUnavailable
+from ficus_search.core.errors import EngineUnavailable
+from ficus_search.core.query import SearchQuery, make_query
 from ficus_search.esengine import aggregates_body, hits_body, merge_responses, parse_response
-from ficus_search.query import SearchQuery, make_query
 
 
 def _query(**kwargs: Any) -> SearchQuery:

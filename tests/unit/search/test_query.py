@@ -8,11 +8,11 @@ import pytest
 
 from ficus_contracts.gap import GapGuard
 from ficus_legacy.searchcriteria import parse_search_criteria
-from ficus_search.errors import BadQuery, UnknownField
+from ficus_search.core.errors import BadQuery, UnknownField
+from ficus_search.core.magento import Limits, to_query
+from ficus_search.core.pgsql import like_prefix, tsquery, where
+from ficus_search.core.query import Sort, make_query
 from ficus_search.esengine import es_body
-from ficus_search.magento import Limits, to_query
-from ficus_search.pgsql import like_prefix, tsquery, where
-from ficus_search.query import Sort, make_query
 
 LIMITS = Limits(max_query_length=50, max_page_size=100, price_step=50)
 

@@ -15,9 +15,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ficus_legacy.searchcriteria import SearchCriteriaError, parse_search_criteria
 from ficus_search.bootstrap import Components, build
-from ficus_search.errors import BadQuery, EngineUnavailable
-from ficus_search.magento import REQUEST_NAMES, Limits, search_body, to_query
-from ficus_search.query import SearchQuery, SearchResult, make_query
+from ficus_search.core.errors import BadQuery, EngineUnavailable
+from ficus_search.core.magento import REQUEST_NAMES, Limits, search_body, to_query
+from ficus_search.core.query import SearchQuery, SearchResult, make_query
 from ficus_search.settings import SearchSettings
 from ficus_search.storemap import StoreMap, TableLoader
 

@@ -21,8 +21,8 @@ from ficus_contracts.events import (
     StoreState,
 )
 from ficus_search import repository
-from ficus_search.document import SearchDocument, build_documents
-from ficus_search.errors import InvalidEvent
+from ficus_search.core.document import SearchDocument, build_documents
+from ficus_search.core.errors import InvalidEvent
 
 AGGREGATES = tuple(PAYLOAD_TYPES)
 

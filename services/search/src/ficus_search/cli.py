@@ -10,7 +10,7 @@ import sys
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ficus_search.errors import SearchError
+from ficus_search.core.errors import SearchError
 from ficus_search.settings import SearchSettings
 
 

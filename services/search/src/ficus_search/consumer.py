@@ -19,7 +19,7 @@ import psycopg
 from ficus_contracts.gap import GapGuard
 from ficus_search import repository
 from ficus_search.applying import AGGREGATES, Outcome, apply_event, parse_event, reindex
-from ficus_search.errors import InvalidEvent, SourceUnavailable
+from ficus_search.core.errors import InvalidEvent, SourceUnavailable
 from ficus_search.metrics import SearchMetrics
 from ficus_search.source import EventSource
 

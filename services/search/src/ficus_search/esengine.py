@@ -14,10 +14,10 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from ficus_search.document import search_fields_json
-from ficus_search.errors import EngineUnavailable
-from ficus_search.ports import IndexEngine
-from ficus_search.query import FacetValue, Hit, SearchQuery, SearchResult, Sort, price_bucket
+from ficus_search.core.document import search_fields_json
+from ficus_search.core.errors import EngineUnavailable
+from ficus_search.core.ports import IndexEngine
+from ficus_search.core.query import FacetValue, Hit, SearchQuery, SearchResult, Sort, price_bucket
 
 FACET_SIZE = 1000
 

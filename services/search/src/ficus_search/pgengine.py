@@ -21,9 +21,9 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ficus_search.aggregatecache import AggregateCache, Aggregates, GenerationCache
-from ficus_search.errors import EngineUnavailable
-from ficus_search.pgsql import (
+from ficus_search.core.aggregatecache import AggregateCache, Aggregates, GenerationCache
+from ficus_search.core.errors import EngineUnavailable
+from ficus_search.core.pgsql import (
     aggregates_key,
     aggregates_sql,
     hits_sql,
@@ -33,8 +33,8 @@ from ficus_search.pgsql import (
     search_params,
     where,
 )
-from ficus_search.ports import IndexEngine
-from ficus_search.query import Hit, SearchQuery, SearchResult
+from ficus_search.core.ports import IndexEngine
+from ficus_search.core.query import Hit, SearchQuery, SearchResult
 
 # JIT compiles nothing useful for millisecond queries and costs 10-50 ms when it kicks in;
 # custom plans keep partial indexes usable under psycopg's automatic prepared statements; a

@@ -21,7 +21,7 @@ from psycopg.types.json import Jsonb
 
 from ficus_contracts.events import CategoryState, ProductState, StoreState
 from ficus_search import matchtable
-from ficus_search.document import CategoryTree, SearchDocument, search_fields
+from ficus_search.core.document import CategoryTree, SearchDocument, search_fields
 
 Conn = psycopg.Connection[dict[str, Any]]
 

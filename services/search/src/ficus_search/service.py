@@ -7,10 +7,10 @@ import logging
 import time
 from typing import Any
 
-from ficus_search.errors import EngineUnavailable
+from ficus_search.core.errors import EngineUnavailable
+from ficus_search.core.ports import IndexEngine
+from ficus_search.core.query import SearchQuery, SearchResult
 from ficus_search.metrics import SearchMetrics
-from ficus_search.ports import IndexEngine
-from ficus_search.query import SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
 

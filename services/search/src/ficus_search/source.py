@@ -9,7 +9,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from ficus_contracts.events import DOMAIN_EVENT_CHANNEL
-from ficus_search.errors import SourceUnavailable
+from ficus_search.core.errors import SourceUnavailable
 
 _FETCH = """
 SELECT seq, aggregate, aggregate_id, entity_id, version, kind, payload, source_ts_ms

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ficus_contracts.events import AttributeValue, CategoryState, ProductState
-from ficus_search.text import words
+from ficus_search.core.text import words
 
 ENABLED = 1
 NOT_VISIBLE = 1

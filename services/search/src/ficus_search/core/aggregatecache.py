@@ -18,7 +18,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from ficus_search.query import FacetValue
+from ficus_search.core.query import FacetValue
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ficus_legacy.searchcriteria import ConditionType, Filter, SearchCriteria
-from ficus_search.errors import BadQuery, UnknownField
-from ficus_search.query import SearchQuery, SearchResult, Sort, make_query
+from ficus_search.core.errors import BadQuery, UnknownField
+from ficus_search.core.query import SearchQuery, SearchResult, Sort, make_query
 
 REQUEST_NAMES = ("quick_search_container", "catalog_view_container", "advanced_search_container")
 SEARCH_FIELDS = ["search_term"]

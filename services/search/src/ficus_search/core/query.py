@@ -12,9 +12,9 @@ import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ficus_search.document import VISIBLE_IN_CATALOG, VISIBLE_IN_SEARCH
-from ficus_search.errors import BadQuery
-from ficus_search.text import words
+from ficus_search.core.document import VISIBLE_IN_CATALOG, VISIBLE_IN_SEARCH
+from ficus_search.core.errors import BadQuery
+from ficus_search.core.text import words
 
 MAX_WORDS = 16
 MAX_RESULT_WINDOW = 10_000

@@ -10,8 +10,8 @@ from collections.abc import Hashable
 from decimal import Decimal
 from typing import Any
 
-from ficus_search.aggregatecache import Aggregates
-from ficus_search.query import FacetValue, SearchQuery, Sort, price_bucket
+from ficus_search.core.aggregatecache import Aggregates
+from ficus_search.core.query import FacetValue, SearchQuery, Sort, price_bucket
 
 FACET_SIZE = 1000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
-from ficus_search.query import SearchQuery, SearchResult
+from ficus_search.core.query import SearchQuery, SearchResult
 
 
 class IndexEngine(ABC):
