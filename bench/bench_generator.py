@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from ficus_devstack import StackSettings, build_stack
-from ficus_legacy.cli import connect
-from ficus_legacy.generator import SeedSpec, generate
+from ficus_legacy.mysql import connect
+from ficus_standin.generator import SeedSpec, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import psycopg
 
 from ficus_devstack import StackSettings, build_stack
-from ficus_legacy.cli import connect
-from ficus_legacy.generator import SeedSpec, generate
+from ficus_legacy.mysql import connect
+from ficus_standin.generator import SeedSpec, generate
 from ficus_sync import bootstrap, mariadb
 from ficus_sync.settings import SyncSettings
 from ficus_sync.shape import TableShape, qualified

@@ -24,8 +24,8 @@ import httpx
 
 from ficus_devstack import StackSettings, build_stack
 from ficus_devstack.process import wait_until
-from ficus_legacy.cli import connect
-from ficus_legacy.generator import SeedSpec, generate
+from ficus_legacy.mysql import connect
+from ficus_standin.generator import SeedSpec, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +103,7 @@ def main() -> None:
             f"mysql://{settings.mariadb_user}:{settings.mariadb_password}@{settings.host}:"
             f"{settings.mariadb_port}/{database}")}  # fmt: skip
         server = subprocess.Popen(
-            [sys.executable, "-m", "ficus_legacy.standin", "--port", str(port)], env=env
+            [sys.executable, "-m", "ficus_standin", "--port", str(port)], env=env
         )
         base = f"http://127.0.0.1:{port}"
 

@@ -38,7 +38,7 @@ from ficus_devstack.connect import ConnectWorker
 from ficus_devstack.kafka import KafkaBroker, KafkaSettings
 from ficus_devstack.manager import Stack
 from ficus_devstack.process import wait_until
-from ficus_legacy.cli import connect
+from ficus_legacy.mysql import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = Decimal(987654)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import psycopg
 
-from ficus_legacy.cli import connect
-from ficus_legacy.generator import SeedSpec, generate
+from ficus_legacy.mysql import connect
+from ficus_standin.generator import SeedSpec, generate
 
 TICK = 0.02
 

@@ -88,7 +88,8 @@ demo_command.register(app)
 app.add_typer(token_commands.app, name="token")
 
 # Commands of other deployables run as their own processes (see delegate.py).
-delegate.register(app, "legacy", "ficus_legacy", [], "Magento side: `seed`, `serve` (stand-in).")
+delegate.register(app, "standin", "ficus_standin", [], "Magento stand-in: `seed`, `serve`.")
+delegate.register(app, "legacy", "ficus_standin", [], "Old name of `ficus standin`.")
 delegate.register(app, "sync", "ficus_sync", [], "Sync: `run`, `snapshot [--table T]`, `lag`, …")
 delegate.register(app, "lag", "ficus_sync", ["lag"], "Forward sync lag per domain and table.")
 delegate.register(app, "dlq", "ficus_sync", ["dlq"], "Sync's dead letters: `list`, `replay`.")

@@ -97,7 +97,7 @@ class LocalStack:
         return [
             service(
                 "standin",
-                ["ficus_legacy", "serve", "--port", str(s.standin_port)],
+                ["ficus_standin", "serve", "--port", str(s.standin_port)],
                 s.standin_port,
                 before_start=self.seed_magento,
             ),
@@ -165,7 +165,7 @@ class LocalStack:
         """Install Magento's schema and a small generated store, once."""
         if self._magento_has_products():
             return
-        self._run(["ficus_legacy", "seed", *DEMO_STORE, "--url", self.settings.mariadb_url])
+        self._run(["ficus_standin", "seed", *DEMO_STORE, "--url", self.settings.mariadb_url])
 
     def provision_control(self) -> None:
         from ficus_control.provision import ensure_cli_token, ensure_token, run_migrations

@@ -8,7 +8,7 @@ every store view of that store's website (or at store 0 when written in the admi
 caller owns the transaction.
 
 Values are returned as the driver returns them (str, int, Decimal, datetime, None);
-`ficus_legacy.flatten.canonical` turns them into Magento's text form.
+`ficus_legacy.core.flatten.canonical` turns them into Magento's text form.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ficus_legacy.core.sql import NOW, in_chunks, placeholders
 from ficus_legacy.errors import EntityNotFound
 from ficus_legacy.metadata import (
     BACKEND_TYPES,
@@ -26,7 +27,6 @@ from ficus_legacy.metadata import (
     Scope,
     Stores,
 )
-from ficus_legacy.sql import NOW, in_chunks, placeholders
 from ficus_legacy.types import Connection, Row
 
 ValueRow = tuple[int, int, int, Any]  # entity_id, attribute_id, store_id, value

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ficus_contracts.events import CategoryState, ProductState, StoreState
-from ficus_legacy import storeview
+from ficus_legacy.core import storeview
+from ficus_legacy.core.flatten import AttributeInfo, category_state, product_state
+from ficus_legacy.core.sql import in_chunks, placeholders
 from ficus_legacy.eav import Eav
-from ficus_legacy.flatten import AttributeInfo, category_state, product_state
-from ficus_legacy.sql import in_chunks, placeholders
 from ficus_legacy.types import Connection, Row
 
 CHUNK = 500

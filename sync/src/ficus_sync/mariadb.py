@@ -13,7 +13,7 @@ from typing import Any, TypeAlias
 import pymysql
 import pymysql.cursors
 
-from ficus_legacy.mysqlurl import MysqlTarget
+from ficus_legacy.core.mysqlurl import MysqlTarget
 from ficus_sync.errors import SourceUnavailable
 from ficus_sync.shape import Column, ForeignKey, TableShape
 

@@ -1,4 +1,4 @@
-"""Reads aggregates' rows from the mirror and flattens them with `ficus_legacy.flatten` — the
+"""Reads aggregates' rows from the mirror and flattens them with `ficus_legacy.core.flatten` — the
 same functions the reference reader applies to MariaDB, so equal rows give equal states."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import Any, cast
 from psycopg.rows import dict_row
 
 from ficus_contracts.events import StoreState
-from ficus_legacy.flatten import AttributeInfo, category_state, product_state
+from ficus_legacy.core.flatten import AttributeInfo, category_state, product_state
+from ficus_legacy.core.storeview import store_states
 from ficus_legacy.metadata import AttributeCatalog, Stores
-from ficus_legacy.storeview import store_states
 from ficus_legacy.types import Connection as LegacyConnection
 from ficus_sync.mirror import PgConn
 from ficus_sync.projector import State

@@ -14,7 +14,7 @@ from ficus_catalog.testing import STORES, product_event, product_state
 from ficus_contracts.events import CategoryLink, ProductState
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
-from ficus_legacy.magento_json import render_product
+from ficus_legacy.core.magento_json import render_product
 from tests.integration.catalog.conftest import EventTable, catalog_settings, fresh_database
 
 pytestmark = pytest.mark.integration

@@ -17,8 +17,8 @@ from ficus_catalog.api import create_app
 from ficus_catalog.settings import CatalogSettings
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
-from ficus_legacy.standin import StandinSettings
-from ficus_legacy.standin import create_app as create_standin
+from ficus_standin import StandinSettings
+from ficus_standin import create_app as create_standin
 from ficus_sync.settings import SyncSettings
 from tests.integration.catalog.conftest import fresh_database
 from tests.integration.sync.helpers import last_event_seq, wait_caught_up

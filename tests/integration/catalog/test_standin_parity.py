@@ -18,10 +18,10 @@ from ficus_catalog.api import create_app
 from ficus_contracts.events import DomainEvent, EventKind, ProductState
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
-from ficus_legacy.generator import SeedSpec, generate
 from ficus_legacy.reference import product_states
-from ficus_legacy.standin import StandinSettings
-from ficus_legacy.standin import create_app as create_standin
+from ficus_standin import StandinSettings
+from ficus_standin import create_app as create_standin
+from ficus_standin.generator import SeedSpec, generate
 from tests.integration.catalog.conftest import EventTable, catalog_settings, fresh_database
 
 pytestmark = pytest.mark.integration

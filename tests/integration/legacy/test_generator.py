@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ficus_devstack import Stack
-from ficus_legacy.cli import app
-from ficus_legacy.generator import AlreadySeeded, SeedSpec, generate
+from ficus_standin.cli import app
+from ficus_standin.generator import AlreadySeeded, SeedSpec, generate
 
 pytestmark = pytest.mark.integration
 Conn = pymysql.Connection  # type: ignore[type-arg]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pymysql
 import pytest
 
+from ficus_legacy.core.flatten import canonical
 from ficus_legacy.eav import Eav
-from ficus_legacy.flatten import canonical
-from ficus_legacy.generator import SeedSpec, generate
 from ficus_legacy.reference import category_states, product_states
+from ficus_standin.generator import SeedSpec, generate
 
 pytestmark = pytest.mark.integration
 Conn = pymysql.Connection  # type: ignore[type-arg]

@@ -23,7 +23,7 @@ from ficus_search.esindex import EsIndexer, ensure_alias
 from ficus_search.metrics import SearchMetrics
 from ficus_search.source import EventSource
 from ficus_search.testing import aggregate_id, write_events
-from ficus_legacy.generator import SeedSpec, generate
+from ficus_standin.generator import SeedSpec, generate
 from tests.integration.search.conftest import Databases
 
 pytestmark = [pytest.mark.integration, pytest.mark.elasticsearch]

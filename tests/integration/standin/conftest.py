@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from ficus_devstack import Stack
 from ficus_legacy.eav import Eav
 from ficus_legacy.schema import create_store_sequences, install
-from ficus_legacy.standin import StandinSettings, create_app
+from ficus_standin import StandinSettings, create_app
 
 ADMIN = {"username": "admin", "password": "Secret-admin-1"}
 

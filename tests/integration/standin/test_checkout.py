@@ -249,7 +249,7 @@ def test_customer_cart_checkout(
 def test_configurable_line_sells_the_chosen_child(
     client: TestClient, admin: dict[str, str], magento: Seed
 ) -> None:
-    from ficus_legacy.generator import SeedSpec, generate
+    from ficus_standin.generator import SeedSpec, generate
 
     generate(magento.conn, SeedSpec(products=40, customers=2, orders=2, seed=9))
     magento.conn.commit()

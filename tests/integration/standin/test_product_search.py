@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from ficus_legacy.standin import StandinSettings, create_app
+from ficus_standin import StandinSettings, create_app
 from tests.integration.standin.conftest import ADMIN, Seed
 
 pytestmark = pytest.mark.integration

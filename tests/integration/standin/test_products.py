@@ -147,10 +147,10 @@ def test_malformed_json_is_400(client: TestClient, admin: dict[str, str]) -> Non
 def test_reader_matches_the_reference_flattening_on_a_generated_store(
     client: TestClient, admin: dict[str, str], magento: Seed
 ) -> None:
-    from ficus_legacy.generator import SeedSpec, generate
-    from ficus_legacy.magento_json import render_product
+    from ficus_legacy.core.magento_json import render_product
     from ficus_legacy.reference import product_states
-    from ficus_legacy.standin.repositories import product_reader
+    from ficus_standin.generator import SeedSpec, generate
+    from ficus_standin.repositories import product_reader
 
     generate(magento.conn, SeedSpec(products=60, customers=3, orders=3, seed=5))
     magento.conn.commit()

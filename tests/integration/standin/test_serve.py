@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from ficus_devstack.process import wait_until
-from ficus_legacy.standin import StandinSettings
+from ficus_standin import StandinSettings
 from tests.integration.standin.conftest import Seed
 
 pytestmark = pytest.mark.integration
@@ -30,7 +30,7 @@ def test_legacy_cli_serve_runs_the_stand_in(magento: Seed, settings: StandinSett
         "FICUS_LEGACY_ADMIN_PASSWORD": "Cli-admin-1",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "ficus_legacy", "serve", "--port", str(port)], env=env
+        [sys.executable, "-m", "ficus_standin", "serve", "--port", str(port)], env=env
     )
     base = f"http://127.0.0.1:{port}"
 

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import pytest
 
-from ficus_legacy.flatten import (
+from ficus_legacy.core.flatten import (
     active_store_ids,
     attributes_from_rows,
     canonical,

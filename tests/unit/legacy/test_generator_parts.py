@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from ficus_legacy.generator.bulk import _statements, literal
-from ficus_legacy.generator.catalog import plan
-from ficus_legacy.generator.stores import category_tree
+from ficus_standin.generator.bulk import _statements, literal
+from ficus_standin.generator.catalog import plan
+from ficus_standin.generator.stores import category_tree
 
 
 @pytest.mark.parametrize("total", [1, 4, 5, 97, 1000])

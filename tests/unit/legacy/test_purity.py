@@ -8,7 +8,7 @@ import sys
 
 def test_flatten_imports_no_driver() -> None:
     code = (
-        "import sys, ficus_legacy.flatten;"
+        "import sys, ficus_legacy.core.flatten;"
         "bad = {'pymysql', 'psycopg', 'sqlalchemy'} & set(sys.modules);"
         "print(sorted(bad)); sys.exit(1 if bad else 0)"
     )

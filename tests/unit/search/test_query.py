@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from ficus_contracts.gap import GapGuard
-from ficus_legacy.searchcriteria import parse_search_criteria
+from ficus_legacy.core.searchcriteria import parse_search_criteria
 from ficus_search.core.errors import BadQuery, UnknownField
 from ficus_search.core.magento import Limits, to_query
 from ficus_search.core.pgsql import like_prefix, tsquery, where

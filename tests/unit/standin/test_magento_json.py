@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from ficus_contracts.events import CategoryLink, ProductState, StockItem
-from ficus_legacy.magento_json import render_product
+from ficus_legacy.core.magento_json import render_product
 
 
 def state(**overrides: object) -> ProductState:

@@ -4,7 +4,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from ficus_legacy.searchcriteria import (
+from ficus_legacy.core.searchcriteria import (
     ConditionType,
     SearchCriteriaError,
     parse_search_criteria,

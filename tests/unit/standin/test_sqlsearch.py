@@ -4,10 +4,10 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from ficus_legacy.searchcriteria import parse_search_criteria
-from ficus_legacy.standin import sqlsearch
-from ficus_legacy.standin.errors import InputError
-from ficus_legacy.standin.passwords import check_password, hash_password
+from ficus_legacy.core.searchcriteria import parse_search_criteria
+from ficus_standin import sqlsearch
+from ficus_standin.errors import InputError
+from ficus_standin.passwords import check_password, hash_password
 
 resolve = sqlsearch.column_resolver("t", frozenset({"sku", "price", "tags"}))
 
@@ -78,7 +78,7 @@ def test_password_hashes_are_magentos_sha256_format() -> None:
 
 
 def test_fields_filter_keeps_only_named_keys_at_any_depth() -> None:
-    from ficus_legacy.standin import fields
+    from ficus_standin import fields
 
     spec = fields.parse("items[sku,extension_attributes[website_ids]],total_count")
     data = {

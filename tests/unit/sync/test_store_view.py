@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ficus_contracts.events import StoreState
-from ficus_legacy.storeview import store_state, store_states
+from ficus_legacy.core.storeview import store_state, store_states
 from ficus_sync.mirror import TouchSet
 from ficus_sync.tables import ALL, STORE_TABLES, is_captured, touched
 

@@ -1,5 +1,5 @@
 """The catalog's HTTP API (reads only): Magento-compatible product endpoints rendered with
-`ficus_legacy.magento_json`, the native `/v1/products`, health, readiness and metrics.
+`ficus_legacy.core.magento_json`, the native `/v1/products`, health, readiness and metrics.
 `create_app(settings)` runs the event consumer in the app's lifespan."""
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from ficus_catalog.product_mapper import product_state
 from ficus_catalog.search import BadField
 from ficus_catalog.settings import CatalogSettings
 from ficus_legacy import tokens
-from ficus_legacy.magento_json import render_product
-from ficus_legacy.searchcriteria import SearchCriteriaError, parse_search_criteria
+from ficus_legacy.core.magento_json import render_product
+from ficus_legacy.core.searchcriteria import SearchCriteriaError, parse_search_criteria
 
 PRODUCT_NOT_FOUND = (
     "The product that was requested doesn't exist. Verify the product and try again."

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from ficus_catalog.search import ProductQuery
 from ficus_catalog.tables import CatalogStore, Product, ProductCategory, ProductStoreValue
-from ficus_legacy.searchcriteria import SearchCriteria
+from ficus_legacy.core.searchcriteria import SearchCriteria
 
 _CHILDREN = (
     selectinload(Product.stores),

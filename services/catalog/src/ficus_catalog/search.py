@@ -1,4 +1,4 @@
-"""searchCriteria (parsed by `ficus_legacy.searchcriteria`) → a SQLAlchemy query over the
+"""searchCriteria (parsed by `ficus_legacy.core.searchcriteria`) → a SQLAlchemy query over the
 catalog's model, with the stand-in's (Magento's) semantics on MariaDB:
 
 - filters ORed inside a group, groups ANDed; `id` is `entity_id`;
@@ -38,7 +38,7 @@ from sqlalchemy.orm import aliased
 from ficus_catalog.errors import BadSearchCriteria
 from ficus_catalog.tables import Product, ProductCategory, ProductStoreValue
 from ficus_catalog.values import COMMON_ATTRIBUTES
-from ficus_legacy.searchcriteria import ConditionType, Filter, SearchCriteria
+from ficus_legacy.core.searchcriteria import ConditionType, Filter, SearchCriteria
 
 _PRODUCT_FIELDS: dict[str, Any] = {
     "entity_id": Product.entity_id,

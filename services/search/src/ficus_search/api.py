@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from ficus_legacy.searchcriteria import SearchCriteriaError, parse_search_criteria
+from ficus_legacy.core.searchcriteria import SearchCriteriaError, parse_search_criteria
 from ficus_search.bootstrap import Components, build
 from ficus_search.core.errors import BadQuery, EngineUnavailable
 from ficus_search.core.magento import REQUEST_NAMES, Limits, search_body, to_query

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ficus_legacy.searchcriteria import ConditionType, Filter, SearchCriteria
+from ficus_legacy.core.searchcriteria import ConditionType, Filter, SearchCriteria
 from ficus_search.core.errors import BadQuery, UnknownField
 from ficus_search.core.query import SearchQuery, SearchResult, Sort, make_query
 

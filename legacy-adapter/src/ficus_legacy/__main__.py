@@ -1,5 +1,0 @@
-"""`python -m ficus_legacy` runs the legacy CLI."""
-
-from ficus_legacy.cli import app
-
-app()

@@ -1,0 +1,97 @@
+"""`python -m ficus_standin …`: the Magento stand-in's command line: `serve` (the REST V1
+subset) and `seed` (install the schema and generate a deterministic store)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pymysql
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ficus_legacy.errors import LegacyError
+from ficus_legacy.mysql import connect
+from ficus_standin.generator import SeedSpec, generate
+from ficus_standin.settings import StandinSettings
+
+app = typer.Typer(help="The Magento stand-in: Magento's REST V1 subset, and a store generator.")
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(18080, help="Port to listen on."),
+    workers: int = typer.Option(1, help="uvicorn worker processes."),
+) -> None:
+    """Serve Magento's REST V1 subset over the Magento database (FICUS_LEGACY_MYSQL_URL)."""
+    import uvicorn
+
+    from ficus_standin.app import create_app
+
+    settings = StandinSettings()
+    if workers > 1:
+        uvicorn.run(
+            "ficus_standin.app:factory",
+            host=host,
+            port=port,
+            workers=workers,
+            factory=True,
+            log_level="warning",
+        )
+        return
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+DEFAULT_URL = "mysql://ficus:ficus@127.0.0.1:13306/magento"
+
+
+def mysql_url() -> str:
+    return os.environ.get("FICUS_LEGACY_MYSQL_URL", DEFAULT_URL)
+
+
+@contextmanager
+def _progress(console: Console) -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    columns = (TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console) as progress:
+
+        def stage(name: str, total: int) -> Callable[[int], None]:
+            task = progress.add_task(name, total=total)
+            return lambda n: progress.advance(task, n)
+
+        yield stage
+
+
+def seed(
+    products: int = typer.Option(1000, help="number of products (children included)"),
+    customers: int = typer.Option(100, help="number of customers"),
+    orders: int = typer.Option(100, help="number of orders"),
+    seed: int = typer.Option(1, help="random seed: same seed, same rows"),
+    url: str = typer.Option(None, help="mysql://user:pw@host:port/db (FICUS_LEGACY_MYSQL_URL)"),
+) -> None:
+    """Generate a deterministic Magento store into the database (installs the schema if absent)."""
+    console = Console()
+    try:
+        conn = connect(url or mysql_url())
+    except pymysql.MySQLError as exc:
+        console.print(f"[red]cannot connect to MariaDB:[/red] {exc.args[-1] if exc.args else exc}")
+        raise typer.Exit(2) from exc
+    try:
+        with _progress(console) as stage:
+            report = generate(conn, SeedSpec(products, customers, orders, seed), stage)
+    except LegacyError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        conn.close()
+    rate = report.products / report.seconds if report.seconds else 0.0
+    console.print(
+        f"seeded {report.products} products, {report.customers} customers, {report.orders}"
+        f" orders ({report.rows} rows) in {report.seconds:.1f}s — {rate:.0f} products/s"
+    )
+
+
+app.command("serve")(serve)
+app.command("seed")(seed)

@@ -1,0 +1,38 @@
+"""Categories and stock items (admin token)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from ficus_standin.repositories import categories, stock
+from ficus_standin.web import ok, require_admin, standin, store_of
+
+router = APIRouter()
+
+
+@router.get("/categories")
+def tree(
+    request: Request,
+    rootCategoryId: int | None = None,
+    depth: int | None = None,  # noqa: N803
+) -> JSONResponse:
+    require_admin(request, "Magento_Catalog::categories")
+    with standin(request).db.transaction() as conn:
+        return ok(categories.tree(conn, store_of(request, conn), rootCategoryId, depth))
+
+
+@router.get("/categories/{category_id}")
+def get_category(category_id: int, request: Request) -> JSONResponse:
+    require_admin(request, "Magento_Catalog::categories")
+    parts = standin(request)
+    with parts.db.transaction() as conn:
+        store = store_of(request, conn)
+        return ok(categories.get(conn, parts.eav.get(conn, store.store_id), store, category_id))
+
+
+@router.get("/stockItems/{sku}")
+def stock_item(sku: str, request: Request) -> JSONResponse:
+    require_admin(request, "Magento_CatalogInventory::cataloginventory")
+    with standin(request).db.transaction() as conn:
+        return ok(stock.render(stock.by_sku(conn, sku)))

@@ -1,0 +1,90 @@
+"""Customers: get, search, create (anonymous), me (customer token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from ficus_standin.errors import InputError
+from ficus_standin.repositories import customer_updates, customers
+from ficus_standin.web import (
+    envelope,
+    json_body,
+    ok,
+    require_admin,
+    require_customer,
+    search_criteria,
+    section,
+    standin,
+    store_of,
+)
+
+router = APIRouter(prefix="/customers")
+ACL = "Magento_Customer::customer"
+
+
+@router.get("/me")
+def me(request: Request) -> JSONResponse:
+    customer_id = require_customer(request)
+    with standin(request).db.transaction() as conn:
+        return ok(customers.get(conn, customer_id))
+
+
+@router.put("/me")
+def update_me(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
+    customer_id = require_customer(request)
+    with standin(request).db.transaction() as conn:
+        customer_updates.update(conn, customer_id, section(body, "customer"))
+        return ok(customers.get(conn, customer_id))
+
+
+@router.post("/isEmailAvailable")
+def email_available(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
+    """Anonymous: is `customerEmail` free in `websiteId` (default: the store's website)?"""
+    email = body.get("customerEmail")
+    if not isinstance(email, str) or not email:
+        raise InputError.required("customerEmail")
+    with standin(request).db.transaction() as conn:
+        website = body.get("websiteId") or store_of(request, conn).website_id
+        return ok(customer_updates.email_available(conn, email, int(website)))
+
+
+@router.get("/search")
+def search(request: Request) -> JSONResponse:
+    require_admin(request, ACL)
+    criteria = search_criteria(request)
+    with standin(request).db.transaction() as conn:
+        items, total = customers.search(conn, criteria)
+    return envelope(items, criteria, total)
+
+
+@router.get("/{customer_id}")
+def get(customer_id: int, request: Request) -> JSONResponse:
+    require_admin(request, ACL)
+    with standin(request).db.transaction() as conn:
+        return ok(customers.get(conn, customer_id))
+
+
+@router.put("/{customer_id}")
+def update(
+    customer_id: int, request: Request, body: dict[str, Any] = Depends(json_body)
+) -> JSONResponse:
+    require_admin(request, "Magento_Customer::manage")
+    with standin(request).db.transaction() as conn:
+        customer_updates.update(conn, customer_id, section(body, "customer"))
+        return ok(customers.get(conn, customer_id))
+
+
+@router.post("")
+def create(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
+    """Anonymous sign-up: `{"customer": {...}, "password": "..."}`."""
+    data = section(body, "customer")
+    password = body.get("password")
+    with standin(request).db.transaction() as conn:
+        store = store_of(request, conn)
+        customer_id = customers.create(
+            conn, store, data, password if isinstance(password, str) else None
+        )
+        return ok(customers.get(conn, customer_id))

@@ -1,0 +1,68 @@
+"""`POST /V1/integration/admin/token` and `/V1/integration/customer/token`."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from ficus_legacy import tokens
+from ficus_standin.db import dict_cursor
+from ficus_standin.errors import BAD_SIGN_IN, AuthenticationFailed, InputError
+from ficus_standin.passwords import check_password
+from ficus_standin.web import json_body, ok, standin, store_of
+
+router = APIRouter(prefix="/integration")
+ADMIN_USER_ID = 1
+
+
+def _credentials(body: dict[str, Any]) -> tuple[str, str]:
+    for key in ("username", "password"):
+        if not isinstance(body.get(key), str) or not body[key]:
+            raise InputError.required(key)
+    return body["username"], body["password"]
+
+
+@router.post("/admin/token")
+def admin_token(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
+    settings = standin(request).settings
+    username, password = _credentials(body)
+    good = hmac.compare_digest(username, settings.admin_username) & hmac.compare_digest(
+        password.encode(), settings.admin_password.get_secret_value().encode()
+    )
+    if not good:
+        raise AuthenticationFailed(BAD_SIGN_IN)
+    secret = settings.jwt_secret.get_secret_value()
+    return ok(
+        tokens.issue(
+            secret, ADMIN_USER_ID, tokens.UserType.ADMIN, ttl_seconds=settings.token_ttl_seconds
+        )
+    )
+
+
+@router.post("/customer/token")
+def customer_token(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
+    parts = standin(request)
+    username, password = _credentials(body)
+    with parts.db.transaction() as conn:
+        store = store_of(request, conn)
+        with dict_cursor(conn) as cur:
+            cur.execute(
+                "SELECT entity_id, password_hash, is_active FROM customer_entity"
+                " WHERE email = %s AND (website_id = %s OR %s = 0)"
+                " ORDER BY entity_id LIMIT 1",
+                (username, store.website_id, store.website_id),
+            )
+            row = cur.fetchone()
+    if row is None or not row["is_active"] or not check_password(password, row["password_hash"]):
+        raise AuthenticationFailed(BAD_SIGN_IN)
+    secret = parts.settings.jwt_secret.get_secret_value()
+    token = tokens.issue(
+        secret,
+        row["entity_id"],
+        tokens.UserType.CUSTOMER,
+        ttl_seconds=parts.settings.token_ttl_seconds,
+    )
+    return ok(token)

@@ -1,0 +1,116 @@
+"""Request plumbing shared by the routes: the app's parts, store code, tokens, JSON bodies."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from ficus_legacy import tokens
+from ficus_legacy.core.searchcriteria import SearchCriteria, parse_search_criteria
+from ficus_standin.db import Connection, Database
+from ficus_standin.eavcache import EavCache
+from ficus_standin.errors import InputError, NotAuthorized
+from ficus_standin.settings import StandinSettings
+from ficus_standin.stores import Store, StoreCache
+
+
+@dataclass(frozen=True)
+class Standin:
+    """What every route needs, built once by `create_app`."""
+
+    settings: StandinSettings
+    db: Database
+    stores: StoreCache
+    eav: EavCache
+
+
+def standin(request: Request) -> Standin:
+    app_state: Standin = request.app.state.standin
+    return app_state
+
+
+def store_of(request: Request, conn: Connection) -> Store:
+    """The store view of `/rest/{store_code}/V1/…`; the default store view without a code."""
+    code: str | None = request.path_params.get("store_code")
+    return standin(request).stores.resolve(conn, code)
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def require_admin(request: Request, resource: str) -> int:
+    """The admin user id of the request's token; 401 otherwise (Magento's message)."""
+    token = _bearer(request)
+    if token is None:
+        raise NotAuthorized.resources(resource)
+    try:
+        claims = tokens.verify(standin(request).settings.jwt_secret.get_secret_value(), token)
+    except tokens.TokenError as exc:
+        raise NotAuthorized.resources(resource) from exc
+    if claims.user_type is not tokens.UserType.ADMIN:
+        raise NotAuthorized.resources(resource)
+    return claims.user_id
+
+
+def require_customer(request: Request) -> int:
+    """The customer id of the request's customer token (`self` routes)."""
+    token = _bearer(request)
+    secret = standin(request).settings.jwt_secret.get_secret_value()
+    if token is None:
+        raise NotAuthorized.resources("self")
+    try:
+        claims = tokens.verify(secret, token, tokens.UserType.CUSTOMER)
+    except tokens.TokenError as exc:
+        raise NotAuthorized.resources("self") from exc
+    return claims.user_id
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object; 400 "Decoding error." when it is not one."""
+    raw = await request.body()
+    try:
+        data = json.loads(raw or b"null")
+    except ValueError as exc:
+        raise InputError("Decoding error.") from exc
+    if not isinstance(data, dict):
+        raise InputError("Decoding error.")
+    return data
+
+
+def section(body: dict[str, Any], key: str) -> dict[str, Any]:
+    """A required object inside the body (e.g. `product`, `cartItem`)."""
+    value = body.get(key)
+    if not isinstance(value, dict):
+        raise InputError.required(key)
+    return value
+
+
+def search_criteria(request: Request) -> SearchCriteria:
+    return parse_search_criteria(request.query_params.multi_items())
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def ok(content: Any, status: int = 200) -> JSONResponse:
+    """A JSON answer; Decimals become floats as in Magento's JSON."""
+    return JSONResponse(_plain(content), status_code=status)
+
+
+def envelope(items: list[Any], criteria: SearchCriteria, total: int) -> JSONResponse:
+    return ok({"items": items, "search_criteria": criteria.echo(), "total_count": total})
