@@ -23,8 +23,8 @@ from ficus_devstack import StackSettings, build_stack
 from ficus_legacy.mysql import connect
 from ficus_standin.generator import SeedSpec, generate
 from ficus_sync import bootstrap, mariadb
+from ficus_sync.core.shape import TableShape, qualified
 from ficus_sync.settings import SyncSettings
-from ficus_sync.shape import TableShape, qualified
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,19 +1,26 @@
-"""Composition root: builds sync's components from its settings and supervises streaming
-(reconnect with backoff, resume from the committed checkpoint)."""
+"""Composition root: builds sync's components from its settings, picks the capture engine
+(`FICUS_SYNC_ENGINE`: its source, snapshot strategy and lag reader, in `capture()`, the one
+place that tells the engines apart) and names the workers `run` supervises (`workers()`):
+forward streaming (reconnect with backoff, resume from the committed checkpoint) and the
+MariaDB GTID probe. A further worker (the reverse direction) is one more entry there."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
-from ficus_sync import mariadb, store
+from ficus_sync import database, mariadb
 from ficus_sync.capture.binlog import BinlogSource
+from ficus_sync.capture.port import CaptureSource, Progress, SnapshotResult, Snapshots
+from ficus_sync.core.shape import TableShape, qualified
+from ficus_sync.core.tables import CAPTURED
 from ficus_sync.errors import SourceUnavailable
 from ficus_sync.lag import LagTracker
 from ficus_sync.mirror import Mirror, PgConn, TouchSet
@@ -21,11 +28,62 @@ from ficus_sync.pipeline import TRANSIENT, Pipeline
 from ficus_sync.projector import Projector
 from ficus_sync.reader import MirrorStateReader
 from ficus_sync.settings import SyncSettings
-from ficus_sync.shape import TableShape, qualified
-from ficus_sync.snapshot import Progress, SnapshotResult, Snapshotter
-from ficus_sync.tables import CAPTURED
+from ficus_sync.snapshot import Snapshotter
 
 log = logging.getLogger(__name__)
+
+LagReader = Callable[[], dict[str, Any]]
+Worker = Callable[[threading.Event], None]  # runs until the event is set
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One capture engine, wired: everything else in sync is the same for both."""
+
+    name: str
+    source: Callable[[], CaptureSource]  # a fresh source per (re)connect
+    snapshots: Callable[[Components], Snapshots]
+    prepare: Callable[[], object] = _nothing  # once, before streaming
+    lag_reader: LagReader | None = None  # the engine's own part of /v1/lag
+
+
+def capture(settings: SyncSettings) -> Capture:
+    """The capture engine `settings.engine` names."""
+    if settings.engine == "kafka":
+        return _kafka_capture()
+    params = mariadb.MysqlParams.from_url(settings.mysql_url)
+    return Capture(
+        name="embedded",
+        source=functools.partial(BinlogSource, params, settings.server_id, CAPTURED),
+        snapshots=Components.snapshotter,
+    )
+
+
+def _kafka_capture() -> Capture:
+    # imported here: confluent-kafka loads only on the engine that uses it
+    from ficus_sync.capture.kafka import provision
+    from ficus_sync.capture.kafka.settings import KafkaPathSettings
+    from ficus_sync.capture.kafka.snapshots import DebeziumSnapshots
+    from ficus_sync.capture.kafka.source import KafkaSource, consumer_lag, lag_report
+
+    kafka = KafkaPathSettings()
+    spec = provision.connector_spec(kafka)
+    topics = [spec.topic(table) for table in spec.tables]
+
+    def read_lag() -> dict[str, Any]:
+        return lag_report(consumer_lag(kafka.bootstrap_servers, kafka.consumer_group, topics, 2.0))
+
+    return Capture(
+        name="kafka",
+        source=functools.partial(KafkaSource, kafka.bootstrap_servers, kafka.consumer_group, spec),
+        snapshots=lambda _components: DebeziumSnapshots(kafka),
+        prepare=functools.partial(provision.prepare, kafka),
+        lag_reader=read_lag,
+    )
 
 
 def connect_pg(url: str, async_commit: bool = False) -> PgConn:
@@ -58,56 +116,63 @@ class Components:
     mirror: Mirror
     projector: Projector
     lag: LagTracker
+    capture: Capture
 
     def reload_shapes(self, tables: Sequence[str]) -> dict[str, TableShape]:
         with mariadb.connection(self.params) as my:
             return mariadb.read_shapes(my, self.params.database, tables)
 
+    def snapshots(self) -> Snapshots:
+        """The capture engine's way to take the initial snapshot or re-read a table."""
+        return self.capture.snapshots(self)
+
     def snapshotter(self) -> Snapshotter:
+        """Sync's own table copier (the embedded engine's snapshots)."""
         return Snapshotter(
             self.pg, self.params, self.mirror, self.projector,
             chunk_rows=self.settings.snapshot_chunk_rows,
         )  # fmt: skip
 
     def pipeline(self) -> Pipeline:
-        source = BinlogSource(self.params, self.settings.server_id, CAPTURED)
         return Pipeline(
-            self.pg, source, self.mirror, self.projector, self.lag, self.reload_shapes,
-            max_batch_events=self.settings.max_batch_events,
+            self.pg, self.capture.source(), self.mirror, self.projector, self.lag,
+            self.reload_shapes, max_batch_events=self.settings.max_batch_events,
         )  # fmt: skip
 
     def close(self) -> None:
         self.pg.close()
 
 
-def build(settings: SyncSettings, lag: LagTracker | None = None) -> Components:
-    """Connect, install sync's tables and the mirror (idempotent)."""
+def build(
+    settings: SyncSettings, lag: LagTracker | None = None, engine: Capture | None = None
+) -> Components:
+    """Connect, bring sync's database to its schema head and install the mirror (idempotent)."""
     params = mariadb.MysqlParams.from_url(settings.mysql_url)
     pg = connect_pg(settings.postgres_url, settings.async_commit)
     try:
-        store.install(pg)
+        database.install(pg)
         with mariadb.connection(params) as my:
             shapes = mariadb.read_shapes(my, params.database, CAPTURED)
             foreign_keys = mariadb.read_foreign_keys(my, params.database, CAPTURED)
         mirror = Mirror(shapes, foreign_keys)
         with pg.transaction():
-            pg.execute("SELECT pg_advisory_xact_lock(%s)", (store.APPLY_LOCK + 1,))
+            pg.execute("SELECT pg_advisory_xact_lock(%s)", (database.APPLY_LOCK + 1,))
             mirror.ensure(pg)
     except BaseException:
         pg.close()
         raise
-    return Components(
-        settings, params, pg, mirror, Projector(MirrorStateReader()), lag or LagTracker()
-    )
+    projector = Projector(MirrorStateReader())
+    engine = engine or capture(settings)
+    return Components(settings, params, pg, mirror, projector, lag or LagTracker(), engine)
 
 
 def snapshot_if_needed(
     components: Components, progress: Progress | None = None
 ) -> SnapshotResult | None:
-    snapshotter = components.snapshotter()
-    if not snapshotter.needed():
+    snapshots = components.snapshots()
+    if not snapshots.needed():
         return None
-    return snapshotter.initial(progress) if progress else snapshotter.initial()
+    return snapshots.initial(progress) if progress else snapshots.initial()
 
 
 def announce_store_views(components: Components) -> int:
@@ -116,7 +181,7 @@ def announce_store_views(components: Components) -> int:
     store-table change. Returns the events emitted (0 once any store view was projected)."""
     pg = components.pg
     with pg.transaction():
-        pg.execute("SELECT pg_advisory_xact_lock(%s)", (store.APPLY_LOCK,))  # no batch meanwhile
+        pg.execute("SELECT pg_advisory_xact_lock(%s)", (database.APPLY_LOCK,))  # no batch meanwhile
         row = pg.execute("SELECT EXISTS (SELECT 1 FROM projection WHERE aggregate = 'store')")
         if bool(row.fetchone()[0]):  # type: ignore[index]
             return 0
@@ -126,18 +191,29 @@ def announce_store_views(components: Components) -> int:
         emitted = components.projector.project(
             pg, TouchSet(keys={("store", store_id) for store_id in ids}), None
         )
-        store.notify(pg)
+        database.notify(pg)
     log.info("announced %d store view(s) to the services (first start with store events)", emitted)
     return emitted
 
 
+def workers(settings: SyncSettings, lag: LagTracker) -> dict[str, Worker]:
+    """The long-running workers of `run`, by thread name; each runs until its event is set."""
+    return {
+        "stream": functools.partial(stream, settings, lag),
+        "probe": functools.partial(probe_master, settings, lag),
+    }
+
+
 def stream(settings: SyncSettings, lag: LagTracker, stop: threading.Event) -> None:
-    """Stream until `stop`; transient failures reconnect with exponential backoff."""
+    """Prepare the capture engine, then stream until `stop`; transient failures reconnect
+    with exponential backoff."""
+    engine = capture(settings)
+    engine.prepare()
     backoff = 0.2
     while not stop.is_set():
         components: Components | None = None
         try:
-            components = build(settings, lag)
+            components = build(settings, lag, engine)
             snapshot_if_needed(components)
             announce_store_views(components)
             lag.connected = True
@@ -145,7 +221,7 @@ def stream(settings: SyncSettings, lag: LagTracker, stop: threading.Event) -> No
             components.pipeline().run(stop)
         except TRANSIENT as exc:
             lag.connected = False
-            log.warning("source unavailable (%s); retrying in %.1fs", exc, backoff)
+            log.warning("%s source unavailable (%s); retrying in %.1fs", engine.name, exc, backoff)
             stop.wait(backoff)
             backoff = min(backoff * 2, settings.backoff_max_seconds)
         finally:

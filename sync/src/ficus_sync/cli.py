@@ -18,14 +18,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
-from ficus_sync import bootstrap, store
+from ficus_sync import bootstrap, database
+from ficus_sync.capture.port import SnapshotRequested, SnapshotResult
 from ficus_sync.errors import SyncError
 from ficus_sync.http import create_app
 from ficus_sync.lag import LagTracker
 from ficus_sync.operations import reconcile_catalog, replay_dead_letters
 from ficus_sync.settings import SyncSettings
 
-app = typer.Typer(help="Ficus sync: forward CDC from Magento's binlog, lag, dead letters.")
+app = typer.Typer(
+    help="Ficus sync: forward CDC from Magento (binlog or Debezium), lag, dead letters."
+)
 dlq = typer.Typer(help="Dead letters: events that could not be applied.")
 reconcile = typer.Typer(help="Compare sync's projections with Magento.")
 app.add_typer(dlq, name="dlq")
@@ -42,45 +45,40 @@ def _setup(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) ->
 
 
 @app.command()
-def run(port: Annotated[int | None, typer.Option(help="HTTP port")] = None) -> None:
-    """Snapshot if needed, then stream the binlog forever; serve /healthz, /v1/lag, /metrics."""
+def run(
+    host: Annotated[str | None, typer.Option(help="HTTP listen address")] = None,
+    port: Annotated[int | None, typer.Option(help="HTTP port")] = None,
+) -> None:
+    """Snapshot if needed, then stream changes forever; serve /healthz, /v1/lag, /metrics."""
     settings = SyncSettings()
     lag = LagTracker()
     stop = threading.Event()
     failure: list[BaseException] = []
 
-    def streamer() -> None:
-        try:
-            if settings.engine == "kafka":
-                from ficus_sync.kafka import runner
-                from ficus_sync.kafka.settings import KafkaPathSettings
+    def supervised(name: str, work: bootstrap.Worker) -> threading.Thread:
+        def target() -> None:
+            try:
+                work(stop)
+            except BaseException as exc:  # reported, then the server is stopped
+                failure.append(exc)
+                server.should_exit = True
 
-                kafka = KafkaPathSettings()
-                runner.prepare(kafka)
-                runner.stream(settings, kafka, lag, stop)
-            else:
-                bootstrap.stream(settings, lag, stop)
-        except BaseException as exc:  # reported, then the server is stopped
-            failure.append(exc)
-            server.should_exit = True
+        return threading.Thread(target=target, name=name, daemon=True)
 
+    app_ = create_app(lag, bootstrap.capture(settings).lag_reader)
     config = uvicorn.Config(
-        create_app(lag), host=settings.host, port=port or settings.port, log_level="warning"
+        app_, host=host or settings.host, port=port or settings.port, log_level="warning"
     )
     server = uvicorn.Server(config)
-    threads = [
-        threading.Thread(target=streamer, name="stream", daemon=True),
-        threading.Thread(
-            target=bootstrap.probe_master, args=(settings, lag, stop), name="probe", daemon=True
-        ),
-    ]
+    threads = [supervised(n, w) for n, w in bootstrap.workers(settings, lag).items()]
     for thread in threads:
         thread.start()
     try:
         server.run()
     finally:
         stop.set()
-        threads[0].join(timeout=10)
+        for thread in threads:
+            thread.join(timeout=10)
     if failure:
         console.print(f"[red]sync stopped:[/red] {failure[0]}")
         raise typer.Exit(2)
@@ -98,14 +96,6 @@ def snapshot(
 ) -> None:
     """Initial consistent snapshot (resumes an unfinished one), or re-snapshot one table. On the
     Kafka engine, `--table T` asks Debezium for an incremental snapshot (signal table)."""
-    if SyncSettings().engine == "kafka":
-        if table is None:
-            console.print("[red]on the Kafka engine, give --table (Debezium re-reads it)[/red]")
-            raise typer.Exit(2)
-        from ficus_sync import connector_cli
-
-        connector_cli.snapshot([table], None)
-        return
     components = _build()
     progress = Progress(
         TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(), _RowsPerSecond(),
@@ -121,18 +111,21 @@ def snapshot(
 
     try:
         with progress:
-            if table:
-                result = components.snapshotter().table(table, report)
-            else:
-                snapshotter = components.snapshotter()
-                result = snapshotter.initial(report)
+            snapshots = components.snapshots()
+            result = snapshots.table(table, report) if table else snapshots.initial(report)
     except SyncError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     finally:
         components.close()
+    console.print(_summary(result))
+
+
+def _summary(result: SnapshotResult | SnapshotRequested) -> str:
+    if isinstance(result, SnapshotRequested):
+        return f"incremental snapshot requested (signal {result.request_id}) for {result.tables[0]}"
     rate = result.rows / result.seconds if result.seconds else 0
-    console.print(
+    return (
         f"snapshot: {result.rows:,} rows in {result.seconds:.1f}s ({rate:,.0f} rows/s), "
         f"{result.events} domain events; streaming starts at {json.dumps(result.position)}"
     )
@@ -190,7 +183,7 @@ def dlq_list(all_: Annotated[bool, typer.Option("--all", help="include replayed"
     """Dead letters with their error."""
     components = _build()
     try:
-        rows = store.dead_letters(components.pg, pending_only=not all_)
+        rows = database.dead_letters(components.pg, pending_only=not all_)
     finally:
         components.close()
     table = Table(title=f"dead letters ({len(rows)})")

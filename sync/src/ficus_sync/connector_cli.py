@@ -10,13 +10,13 @@ import json
 from collections.abc import Callable
 from typing import Annotated
 
-import pymysql
 import typer
 from rich.console import Console
 
+from ficus_sync.capture.kafka.provision import request_incremental_snapshot
+from ficus_sync.capture.kafka.settings import KafkaPathSettings
 from ficus_sync.connect import ConnectClient, ConnectError, ConnectorStatus
-from ficus_sync.kafka.mariadb_setup import trigger_incremental_snapshot
-from ficus_sync.kafka.settings import KafkaPathSettings
+from ficus_sync.errors import SnapshotError
 
 app = typer.Typer(help="Operate the Debezium connector (Kafka path).", no_args_is_help=True)
 _out = Console()
@@ -129,25 +129,10 @@ def snapshot(
     where: Annotated[str | None, typer.Option(help="Optional SQL filter")] = None,
 ) -> None:
     """Trigger a Debezium incremental snapshot of TABLE(s) through the signal table."""
-    settings = _settings()
     try:
-        conn = pymysql.connect(
-            host=settings.mariadb_host,
-            port=settings.mariadb_port,
-            user=settings.mariadb_admin_user,
-            password=settings.mariadb_admin_password.get_secret_value(),
-            database=settings.mariadb_database,
-        )
-    except pymysql.MySQLError as exc:
+        signal_id = request_incremental_snapshot(_settings(), table, where)
+    except SnapshotError as exc:
         raise _fail(exc) from exc
-    try:
-        signal_id = trigger_incremental_snapshot(
-            conn, settings.mariadb_database, table, settings.signal_table, where
-        )
-    except pymysql.MySQLError as exc:
-        raise _fail(exc) from exc
-    finally:
-        conn.close()
     _out.print(f"incremental snapshot requested (signal {signal_id}) for {', '.join(table)}")
 
 

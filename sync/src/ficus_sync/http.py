@@ -22,10 +22,8 @@ LagReader = Callable[[], dict[str, Any]]
 
 
 def create_app(lag: LagTracker, kafka_lag: LagReader | None = None) -> FastAPI:
-    """`kafka_lag` reads the Kafka consumer lag; when omitted and FICUS_SYNC_ENGINE=kafka, it
-    is built from the FICUS_SYNC_KAFKA_* settings."""
-    if kafka_lag is None:
-        kafka_lag = _kafka_lag_from_settings()
+    """`kafka_lag` reads the Kafka consumer lag (the composition root's `Capture.lag_reader`:
+    None on the embedded engine)."""
     app = FastAPI(title="ficus-sync")
 
     @app.get("/healthz")
@@ -54,14 +52,3 @@ def create_app(lag: LagTracker, kafka_lag: LagReader | None = None) -> FastAPI:
         return Response(generate_latest(lag.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
-
-
-def _kafka_lag_from_settings() -> LagReader | None:
-    from ficus_sync.settings import SyncSettings
-
-    if SyncSettings().engine != "kafka":
-        return None
-    from ficus_sync.kafka.runner import lag_reader
-    from ficus_sync.kafka.settings import KafkaPathSettings
-
-    return lag_reader(KafkaPathSettings())

@@ -11,7 +11,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from ficus_sync.tables import CATEGORY_TABLES, METADATA_TABLES, PRODUCT_TABLES
+from ficus_sync.core.tables import CATEGORY_TABLES, METADATA_TABLES, PRODUCT_TABLES
 
 DOMAIN_TABLES: dict[str, tuple[str, ...]] = {
     "catalog": (*METADATA_TABLES, *CATEGORY_TABLES, *PRODUCT_TABLES),

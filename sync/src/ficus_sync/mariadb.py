@@ -14,8 +14,8 @@ import pymysql
 import pymysql.cursors
 
 from ficus_legacy.core.mysqlurl import MysqlTarget
+from ficus_sync.core.shape import Column, ForeignKey, TableShape
 from ficus_sync.errors import SourceUnavailable
-from ficus_sync.shape import Column, ForeignKey, TableShape
 
 Connection: TypeAlias = "pymysql.connections.Connection[Any]"
 

@@ -14,10 +14,10 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from ficus_sync.envelope import ChangeEvent, Op, Row, Value
+from ficus_sync.core.envelope import ChangeEvent, Op, Row, Value
+from ficus_sync.core.shape import ForeignKey, TableShape, create_ddl, lookup_index_ddl, qualified
+from ficus_sync.core.tables import ALL, CATEGORY_TABLES, PRODUCT_TABLES, Touch, touched
 from ficus_sync.errors import MirrorError
-from ficus_sync.shape import ForeignKey, TableShape, create_ddl, lookup_index_ddl, qualified
-from ficus_sync.tables import ALL, CATEGORY_TABLES, PRODUCT_TABLES, Touch, touched
 
 PgConn = psycopg.Connection[Any]
 Key = tuple[Value, ...]

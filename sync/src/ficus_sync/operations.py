@@ -5,17 +5,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from ficus_legacy import reference
-from ficus_sync import mariadb, store
-from ficus_sync.bootstrap import Components
-from ficus_sync.envelope import ChangeEvent, Op, parse_debezium
+from ficus_sync import database, mariadb
+from ficus_sync.core.envelope import ChangeEvent, Op, parse_debezium
 from ficus_sync.errors import SyncError
-from ficus_sync.mirror import TouchSet
-from ficus_sync.projector import state_document
+from ficus_sync.mirror import Mirror, PgConn, TouchSet
+from ficus_sync.projector import Projector, state_document
+
+
+class Components(Protocol):
+    """What the operator actions use of sync's wired components (`bootstrap.Components`)."""
+
+    pg: PgConn
+    params: mariadb.MysqlParams
+    mirror: Mirror
+    projector: Projector
 
 
 @dataclass
@@ -29,18 +37,18 @@ def replay_dead_letters(components: Components, only: int | None = None) -> Repl
     MariaDB (by primary key), never from the stale image, so replay cannot regress the mirror;
     a projection failure re-projects its aggregate."""
     result = ReplayResult()
-    for row in store.dead_letters(components.pg):
+    for row in database.dead_letters(components.pg):
         letter_id, raw = int(row[0]), row[4]
         if only is not None and letter_id != only:
             continue
         try:
             with components.pg.transaction():
                 components.pg.execute(
-                    "SELECT pg_advisory_xact_lock_shared(%s)", (store.APPLY_LOCK,)
+                    "SELECT pg_advisory_xact_lock_shared(%s)", (database.APPLY_LOCK,)
                 )
                 _replay_one(components, raw)
-                store.mark_replayed(components.pg, [letter_id])
-                store.notify(components.pg)
+                database.mark_replayed(components.pg, [letter_id])
+                database.notify(components.pg)
             result.replayed.append(letter_id)
         except Exception as exc:  # noqa: BLE001 - reported per letter
             result.failed[letter_id] = f"{type(exc).__name__}: {exc}"

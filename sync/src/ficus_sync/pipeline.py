@@ -18,14 +18,14 @@ from typing import Any
 
 import psycopg
 
-from ficus_sync import store
+from ficus_sync import database
 from ficus_sync.capture.port import CaptureSource, Transaction
-from ficus_sync.envelope import ChangeEvent, to_debezium
+from ficus_sync.core.envelope import ChangeEvent, to_debezium
+from ficus_sync.core.shape import TableShape
 from ficus_sync.errors import SourceUnavailable
 from ficus_sync.lag import LagTracker
 from ficus_sync.mirror import Mirror, PgConn, TouchSet
 from ficus_sync.projector import Projector
-from ficus_sync.shape import TableShape
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class Pipeline:
 
     def run(self, stop: threading.Event) -> None:
         """Stream until `stop` is set; raises on source or database failure."""
-        position = store.load_checkpoint(self.conn, self.source.name)
+        position = database.load_checkpoint(self.conn, self.source.name)
         if position:
             self.lag.applied(position.get("gtid"))
         hints = {name: shape.hints for name, shape in self.mirror.shapes.items()}
@@ -117,7 +117,7 @@ class Pipeline:
         """
         pipelined = contextlib.nullcontext() if isolate else self.conn.pipeline()
         with self.conn.transaction(), pipelined:  # the pipeline syncs inside the transaction
-            self.conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (store.APPLY_LOCK,))
+            self.conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (database.APPLY_LOCK,))
             self._refresh_shapes(batch, events)
             if isolate:
                 touches = self._apply_mirror(events)
@@ -125,9 +125,9 @@ class Pipeline:
             else:
                 touches = self.mirror.apply(self.conn, events)
                 emitted = self.projector.project(self.conn, touches, batch[-1].source_ts_ms)
-            store.save_checkpoint(self.conn, self.source.name, batch[-1].position)
+            database.save_checkpoint(self.conn, self.source.name, batch[-1].position)
             if emitted:
-                store.notify(self.conn)
+                database.notify(self.conn)
         return emitted
 
     def _refresh_shapes(self, batch: Sequence[Transaction], events: list[ChangeEvent]) -> None:
@@ -184,7 +184,7 @@ class Pipeline:
 
     def _dead_letter(self, table: str | None, exc: Exception, raw: dict[str, Any]) -> None:
         log.error("dead letter (%s): %s", table or "projection", exc)
-        store.add_dead_letter(
+        database.add_dead_letter(
             self.conn, self.source.name, table, f"{type(exc).__name__}: {exc}", raw
         )
         self.lag.dead_letters_total.inc()

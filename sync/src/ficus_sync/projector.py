@@ -10,11 +10,11 @@ from typing import Any, NamedTuple, Protocol
 import psycopg
 
 from ficus_contracts.events import CategoryState, EventKind, ProductState, StoreState
-from ficus_sync import store
+from ficus_sync import database
+from ficus_sync.core.shape import qualified
+from ficus_sync.core.tables import AGGREGATES, Aggregate, Touch
 from ficus_sync.errors import ProjectionError
 from ficus_sync.mirror import PgConn, TouchSet
-from ficus_sync.shape import qualified
-from ficus_sync.tables import AGGREGATES, Aggregate, Touch
 
 State = ProductState | CategoryState | StoreState
 DELETED_HASH = "deleted"
@@ -115,7 +115,7 @@ class Projector:
         if not changes:
             return 0
         with conn.pipeline():
-            store.ensure_uuids(conn, aggregate, [c.entity_id for c in changes])
+            database.ensure_uuids(conn, aggregate, [c.entity_id for c in changes])
             written = self._write(conn, aggregate, changes, source_ts_ms)
         if int(written.fetchone()[0]) != len(changes):  # type: ignore[index]
             raise ProjectionError(f"{aggregate}: events written for {len(changes)} changes differ")

@@ -14,10 +14,10 @@ from ficus_legacy.core.flatten import AttributeInfo, category_state, product_sta
 from ficus_legacy.core.storeview import store_states
 from ficus_legacy.metadata import AttributeCatalog, Stores
 from ficus_legacy.types import Connection as LegacyConnection
+from ficus_sync.core.shape import qualified
+from ficus_sync.core.tables import EAV_TYPES, Aggregate
 from ficus_sync.mirror import PgConn
 from ficus_sync.projector import State
-from ficus_sync.shape import qualified
-from ficus_sync.tables import EAV_TYPES, Aggregate
 
 Row = dict[str, Any]
 _ENTITY_TYPE = {"product": "catalog_product", "category": "catalog_category"}

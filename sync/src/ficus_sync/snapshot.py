@@ -16,39 +16,27 @@ on from its own checkpoint, which is at or before the snapshot's position.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-from ficus_sync import mariadb, store
-from ficus_sync.envelope import ChangeEvent, Op, to_debezium
+from ficus_sync import database, mariadb
+from ficus_sync.capture.port import Progress, SnapshotResult, no_progress
+from ficus_sync.core.envelope import ChangeEvent, Op, to_debezium
+from ficus_sync.core.shape import TableShape, qualified
+from ficus_sync.core.tables import AGGREGATES
 from ficus_sync.errors import SnapshotError, SourceUnavailable
 from ficus_sync.mirror import Mirror, PgConn, TouchSet, upsert_sql
 from ficus_sync.projector import Projector
-from ficus_sync.shape import TableShape, qualified
-from ficus_sync.tables import AGGREGATES
 
 TRANSIENT = (psycopg.OperationalError, psycopg.InterfaceError, SourceUnavailable)
-Progress = Callable[[str, int, int], None]  # table, rows copied now, total estimate
-
-
-@dataclass(frozen=True, slots=True)
-class SnapshotResult:
-    rows: int
-    seconds: float
-    position: dict[str, Any]
-    events: int
-    copy_seconds: float = 0.0
-
-
-def _noop(_table: str, _rows: int, _total: int) -> None:
-    return None
 
 
 class Snapshotter:
+    """The embedded engine's `Snapshots`: copies the captured tables from MariaDB itself."""
+
     def __init__(
         self,
         pg: PgConn,
@@ -70,13 +58,13 @@ class Snapshotter:
         run = self.pg.execute("SELECT done FROM snapshot_run WHERE id = 1").fetchone()
         if run is not None and not run[0]:
             return True
-        return store.load_checkpoint(self.pg, self.source_name) is None
+        return database.load_checkpoint(self.pg, self.source_name) is None
 
-    def initial(self, progress: Progress = _noop) -> SnapshotResult:
+    def initial(self, progress: Progress = no_progress) -> SnapshotResult:
         """Snapshot every captured table (resuming an unfinished run, else starting a fresh
         full one), then project all and move the checkpoint to the snapshot's position."""
         started = time.perf_counter()
-        self.pg.execute("SELECT pg_advisory_lock(%s)", (store.APPLY_LOCK,))  # pause streaming
+        self.pg.execute("SELECT pg_advisory_lock(%s)", (database.APPLY_LOCK,))  # pause streaming
         try:
             with mariadb.connection(self.params) as my:
                 position = self._begin(my)
@@ -87,16 +75,16 @@ class Snapshotter:
             copied = time.perf_counter() - started
             events = self._project_all(position)
         finally:
-            self.pg.execute("SELECT pg_advisory_unlock(%s)", (store.APPLY_LOCK,))
+            self.pg.execute("SELECT pg_advisory_unlock(%s)", (database.APPLY_LOCK,))
         return SnapshotResult(rows, time.perf_counter() - started, position, events, copied)
 
-    def table(self, name: str, progress: Progress = _noop) -> SnapshotResult:
+    def table(self, name: str, progress: Progress = no_progress) -> SnapshotResult:
         """Re-snapshot one table while streaming is paused; checkpoint untouched."""
         shape = self.mirror.shapes.get(name)
         if shape is None:
             raise SnapshotError(f"{name} is not a captured table")
         started = time.perf_counter()
-        self.pg.execute("SELECT pg_advisory_lock(%s)", (store.APPLY_LOCK,))
+        self.pg.execute("SELECT pg_advisory_lock(%s)", (database.APPLY_LOCK,))
         try:
             with mariadb.connection(self.params) as my:
                 position = self._consistent_snapshot(my)
@@ -106,9 +94,9 @@ class Snapshotter:
             with self.pg.transaction():
                 events = self.projector.project(self.pg, TouchSet(everything=True), None)
                 if events:
-                    store.notify(self.pg)
+                    database.notify(self.pg)
         finally:
-            self.pg.execute("SELECT pg_advisory_unlock(%s)", (store.APPLY_LOCK,))
+            self.pg.execute("SELECT pg_advisory_unlock(%s)", (database.APPLY_LOCK,))
         return SnapshotResult(rows, time.perf_counter() - started, position, events)
 
     def _begin(self, my: mariadb.Connection) -> dict[str, Any]:
@@ -204,7 +192,7 @@ class Snapshotter:
                 image = dict(zip(shape.column_names, row, strict=True))
                 event = ChangeEvent(shape.name, Op.READ, None, image)
                 error = f"{type(exc).__name__}: {exc}"
-                store.add_dead_letter(self.pg, "snapshot", shape.name, error, to_debezium(event))
+                database.add_dead_letter(self.pg, "snapshot", shape.name, error, to_debezium(event))
         return good
 
     def _progress(self, table: str) -> tuple[bool, list[Any] | None, int]:
@@ -231,9 +219,9 @@ class Snapshotter:
             keys = set(everything[start : start + 500])
             with self.pg.transaction():
                 events += self.projector.project(self.pg, TouchSet(keys=keys), position.get("ts"))
-                store.notify(self.pg)
+                database.notify(self.pg)
         with self.pg.transaction():
-            store.save_checkpoint(self.pg, self.source_name, position)
+            database.save_checkpoint(self.pg, self.source_name, position)
             self.pg.execute("UPDATE snapshot_run SET done = true WHERE id = 1")
         return events
 

@@ -18,9 +18,9 @@ from ficus_devstack import Stack
 from ficus_devstack.connect import ConnectWorker
 from ficus_devstack.kafka import KafkaBroker, KafkaSettings
 from ficus_devstack.process import wait_until
+from ficus_sync.capture.kafka.core.connector import ConnectorSpec, connector_config
+from ficus_sync.capture.kafka.mariadb_setup import setup_debezium
 from ficus_sync.connect import ConnectClient, ConnectorNotFound
-from ficus_sync.kafka.connector import ConnectorSpec, connector_config
-from ficus_sync.kafka.mariadb_setup import setup_debezium
 
 ROOT = Path(__file__).resolve().parents[3]
 

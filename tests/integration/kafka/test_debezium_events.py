@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from confluent_kafka import Consumer
 
+from ficus_sync.capture.kafka.core.record import KafkaChange, decode_record
+from ficus_sync.capture.kafka.mariadb_setup import trigger_incremental_snapshot
 from ficus_sync.connect import ConnectClient
-from ficus_sync.envelope import Op
-from ficus_sync.kafka.mariadb_setup import trigger_incremental_snapshot
-from ficus_sync.kafka.record import KafkaChange, decode_record
+from ficus_sync.core.envelope import Op
 from tests.integration.kafka.conftest import KafkaStack, Source, register_source
 
 pytestmark = [pytest.mark.integration, pytest.mark.kafka]

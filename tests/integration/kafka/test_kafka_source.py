@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 
 from ficus_devstack.process import ProcessState, wait_until
+from ficus_sync.capture.kafka.source import KafkaSource, consumer_lag
 from ficus_sync.capture.port import Position, Transaction
 from ficus_sync.connect import ConnectClient
-from ficus_sync.envelope import Op
+from ficus_sync.core.envelope import Op
 from ficus_sync.errors import SourceUnavailable
-from ficus_sync.kafka.source import KafkaSource, consumer_lag
 from tests.integration.kafka.conftest import KafkaStack, Source, register_source, wait_running
 
 pytestmark = [pytest.mark.integration, pytest.mark.kafka]

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ficus_sync.envelope import TableHints
-from ficus_sync.kafka.record import KafkaChange, decode_record
+from ficus_sync.capture.kafka.core.record import KafkaChange, decode_record
+from ficus_sync.core.envelope import TableHints
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "debezium"
 

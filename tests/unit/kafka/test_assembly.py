@@ -6,8 +6,8 @@ import dataclasses
 import json
 import random
 
-from ficus_sync.kafka.assembly import TransactionAssembler, gtid_parts
-from ficus_sync.kafka.record import KafkaChange
+from ficus_sync.capture.kafka.core.assembly import TransactionAssembler, gtid_parts
+from ficus_sync.capture.kafka.core.record import KafkaChange
 from tests.unit.kafka.recorded import changes, raw
 
 TABLES = frozenset({"cataloginventory_stock_item", "catalog_product_entity",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ficus_sync.kafka.connector import ConnectorSpec, connector_config
-from ficus_sync.kafka.mariadb_setup import debezium_grants
+from ficus_sync.capture.kafka.core.connector import ConnectorSpec, connector_config
+from ficus_sync.capture.kafka.mariadb_setup import debezium_grants
 
 SPEC = ConnectorSpec(
     database="magento",

@@ -7,9 +7,11 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from ficus_sync import bootstrap
+from ficus_sync.capture.kafka.source import PartitionLag, lag_report
 from ficus_sync.http import create_app
-from ficus_sync.kafka.source import PartitionLag, lag_report
 from ficus_sync.lag import LagTracker
+from ficus_sync.settings import SyncSettings
 
 
 def test_report_sums_partitions_and_counts_no_commit_as_all_behind() -> None:
@@ -49,7 +51,12 @@ def test_kafka_away_is_reported_not_raised() -> None:
     assert response.json()["kafka"] == {"error": "all brokers down"}
 
 
-def test_embedded_engine_has_no_kafka_part(monkeypatch: Any) -> None:
-    monkeypatch.setenv("FICUS_SYNC_ENGINE", "embedded")
-    body = TestClient(create_app(LagTracker())).get("/v1/lag").json()
+def test_embedded_engine_has_no_kafka_part() -> None:
+    engine = bootstrap.capture(SyncSettings(engine="embedded"))
+    body = TestClient(create_app(LagTracker(), engine.lag_reader)).get("/v1/lag").json()
     assert "kafka" not in body
+
+
+def test_the_kafka_engine_reads_the_consumer_lag() -> None:
+    engine = bootstrap.capture(SyncSettings(engine="kafka"))
+    assert (engine.name, engine.lag_reader is not None) == ("kafka", True)

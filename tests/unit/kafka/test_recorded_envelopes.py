@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from ficus_sync.envelope import ColumnHint, Kind, Op, parse_debezium
-from ficus_sync.kafka.record import KafkaChange
+from ficus_sync.capture.kafka.core.record import KafkaChange
+from ficus_sync.core.envelope import ColumnHint, Kind, Op, parse_debezium
 from tests.unit.kafka.recorded import changes, raw
 
 STOCK = "cataloginventory_stock_item"

@@ -8,7 +8,7 @@ from pymysqlreplication.event import MariadbGtidEvent, QueryEvent, XidEvent
 from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, WriteRowsEvent
 
 from ficus_sync.capture.binlog import _Assembler
-from ficus_sync.envelope import Op
+from ficus_sync.core.envelope import Op
 
 
 def event(cls: type, **attributes: Any) -> Any:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from ficus_sync.envelope import (
+from ficus_sync.core.envelope import (
     ChangeEvent,
     ColumnHint,
     Kind,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ficus_sync.capture.kafka.core.assembly import TransactionAssembler
+from ficus_sync.capture.kafka.core.position import BinlogOrder
+from ficus_sync.capture.kafka.core.record import KafkaChange
 from ficus_sync.capture.port import Transaction
-from ficus_sync.envelope import ChangeEvent, Op, SourcePosition
-from ficus_sync.kafka.assembly import TransactionAssembler
-from ficus_sync.kafka.position import BinlogOrder
-from ficus_sync.kafka.record import KafkaChange
+from ficus_sync.core.envelope import ChangeEvent, Op, SourcePosition
 
 TABLES = frozenset({"product", "stock"})
 GTID = "0-1-1289"

@@ -7,11 +7,11 @@ from collections import Counter
 
 import pytest
 
-from ficus_sync.envelope import Kind
+from ficus_sync.core.envelope import Kind
+from ficus_sync.core.shape import Column, TableShape, create_ddl, pg_type
+from ficus_sync.core.tables import ALL, CAPTURED, is_captured, touched
 from ficus_sync.lag import LagTracker, gtid_distance
 from ficus_sync.mirror import upsert_sql
-from ficus_sync.shape import Column, TableShape, create_ddl, pg_type
-from ficus_sync.tables import ALL, CAPTURED, is_captured, touched
 
 
 @pytest.mark.parametrize(

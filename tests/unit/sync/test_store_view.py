@@ -7,8 +7,8 @@ import pytest
 
 from ficus_contracts.events import StoreState
 from ficus_legacy.core.storeview import store_state, store_states
+from ficus_sync.core.tables import ALL, STORE_TABLES, is_captured, touched
 from ficus_sync.mirror import TouchSet
-from ficus_sync.tables import ALL, STORE_TABLES, is_captured, touched
 
 WEBSITES = [
     {"website_id": 0, "code": "admin", "name": "Admin", "default_group_id": 0, "is_default": 0},

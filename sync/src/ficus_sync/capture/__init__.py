@@ -1,1 +1,2 @@
-"""Capture sources: where change events come from (the embedded binlog reader, later Kafka)."""
+"""Capture sources behind one port (`port.py`): the embedded binlog reader (`binlog.py`) and
+Debezium via Kafka (`kafka/`)."""

@@ -30,7 +30,7 @@ from pymysqlreplication.row_event import (
 
 from ficus_sync import mariadb
 from ficus_sync.capture.port import Position, Transaction
-from ficus_sync.envelope import ChangeEvent, Op, SourcePosition, TableHints
+from ficus_sync.core.envelope import ChangeEvent, Op, SourcePosition, TableHints
 from ficus_sync.errors import SNAPSHOT_COMMAND, BinlogPurged, CaptureError, SourceUnavailable
 
 _DDL = re.compile(

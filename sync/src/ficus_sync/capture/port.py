@@ -2,21 +2,30 @@
 
 A source yields `Transaction`s (complete source transactions of parsed change events) and,
 with each, the JSON-able source position reached after it. The pipeline commits that position
-in the same Postgres transaction as the effect (`store.save_checkpoint`), and on every
+in the same Postgres transaction as the effect (`database.save_checkpoint`), and on every
 (re)start opens the source again at the last committed position. So a source never needs its
 own durable offsets; the Kafka source may additionally commit offsets to Kafka after
 `committed()` for visibility.
+
+An engine also decides how the initial state and a one-table re-read reach sync (`Snapshots`):
+the embedded engine copies the tables itself (`ficus_sync.snapshot.Snapshotter`); on Kafka,
+Debezium snapshots and its rows arrive as change events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ficus_sync.envelope import ChangeEvent, TableHints
+from ficus_sync.core.envelope import ChangeEvent, TableHints
 
 Position = dict[str, Any]
+Progress = Callable[[str, int, int], None]  # table, rows copied now, total estimate
+
+
+def no_progress(_table: str, _rows: int, _total: int) -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +56,37 @@ class CaptureSource(Protocol):
 
     def close(self) -> None:
         """Stop reading and release connections (idempotent)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotResult:
+    """Sync copied tables itself: rows, time, the streaming position it starts from."""
+
+    rows: int
+    seconds: float
+    position: dict[str, Any]
+    events: int
+    copy_seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRequested:
+    """The capture engine was asked to re-read tables (their rows arrive as change events)."""
+
+    request_id: str
+    tables: tuple[str, ...]
+
+
+class Snapshots(Protocol):
+    """How the initial state and one table's re-read reach the mirror."""
+
+    def needed(self) -> bool:
+        """True when streaming must wait for an initial snapshot that sync takes itself."""
+
+    def initial(self, progress: Progress = no_progress) -> SnapshotResult:
+        """Take (or resume) the initial snapshot; raises `SnapshotError` if the engine's own."""
+
+    def table(
+        self, name: str, progress: Progress = no_progress
+    ) -> SnapshotResult | SnapshotRequested:
+        """Re-read one captured table while streaming goes on."""

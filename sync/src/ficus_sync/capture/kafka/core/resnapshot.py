@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ficus_sync.envelope import ChangeEvent, Op, SourcePosition
-from ficus_sync.kafka.record import KafkaChange
+from ficus_sync.capture.kafka.core.record import KafkaChange
+from ficus_sync.core.envelope import ChangeEvent, Op, SourcePosition
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ficus_sync.envelope import ColumnHint, Kind
+from ficus_sync.core.envelope import ColumnHint, Kind
 
 MIRROR_SCHEMA = "mirror"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final, Literal
 
-from ficus_sync.envelope import Value
+from ficus_sync.core.envelope import Value
 
 Aggregate = Literal["product", "category", "store"]
 Touch = tuple[Aggregate, int]

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ficus_sync.kafka.record import KafkaChange
+from ficus_sync.capture.kafka.core.record import KafkaChange
 
 
 @dataclass

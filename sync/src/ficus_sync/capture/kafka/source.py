@@ -27,12 +27,12 @@ from confluent_kafka import (
 )
 from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
+from ficus_sync.capture.kafka.core.assembly import TransactionAssembler, partition_key
+from ficus_sync.capture.kafka.core.connector import ConnectorSpec
+from ficus_sync.capture.kafka.core.record import decode_record
 from ficus_sync.capture.port import Position, Transaction
-from ficus_sync.envelope import TableHints
+from ficus_sync.core.envelope import TableHints
 from ficus_sync.errors import CaptureError, SourceUnavailable
-from ficus_sync.kafka.assembly import TransactionAssembler, partition_key
-from ficus_sync.kafka.connector import ConnectorSpec
-from ficus_sync.kafka.record import decode_record
 
 log = logging.getLogger(__name__)
 

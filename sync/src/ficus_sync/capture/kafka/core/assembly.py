@@ -35,10 +35,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ficus_sync.capture.kafka.core.pending import End, OpenTransactions
+from ficus_sync.capture.kafka.core.record import KafkaChange
+from ficus_sync.capture.kafka.core.resnapshot import BinlogAt, Resnapshot, Snapshots, snapshot_at
 from ficus_sync.capture.port import Position, Transaction
-from ficus_sync.kafka.pending import End, OpenTransactions
-from ficus_sync.kafka.record import KafkaChange
-from ficus_sync.kafka.resnapshot import BinlogAt, Resnapshot, Snapshots, snapshot_at
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ficus_sync.envelope import ChangeEvent, TableHints, parse_debezium
+from ficus_sync.capture.kafka.core.position import BinlogOrder
+from ficus_sync.core.envelope import ChangeEvent, TableHints, parse_debezium
 from ficus_sync.errors import EnvelopeError
-from ficus_sync.kafka.position import BinlogOrder
 
 
 @dataclass(frozen=True)
