@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ficus_control.cutover.gates import GateResult
+    from ficus_control.cutover.core.gates import GateResult
 
 
 class ControlError(Exception):

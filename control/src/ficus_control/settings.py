@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from ficus_control.cutover.domains import DEFAULT_DOMAINS
+from ficus_control.cutover.core.domains import DEFAULT_DOMAINS
 
 
 def _default_token_file() -> Path:

@@ -9,8 +9,8 @@ from psycopg.types.json import Jsonb
 
 from ficus_contracts.cutover import CUTOVER_CHANNEL, Direction, DomainCutover, Lane, Stage
 from ficus_control.adapters.pg import connect
-from ficus_control.cutover.audit import Action, AuditEntry, AuditRecord
-from ficus_control.cutover.gates import GatePolicy, ShadowWindow
+from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord
+from ficus_control.cutover.core.gates import GatePolicy, ShadowWindow
 from ficus_control.errors import ConcurrentChange
 
 _STATE_COLUMNS = (

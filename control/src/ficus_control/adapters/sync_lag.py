@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from ficus_control.cutover.gates import LagReading
+from ficus_control.cutover.core.gates import LagReading
 
 
 class HttpLagProbe:

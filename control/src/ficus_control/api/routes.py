@@ -17,7 +17,7 @@ from ficus_control.api.schemas import (
     TripIn,
 )
 from ficus_control.cutover import CutoverService
-from ficus_control.cutover.transitions import lane_of
+from ficus_control.cutover.core.transitions import lane_of
 from ficus_control.errors import InvalidRequest
 from ficus_control.tokens import Principal
 

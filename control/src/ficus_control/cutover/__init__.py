@@ -1,8 +1,9 @@
-"""Cutover domain and service layer: stages per lane, transition rules, gates, audit."""
+"""Cutover: the service layer (`service.py`, against the ports in `ports.py`; `inmemory.py`
+implements them for tests) over the pure domain in `core/`."""
 
-from ficus_control.cutover.audit import Action, AuditEntry, AuditRecord
-from ficus_control.cutover.domains import DEFAULT_DOMAINS, DomainRegistry
-from ficus_control.cutover.gates import GatePolicy, LagReading, Measurements, ShadowWindow
+from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord
+from ficus_control.cutover.core.domains import DEFAULT_DOMAINS, DomainRegistry
+from ficus_control.cutover.core.gates import GatePolicy, LagReading, Measurements, ShadowWindow
 from ficus_control.cutover.service import CutoverService, GateReport
 
 __all__ = [

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
-from ficus_control.cutover.audit import Action, AuditEntry, AuditRecord
-from ficus_control.cutover.gates import GatePolicy, LagReading, ShadowWindow
+from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord
+from ficus_control.cutover.core.gates import GatePolicy, LagReading, ShadowWindow
 from ficus_control.errors import ConcurrentChange
 
 

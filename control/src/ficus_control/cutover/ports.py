@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
-from ficus_control.cutover.audit import AuditEntry, AuditRecord
-from ficus_control.cutover.gates import GatePolicy, LagReading, ShadowWindow
+from ficus_control.cutover.core.audit import AuditEntry, AuditRecord
+from ficus_control.cutover.core.gates import GatePolicy, LagReading, ShadowWindow
 
 
 class CutoverStore(Protocol):

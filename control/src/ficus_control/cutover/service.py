@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
-from ficus_control.cutover import gates, transitions
-from ficus_control.cutover.audit import Action, AuditEntry, AuditRecord
-from ficus_control.cutover.domains import DomainRegistry
+from ficus_control.cutover.core import gates, transitions
+from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord
+from ficus_control.cutover.core.domains import DomainRegistry
 from ficus_control.cutover.ports import CutoverStore, LagProbe, PolicySource, ShadowStats
 from ficus_control.errors import GateRefused, InvalidRequest, StaleDecision, TransitionRefused
 
