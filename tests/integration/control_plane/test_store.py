@@ -14,8 +14,8 @@ import pytest
 from ficus_contracts.cutover import CUTOVER_CHANNEL, Direction, DomainCutover, Lane, Stage
 from ficus_control.adapters.pg_cutover import PostgresCutoverStore
 from ficus_control.bootstrap import Control
-from ficus_control.cutover.audit import Action, AuditEntry
-from ficus_control.cutover.gates import GatePolicy
+from ficus_control.cutover.core.audit import Action, AuditEntry
+from ficus_control.cutover.core.gates import GatePolicy
 from ficus_control.errors import ConcurrentChange, TransitionRefused, UnknownDomain
 from ficus_control.provision import migrations_dir
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ficus_contracts.cutover import Direction, Lane, Stage
-from ficus_control.cutover.gates import (
+from ficus_control.cutover.core.gates import (
     Gate,
     GatePolicy,
     LagReading,

@@ -6,7 +6,7 @@ import pytest
 
 from ficus_contracts.cutover import Direction, Lane, Stage
 from ficus_control.cutover import CutoverService, DomainRegistry, LagReading, ShadowWindow
-from ficus_control.cutover.audit import Action
+from ficus_control.cutover.core.audit import Action
 from ficus_control.cutover.inmemory import FixedLag, InMemoryStore
 from ficus_control.errors import (
     GateRefused,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
-from ficus_control.cutover.transitions import check_advance, lane_of, rollback_target
+from ficus_control.cutover.core.transitions import check_advance, lane_of, rollback_target
 from ficus_control.errors import InvalidRequest, TransitionRefused
 
 LEGACY, SHADOW, NEW, RETIRED = (
