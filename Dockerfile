@@ -5,6 +5,8 @@ ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy PYTHONUNBUFFERED=1
 RUN pip install --no-cache-dir uv
 WORKDIR /app
 COPY . /app
-RUN uv sync --all-packages --frozen --no-dev
+# The deployables only: no Magento stand-in (ficus-standin) and no dev stack (ficus-devstack).
+RUN uv sync --frozen --no-dev --package ficus-proxy --package ficus-control --package ficus-sync \
+    --package ficus-catalog --package ficus-search
 ENV PATH="/app/.venv/bin:$PATH"
 USER nobody
