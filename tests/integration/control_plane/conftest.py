@@ -22,8 +22,8 @@ from ficus_control.api import create_app
 from ficus_control.bootstrap import Control, bootstrap
 from ficus_control.provision import run_migrations
 from ficus_control.settings import ControlSettings
-from ficus_devstack.process import wait_until
 from ficus_control.tokens import Role
+from ficus_devstack.process import wait_until
 
 
 @pytest.fixture
