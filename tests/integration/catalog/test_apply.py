@@ -9,13 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from ficus_catalog.applying import Outcome, Prepared, apply_event, apply_events
-from ficus_catalog.bootstrap import Catalog
-from ficus_catalog.consumer import BatchApplier, Consumer
-from ficus_catalog.errors import CheckpointMoved
-from ficus_catalog.metrics import CatalogMetrics
+from ficus_catalog.applying import CatalogApply, Prepared, apply_event, apply_events
+from ficus_catalog.bootstrap import Catalog, feed_applier
 from ficus_catalog.product_mapper import category_state, product_state
-from ficus_catalog.source import EventSource
 from ficus_catalog.tables import (
     Category,
     ConsumerCheckpoint,
@@ -26,6 +22,11 @@ from ficus_catalog.tables import (
 from ficus_catalog.testing import deletion_event, event_row, product_event
 from ficus_catalog.testing import product_state as make_state
 from ficus_contracts.events import CategoryState, DomainEvent, EventKind
+from ficus_feed.consumer import Consumer
+from ficus_feed.core import Outcome
+from ficus_feed.errors import CheckpointMoved
+from ficus_feed.metrics import FeedMetrics
+from ficus_feed.pg.source import PostgresEventSource
 from tests.integration.catalog.conftest import EventTable
 
 pytestmark = pytest.mark.integration
@@ -111,16 +112,14 @@ def test_a_failing_apply_leaves_no_effect_and_the_checkpoint_unmoved(
 ) -> None:
     seqs = events.publish(product_event(make_state(5), 1), product_event(make_state(6), 1))
 
-    def crash_after_writing(session: Session, batch: Sequence[Prepared]) -> list[Outcome]:
-        apply_events(session, batch)  # writes, then the process "dies" before the commit
-        raise RuntimeError("crash after the effect, before the commit")
+    class CrashAfterWriting(CatalogApply):
+        def apply(self, tx: Session, batch: Sequence[Prepared]) -> list[Outcome]:
+            apply_events(tx, batch)  # writes, then the process "dies" before the commit
+            raise RuntimeError("crash after the effect, before the commit")
 
-    metrics = CatalogMetrics()
-    crashing = Consumer(
-        EventSource(events.url),
-        BatchApplier(catalog.sessions, "catalog", crash_after_writing),
-        metrics,
-    )
+    applier = feed_applier(catalog.sessions, "catalog")
+    applier.service = CrashAfterWriting()
+    crashing = Consumer(PostgresEventSource(events.url), applier, FeedMetrics.standard("c"))
     with pytest.raises(RuntimeError):
         crashing.drain()
     crashing.stop()
@@ -152,9 +151,9 @@ def test_a_database_error_isolates_the_culprit_and_applies_the_rest(
 def test_a_batch_from_a_stale_checkpoint_is_refused(catalog: Catalog, events: EventTable) -> None:
     seqs = events.publish(product_event(make_state(10), 1))
     consumer_of(catalog).drain()
-    rows = EventSource(events.url).fetch_after(0, 10)
+    rows = PostgresEventSource(events.url).fetch_after(0, 10)
     with pytest.raises(CheckpointMoved):
-        BatchApplier(catalog.sessions, "catalog").apply_batch(rows, after_seq=0)
+        feed_applier(catalog.sessions, "catalog").apply_batch(rows, after_seq=0)
     assert checkpoint(catalog.sessions) == seqs[-1]
 
 

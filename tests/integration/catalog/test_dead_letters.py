@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from ficus_catalog.bootstrap import Catalog
 from ficus_catalog.cli import main
-from ficus_catalog.dead_letters import list_dead_letters, replay
 from ficus_catalog.tables import DeadLetter
 from ficus_catalog.testing import event_row, product_event, product_state
 from tests.integration.catalog.conftest import EventTable
@@ -32,8 +31,8 @@ def test_replay_applies_what_now_fits_and_keeps_what_still_fails(
             DeadLetter(consumer="catalog", seq=999, event=fixed, error="RuntimeError: old bug")
         )
 
-    assert [letter["seq"] for letter in list_dead_letters(catalog.sessions)] == [1, 999]
-    results = {r.seq: r.outcome for r in replay(catalog.sessions)}
+    assert [letter["seq"] for letter in catalog.dead_letters.letters()] == [1, 999]
+    results = {r.seq: r.outcome for r in catalog.dead_letters.replay()}
     assert results == {1: "failed", 999: "applied"}
     assert catalog.reads.by_sku("SKU-00022") is not None
     with catalog.sessions() as session:

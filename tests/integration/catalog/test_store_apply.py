@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from ficus_catalog.applying import Outcome, apply_event
+from ficus_catalog.applying import apply_event
 from ficus_catalog.bootstrap import Catalog
 from ficus_catalog.reads import seed_stores
 from ficus_catalog.testing import STORES
+from ficus_feed.core import Outcome
 from tests.events import store_event
 from tests.integration.catalog.conftest import EventTable
 

@@ -2,7 +2,6 @@ import uuid
 
 import pytest
 
-from ficus_catalog.applying import parse_event
 from ficus_catalog.errors import InvalidEvent
 from ficus_catalog.product_mapper import Rows, product_rows, product_state
 from ficus_catalog.tables import (
@@ -14,7 +13,6 @@ from ficus_catalog.tables import (
     ProductWebsite,
     Stock,
 )
-from ficus_catalog.testing import event_row, product_event
 from ficus_catalog.testing import product_state as make_state
 from ficus_contracts.events import StockItem
 
@@ -49,22 +47,3 @@ def test_a_stock_qty_that_is_not_a_plain_decimal_is_an_invalid_event() -> None:
     state = make_state(7, stock_item=StockItem(item_id=7, qty="lots", is_in_stock=True))
     with pytest.raises(InvalidEvent, match="qty"):
         product_rows(uuid.uuid4(), 1, state)
-
-
-def test_parse_event_reads_a_domain_event_row() -> None:
-    event = product_event(make_state(5), 2)
-    assert parse_event({"seq": 1, **event_row(event)}) == event
-
-
-def test_parse_event_rejects_a_payload_for_another_entity() -> None:
-    row = event_row(product_event(make_state(5), 2))
-    row["entity_id"] = 6
-    with pytest.raises(InvalidEvent, match="entity_id"):
-        parse_event(row)
-
-
-def test_parse_event_rejects_an_upsert_without_payload() -> None:
-    row = event_row(product_event(make_state(5), 2))
-    row["payload"] = None
-    with pytest.raises(InvalidEvent):
-        parse_event(row)

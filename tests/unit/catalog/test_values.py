@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
+from ficus_catalog.core.values import join_attributes, parse_datetime, split_attributes
 from ficus_catalog.errors import InvalidEvent
-from ficus_catalog.values import join_attributes, parse_datetime, split_attributes
 
 
 def test_common_attributes_go_to_typed_columns_and_the_rest_to_the_jsonb() -> None:

@@ -16,11 +16,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ficus_catalog.bootstrap import Catalog, bootstrap
-from ficus_catalog.dead_letters import list_dead_letters
+from ficus_catalog.criteria_sql import BadField
 from ficus_catalog.errors import CatalogError, NotAuthorized, ProductNotFound, UnknownStore
 from ficus_catalog.native import native_product
 from ficus_catalog.product_mapper import product_state
-from ficus_catalog.search import BadField
 from ficus_catalog.settings import CatalogSettings
 from ficus_legacy import tokens
 from ficus_legacy.core.magento_json import render_product
@@ -146,7 +145,7 @@ def list_product_states(
 def dead_letters(request: Request, limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
     """Events the consumer could not apply, oldest first (replay: `python -m ficus_catalog dlq
     replay`)."""
-    return {"items": list_dead_letters(catalog_of(request).sessions, limit)}
+    return {"items": catalog_of(request).dead_letters.letters(limit)}
 
 
 @native.get("/products/{product_id}")

@@ -5,44 +5,32 @@ Store events (`StoreState`) replace the store view's `catalog_store` row, and wi
 one the rows seeded from settings go (sync's snapshot emits every store view at once).
 
 Two paths with the same outcome: `apply_events` handles a whole batch in a handful of
-statements (versions decided in memory, then bulk writes); `apply_event` handles one event
-and is used to isolate the culprit when the batch hits a database error.
+statements (versions decided in memory, then bulk writes); `apply_event` handles one event.
+`CatalogApply` is what the catalog gives `ficus_feed` (which isolates a culprit by applying
+the batch again event by event).
 """
 
 from __future__ import annotations
 
-import enum
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import delete, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from ficus_catalog.errors import InvalidEvent
 from ficus_catalog.product_mapper import Rows, category_rows, product_rows, store_rows
 from ficus_catalog.tables import AppliedVersion, CatalogStore, Category, Product
 from ficus_contracts.events import (
-    PAYLOAD_TYPES,
     CategoryState,
     DomainEvent,
     EventKind,
     ProductState,
     StoreState,
 )
-
-AGGREGATES = tuple(PAYLOAD_TYPES)
-
-
-class Outcome(enum.StrEnum):
-    APPLIED = "applied"
-    DELETED = "deleted"
-    STALE = "stale"
-    IGNORED = "ignored"  # an aggregate the catalog does not hold
-    DEAD_LETTER = "dead_letter"
+from ficus_feed.core import AGGREGATES, Outcome
 
 
 @dataclass(frozen=True)
@@ -55,25 +43,6 @@ class Prepared:
     @property
     def key(self) -> tuple[str, uuid.UUID]:
         return self.event.aggregate, self.event.aggregate_id
-
-
-def parse_event(row: dict[str, Any]) -> DomainEvent:
-    """A `domain_event` row (columns as a dict) → a validated `DomainEvent`."""
-    fields = {k: row[k] for k in DomainEvent.model_fields if k in row}
-    try:
-        event = DomainEvent.model_validate(fields)
-    except ValidationError as exc:
-        raise InvalidEvent(f"invalid event: {exc}") from exc
-    _check_payload(event)
-    return event
-
-
-def _check_payload(event: DomainEvent) -> None:
-    expected = PAYLOAD_TYPES[event.aggregate]
-    if event.kind is EventKind.UPSERTED and not isinstance(event.payload, expected):
-        raise InvalidEvent(f"{event.aggregate} upsert needs a {expected.__name__} payload")
-    if event.payload is not None and event.payload.entity_id != event.entity_id:
-        raise InvalidEvent("payload entity_id differs from the event's entity_id")
 
 
 def prepare(event: DomainEvent) -> Prepared:
@@ -202,3 +171,17 @@ def _write(session: Session, winners: list[Prepared]) -> None:
         if p.rows is not None:
             merged.extend(p.rows)
     _insert(session, merged)
+
+
+class CatalogApply:
+    """The catalog's side of the feed: every aggregate, prepared into rows, bulk-applied."""
+
+    @property
+    def aggregates(self) -> Collection[str]:
+        return AGGREGATES
+
+    def prepare(self, event: DomainEvent) -> Prepared:
+        return prepare(event)
+
+    def apply(self, tx: Session, batch: Sequence[Prepared]) -> list[Outcome]:
+        return apply_events(tx, batch)

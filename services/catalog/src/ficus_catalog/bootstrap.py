@@ -1,4 +1,4 @@
-"""Composition root: settings → engine, sessions, reads, metrics, consumer."""
+"""Composition root: settings → engine, sessions, reads, metrics, the feed's consumer."""
 
 from __future__ import annotations
 
@@ -7,13 +7,22 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ficus_catalog.consumer import BatchApplier, Consumer
+from ficus_catalog.applying import CatalogApply, Prepared
 from ficus_catalog.database import make_engine
-from ficus_catalog.metrics import CatalogMetrics
 from ficus_catalog.migration import run_migrations
 from ficus_catalog.reads import CatalogReads, seed_stores
 from ficus_catalog.settings import CatalogSettings
-from ficus_catalog.source import EventSource
+from ficus_feed.applier import BatchApplier
+from ficus_feed.consumer import Consumer
+from ficus_feed.core import IsolatePoison
+from ficus_feed.errors import InvalidEvent
+from ficus_feed.metrics import FeedMetrics
+from ficus_feed.pg.ledger import Ledger
+from ficus_feed.pg.sessions import POISON, SessionTransactions
+from ficus_feed.pg.source import PostgresEventSource
+from ficus_feed.replay import DeadLetters
+
+CatalogApplier = BatchApplier[Session, Prepared]
 
 
 @dataclass
@@ -22,7 +31,8 @@ class Catalog:
     engine: Engine
     sessions: sessionmaker[Session]
     reads: CatalogReads
-    metrics: CatalogMetrics
+    metrics: FeedMetrics
+    dead_letters: DeadLetters[Session, Prepared]
     consumer: Consumer | None
 
     def start(self) -> None:
@@ -35,16 +45,28 @@ class Catalog:
         self.engine.dispose()
 
 
+def feed_applier(sessions: sessionmaker[Session], consumer_name: str) -> CatalogApplier:
+    """Batches in a catalog transaction, checkpoint in `consumer_checkpoint`, dead letters in
+    `dead_letter`; an invalid event or a value the database refuses is a dead letter."""
+    return BatchApplier(
+        SessionTransactions(sessions),
+        Ledger(consumer_name),
+        CatalogApply(),
+        IsolatePoison((InvalidEvent, *POISON)),
+    )
+
+
 def build_consumer(
-    settings: CatalogSettings, sessions: sessionmaker[Session], metrics: CatalogMetrics
+    settings: CatalogSettings, applier: CatalogApplier, metrics: FeedMetrics
 ) -> Consumer:
     return Consumer(
-        EventSource(settings.events_url),
-        BatchApplier(sessions, settings.consumer_name),
+        PostgresEventSource(settings.events_url),
+        applier,
         metrics,
         batch_size=settings.batch_size,
         poll_interval=settings.poll_interval,
         gap_grace=settings.gap_grace,
+        name="catalog-consumer",
     )
 
 
@@ -55,6 +77,8 @@ def bootstrap(settings: CatalogSettings) -> Catalog:
     engine = make_engine(settings.db_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
     seed_stores(sessions, settings.stores)
-    metrics = CatalogMetrics()
-    consumer = build_consumer(settings, sessions, metrics) if settings.consumer_enabled else None
-    return Catalog(settings, engine, sessions, CatalogReads(sessions), metrics, consumer)
+    metrics = FeedMetrics.standard("catalog")
+    applier = feed_applier(sessions, settings.consumer_name)
+    consumer = build_consumer(settings, applier, metrics) if settings.consumer_enabled else None
+    reads = CatalogReads(sessions)
+    return Catalog(settings, engine, sessions, reads, metrics, DeadLetters(applier), consumer)

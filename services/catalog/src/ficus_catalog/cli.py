@@ -12,22 +12,23 @@ import uvicorn
 from sqlalchemy.orm import sessionmaker
 
 from ficus_catalog.api import create_app
+from ficus_catalog.bootstrap import feed_applier
 from ficus_catalog.database import make_engine
-from ficus_catalog.dead_letters import list_dead_letters, replay
 from ficus_catalog.migration import run_migrations
 from ficus_catalog.settings import CatalogSettings
+from ficus_feed.replay import DeadLetters
 
 
 def _dlq(settings: CatalogSettings, command: str, ids: list[int] | None) -> int:
     """`dlq list` prints one JSON object per dead letter; `dlq replay` exits 1 if any failed."""
     engine = make_engine(settings.db_url, pool_size=1)
-    sessions = sessionmaker(engine, expire_on_commit=False)
+    letters = DeadLetters(feed_applier(sessionmaker(engine), settings.consumer_name))
     try:
         if command == "list":
-            for letter in list_dead_letters(sessions, limit=10_000):
+            for letter in letters.letters(limit=10_000):
                 print(json.dumps(letter))
             return 0
-        results = replay(sessions, ids)
+        results = letters.replay(ids)
         for result in results:
             print(json.dumps(dataclasses.asdict(result)))
         return 1 if any(r.outcome == "failed" for r in results) else 0

@@ -1,8 +1,8 @@
 """Errors of the catalog service.
 
 CatalogError
- ├── InvalidEvent        an event that fails validation or cannot be mapped → dead letter
- ├── SourceUnavailable   sync's event table cannot be reached → retried with backoff
+ ├── InvalidEvent        an event that cannot be mapped → dead letter (also a
+ │                       ficus_feed InvalidEvent, which the feed's policy isolates)
  ├── UnknownStore        a store code not in the store table → HTTP 404 (Magento's body)
  ├── ProductNotFound     no product with that sku / id → HTTP 404 (Magento's body)
  └── BadSearchCriteria   unsupported searchCriteria field or condition → HTTP 400
@@ -10,21 +10,15 @@ CatalogError
 
 from __future__ import annotations
 
+from ficus_feed import errors as feed_errors
+
 
 class CatalogError(Exception):
     """Base of every error the catalog service raises on purpose."""
 
 
-class InvalidEvent(CatalogError):
+class InvalidEvent(CatalogError, feed_errors.InvalidEvent):
     """The event cannot be applied as it is; it goes to the dead-letter table."""
-
-
-class SourceUnavailable(CatalogError):
-    """Sync's database (the event source) cannot be reached."""
-
-
-class CheckpointMoved(CatalogError):
-    """Another consumer with the same name moved the checkpoint; re-read it and go on."""
 
 
 class UnknownStore(CatalogError):

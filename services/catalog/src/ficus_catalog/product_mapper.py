@@ -8,6 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ficus_catalog.core.values import (
+    format_datetime,
+    join_attributes,
+    parse_datetime,
+    required_decimal,
+    split_attributes,
+)
 from ficus_catalog.tables import (
     Base,
     CatalogStore,
@@ -20,13 +27,6 @@ from ficus_catalog.tables import (
     ProductStoreValue,
     ProductWebsite,
     Stock,
-)
-from ficus_catalog.values import (
-    format_datetime,
-    join_attributes,
-    parse_datetime,
-    required_decimal,
-    split_attributes,
 )
 from ficus_contracts.events import (
     CategoryLink,

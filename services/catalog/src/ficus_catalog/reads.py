@@ -11,7 +11,7 @@ from sqlalchemy import delete, exists, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from ficus_catalog.search import ProductQuery
+from ficus_catalog.criteria_sql import ProductQuery
 from ficus_catalog.tables import CatalogStore, Product, ProductCategory, ProductStoreValue
 from ficus_legacy.core.searchcriteria import SearchCriteria
 

@@ -35,9 +35,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from ficus_catalog.core.values import COMMON_ATTRIBUTES
 from ficus_catalog.errors import BadSearchCriteria
 from ficus_catalog.tables import Product, ProductCategory, ProductStoreValue
-from ficus_catalog.values import COMMON_ATTRIBUTES
 from ficus_legacy.core.searchcriteria import ConditionType, Filter, SearchCriteria
 
 _PRODUCT_FIELDS: dict[str, Any] = {

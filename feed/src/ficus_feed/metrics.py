@@ -1,0 +1,82 @@
+"""Prometheus metrics of a consumer. The collectors keep the names each service exposes today
+(dashboards and alerts depend on them); `FeedMetrics.standard` names a new service's alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from ficus_feed.core import Handled, lag_seconds
+
+LAG_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300)
+
+
+def _every(_: Handled) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class FeedMetrics:
+    """Events by aggregate and outcome, checkpoint, lag, failures; `apply_lag` observes
+    Magento commit → committed here for each handled event `fresh` accepts."""
+
+    registry: CollectorRegistry
+    events: Counter
+    checkpoint: Gauge
+    lag_events: Gauge
+    errors: Counter
+    lag_seconds: Gauge | None = None
+    apply_lag: Histogram | None = None
+    fresh: Callable[[Handled], bool] = _every
+
+    @classmethod
+    def standard(cls, service: str, registry: CollectorRegistry | None = None) -> FeedMetrics:
+        """`ficus_<service>_events_total`, `…_consumer_lag_events` and the rest."""
+        r = registry or CollectorRegistry()
+        prefix = f"ficus_{service}"
+        return cls(
+            registry=r,
+            events=Counter(
+                f"{prefix}_events_total",
+                f"Domain events handled by the {service} consumer, by aggregate and outcome "
+                "(applied, deleted, stale = equal/older version ignored, ignored, dead_letter).",
+                ["aggregate", "outcome"],
+                registry=r,
+            ),
+            checkpoint=Gauge(
+                f"{prefix}_consumer_checkpoint_seq",
+                "Last domain_event seq applied (committed with its effect).",
+                registry=r,
+            ),
+            lag_events=Gauge(
+                f"{prefix}_consumer_lag_events",
+                f"Events in sync's domain_event table not yet applied by the {service}.",
+                registry=r,
+            ),
+            errors=Counter(
+                f"{prefix}_consumer_errors_total",
+                "Consumer loop failures (source or database unreachable), retried with backoff.",
+                registry=r,
+            ),
+            lag_seconds=Gauge(
+                f"{prefix}_consumer_lag_seconds",
+                "Seconds since the Magento commit of the oldest event not yet applied (0 when "
+                "caught up).",
+                registry=r,
+            ),
+            apply_lag=Histogram(
+                f"{prefix}_apply_lag_seconds",
+                f"Magento commit (source_ts_ms) → applied in the {service} database.",
+                buckets=LAG_BUCKETS,
+                registry=r,
+            ),
+        )
+
+    def committed(self, handled: Sequence[Handled], checkpoint: int, now: float) -> None:
+        for item in handled:
+            self.events.labels(item.aggregate, item.outcome.value).inc()
+            if self.apply_lag is not None and item.source_ts_ms and self.fresh(item):
+                self.apply_lag.observe(lag_seconds(item.source_ts_ms, now))
+        self.checkpoint.set(checkpoint)

@@ -1,0 +1,1 @@
+"""The catalog's pure modules: value parsing and formatting (no framework or driver)."""
