@@ -8,7 +8,7 @@ freshness p99 (event commit → searchable) on both engines.
 Starts its own Postgres and Elasticsearch (engine manager classes; engines already running are
 reused and left running) under .ficus/bench-search on ports FICUS_BENCH_POSTGRES_PORT (25522)
 and FICUS_BENCH_ES_PORT (29210), loads a generated store through the real consumer, builds the
-Elasticsearch index with `rebuild`, then measures. `--reuse TAG` measures a store loaded before.
+Elasticsearch index with `rebuild`, then measures. `--reuse TAG` measures a database loaded before.
 
 Latency is measured at the index-engine port (engine.search, in process), open loop: queries are
 issued on a fixed schedule by a thread pool and timed from their scheduled start, so a slow
@@ -383,7 +383,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per run")
     parser.add_argument("--freshness-samples", type=int, default=100)
     parser.add_argument("--rates", type=str, default="", help="extra rates, e.g. 20,50")
-    parser.add_argument("--reuse", type=str, default="", help="tag of a store loaded before")
+    parser.add_argument("--reuse", type=str, default="", help="tag of a database loaded before")
     parser.add_argument(
         "--find-rate",
         type=str,
@@ -456,7 +456,7 @@ def run(
     client = EsClient(es.url, request_timeout=120)
     gen = CatalogGenerator(seed=1)
     if args.reuse:
-        # a store loaded by an older version: migrate the schema, rebuild an outdated index
+        # a database loaded by an older version: migrate the schema, rebuild an outdated index
         migration.upgrade(search_url)
         if (mapping_version(client, alias) or 0) < MAPPING_VERSION:
             print(f"rebuilding {alias}: its index has an older mapping", flush=True)

@@ -1,6 +1,6 @@
 """`search_match` on real Postgres: after a catalog and a stream of changes (deletions,
 store-view moves, tombstones) it equals the present documents column for column; a store view
-gets its own text index with its first document and text queries use it; a store created
+gets its own text index with its first document and text queries use it; a database created
 before `search_match` existed is filled by its migration; TRUNCATE follows."""
 
 from __future__ import annotations
