@@ -48,14 +48,13 @@ from ficus_devstack.osuser import ensure_os_user
 from ficus_devstack.postgres import Postgres
 from ficus_devstack.settings import StackSettings
 from ficus_search import migration, repository
-from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.bootstrap import CommitHooks, event_consumer
 from ficus_search.core.ports import IndexEngine
 from ficus_search.core.query import SearchQuery, SearchResult, make_query
 from ficus_search.esengine import MAPPING_VERSION, ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, mapping_version, rebuild
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
-from ficus_search.source import EventSource
 from ficus_search.testing import COLORS, MATERIALS, NOUNS, CatalogGenerator, write_events
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -248,14 +247,14 @@ def write_side(
     """The search service's write side while the block runs: a consumer applying events and
     the Elasticsearch indexer it wakes after each batch."""
     indexer = EsIndexer(client, search_url, alias, metrics, rebuild_outdated=False)
-    consumer = Consumer(
-        EventSource(events_url),
-        BatchApplier(search_url),
+    consumer = event_consumer(
+        events_url,
+        search_url,
         metrics,
         batch_size=batch_size,
         poll_interval=0.5,
         gap_grace=0.05,
-        on_commit=indexer.wake,
+        on_commit=CommitHooks(indexer.wake),
     )
     indexer.start()
     consumer.start()
@@ -489,9 +488,9 @@ def load(
         write_events(events_url, events[i : i + 5000], notify=False)
     t1 = time.perf_counter()
     metrics = SearchMetrics()
-    consumer = Consumer(
-        EventSource(events_url),
-        BatchApplier(search_url),
+    consumer = event_consumer(
+        events_url,
+        search_url,
         metrics,
         batch_size=1000,
         poll_interval=0.5,

@@ -13,14 +13,14 @@ import pytest
 from elasticsearch import Elasticsearch as EsClient
 
 from ficus_devstack.elasticsearch import Elasticsearch
+from ficus_feed.consumer import Consumer
 from ficus_search import repository
-from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.bootstrap import event_consumer
 from ficus_search.core.query import SearchQuery, SearchResult, make_query
 from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, ensure_alias
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
-from ficus_search.source import EventSource
 from ficus_search.testing import CatalogGenerator, write_events
 from tests.integration.search.conftest import Databases
 
@@ -40,7 +40,7 @@ class Engines:
 def engines(dbs: Databases) -> Iterator[Engines]:
     gen = CatalogGenerator(seed=5)
     write_events(dbs.events, gen.catalog(150, categories=8))
-    consumer = Consumer(EventSource(dbs.events), BatchApplier(dbs.search), SearchMetrics())
+    consumer = event_consumer(dbs.events, dbs.search, SearchMetrics())
     consumer.drain()
     cached = PostgresEngine.open(dbs.search, size=2)
     uncached = PostgresEngine.open(dbs.search, size=2, cache_entries=0)

@@ -16,12 +16,11 @@ from ficus_contracts.events import CategoryState, DomainEvent, EventKind, Produc
 from ficus_legacy.reference import category_states, product_states
 from ficus_legacy.schema import install
 from ficus_search import repository
-from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.bootstrap import event_consumer
 from ficus_search.core.document import CategoryTree, build_documents
 from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, ensure_alias
 from ficus_search.metrics import SearchMetrics
-from ficus_search.source import EventSource
 from ficus_search.testing import aggregate_id, write_events
 from ficus_standin.generator import SeedSpec, generate
 from tests.integration.search.conftest import Databases
@@ -53,7 +52,7 @@ def test_documents_from_a_generated_magento_store_equal_the_mariadb_reference(
     products = list(product_states(mariadb_conn))
     categories = list(category_states(mariadb_conn))
     write_events(dbs.events, [_event(c) for c in categories] + [_event(p) for p in products])
-    Consumer(EventSource(dbs.events), BatchApplier(dbs.search), SearchMetrics()).drain()
+    event_consumer(dbs.events, dbs.search, SearchMetrics()).drain()
     ensure_alias(es_client, alias)
     EsIndexer(es_client, dbs.search, alias).catch_up()
 

@@ -12,11 +12,10 @@ from elasticsearch import Elasticsearch as EsClient
 
 from ficus_devstack.process import wait_until
 from ficus_search import repository
-from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.bootstrap import event_consumer
 from ficus_search.esengine import MAPPING_VERSION, MAPPINGS, SETTINGS
 from ficus_search.esindex import EsIndexer, alias_targets, mapping_version, new_index_name
 from ficus_search.metrics import SearchMetrics
-from ficus_search.source import EventSource
 from ficus_search.testing import CatalogGenerator, write_events
 from tests.integration.search.conftest import Databases
 
@@ -34,7 +33,7 @@ def _old_index(es_client: EsClient, alias: str) -> str:
 
 def _load(dbs: Databases) -> None:
     write_events(dbs.events, CatalogGenerator(seed=4).catalog(80, categories=6))
-    Consumer(EventSource(dbs.events), BatchApplier(dbs.search), SearchMetrics()).drain()
+    event_consumer(dbs.events, dbs.search, SearchMetrics()).drain()
 
 
 def _count(es_client: EsClient, alias: str) -> int:

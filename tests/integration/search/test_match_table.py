@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 
 from ficus_search import matchtable, migration, repository
-from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.bootstrap import event_consumer
 from ficus_search.core.pgsql import matches_sql, where
 from ficus_search.core.query import make_query
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
-from ficus_search.source import EventSource
 from ficus_search.testing import CatalogGenerator, write_events
 from tests.integration.search.conftest import Databases
 
@@ -32,7 +31,7 @@ def _load(dbs: Databases, products: int = 120, changes: int = 300) -> CatalogGen
     gen = CatalogGenerator(seed=11, stores=STORES)
     write_events(dbs.events, gen.catalog(products, categories=8))
     write_events(dbs.events, gen.changes(changes))
-    Consumer(EventSource(dbs.events), BatchApplier(dbs.search), SearchMetrics()).drain()
+    event_consumer(dbs.events, dbs.search, SearchMetrics()).drain()
     return gen
 
 

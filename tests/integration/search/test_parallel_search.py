@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 
 from ficus_search import repository
-from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.bootstrap import event_consumer
 from ficus_search.core.aggregatecache import Aggregates
 from ficus_search.core.query import SearchQuery, SearchResult, make_query
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
-from ficus_search.source import EventSource
 from ficus_search.testing import CatalogGenerator, write_events
 from tests.integration.search.conftest import Databases
 
@@ -34,7 +33,7 @@ def _answer(result: SearchResult) -> tuple[object, ...]:
 @pytest.fixture
 def loaded(dbs: Databases) -> Iterator[PostgresEngine]:
     write_events(dbs.events, CatalogGenerator(seed=8).catalog(200, categories=8))
-    Consumer(EventSource(dbs.events), BatchApplier(dbs.search), SearchMetrics()).drain()
+    event_consumer(dbs.events, dbs.search, SearchMetrics()).drain()
     one = PostgresEngine.open(dbs.search, size=2, cache_entries=0)
     yield one
     one.close()

@@ -18,7 +18,7 @@ from elasticsearch import Elasticsearch as EsClient
 from ficus_devstack import Stack
 from ficus_devstack.elasticsearch import Elasticsearch
 from ficus_search import migration, repository
-from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.bootstrap import event_consumer
 from ficus_search.core.document import CategoryTree, build_documents, search_fields_json
 from ficus_search.core.ports import IndexEngine
 from ficus_search.core.query import SearchQuery, make_query, price_bucket
@@ -26,7 +26,6 @@ from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, ensure_alias
 from ficus_search.metrics import SearchMetrics
 from ficus_search.pgengine import PostgresEngine
-from ficus_search.source import EventSource
 from ficus_search.testing import CatalogGenerator, write_events
 
 pytestmark = [pytest.mark.integration, pytest.mark.elasticsearch]
@@ -71,7 +70,7 @@ def loaded(stack: Stack, elasticsearch: Elasticsearch) -> Iterator[Loaded]:
     write_events(events_url, events)
     write_events(events_url, changes)
     write_events(events_url, stale)
-    consumer = Consumer(EventSource(events_url), BatchApplier(search_url), SearchMetrics())
+    consumer = event_consumer(events_url, search_url, SearchMetrics())
     consumer.drain()
     alias = f"t_{uuid.uuid4().hex[:10]}"
     client = EsClient(elasticsearch.url, request_timeout=30)

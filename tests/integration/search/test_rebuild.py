@@ -10,13 +10,13 @@ import pytest
 from elasticsearch import Elasticsearch as EsClient
 
 from ficus_devstack.elasticsearch import Elasticsearch
+from ficus_feed.consumer import Consumer
 from ficus_search import repository
-from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.bootstrap import event_consumer
 from ficus_search.core.query import make_query
 from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, alias_targets, ensure_alias, rebuild
 from ficus_search.metrics import SearchMetrics
-from ficus_search.source import EventSource
 from ficus_search.testing import CatalogGenerator, write_events
 from tests.integration.search.conftest import Databases
 
@@ -29,7 +29,7 @@ def indexed(
 ) -> Iterator[tuple[CatalogGenerator, Consumer, EsIndexer]]:
     gen = CatalogGenerator(seed=3)
     write_events(dbs.events, gen.catalog(600, categories=12))
-    consumer = Consumer(EventSource(dbs.events), BatchApplier(dbs.search), SearchMetrics())
+    consumer = event_consumer(dbs.events, dbs.search, SearchMetrics())
     consumer.drain()
     ensure_alias(es_client, alias)
     indexer = EsIndexer(es_client, dbs.search, alias)
@@ -95,7 +95,7 @@ def test_rebuild_under_concurrent_queries_answers_every_query(
 def test_rebuild_is_repeatable(dbs: Databases, es_client: EsClient, alias: str) -> None:
     gen = CatalogGenerator(seed=5)
     write_events(dbs.events, gen.catalog(50, categories=6))
-    Consumer(EventSource(dbs.events), BatchApplier(dbs.search), SearchMetrics()).drain()
+    event_consumer(dbs.events, dbs.search, SearchMetrics()).drain()
     first = rebuild(es_client, dbs.search, alias)
     second = rebuild(es_client, dbs.search, alias)
     third = rebuild(es_client, dbs.search, alias)

@@ -12,10 +12,9 @@ from fastapi.testclient import TestClient
 from ficus_devstack.process import wait_until
 from ficus_search import repository
 from ficus_search.api import create_app
-from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.bootstrap import event_consumer
 from ficus_search.metrics import SearchMetrics
 from ficus_search.settings import SearchSettings
-from ficus_search.source import EventSource
 from ficus_search.storemap import TableLoader
 from ficus_search.testing import write_events, write_raw_event
 from tests.events import store_event
@@ -31,7 +30,7 @@ SEARCH = (
 
 
 def _drain(dbs: Databases, metrics: SearchMetrics | None = None) -> None:
-    Consumer(EventSource(dbs.events), BatchApplier(dbs.search), metrics or SearchMetrics()).drain()
+    event_consumer(dbs.events, dbs.search, metrics or SearchMetrics()).drain()
 
 
 def _codes(dbs: Databases) -> dict[str, int] | None:

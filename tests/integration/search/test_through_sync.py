@@ -16,12 +16,11 @@ from elasticsearch import Elasticsearch as EsClient
 from ficus_devstack import Stack
 from ficus_legacy.reference import category_states, product_states
 from ficus_search import repository
-from ficus_search.consumer import BatchApplier, Consumer
+from ficus_search.bootstrap import event_consumer
 from ficus_search.core.document import CategoryTree, build_documents
 from ficus_search.esengine import ElasticsearchEngine
 from ficus_search.esindex import EsIndexer, ensure_alias
 from ficus_search.metrics import SearchMetrics
-from ficus_search.source import EventSource
 from ficus_sync import bootstrap
 from ficus_sync.lag import LagTracker
 from ficus_sync.settings import SyncSettings
@@ -76,7 +75,7 @@ def test_documents_after_snapshot_and_random_stream_equal_the_mariadb_reference(
         for _ in range(CHANGES):
             shop.random_change()
         wait_caught_up(sync_settings, timeout=120)
-    Consumer(EventSource(dbs.events), BatchApplier(dbs.search), SearchMetrics()).drain()
+    event_consumer(dbs.events, dbs.search, SearchMetrics()).drain()
     ensure_alias(es_client, alias)
     EsIndexer(es_client, dbs.search, alias).catch_up()
 

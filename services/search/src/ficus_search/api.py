@@ -204,7 +204,7 @@ def create_app(
         try:
             with _store_map(built.settings) as app.state.stores:
                 if built.consumer is not None:
-                    built.consumer.on_store_change = app.state.stores.expire
+                    built.hooks.on_store_change = app.state.stores.expire
                 yield
         finally:
             await run_in_threadpool(built.stop)

@@ -1,56 +1,50 @@
 """Applying one domain event to the search database: versioned state, then the documents of
 every product whose search document depends on it (itself, its configurable parents, or the
 products below a category). A store event changes no document: it feeds the API's store code
-map, and which views get documents follows the products' own events."""
+map, and which views get documents follows the products' own events.
+
+`SearchApply` is what search gives `ficus_feed`: a batch's states, then one re-index of every
+product the batch touched."""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from collections.abc import Iterable
-from typing import Any
-
-from pydantic import ValidationError
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from ficus_contracts.events import (
-    PAYLOAD_TYPES,
     CategoryState,
     DomainEvent,
     EventKind,
     ProductState,
     StoreState,
 )
+from ficus_feed.core import AGGREGATES, Outcome, newest_ts_ms
 from ficus_search import repository
 from ficus_search.core.document import SearchDocument, build_documents
-from ficus_search.core.errors import InvalidEvent
-
-AGGREGATES = tuple(PAYLOAD_TYPES)
 
 
-class Outcome(enum.StrEnum):
-    APPLIED = "applied"
-    STALE = "stale"
-    IGNORED = "ignored"
-    DEAD_LETTER = "dead_letter"
+class SearchApply:
+    """Search's side of the feed: every aggregate, applied as is, documents rebuilt once."""
 
+    def __init__(self, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self._today = today
 
-def parse_event(row: dict[str, Any]) -> DomainEvent:
-    """A `domain_event` row as a DomainEvent; raises InvalidEvent."""
-    fields = ("aggregate", "aggregate_id", "entity_id", "version", "kind", "source_ts_ms")
-    data = {key: row.get(key) for key in fields}
-    data["payload"] = row.get("payload")
-    try:
-        event = DomainEvent.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidEvent(
-            f"invalid event: {exc.errors()[0]['msg']} at {exc.errors()[0]['loc']}"
-        ) from exc
-    expected = PAYLOAD_TYPES[event.aggregate]
-    if event.kind is EventKind.UPSERTED and not isinstance(event.payload, expected):
-        raise InvalidEvent(f"{event.aggregate} event without a {expected.__name__} payload")
-    if event.payload is not None and event.payload.entity_id != event.entity_id:
-        raise InvalidEvent("payload entity_id differs from the event's entity_id")
-    return event
+    @property
+    def aggregates(self) -> Collection[str]:
+        return AGGREGATES
+
+    def prepare(self, event: DomainEvent) -> DomainEvent:
+        return event
+
+    def apply(self, tx: repository.Conn, batch: Sequence[DomainEvent]) -> list[Outcome]:
+        touched: set[int] = set()
+        outcomes = []
+        for event in batch:
+            outcome, ids = apply_event(tx, event)
+            outcomes.append(outcome)
+            touched |= ids
+        reindex(tx, touched, newest_ts_ms(batch), self._today())
+        return outcomes
 
 
 def apply_event(conn: repository.Conn, event: DomainEvent) -> tuple[Outcome, set[int]]:

@@ -1,10 +1,12 @@
-"""`python -m ficus_search serve|migrate|rebuild|catch-up`: run the service, upgrade its
-database to the newest migration, rebuild the Elasticsearch index with an alias swap, or apply
-pending events once. Exit codes: 0 ok, 1 failure, 2 usage."""
+"""`python -m ficus_search serve|migrate|rebuild|catch-up|dlq`: run the service, upgrade its
+database to the newest migration, rebuild the Elasticsearch index with an alias swap, apply
+pending events once, or list/replay the dead letters. Exit codes: 0 ok, 1 failure, 2 usage."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import logging
 import sys
 
@@ -71,6 +73,24 @@ def _catch_up(settings: SearchSettings, _: argparse.Namespace) -> int:
     return 0
 
 
+def _dlq(settings: SearchSettings, args: argparse.Namespace) -> int:
+    """`dlq list` prints one JSON object per dead letter; `dlq replay` re-applies them after a
+    fix (all, or each --id) and exits 1 if any still fails."""
+    from ficus_search import migration
+    from ficus_search.bootstrap import dead_letters
+
+    migration.upgrade(settings.database_url)
+    letters = dead_letters(settings.database_url)
+    if args.dlq_command == "list":
+        for letter in letters.letters(limit=10_000):
+            print(json.dumps(letter))
+        return 0
+    results = letters.replay(args.id)
+    for result in results:
+        print(json.dumps(dataclasses.asdict(result)))
+    return 1 if any(r.outcome == "failed" for r in results) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ficus_search")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -81,10 +101,21 @@ def main(argv: list[str] | None = None) -> int:
     migrate.add_argument("--url", default=None, help="database URL (default: settings)")
     sub.add_parser("rebuild", help=_rebuild.__doc__)
     sub.add_parser("catch-up", help=_catch_up.__doc__)
+    dlq = sub.add_parser("dlq", help="list or replay the search consumer's dead letters")
+    dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
+    dlq_commands.add_parser("list", help="print the dead letters as JSON lines")
+    replay = dlq_commands.add_parser("replay", help="re-apply dead letters after a fix")
+    replay.add_argument("--id", type=int, action="append", help="only this id (repeat)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = SearchSettings()
-    commands = {"serve": _serve, "migrate": _migrate, "rebuild": _rebuild, "catch-up": _catch_up}
+    commands = {
+        "serve": _serve,
+        "migrate": _migrate,
+        "rebuild": _rebuild,
+        "catch-up": _catch_up,
+        "dlq": _dlq,
+    }
     try:
         return commands[args.command](settings, args)
     except SearchError as exc:

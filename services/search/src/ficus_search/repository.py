@@ -1,6 +1,6 @@
 """The search service's own Postgres database: the latest product and category state, the
-flat documents (which the Postgres engine searches directly), the consumer checkpoint, the
-Elasticsearch indexer's checkpoint and the dead letters.
+flat documents (which the Postgres engine searches directly) and the Elasticsearch indexer's
+checkpoint (the consumer's checkpoint and dead letters are `ficus_feed`'s, in this database).
 
 Every change of a document takes a new `change_seq` from one sequence; a deleted or no longer
 searchable document stays as a tombstone (`present = false`) so that the Elasticsearch indexer,
@@ -11,7 +11,6 @@ Postgres engine's aggregate cache is keyed by that generation.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -53,21 +52,6 @@ WHERE entity_id = ANY(%s) AND present AND (store_id, entity_id) NOT IN (
 
 def connect(url: str) -> Conn:
     return psycopg.connect(url, row_factory=dict_row, connect_timeout=5)
-
-
-def checkpoint(conn: Conn, consumer: str) -> int:
-    row = conn.execute(
-        "SELECT last_seq FROM search_checkpoint WHERE consumer = %s", (consumer,)
-    ).fetchone()
-    return 0 if row is None else int(row["last_seq"])
-
-
-def save_checkpoint(conn: Conn, consumer: str, seq: int) -> None:
-    conn.execute(
-        "INSERT INTO search_checkpoint (consumer, last_seq) VALUES (%s, %s) "
-        "ON CONFLICT (consumer) DO UPDATE SET last_seq = EXCLUDED.last_seq, updated_at = now()",
-        (consumer, seq),
-    )
 
 
 def stored_version(conn: Conn, table: str, entity_id: int) -> int | None:
@@ -194,25 +178,6 @@ def _doc_params(document: SearchDocument, source_ts_ms: int | None) -> dict[str,
         "source_ts_ms": source_ts_ms,
         **search_fields(document),
     }
-
-
-def dead_letter(conn: Conn, row: dict[str, Any], error: str) -> None:
-    event = {
-        k: str(v) if not isinstance(v, int | str | dict | list | None) else v
-        for k, v in row.items()
-    }
-    conn.execute(
-        "INSERT INTO search_dead_letter (seq, aggregate, entity_id, version, event, error) "
-        "VALUES (%s, %s, %s, %s, %s, %s)",
-        (
-            row.get("seq"),
-            row.get("aggregate"),
-            row.get("entity_id") if isinstance(row.get("entity_id"), int) else None,
-            row.get("version") if isinstance(row.get("version"), int) else None,
-            Jsonb(json.loads(json.dumps(event, default=str))),
-            error,
-        ),
-    )
 
 
 _SAVE_STORE = """

@@ -3,9 +3,10 @@
 SearchError
  ├── BadQuery             the request cannot be answered as asked → HTTP 400 (names the field)
  │    └── UnknownField    a filter or sort field the search model does not have
- ├── EngineUnavailable    the index engine did not answer in time → fallback engine or HTTP 503
- ├── InvalidEvent         a domain event that cannot be applied → dead-letter table
- └── SourceUnavailable    sync's event table cannot be read → the consumer retries with backoff
+ └── EngineUnavailable    the index engine did not answer in time → fallback engine or HTTP 503
+
+The consumer's errors (invalid event → dead letter, source unavailable → retry) are
+`ficus_feed.errors`.
 """
 
 from __future__ import annotations
@@ -31,12 +32,4 @@ class UnknownField(BadQuery):
 
 
 class EngineUnavailable(SearchError):
-    pass
-
-
-class InvalidEvent(SearchError):
-    pass
-
-
-class SourceUnavailable(SearchError):
     pass
