@@ -23,6 +23,7 @@ from ficus_sync.core.shape import TableShape, qualified
 from ficus_sync.core.tables import CAPTURED
 from ficus_sync.errors import SourceUnavailable
 from ficus_sync.lag import LagTracker
+from ficus_sync.migration import run_migrations
 from ficus_sync.mirror import Mirror, PgConn, TouchSet
 from ficus_sync.pipeline import TRANSIENT, Pipeline
 from ficus_sync.projector import Projector
@@ -150,13 +151,13 @@ def build(
     params = mariadb.MysqlParams.from_url(settings.mysql_url)
     pg = connect_pg(settings.postgres_url, settings.async_commit)
     try:
-        database.install(pg)
+        run_migrations(settings.postgres_url, settings.migrations_dir)
         with mariadb.connection(params) as my:
             shapes = mariadb.read_shapes(my, params.database, CAPTURED)
             foreign_keys = mariadb.read_foreign_keys(my, params.database, CAPTURED)
         mirror = Mirror(shapes, foreign_keys)
         with pg.transaction():
-            pg.execute("SELECT pg_advisory_xact_lock(%s)", (database.APPLY_LOCK + 1,))
+            pg.execute("SELECT pg_advisory_xact_lock(%s)", (database.INSTALL_LOCK,))
             mirror.ensure(pg)
     except BaseException:
         pg.close()

@@ -1,5 +1,6 @@
-"""`python -m ficus_sync …`: run, snapshot, lag, dlq, reconcile (later exposed as `ficus sync …`,
-`ficus lag`, `ficus dlq …`). Exit codes: 0 ok, 1 differences/failures found, 2 sync error."""
+"""`python -m ficus_sync …`: run, migrate, snapshot, lag, dlq, reconcile (later exposed as
+`ficus sync …`, `ficus lag`, `ficus dlq …`). Exit codes: 0 ok, 1 differences/failures found,
+2 sync error."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ficus_sync.capture.port import SnapshotRequested, SnapshotResult
 from ficus_sync.errors import SyncError
 from ficus_sync.http import create_app
 from ficus_sync.lag import LagTracker
+from ficus_sync.migration import run_migrations
 from ficus_sync.operations import reconcile_catalog, replay_dead_letters
 from ficus_sync.settings import SyncSettings
 
@@ -82,6 +84,19 @@ def run(
     if failure:
         console.print(f"[red]sync stopped:[/red] {failure[0]}")
         raise typer.Exit(2)
+
+
+@app.command()
+def migrate(
+    url: Annotated[str | None, typer.Option(help="database URL (default: settings)")] = None,
+) -> None:
+    """Upgrade sync's database to the newest schema (Alembic head); `run` does it on start."""
+    settings = SyncSettings()
+    try:
+        run_migrations(url or settings.postgres_url, settings.migrations_dir)
+    except SyncError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
 
 
 class _RowsPerSecond(ProgressColumn):

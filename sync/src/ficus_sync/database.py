@@ -1,5 +1,6 @@
-"""Sync's own tables in its Postgres database: checkpoint, id map, projection, domain events,
-dead letters, snapshot progress. Plain idempotent DDL, applied at start."""
+"""Reads and writes of sync's own tables in its Postgres database: checkpoint, id map, domain
+events' notification, dead letters. Alembic creates the tables (`migrations/sync/`, run at start
+by `ficus_sync.migration`)."""
 
 from __future__ import annotations
 
@@ -10,66 +11,14 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from ficus_contracts.events import DOMAIN_EVENT_CHANNEL, DOMAIN_EVENT_DDL
+from ficus_contracts.events import DOMAIN_EVENT_CHANNEL
 
 PgConn = psycopg.Connection[Any]
 
-SYNC_DDL = """
-CREATE TABLE IF NOT EXISTS checkpoint (
-    source     text PRIMARY KEY,
-    position   jsonb NOT NULL,
-    updated_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE TABLE IF NOT EXISTS id_map (
-    aggregate text   NOT NULL,
-    entity_id bigint NOT NULL,
-    uuid      uuid   NOT NULL DEFAULT gen_random_uuid(),
-    PRIMARY KEY (aggregate, entity_id),
-    UNIQUE (uuid)
-);
-CREATE TABLE IF NOT EXISTS projection (
-    aggregate  text   NOT NULL,
-    entity_id  bigint NOT NULL,
-    version    bigint NOT NULL,
-    state_hash text   NOT NULL,
-    deleted    boolean NOT NULL DEFAULT false,
-    last_seq   bigint  NOT NULL,  -- the domain_event row holding this version
-    PRIMARY KEY (aggregate, entity_id)
-);
-CREATE TABLE IF NOT EXISTS dead_letter (
-    id          bigserial PRIMARY KEY,
-    source      text NOT NULL,
-    tbl         text,
-    error       text NOT NULL,
-    raw         jsonb NOT NULL,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    replayed_at timestamptz
-);
-CREATE TABLE IF NOT EXISTS snapshot_progress (
-    tbl      text PRIMARY KEY,
-    last_key jsonb,
-    rows     bigint NOT NULL DEFAULT 0,
-    done     boolean NOT NULL DEFAULT false
-);
-CREATE TABLE IF NOT EXISTS snapshot_run (
-    id         int PRIMARY KEY DEFAULT 1,
-    position   jsonb NOT NULL,
-    tables     text[] NOT NULL,
-    started_at timestamptz NOT NULL DEFAULT now(),
-    done       boolean NOT NULL DEFAULT false
-);
-"""
-
 # Serializes streaming batches with a one-table re-snapshot (the snapshot holds it exclusively).
 APPLY_LOCK = 0x51C0FF
-
-
-def install(conn: PgConn) -> None:
-    """Create sync's tables and the domain_event table (idempotent)."""
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (APPLY_LOCK + 1,))
-        conn.execute(SYNC_DDL)  # type: ignore[arg-type]
-        conn.execute(DOMAIN_EVENT_DDL)  # type: ignore[arg-type]
+# Serializes concurrent starts while they migrate the schema and install the mirror.
+INSTALL_LOCK = APPLY_LOCK + 1
 
 
 def load_checkpoint(conn: PgConn, source: str) -> dict[str, Any] | None:

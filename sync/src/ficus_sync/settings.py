@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,3 +34,5 @@ class SyncSettings(BaseSettings):
     catalog_url: str | None = None
     # capture engine of `run`: embedded binlog reader, or Debezium via Kafka (FICUS_SYNC_KAFKA_*)
     engine: Literal["embedded", "kafka"] = "embedded"
+    # Alembic environment of sync's database (default: the repository's migrations/sync)
+    migrations_dir: Path | None = None
