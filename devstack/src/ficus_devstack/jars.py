@@ -31,7 +31,7 @@ _STAMP = ".ficus-stamp"
 
 def default_pom_dir() -> Path:
     """`jvm/` at the root of the repository this package is installed from (editable)."""
-    return Path(__file__).resolve().parents[4] / "jvm"
+    return Path(__file__).resolve().parents[3] / "jvm"
 
 
 @dataclass(frozen=True)
