@@ -11,6 +11,13 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from ficus_feed.core import Handled, lag_seconds
 
 LAG_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300)
+_CHECKPOINT = "Last domain_event seq applied (committed with its effect)."
+_LAG_EVENTS = "Events in sync's domain_event table not yet applied by the {}."
+_LAG_SECONDS = (
+    "Seconds since the Magento commit of the oldest event not yet applied (0 when caught up)."
+)
+_ERRORS = "Consumer loop failures (source or database unreachable), retried with backoff."
+_APPLY_LAG = "Magento commit (source_ts_ms) → applied in the {} database."
 
 
 def _every(_: Handled) -> bool:
@@ -35,40 +42,25 @@ class FeedMetrics:
     def standard(cls, service: str, registry: CollectorRegistry | None = None) -> FeedMetrics:
         """`ficus_<service>_events_total`, `…_consumer_lag_events` and the rest."""
         r = registry or CollectorRegistry()
-        prefix = f"ficus_{service}"
+        name = f"ficus_{service}"
         return cls(
             registry=r,
             events=Counter(
-                f"{prefix}_events_total",
+                f"{name}_events_total",
                 f"Domain events handled by the {service} consumer, by aggregate and outcome "
                 "(applied, deleted, stale = equal/older version ignored, ignored, dead_letter).",
                 ["aggregate", "outcome"],
                 registry=r,
             ),
-            checkpoint=Gauge(
-                f"{prefix}_consumer_checkpoint_seq",
-                "Last domain_event seq applied (committed with its effect).",
-                registry=r,
-            ),
+            checkpoint=Gauge(f"{name}_consumer_checkpoint_seq", _CHECKPOINT, registry=r),
             lag_events=Gauge(
-                f"{prefix}_consumer_lag_events",
-                f"Events in sync's domain_event table not yet applied by the {service}.",
-                registry=r,
+                f"{name}_consumer_lag_events", _LAG_EVENTS.format(service), registry=r
             ),
-            errors=Counter(
-                f"{prefix}_consumer_errors_total",
-                "Consumer loop failures (source or database unreachable), retried with backoff.",
-                registry=r,
-            ),
-            lag_seconds=Gauge(
-                f"{prefix}_consumer_lag_seconds",
-                "Seconds since the Magento commit of the oldest event not yet applied (0 when "
-                "caught up).",
-                registry=r,
-            ),
+            errors=Counter(f"{name}_consumer_errors_total", _ERRORS, registry=r),
+            lag_seconds=Gauge(f"{name}_consumer_lag_seconds", _LAG_SECONDS, registry=r),
             apply_lag=Histogram(
-                f"{prefix}_apply_lag_seconds",
-                f"Magento commit (source_ts_ms) → applied in the {service} database.",
+                f"{name}_apply_lag_seconds",
+                _APPLY_LAG.format(service),
                 buckets=LAG_BUCKETS,
                 registry=r,
             ),

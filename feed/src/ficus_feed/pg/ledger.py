@@ -70,16 +70,16 @@ class Ledger:
 
     def _letter_values(self, row: dict[str, Any], error: str) -> dict[str, Any]:
         key = self.dead_letters.key_column
-        values: dict[str, Any] = {"consumer": self.consumer}
-        if not self.dead_letters.consumer_column:
-            values = {}
-        values["seq"] = int(row["seq"])
-        values["aggregate"] = row.get("aggregate")
-        values[key] = _key(row.get(key), as_text=key == "aggregate_id")
-        values["version"] = _integer(row.get("version"))
-        values["event"] = Jsonb(json_safe(row))
-        values["error"] = error
-        return values
+        owner = {"consumer": self.consumer} if self.dead_letters.consumer_column else {}
+        return {
+            **owner,
+            "seq": int(row["seq"]),
+            "aggregate": row.get("aggregate"),
+            key: _key(row.get(key), as_text=key == "aggregate_id"),
+            "version": _integer(row.get("version")),
+            "event": Jsonb(json_safe(row)),
+            "error": error,
+        }
 
     def letters(self, conn: Conn, limit: int) -> list[dict[str, Any]]:
         query = sql.SQL("SELECT * FROM {} ORDER BY id LIMIT %s")
