@@ -18,7 +18,13 @@ import psycopg
 
 from ficus_sync import database, mariadb
 from ficus_sync.capture.binlog import BinlogSource
-from ficus_sync.capture.port import CaptureSource, Progress, SnapshotResult, Snapshots
+from ficus_sync.capture.port import (
+    CaptureSource,
+    LagReader,
+    Progress,
+    SnapshotResult,
+    Snapshots,
+)
 from ficus_sync.core.shape import TableShape, qualified
 from ficus_sync.core.tables import CAPTURED
 from ficus_sync.errors import SourceUnavailable
@@ -33,7 +39,6 @@ from ficus_sync.snapshot import Snapshotter
 
 log = logging.getLogger(__name__)
 
-LagReader = Callable[[], dict[str, Any]]
 Worker = Callable[[threading.Event], None]  # runs until the event is set
 
 

@@ -8,17 +8,15 @@ consumer group's committed offsets vs the topics' high watermarks, next to the s
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from ficus_sync.capture.port import LagReader
 from ficus_sync.lag import LagTracker
 
 log = logging.getLogger(__name__)
-
-LagReader = Callable[[], dict[str, Any]]
 
 
 def create_app(lag: LagTracker, kafka_lag: LagReader | None = None) -> FastAPI:

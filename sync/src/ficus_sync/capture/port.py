@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from ficus_sync.core.envelope import ChangeEvent, TableHints
 
 Position = dict[str, Any]
+LagReader = Callable[[], dict[str, Any]]  # an engine's own lag document (Kafka: consumer lag)
 Progress = Callable[[str, int, int], None]  # table, rows copied now, total estimate
 
 
