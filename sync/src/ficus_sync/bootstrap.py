@@ -211,14 +211,17 @@ def workers(settings: SyncSettings, lag: LagTracker) -> dict[str, Worker]:
 
 
 def stream(settings: SyncSettings, lag: LagTracker, stop: threading.Event) -> None:
-    """Prepare the capture engine, then stream until `stop`; transient failures reconnect
-    with exponential backoff."""
+    """Prepare the capture engine once, then stream until `stop`; transient failures (of the
+    preparation too) reconnect with exponential backoff."""
     engine = capture(settings)
-    engine.prepare()
+    prepared = False
     backoff = 0.2
     while not stop.is_set():
         components: Components | None = None
         try:
+            if not prepared:
+                engine.prepare()
+                prepared = True
             components = build(settings, lag, engine)
             snapshot_if_needed(components)
             announce_store_views(components)

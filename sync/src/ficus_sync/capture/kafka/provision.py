@@ -4,7 +4,6 @@ signals. Streaming itself is wired by the composition root (`ficus_sync.bootstra
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 import pymysql
@@ -13,10 +12,12 @@ from ficus_sync.capture.kafka.core.connector import ConnectorSpec, connector_con
 from ficus_sync.capture.kafka.mariadb_setup import setup_debezium, trigger_incremental_snapshot
 from ficus_sync.capture.kafka.settings import KafkaPathSettings
 from ficus_sync.connect import ConnectClient, ConnectorNotFound
+from ficus_sync.connect.errors import ConnectRequestFailed, ConnectUnavailable
 from ficus_sync.core.tables import CAPTURED
-from ficus_sync.errors import SnapshotError
+from ficus_sync.errors import SnapshotError, SourceUnavailable
 
-log = logging.getLogger(__name__)
+# a (re)starting worker answers 404 until its REST resources are up, 409 while rebalancing
+_CONNECT_NOT_READY = (404, 409)
 
 
 def connector_spec(kafka: KafkaPathSettings, tables: Sequence[str] = CAPTURED) -> ConnectorSpec:
@@ -49,8 +50,13 @@ def admin_connection(
 
 def prepare(kafka: KafkaPathSettings) -> bool:
     """Before streaming: the `debezium` MariaDB account with exactly its grants and the signal
-    table, then the connector registered (idempotent); True if the connector was created."""
-    conn = admin_connection(kafka)
+    table, then the connector registered (idempotent); True if the connector was created.
+    MariaDB or Connect not answering or not ready raises `SourceUnavailable` (the supervisor
+    retries); a config Connect rejects stays fatal."""
+    try:
+        conn = admin_connection(kafka)
+    except pymysql.OperationalError as exc:
+        raise SourceUnavailable(f"MariaDB: {exc}") from exc
     try:
         setup_debezium(
             conn,
@@ -61,7 +67,14 @@ def prepare(kafka: KafkaPathSettings) -> bool:
         )
     finally:
         conn.close()
-    return register(kafka, connector_spec(kafka))
+    try:
+        return register(kafka, connector_spec(kafka))
+    except ConnectUnavailable as exc:
+        raise SourceUnavailable(str(exc)) from exc
+    except ConnectRequestFailed as exc:
+        if exc.status in _CONNECT_NOT_READY or exc.status >= 500:
+            raise SourceUnavailable(f"Kafka Connect is not ready: {exc}") from exc
+        raise
 
 
 def register(kafka: KafkaPathSettings, spec: ConnectorSpec) -> bool:
