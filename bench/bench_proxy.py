@@ -24,23 +24,28 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from httpload import (
+    LAST_CPU,
+    cpu_seconds,
+    descendants,
+    fixed_rate,
+    free_port,
+    require_tools,
+    wait_http,
+)
+
 PATH = "/rest/V1/products/24-MB01"
 BODY = json.dumps({"sku": "24-MB01", "name": "Joust Duffle Bag", "description": "x" * 1900})
 NGINX = "/usr/sbin/nginx"
-TICKS = os.sysconf("SC_CLK_TCK")
 LOAD_BEFORE = "?"
-LAST_CPU = str((os.cpu_count() or 2) - 1)
 BARE = "bare aiohttp"
 # The floor: what forwarding alone costs with aiohttp on both sides (uvloop, same client setup).
 BARE_FORWARDER = """
@@ -69,25 +74,6 @@ async def main():
     await asyncio.Event().wait()
 uvloop.run(main())
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_http(url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback
-                response.read()
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def nginx_conf(tmp: Path, name: str, port: int, server_body: str, upstream: str = "") -> Path:
@@ -123,26 +109,6 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-def descendants(pid: int) -> list[int]:
-    out = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return out
-    for child in children:
-        out += descendants(int(child))
-    return out
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-        fields = raw[raw.rindex(")") + 2 :].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / TICKS
-
-
 @dataclass
 class Figures:
     rps: float = 0.0
@@ -162,21 +128,6 @@ def saturate(url: str, seconds: int, pids: list[int]) -> tuple[float, float | No
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     cpu = (cpu_seconds(pids) - before) / total * 1e6 if pids else None
     return rps, cpu
-
-
-def fixed_rate(url: str, rate: int, seconds: int, tmp: Path) -> tuple[float, float, int]:
-    clients = 10
-    log = tmp / "h2load.log"
-    subprocess.run(
-        ["taskset", "-c", LAST_CPU, "h2load", "--h1", "-c", str(clients), "--rps",
-         str(rate // clients), "-D", str(seconds), f"--log-file={log}", url],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    rows = [line.split("\t") for line in log.read_text().splitlines() if line]
-    latencies = sorted(int(r[2]) / 1000 for r in rows[len(rows) // 10 :])  # drop warm-up
-    errors = sum(1 for r in rows if r[1] != "200")
-    quantiles = statistics.quantiles(latencies, n=100)
-    return quantiles[49], quantiles[98], errors
 
 
 def run(seconds: int, rate: int, repeat: int) -> dict[str, Figures]:
@@ -220,9 +171,9 @@ def run(seconds: int, rate: int, repeat: int) -> dict[str, Figures]:
                 saturate(url, 1, [])  # warm up pools
                 figures = Figures()
                 figures.rps, figures.cpu_us = saturate(url, seconds, pids)
-                figures.p50_ms, figures.p99_ms, figures.errors = fixed_rate(
-                    url, rate, seconds * 2, tmp
-                )
+                latency = fixed_rate([url], rate, seconds * 2, tmp)
+                figures.p50_ms, figures.p99_ms = latency.p50_ms, latency.p99_ms
+                figures.errors = latency.errors
                 rounds[name].append(figures)
         return {name: _median(runs) for name, runs in rounds.items()}
 
@@ -272,6 +223,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=1, help="rounds; figures are medians")
     args = parser.parse_args()
+    require_tools("nginx", "wrk", "h2load", "taskset")
     global LOAD_BEFORE
     LOAD_BEFORE = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     report(run(args.seconds, args.rate, args.repeat), args.rate, args.repeat)
