@@ -230,15 +230,18 @@ class KafkaSource:
 
     def lag(self, timeout: float = 5.0) -> list[PartitionLag]:
         """Consumer lag of the assigned partitions: committed offset vs high watermark."""
-        return group_lag(self._live(), timeout)
+        consumer = self._live()
+        return committed_lag(consumer, consumer.assignment(), timeout)
 
 
-def group_lag(consumer: Consumer, timeout: float = 5.0) -> list[PartitionLag]:
-    assigned = consumer.assignment()
-    if not assigned:
+def committed_lag(
+    consumer: Consumer, partitions: list[TopicPartition], timeout: float
+) -> list[PartitionLag]:
+    """The group's committed offset vs the high watermark of each of `partitions`."""
+    if not partitions:
         return []
     result = []
-    for tp in consumer.committed(assigned, timeout=timeout):
+    for tp in consumer.committed(partitions, timeout=timeout):
         _low, high = consumer.get_watermark_offsets(tp, timeout=timeout)
         result.append(PartitionLag(tp.topic, tp.partition, tp.offset, high))
     return result
@@ -255,13 +258,7 @@ def consumer_lag(
             meta = probe.list_topics(topic, timeout=timeout).topics.get(topic)
             if meta is not None and meta.error is None:
                 partitions += [TopicPartition(topic, p) for p in meta.partitions]
-        if not partitions:
-            return []
-        result = []
-        for tp in probe.committed(partitions, timeout=timeout):
-            _low, high = probe.get_watermark_offsets(tp, timeout=timeout)
-            result.append(PartitionLag(tp.topic, tp.partition, tp.offset, high))
-        return result
+        return committed_lag(probe, partitions, timeout)
     finally:
         probe.close()
 
