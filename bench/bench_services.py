@@ -52,7 +52,7 @@ from httpload import (
 )
 
 from ficus_control.client import ControlClient
-from ficus_devstack import Stack, StackSettings
+from ficus_devstack import Stack, StackError, StackSettings
 from ficus_devstack.localstack import LocalStack, Profile
 from ficus_devstack.process import wait_until
 
@@ -365,8 +365,12 @@ def main() -> None:
         stack.up()
         with tempfile.TemporaryDirectory(prefix="ficus-bench-") as tmp:
             results = run(stack, args, Path(tmp))
+    except StackError as exc:
+        log = stack.settings.log_dir
+        raise SystemExit(f"the local stack failed: {exc} (logs in {log})") from None
     finally:
         stack.down()
+    stack.reset()  # the store is generated afresh each run: give its disk back
     print("\nsummary\n" + header(args.rates))
     for target, figures in results.items():
         print(row(target, figures, reference(target, results), args.rates))
