@@ -54,25 +54,35 @@ def run(
     """Snapshot if needed, then stream changes forever; serve /healthz, /v1/lag, /metrics."""
     settings = SyncSettings()
     lag = LagTracker()
-    stop = threading.Event()
-    failure: list[BaseException] = []
-
-    def supervised(name: str, work: bootstrap.Worker) -> threading.Thread:
-        def target() -> None:
-            try:
-                work(stop)
-            except BaseException as exc:  # reported, then the server is stopped
-                failure.append(exc)
-                server.should_exit = True
-
-        return threading.Thread(target=target, name=name, daemon=True)
-
     app_ = create_app(lag, bootstrap.capture(settings).lag_reader)
     config = uvicorn.Config(
         app_, host=host or settings.host, port=port or settings.port, log_level="warning"
     )
-    server = uvicorn.Server(config)
-    threads = [supervised(n, w) for n, w in bootstrap.workers(settings, lag).items()]
+    failure = _serve_while_working(uvicorn.Server(config), bootstrap.workers(settings, lag))
+    if failure is not None:
+        console.print(f"[red]sync stopped:[/red] {failure}")
+        raise typer.Exit(2)
+
+
+def _serve_while_working(
+    server: uvicorn.Server, workers: dict[str, bootstrap.Worker]
+) -> BaseException | None:
+    """Serve HTTP with each worker in its own thread; the first worker to fail stops the
+    server. Returns that failure."""
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def supervised(work: bootstrap.Worker) -> None:
+        try:
+            work(stop)
+        except BaseException as exc:  # reported, then the server is stopped
+            failure.append(exc)
+            server.should_exit = True
+
+    threads = [
+        threading.Thread(target=supervised, args=(work,), name=name, daemon=True)
+        for name, work in workers.items()
+    ]
     for thread in threads:
         thread.start()
     try:
@@ -81,9 +91,7 @@ def run(
         stop.set()
         for thread in threads:
             thread.join(timeout=10)
-    if failure:
-        console.print(f"[red]sync stopped:[/red] {failure[0]}")
-        raise typer.Exit(2)
+    return failure[0] if failure else None
 
 
 @app.command()
