@@ -169,10 +169,9 @@ def text_path(text: str, extra: str = "") -> str:
 
 def catalog_paths(items: list[Product]) -> dict[str, list[str]]:
     skus = [quote(str(p["sku"])) for p in items][:URLS_PER_TARGET]
-    pages = max(1, len(items) // 20)
-    lists = [
-        f"/rest/V1/products?{SC}[pageSize]=20&{SC}[currentPage]={n % pages + 1}"
-        + filter_(0, "price", n % 5 * 50, "gteq")
+    lists = [  # pages 1-5 of products priced from 0, 10, ... 190 up
+        f"/rest/V1/products?{SC}[pageSize]=20&{SC}[currentPage]={n % 5 + 1}"
+        + filter_(0, "price", n // 5 * 10, "gteq")
         for n in range(URLS_PER_TARGET)
     ]
     fields = [f"{path}&fields=items[sku,name],total_count" for path in lists]
