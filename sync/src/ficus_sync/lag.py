@@ -13,8 +13,12 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from ficus_sync.core.tables import CATEGORY_TABLES, METADATA_TABLES, PRODUCT_TABLES
 
+_PRODUCT_AGGREGATES = (*METADATA_TABLES, *CATEGORY_TABLES, *PRODUCT_TABLES)
+# Every domain fed by what sync projects: catalog and search both consume the store, category
+# and product events, so their forward lag is the lag of the same captured tables.
 DOMAIN_TABLES: dict[str, tuple[str, ...]] = {
-    "catalog": (*METADATA_TABLES, *CATEGORY_TABLES, *PRODUCT_TABLES),
+    "catalog": _PRODUCT_AGGREGATES,
+    "search": _PRODUCT_AGGREGATES,
 }
 
 
@@ -118,7 +122,7 @@ class LagTracker:
 
     def _tables(self, now: float) -> dict[str, dict[str, Any]]:
         result: dict[str, dict[str, Any]] = {}
-        for table in DOMAIN_TABLES["catalog"]:
+        for table in dict.fromkeys(t for tables in DOMAIN_TABLES.values() for t in tables):
             pending = [f for f in self._in_flight if f.tables.get(table)]
             oldest = [f.source_ts_ms for f in pending if f.source_ts_ms is not None]
             result[table] = {

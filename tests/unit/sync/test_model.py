@@ -98,6 +98,7 @@ def test_lag_document_shape_and_in_flight_seconds() -> None:
     doc = lag.snapshot()
     catalog = doc["domains"]["catalog"]
     assert catalog["events_behind"] == 12
+    assert doc["domains"]["search"] == catalog  # search is fed by the same aggregates
     assert 2.5 < catalog["seconds_behind"] < 10
     assert doc["tables"]["cataloginventory_stock_item"]["events_behind"] == 2
     lag.applied("0-1-12")
