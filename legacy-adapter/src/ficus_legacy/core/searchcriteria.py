@@ -7,7 +7,8 @@
 camelCase and snake_case keys are both accepted (`filterGroups`, `conditionType`, `page_size` …),
 and so is `search_criteria` for the root. Filters inside a group are ORed, groups are ANDed; the
 default condition type is `eq`. A bad parameter raises `SearchCriteriaError` whose `message` and
-`parameters` are Magento's error body (HTTP 400), naming the offending field.
+`parameters` are Magento's error body (HTTP 400), naming the offending field. Every value is
+bounded (`ficus_legacy.core.criteriabounds`) before anything converts it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ficus_legacy.core.criteriabounds import (
+    REQUIRED_MESSAGE,
+    SearchCriteriaError,
+    check_count,
+    check_index,
+    check_text,
+    invalid,
+    number,
+    number_prefix,
+    page_number,
+)
+
 __all__ = [
     "ConditionType",
     "Filter",
@@ -25,17 +38,18 @@ __all__ = [
     "SearchCriteria",
     "SearchCriteriaError",
     "SortOrder",
+    "number",
+    "number_prefix",
     "parse_search_criteria",
 ]
 
 ROOT_NAMES = ("searchCriteria", "search_criteria")
-REQUIRED_MESSAGE = '"%fieldName" is required. Enter and try again.'
-INVALID_MESSAGE = 'Invalid value of "%value" provided for the %fieldName field.'
+# Magento's item types, named when a list is longer than its EntityArrayValidator allows.
+GROUP_TYPE = "Magento\\Framework\\Api\\Search\\FilterGroup"
+FILTER_TYPE = "Magento\\Framework\\Api\\Filter"
+SORT_TYPE = "Magento\\Framework\\Api\\SortOrder"
 DIRECTION_MESSAGE = (
     "The sort order has to be specified as %1 for ascending order or %2 for descending order."
-)
-TYPE_MESSAGE = (
-    'The "%value" value\'s type is invalid. The "%type" type was expected. Verify and try again.'
 )
 
 
@@ -57,15 +71,6 @@ class ConditionType(enum.StrEnum):
     NOTNULL = "notnull"
     FINSET = "finset"
     NFINSET = "nfinset"
-
-
-class SearchCriteriaError(ValueError):
-    """An invalid searchCriteria parameter; `message`/`parameters` form Magento's 400 body."""
-
-    def __init__(self, message: str, parameters: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.message = message
-        self.parameters = parameters
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,7 @@ def _tree(params: Iterable[tuple[str, str]]) -> tuple[bool, dict[str, Any]]:
         for part in path[:-1]:
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
-                raise SearchCriteriaError(INVALID_MESSAGE, _invalid(value, _name(path)))
+                raise invalid(value, _name(path))
             node = child
         if path:
             node[path[-1]] = value
@@ -189,50 +194,48 @@ def _name(path: list[str]) -> str:
     return "searchCriteria" + "".join(f"[{p}]" for p in path)
 
 
-def _invalid(value: object, field_name: str) -> dict[str, Any]:
-    return {"value": value, "fieldName": field_name}
-
-
-def _indexed(node: object, path: list[str]) -> list[tuple[str, Any]]:
+def _indexed(node: object, path: list[str], item_type: str) -> list[tuple[int, Any]]:
     if not isinstance(node, dict):
-        raise SearchCriteriaError(INVALID_MESSAGE, _invalid(node, _name(path)))
-    for index in node:
-        if not index.isdigit():
-            raise SearchCriteriaError(INVALID_MESSAGE, _invalid(index, _name(path)))
-    return sorted(node.items(), key=lambda item: int(item[0]))
+        raise invalid(node, _name(path))
+    check_count(len(node), item_type)
+    items = [(check_index(index, _name(path)), child) for index, child in node.items()]
+    return sorted(items, key=lambda item: item[0])
 
 
-def _int(tree: Mapping[str, Any], key: str) -> int | None:
-    raw = tree.get(key)
+def _text(node: Mapping[str, Any], key: str, path: list[str]) -> str | None:
+    """A leaf of the tree (None if absent), bounded; a nested node there is invalid."""
+    raw = node.get(key)
     if raw is None:
         return None
-    if not isinstance(raw, str) or not re.fullmatch(r"-?\d+", raw.strip()):
-        raise SearchCriteriaError(
-            TYPE_MESSAGE, {"value": raw, "type": "int", "fieldName": _name([key])}
-        )
-    number = int(raw)
-    if number < 0:
-        raise SearchCriteriaError(INVALID_MESSAGE, _invalid(raw, _name([key])))
-    return number
+    if not isinstance(raw, str):
+        raise invalid(raw, _name([*path, key]))
+    return check_text(raw, _name([*path, key]))
+
+
+def _page(tree: Mapping[str, Any], key: str) -> int | None:
+    raw = tree.get(key)
+    return None if raw is None else page_number(raw, _name([key]))
+
+
+def _condition(node: Mapping[str, Any], path: list[str]) -> ConditionType | None:
+    raw = _text(node, "condition_type", path)
+    if raw is None:
+        return None
+    try:
+        return ConditionType(raw.strip().lower())
+    except ValueError:
+        raise invalid(raw, _name([*path, "condition_type"])) from None
 
 
 def _filter(node: object, path: list[str]) -> Filter:
     if not isinstance(node, dict):
-        raise SearchCriteriaError(INVALID_MESSAGE, _invalid(node, _name(path)))
+        raise invalid(node, _name(path))
     name = node.get("field")
     if not isinstance(name, str) or not name.strip():
         raise SearchCriteriaError(REQUIRED_MESSAGE, {"fieldName": _name([*path, "field"])})
-    raw_type = node.get("condition_type")
-    condition: ConditionType | None = None
-    if raw_type is not None:
-        try:
-            condition = ConditionType(str(raw_type).strip().lower())
-        except ValueError:
-            where = _name([*path, "condition_type"])
-            raise SearchCriteriaError(INVALID_MESSAGE, _invalid(raw_type, where)) from None
-    value = node.get("value")
-    if isinstance(value, dict):
-        raise SearchCriteriaError(INVALID_MESSAGE, _invalid(value, _name([*path, "value"])))
+    check_text(name, _name([*path, "field"]))
+    condition = _condition(node, path)
+    value = _text(node, "value", path)
     needs_value = condition not in (ConditionType.NULL, ConditionType.NOTNULL)
     if value is None and needs_value:
         raise SearchCriteriaError(REQUIRED_MESSAGE, {"fieldName": _name([*path, "value"])})
@@ -241,34 +244,34 @@ def _filter(node: object, path: list[str]) -> Filter:
 
 def _groups(tree: Mapping[str, Any]) -> tuple[FilterGroup, ...]:
     groups = []
-    for g_index, group in _indexed(tree.get("filter_groups", {}), ["filter_groups"]):
-        g_path = ["filter_groups", g_index, "filters"]
+    for g_index, group in _indexed(tree.get("filter_groups", {}), ["filter_groups"], GROUP_TYPE):
+        g_path = ["filter_groups", str(g_index), "filters"]
         if not isinstance(group, dict):
-            raise SearchCriteriaError(INVALID_MESSAGE, _invalid(group, _name(g_path[:2])))
+            raise invalid(group, _name(g_path[:2]))
         filters = tuple(
-            _filter(node, [*g_path, f_index])
-            for f_index, node in _indexed(group.get("filters", {}), g_path)
+            _filter(node, [*g_path, str(f_index)])
+            for f_index, node in _indexed(group.get("filters", {}), g_path, FILTER_TYPE)
         )
         if filters:
             groups.append(FilterGroup(filters))
     return tuple(groups)
 
 
+def _sort(node: object, path: list[str]) -> SortOrder:
+    field = _text(node, "field", path) if isinstance(node, dict) else None
+    if not isinstance(node, dict) or not (field or "").strip():
+        raise SearchCriteriaError(REQUIRED_MESSAGE, {"fieldName": _name([*path, "field"])})
+    raw = _text(node, "direction", path)
+    direction = raw.strip().upper() if raw is not None else "DESC"
+    if direction not in ("ASC", "DESC"):
+        where = _name([*path, "direction"])
+        raise SearchCriteriaError(DIRECTION_MESSAGE, {"1": "ASC", "2": "DESC", "fieldName": where})
+    return SortOrder(str(field).strip(), direction, raw is not None)
+
+
 def _sorts(tree: Mapping[str, Any]) -> tuple[SortOrder, ...]:
-    orders = []
-    for index, node in _indexed(tree.get("sort_orders", {}), ["sort_orders"]):
-        path = ["sort_orders", index]
-        if not isinstance(node, dict) or not str(node.get("field") or "").strip():
-            raise SearchCriteriaError(REQUIRED_MESSAGE, {"fieldName": _name([*path, "field"])})
-        raw = node.get("direction")
-        direction = str(raw).strip().upper() if raw is not None else "DESC"
-        if direction not in ("ASC", "DESC"):
-            where = _name([*path, "direction"])
-            raise SearchCriteriaError(
-                DIRECTION_MESSAGE, {"1": "ASC", "2": "DESC", "fieldName": where}
-            )
-        orders.append(SortOrder(str(node["field"]).strip(), direction, raw is not None))
-    return tuple(orders)
+    nodes = _indexed(tree.get("sort_orders", {}), ["sort_orders"], SORT_TYPE)
+    return tuple(_sort(node, ["sort_orders", str(index)]) for index, node in nodes)
 
 
 def parse_search_criteria(
@@ -283,6 +286,6 @@ def parse_search_criteria(
     return SearchCriteria(
         filter_groups=_groups(tree),
         sort_orders=_sorts(tree),
-        page_size=_int(tree, "page_size"),
-        current_page=_int(tree, "current_page"),
+        page_size=_page(tree, "page_size"),
+        current_page=_page(tree, "current_page"),
     )

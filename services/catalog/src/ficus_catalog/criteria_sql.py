@@ -10,7 +10,6 @@ catalog's model, with the stand-in's (Magento's) semantics on MariaDB:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -38,7 +37,7 @@ from sqlalchemy.orm import aliased
 from ficus_catalog.core.values import COMMON_ATTRIBUTES
 from ficus_catalog.errors import BadSearchCriteria
 from ficus_catalog.tables import Product, ProductCategory, ProductStoreValue
-from ficus_legacy.core.searchcriteria import ConditionType, Filter, SearchCriteria
+from ficus_legacy.core.searchcriteria import ConditionType, Filter, SearchCriteria, number_prefix
 
 _PRODUCT_FIELDS: dict[str, Any] = {
     "entity_id": Product.entity_id,
@@ -65,7 +64,6 @@ _EXTRA_TYPES: dict[str, Any] = {
 # code point ("_" after "Z"). Folding to that and comparing bytewise ("C") mimics it.
 _ACCENTED = "ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖòóôõöÙÚÛÜùúûüÝýÿß"
 _UNACCENTED = "AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOoooooUUUUuuuuYyyS"
-_NUMBER_PREFIX = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 AttributeExists = Callable[[str], bool]
 
@@ -99,13 +97,13 @@ def _fold_value(text: str, *, pad: bool = True) -> str:
     return folded.rstrip(" ") if pad else folded
 
 
-def _coerce(kind: str, raw: str | None) -> Any:
+def _coerce(kind: str, raw: str | None, where: str) -> Any:
     """A filter value as MariaDB compares it with a column of that kind (numbers: the numeric
-    prefix of the string, else 0; an unparsable datetime: never equal)."""
+    prefix of the string, else 0, bounded before conversion; an unparsable datetime: never
+    equal)."""
     text = raw or ""
     if kind in ("decimal", "int"):
-        match = _NUMBER_PREFIX.match(text)
-        number = Decimal(match.group(0).strip()) if match else Decimal(0)
+        number = number_prefix(text, where) or Decimal(0)
         return number if kind == "decimal" else int(number)
     if kind == "datetime":
         try:
@@ -143,7 +141,7 @@ class ProductQuery:
             return text if kind is None else cast(text, kind)
         return None
 
-    def _compare(self, expr: Any, f: Filter) -> ColumnElement[bool]:
+    def _compare(self, expr: Any, f: Filter, where: str) -> ColumnElement[bool]:
         kind = _kind(expr)
         lhs = _fold(expr) if kind == "text" else expr
         cond = f.condition
@@ -152,7 +150,7 @@ class ProductQuery:
             test = expr.is_(None)
             return ~test if cond is ConditionType.NOTNULL else test
         if cond in (ConditionType.IN, ConditionType.NIN):
-            values = [_coerce(kind, v) for v in f.values()]
+            values = [_coerce(kind, v, where) for v in f.values()]
             test = lhs.in_([v for v in values if v is not None])
             return ~test if cond is ConditionType.NIN else test
         if cond in (ConditionType.FINSET, ConditionType.NFINSET):
@@ -163,7 +161,7 @@ class ProductQuery:
             pattern = _fold_value(f.value or "", pad=False)
             test = _fold(cast(expr, Text()), pad=False).like(pattern)
             return ~test if cond is ConditionType.NLIKE else test
-        value = _coerce(kind, f.value)
+        value = _coerce(kind, f.value, where)
         if value is None:
             return false()
         result: ColumnElement[bool] = _BINARY[cond](lhs, value)
@@ -173,7 +171,7 @@ class ProductQuery:
         expr = self.link.category_id if f.field == "category_id" else self._field(f.field)
         if expr is None:
             raise BadField(where, f.field)
-        return self._compare(expr, f)
+        return self._compare(expr, f, where.removesuffix("[field]") + "[value]")
 
     def where(self, criteria: SearchCriteria) -> ColumnElement[bool]:
         groups = []

@@ -3,6 +3,7 @@ and metrics. Errors are mapped here once: BadQuery â†’ 400, EngineUnavailable â†
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from decimal import Decimal, InvalidOperation
@@ -32,6 +33,9 @@ NATIVE_PARAMS = {
     "page_size",
     "store",
 }
+
+
+_ID = re.compile(r"[0-9]{1,10}")
 
 
 def _bad(message: str, field: str | None = None) -> JSONResponse:
@@ -107,7 +111,7 @@ def native_query(components: Components, request: Request, stores: StoreMap) -> 
     categories: list[int] = []
     for raw in request.query_params.getlist("category"):
         for part in raw.split(","):
-            if not part.strip().isdigit():
+            if not _ID.fullmatch(part.strip()):
                 raise BadQuery(f'"category" must be category ids, got "{raw}"', "category")
             categories.append(int(part))
     s = components.settings

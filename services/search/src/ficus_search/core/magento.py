@@ -9,11 +9,12 @@ is_in_stock | quantity_and_stock_status (eq 0/1). Sort: relevance, price, name, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from ficus_legacy.core.searchcriteria import ConditionType, Filter, SearchCriteria
+from ficus_legacy.core.searchcriteria import ConditionType, Filter, SearchCriteria, number
 from ficus_search.core.errors import BadQuery, UnknownField
 from ficus_search.core.query import SearchQuery, SearchResult, Sort, make_query
 
@@ -29,6 +30,9 @@ SORT_FIELDS = {
     "name": (Sort.NAME_ASC, Sort.NAME_DESC),
     "entity_id": (Sort.ID, Sort.ID),
 }
+
+
+_ID = re.compile(r"[0-9]{1,10}")
 
 
 @dataclass(frozen=True)
@@ -49,38 +53,36 @@ class _Parts:
 
 def _ints(f: Filter) -> tuple[int, ...]:
     raw = f.values() if f.condition in (ConditionType.IN, ConditionType.FINSET) else [f.value or ""]
-    try:
-        return tuple(int(v) for v in raw if v.strip())
-    except ValueError:
-        raise BadQuery(f'filter "{f.field}" needs integer ids, got "{f.value}"', f.field) from None
+    parts = [v.strip() for v in raw if v.strip()]
+    if not all(_ID.fullmatch(v) for v in parts):
+        raise BadQuery(f'filter "{f.field}" needs integer ids, got "{f.value}"', f.field)
+    return tuple(int(v) for v in parts)
 
 
-def _price(f: Filter) -> Decimal:
-    try:
-        return Decimal((f.value or "").strip())
-    except InvalidOperation:
-        raise BadQuery(f'filter "{f.field}" needs a number, got "{f.value}"', f.field) from None
+def _price(f: Filter, position: str) -> Decimal:
+    """A price bound: a finite number within bounds, else Magento's 400 naming the value."""
+    return number(f.value or "", position)
 
 
-def _apply_price(parts: _Parts, f: Filter) -> None:
+def _apply_price(parts: _Parts, f: Filter, where: str) -> None:
     cond = f.condition
     if f.field == "price.from" or cond in (ConditionType.FROM, ConditionType.GTEQ):
-        parts.price_min = _price(f)
+        parts.price_min = _price(f, where)
     elif f.field == "price.to" or cond in (ConditionType.TO, ConditionType.LTEQ):
-        parts.price_max = _price(f)
+        parts.price_max = _price(f, where)
     elif cond is ConditionType.EQ:
-        parts.price_min = parts.price_max = _price(f)
+        parts.price_min = parts.price_max = _price(f, where)
     else:
         raise BadQuery(f'filter "price" does not support condition "{cond.value}"', "price")
 
 
-def _apply(parts: _Parts, f: Filter) -> None:
+def _apply(parts: _Parts, f: Filter, where: str) -> None:
     if f.field in SEARCH_FIELDS:
         parts.text = f.value or ""
     elif f.field in CATEGORY_FIELDS:
         parts.categories = parts.categories + _ints(f)
     elif f.field in PRICE_FIELDS:
-        _apply_price(parts, f)
+        _apply_price(parts, f, where)
     elif f.field in STOCK_FIELDS:
         parts.in_stock = (f.value or "").strip() not in ("0", "false", "")
     else:
@@ -101,9 +103,9 @@ def to_query(criteria: SearchCriteria, store_id: int, limits: Limits) -> SearchQ
     """Filters inside a group are ORed in Magento; the fields here each take one group, so
     a group holds one filter (or several on the same category field, ORed as `in`)."""
     parts = _Parts()
-    for group in criteria.filter_groups:
-        for f in group.filters:
-            _apply(parts, f)
+    for g, group in enumerate(criteria.filter_groups):
+        for i, f in enumerate(group.filters):
+            _apply(parts, f, f"searchCriteria[filter_groups][{g}][filters][{i}][value]")
     if parts.text is None and not parts.categories:
         raise BadQuery('the search needs a "search_term" filter', "search_term")
     return make_query(

@@ -12,12 +12,14 @@ import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ficus_legacy.core.criteriabounds import MAX_EXPONENT
 from ficus_search.core.document import VISIBLE_IN_CATALOG, VISIBLE_IN_SEARCH
 from ficus_search.core.errors import BadQuery
 from ficus_search.core.text import words
 
 MAX_WORDS = 16
 MAX_RESULT_WINDOW = 10_000
+MAX_ID = 2**31 - 1  # ids are Postgres integers
 
 
 class Sort(enum.StrEnum):
@@ -84,6 +86,7 @@ def make_query(
         raise BadQuery(f"page size must be between 1 and {max_page_size}", "page_size")
     if page * page_size > MAX_RESULT_WINDOW:
         raise BadQuery(f"page × page size must not exceed {MAX_RESULT_WINDOW}", "page")
+    _check_bounds(category_ids, price_min, price_max)
     if price_min is not None and price_max is not None and price_min > price_max:
         raise BadQuery("price_min must not exceed price_max", "price_min")
     try:
@@ -107,7 +110,24 @@ def make_query(
     )
 
 
+def _check_bounds(
+    category_ids: tuple[int, ...], price_min: Decimal | None, price_max: Decimal | None
+) -> None:
+    """Ids an integer column holds; prices finite and within ±1e300 (a float of them is
+    finite), so no comparison raises and no engine refuses them."""
+    for category in category_ids:
+        if not 0 <= category <= MAX_ID:
+            raise BadQuery(f"category id {category} is out of range (0 to {MAX_ID})", "category")
+    for name, price in (("price_min", price_min), ("price_max", price_max)):
+        if price is None or not price:
+            continue
+        if not price.is_finite() or abs(price.adjusted()) > MAX_EXPONENT:
+            raise BadQuery(f"{name} must be a finite number within ±1e{MAX_EXPONENT}", name)
+
+
 def _check_text(text: str, max_length: int) -> None:
+    if "\x00" in text:
+        raise BadQuery("the search query must not contain a NUL character", "q")
     if not text.strip():
         raise BadQuery("the search query is empty: give at least one word", "q")
     if len(text) > max_length:
