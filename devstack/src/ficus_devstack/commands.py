@@ -54,6 +54,10 @@ def up(engine: str | None, search: str | None) -> None:
         console.print(f"[green]✓[/] {result.name}: {verb}")
     _print_status(stack)
     console.print(
+        f"\nDashboard: http://127.0.0.1:{settings.control_port}/dashboard/ · sign in with a "
+        "viewer token: [bold]ficus token create --name YOU --role viewer[/]"
+    )
+    console.print(
         "\nNext: [bold]ficus status[/] · [bold]make test[/] · [bold]ficus down[/] "
         "(data is kept) · [bold]ficus reset[/] (wipes it)"
     )

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from ficus_control import dashboard
 from ficus_control.api import errors, routes
 from ficus_control.bootstrap import Control, bootstrap
 from ficus_control.settings import ControlSettings
@@ -25,6 +26,7 @@ def create_app(settings: ControlSettings, control: Control | None = None) -> Fas
     app.state.settings = settings
     errors.install(app)
     app.include_router(routes.router)
+    dashboard.install(app)
 
     @app.get("/healthz")
     def healthz() -> dict[str, bool]:

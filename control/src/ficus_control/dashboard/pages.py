@@ -1,0 +1,93 @@
+"""The dashboard's pages and the fragments they poll (htmx) for live updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from ficus_contracts.cutover import Stage
+from ficus_control.dashboard.web import PREFIX, Person, api, api_json, dashboard_of, signed_in
+from ficus_control.dashboard.web import templates as t
+
+router = APIRouter(prefix=PREFIX)
+STAGES = [stage.value for stage in Stage]
+
+
+def _page(request: Request, person: Person, name: str, **context: Any) -> Response:
+    context |= {"person": person, "csrf": person.session.csrf, "stages": STAGES}
+    return t.TemplateResponse(request, name, context)
+
+
+async def _plan(request: Request, person: Person) -> dict[str, Any]:
+    return {
+        "domains": await api_json(request, person, "/api/v1/domains") or [],
+        "plan": await api_json(request, person, "/api/v1/plan"),
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+async def plan_page(request: Request, person: Person = Depends(signed_in)) -> Response:
+    """The plan: every domain's lanes, its phase and steps, the next step's criteria."""
+    return _page(request, person, "plan.html", **await _plan(request, person))
+
+
+@router.get("/fragments/plan", response_class=HTMLResponse)
+async def plan_fragment(request: Request, person: Person = Depends(signed_in)) -> Response:
+    return _page(request, person, "_plan.html", **await _plan(request, person))
+
+
+async def _domain(request: Request, person: Person, domain: str) -> dict[str, Any]:
+    state = await api(request, person, "GET", f"/api/v1/domains/{domain}")
+    if state.status_code != 200:
+        raise HTTPException(state.status_code, state.json().get("detail", "unknown domain"))
+    return {
+        "domain": domain,
+        "state": state.json(),
+        "gates": await api_json(request, person, f"/api/v1/gates/{domain}"),
+        "diff": await api_json(request, person, f"/api/v1/diff/{domain}"),
+        "audit": await api_json(request, person, f"/api/v1/audit?domain={domain}&limit=20"),
+    }
+
+
+@router.get("/domains/{domain}", response_class=HTMLResponse)
+async def domain_page(
+    domain: str, request: Request, person: Person = Depends(signed_in)
+) -> Response:
+    """One domain: lanes, cohort split, lag and mismatch charts, diffs, its audit timeline,
+    and (for operators) the actions."""
+    return _page(request, person, "domain.html", **await _domain(request, person, domain))
+
+
+@router.get("/fragments/domains/{domain}", response_class=HTMLResponse)
+async def domain_fragment(
+    domain: str, request: Request, person: Person = Depends(signed_in)
+) -> Response:
+    return _page(request, person, "_domain.html", **await _domain(request, person, domain))
+
+
+@router.get("/domains/{domain}/series")
+def domain_series(domain: str, request: Request, _: Person = Depends(signed_in)) -> Response:
+    """The sampled last hour of the domain's signals, for its charts."""
+    return JSONResponse(dashboard_of(request).history.series(domain))
+
+
+async def _audit(request: Request, person: Person) -> dict[str, Any]:
+    verify = await api(request, person, "GET", "/api/v1/audit/verify")
+    return {
+        "audit": await api_json(request, person, "/api/v1/audit?limit=200") or [],
+        "verify": verify.json() if verify.status_code in (200, 409) else None,
+        "verify_status": verify.status_code,
+    }
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_page(request: Request, person: Person = Depends(signed_in)) -> Response:
+    """The audit log, newest first, with the result of verifying its hash chain."""
+    return _page(request, person, "audit.html", **await _audit(request, person))
+
+
+@router.get("/fragments/audit", response_class=HTMLResponse)
+async def audit_fragment(request: Request, person: Person = Depends(signed_in)) -> Response:
+    return _page(request, person, "_audit.html", **await _audit(request, person))

@@ -1,0 +1,120 @@
+"""The dashboard in a real browser against control's real app and database: sign-in, the plan,
+an operator's advance from the page, a flip made through the API showing up live, and a viewer
+who can neither see nor use the actions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import httpx
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.integration.control_plane.conftest import Tokens
+from tests.integration.dashboard.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.integration
+
+SignIn = Callable[[str], Page]
+
+
+def test_a_viewer_signs_in_and_sees_the_domains_and_the_plan(
+    sign_in: SignIn, tokens: Tokens, browser: BrowserContext
+) -> None:
+    page = sign_in(tokens.viewer)
+    expect(page.get_by_test_id("who")).to_have_text("dash (viewer)")
+    expect(page.get_by_test_id("reads-catalog")).to_have_text("legacy")
+    expect(page.get_by_test_id("plan")).to_contain_text(
+        re.compile("Plan version|Plan not available")
+    )
+    assert tokens.viewer not in page.url
+    cookie = next(c for c in browser.cookies() if c["name"] == "ficus_dashboard")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert tokens.viewer not in cookie["value"]
+
+
+def test_a_wrong_token_is_refused_and_pages_need_a_session(
+    browser: BrowserContext, api_url: str
+) -> None:
+    page = browser.new_page()
+    page.goto(f"{api_url}/dashboard/domains/catalog")
+    page.wait_for_url(f"{api_url}/dashboard/login")
+    page.get_by_label("Token").fill("ficus_not-a-token")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("not valid")
+
+
+def test_an_operator_advances_catalog_reads_to_shadow_from_the_page(
+    sign_in: SignIn, tokens: Tokens, api_url: str
+) -> None:
+    page = sign_in(tokens.operator)
+    page.goto(f"{api_url}/dashboard/domains/catalog")
+    form = page.get_by_test_id("advance-form")
+    form.locator("select[name=direction]").select_option("reads")
+    form.locator("select[name=stage]").select_option("shadow")
+    form.locator("input[name=reason]").fill("start comparing")
+    form.get_by_role("button", name="Advance").click()
+    expect(page.get_by_test_id("result")).to_contain_text("Done: reads shadow")
+    expect(page.get_by_test_id("reads-lane")).to_have_text("shadow")
+    expect(page.get_by_test_id("timeline")).to_contain_text("legacy → shadow by token:ops")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-domain.png"), full_page=True)
+    page.goto(f"{api_url}/dashboard/audit")
+    row = page.get_by_test_id("audit").locator("tbody tr").first
+    expect(row).to_contain_text("catalog")
+    expect(row).to_contain_text("legacy → shadow")
+    expect(row).to_contain_text("start comparing")
+
+
+def test_a_flip_made_through_the_api_shows_on_the_open_page_within_2_s(
+    sign_in: SignIn, tokens: Tokens, api_url: str
+) -> None:
+    page = sign_in(tokens.viewer)
+    page.goto(f"{api_url}/dashboard/domains/catalog")
+    expect(page.get_by_test_id("reads-lane")).to_have_text("legacy")
+    response = httpx.post(
+        f"{api_url}/api/v1/domains/catalog/cutover",
+        json={"direction": "reads", "stage": "shadow", "reason": "from the CLI"},
+        headers={"Authorization": f"Bearer {tokens.operator}"},
+    )
+    assert response.status_code == 200, response.text
+    expect(page.get_by_test_id("reads-lane")).to_have_text("shadow", timeout=2_000)
+
+
+def test_a_viewer_has_no_actions_and_its_posts_are_refused(
+    sign_in: SignIn, tokens: Tokens, api_url: str
+) -> None:
+    page = sign_in(tokens.viewer)
+    page.goto(f"{api_url}/dashboard/domains/catalog")
+    expect(page.get_by_test_id("reads-lane")).to_have_text("legacy")
+    expect(page.get_by_test_id("actions")).to_have_count(0)
+    expect(page.get_by_role("button", name="Advance")).to_have_count(0)
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    assert csrf
+    form = {"csrf": csrf, "direction": "reads", "stage": "shadow", "reason": "sneaky"}
+    refused = page.request.post(f"{api_url}/dashboard/domains/catalog/advance", form=form)
+    assert refused.status == 403
+    assert "viewer" in refused.text()
+    page.reload()
+    expect(page.get_by_test_id("reads-lane")).to_have_text("legacy")
+
+
+def test_a_post_without_the_session_csrf_token_is_refused(
+    sign_in: SignIn, tokens: Tokens, api_url: str
+) -> None:
+    page = sign_in(tokens.operator)
+    form = {"csrf": "forged", "direction": "reads", "stage": "shadow"}
+    refused = page.request.post(f"{api_url}/dashboard/domains/catalog/advance", form=form)
+    assert refused.status == 403
+    assert "CSRF" in refused.text()
+    page.goto(f"{api_url}/dashboard/domains/catalog")
+    expect(page.get_by_test_id("reads-lane")).to_have_text("legacy")
+
+
+def test_logging_out_ends_the_session(sign_in: SignIn, tokens: Tokens, api_url: str) -> None:
+    page = sign_in(tokens.viewer)
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{api_url}/dashboard/login")
+    page.goto(f"{api_url}/dashboard/")
+    page.wait_for_url(f"{api_url}/dashboard/login")
