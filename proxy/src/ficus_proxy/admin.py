@@ -1,6 +1,8 @@
-"""Admin endpoints, dispatched by exact path before any proxying: `/healthz`, `/readyz`,
-`/metrics` (Prometheus) and `/_ficus/diff?domain=` (shadow comparison results, read by
-`ficus diff`). They describe this worker only; `shadow_stat` in the control DB sums replicas."""
+"""The admin listener (`FICUS_PROXY_ADMIN_HOST`/`_PORT`, loopback by default), never the
+shopper port: `/healthz`, `/readyz`, `/metrics` (Prometheus), `/_ficus/diff?domain=` (shadow
+comparison results, read by `ficus diff`) and `/_ficus/trace?request_id=&limit=` (which backend
+answered the recent requests). They describe this worker only; `shadow_stat` in the control DB
+sums replicas."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ficus_proxy.core.trace import Trace
 from ficus_proxy.cutover.core.state import CutoverMap
 from ficus_proxy.metrics import ProxyMetrics
 from ficus_proxy.server import Handler
@@ -25,20 +28,30 @@ class Admin:
         metrics: ProxyMetrics,
         is_ready: Callable[[], bool],
         describe: Callable[[], dict[str, Any]],
+        trace: Trace,
     ) -> None:
         self._state = state
         self._shadow = shadow
         self._metrics = metrics
         self._is_ready = is_ready
         self._describe = describe
-
-    def handlers(self) -> dict[str, Handler]:
-        return {
+        self._trace = trace
+        self._handlers: dict[str, Handler] = {
             "/healthz": self.healthz,
             "/readyz": self.readyz,
             "/metrics": self.metrics,
             "/_ficus/diff": self.diff,
+            "/_ficus/trace": self.trace,
         }
+
+    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        """The admin listener's one handler: dispatch by exact path, GET only."""
+        handler = self._handlers.get(request.path)
+        if handler is None:
+            return web.json_response({"message": "no such admin path"}, status=404)
+        if request.method not in ("GET", "HEAD"):
+            return web.json_response({"message": "GET only"}, status=405)
+        return await handler(request)
 
     async def healthz(self, request: web.BaseRequest) -> web.StreamResponse:
         return web.json_response({"status": "ok", "pid": os.getpid()})
@@ -56,6 +69,15 @@ class Admin:
             rate = stats["window"]["mismatch_rate"]
             self._metrics.shadow_rate.labels(domain).set(rate if rate is not None else 0.0)
         return web.Response(body=self._metrics.render(), content_type="text/plain")
+
+    async def trace(self, request: web.BaseRequest) -> web.StreamResponse:
+        rid = request.query.get("request_id") or None
+        try:
+            limit = int(request.query.get("limit", "100"))
+        except ValueError:
+            return web.json_response({"message": "limit must be an integer"}, status=400)
+        entries = [e.as_json() for e in self._trace.find(rid, limit)]
+        return web.json_response({"pid": os.getpid(), "entries": entries})
 
     async def diff(self, request: web.BaseRequest) -> web.StreamResponse:
         domain = request.query.get("domain") or None

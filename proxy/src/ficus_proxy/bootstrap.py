@@ -20,6 +20,7 @@ from ficus_proxy.cutover.core.guard import DomainGuard, GuardPolicy
 from ficus_proxy.cutover.core.state import CutoverMap
 from ficus_proxy.cutover.listener import CutoverListener
 from ficus_proxy.cutover.reporting import ControlReporter
+from ficus_proxy.edge import CappedServer
 from ficus_proxy.forwarder import Forwarder, Origin
 from ficus_proxy.metrics import ProxyMetrics
 from ficus_proxy.server import ProxyServer
@@ -47,11 +48,13 @@ class Worker:
 
     settings: ProxySettings
     server: ProxyServer
+    admin: Admin
     forwarder: Forwarder
     listener: CutoverListener | None
     stats: ShadowStatWriter | None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     runner: web.ServerRunner | None = None
+    admin_runner: web.ServerRunner | None = None
 
     async def start(self) -> None:
         await self.forwarder.start()
@@ -61,27 +64,36 @@ class Worker:
         if self.stats is not None:
             self.tasks.append(asyncio.create_task(self.stats.run()))
         s = self.settings
-        low_level = web.Server(
+        shopper = CappedServer(
             self.server.handle,
+            max_connections=s.max_connections,
             access_log=None,
             max_line_size=s.max_line_size,
             max_field_size=s.max_field_size,
             max_headers=s.max_headers,
+            keepalive_timeout=s.header_timeout,  # idle or slow request head: closed
+            auto_decompress=False,  # request bodies go upstream as the client sent them
         )
-        self.runner = web.ServerRunner(low_level, handle_signals=False)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, s.host, s.port, reuse_port=True, backlog=1024)
-        await site.start()
+        self.runner = await _listen(shopper, s.host, s.port)
+        admin = web.Server(self.admin.handle, access_log=None, keepalive_timeout=s.header_timeout)
+        self.admin_runner = await _listen(admin, s.admin_host, s.admin_port)
 
     @property
     def port(self) -> int:
-        """The bound port (useful when settings.port is 0)."""
+        """The bound shopper port (useful when settings.port is 0)."""
         assert self.runner is not None
         return int(self.runner.addresses[0][1])
 
+    @property
+    def admin_port(self) -> int:
+        """The bound admin port."""
+        assert self.admin_runner is not None
+        return int(self.admin_runner.addresses[0][1])
+
     async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
+        for runner in (self.runner, self.admin_runner):
+            if runner is not None:
+                await runner.cleanup()
         await self.server.shadow.drain(self.settings.new_timeout)
         if self.stats is not None:
             await self.stats.flush()
@@ -91,6 +103,13 @@ class Worker:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.forwarder.close()
+
+
+async def _listen(server: web.Server, host: str, port: int) -> web.ServerRunner:
+    runner = web.ServerRunner(server, handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, host, port, reuse_port=True, backlog=1024).start()
+    return runner
 
 
 def build_worker(settings: ProxySettings) -> Worker:
@@ -127,10 +146,10 @@ def build_worker(settings: ProxySettings) -> Worker:
         )  # fmt: skip
         stats = ShadowStatWriter(settings.control_db_url, recorder, settings.stat_flush_seconds)
     admin = Admin(
-        state, shadow, metrics, _readiness(listener), _describe(state, listener, reporter)
-    )
-    server.admin = admin.handlers()
-    return Worker(settings, server, forwarder, listener, stats)
+        state, shadow, metrics, _readiness(listener), _describe(state, listener, reporter),
+        server.trace,
+    )  # fmt: skip
+    return Worker(settings, server, admin, forwarder, listener, stats)
 
 
 def _readiness(listener: CutoverListener | None) -> Any:
@@ -163,7 +182,10 @@ async def serve(settings: ProxySettings) -> None:
     # (a full collection would otherwise walk the whole import graph while requests wait).
     gc.collect()
     gc.freeze()
-    log.info("proxy worker listening on %s:%s", settings.host, settings.port)
+    log.info(
+        "proxy worker listening on %s:%s (admin %s:%s)",
+        settings.host, settings.port, settings.admin_host, settings.admin_port,
+    )  # fmt: skip
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

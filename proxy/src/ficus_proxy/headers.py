@@ -1,12 +1,18 @@
 """Header rewriting both ways: hop-by-hop headers removed (RFC 9110 §7.6.1, plus whatever the
 `Connection` header names), internal `X-Ficus-*` headers removed, `X-Forwarded-*` and
-`X-Request-Id` set; repeated headers (two `Set-Cookie`) kept as they are."""
+`X-Request-Id` set; repeated headers (two `Set-Cookie`) kept as they are.
+
+Client addresses: `X-Forwarded-For` is appended to only when the peer is a trusted proxy
+(`TrustedProxies`); from anyone else it is replaced by the peer's address. `X-Real-IP`,
+`Forwarded` and `True-Client-IP` never come from a client: they are dropped."""
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 import os
 import re
+from collections.abc import Iterable
 
 from multidict import CIMultiDict, MultiMapping
 
@@ -23,7 +29,10 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-_FORWARDED = frozenset({"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"})
+_FORWARDED = frozenset(
+    {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip", "forwarded",
+     "true-client-ip"}
+)  # fmt: skip
 # Expect: the proxy answers 100-continue itself, then sends the body along
 _REQUEST_DROP = HOP_BY_HOP | _FORWARDED | {"x-request-id", "expect"}
 _REQUEST_ID_OK = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
@@ -55,6 +64,43 @@ class _RequestIds:
 
 
 _ids = _RequestIds()
+_TRUST_CACHE_SIZE = 4096
+
+
+class TrustedProxies:
+    """The peers whose `X-Forwarded-*` headers are believed (CIDRs; none by default)."""
+
+    def __init__(self, cidrs: Iterable[str]) -> None:
+        self._networks = tuple(ipaddress.ip_network(c.strip(), strict=False) for c in cidrs)
+        self._seen: dict[str, bool] = {}
+
+    def __contains__(self, address: object) -> bool:
+        if not self._networks or not isinstance(address, str):
+            return False
+        known = self._seen.get(address)
+        if known is None:
+            if len(self._seen) >= _TRUST_CACHE_SIZE:
+                self._seen.clear()
+            known = self._seen[address] = self._lookup(address)
+        return known
+
+    def _lookup(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self._networks)
+
+    def client(self, peer: str | None, forwarded_for: list[str]) -> str | None:
+        """The client's address: the peer, or, behind trusted proxies, the right-most
+        `X-Forwarded-For` entry that is not one of them."""
+        if peer not in self:
+            return peer
+        hops = [h.strip() for value in forwarded_for for h in value.split(",") if h.strip()]
+        for hop in reversed(hops):
+            if hop not in self:
+                return hop
+        return peer
 
 
 def _dropped(headers: Headers, base: frozenset[str]) -> frozenset[str]:
@@ -83,7 +129,7 @@ def upstream_request_headers(
         lower = name.lower()
         if lower not in drop and not lower.startswith(INTERNAL_PREFIX):
             out.add(name, value)
-    forwarded_for = headers.getall("X-Forwarded-For", [])
+    forwarded_for = headers.getall("X-Forwarded-For", []) if trusted_peer else []
     if peer:
         forwarded_for = [*forwarded_for, peer]
     if forwarded_for:

@@ -1,26 +1,33 @@
 """The data plane: an aiohttp low-level server (no router in front of proxied traffic) whose
-single handler dispatches admin paths first, then refuses unsafe requests, decides, forwards,
+single handler admits the request (rate limits), refuses unsafe requests, decides, forwards,
 falls back to Magento on a failed read of a new backend, and hands shadow copies to the
-shadow sender.
+shadow sender. The shopper listener serves nothing of its own but `/healthz`: the admin paths
+live on the admin listener (admin.py); which backend answered is kept in the trace there,
+never sent to the shopper.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
 from multidict import CIMultiDict
 
 from ficus_contracts.cutover import Direction
+from ficus_proxy.body import ClientBody, buffer_body, stream_body
 from ficus_proxy.core.bucketing import COHORT_COOKIE, cookie_value
+from ficus_proxy.core.failure import counts_against_new, is_route_miss
 from ficus_proxy.core.routing import Decision, RequestFacts, RouteTable, Target, check_path, decide
+from ficus_proxy.core.trace import Trace
 from ficus_proxy.cutover.core.guard import DomainGuard, Rollback, Trip
 from ficus_proxy.cutover.core.state import CutoverMap
 from ficus_proxy.cutover.reporting import ControlReporter, Report
-from ficus_proxy.errors import BodyTooLarge, RejectedRequest, UpstreamError
+from ficus_proxy.edge import EdgeGuard
+from ficus_proxy.errors import BodyTooLarge, RejectedRequest, TooManyRequests, UpstreamError
 from ficus_proxy.forwarder import Body, Forwarder, Origin, UpstreamResponse
 from ficus_proxy.headers import client_response_headers, request_id, upstream_request_headers
 from ficus_proxy.metrics import ProxyMetrics
@@ -28,6 +35,7 @@ from ficus_proxy.settings import ProxySettings
 from ficus_proxy.shadow.sender import ShadowRequest, ShadowSender
 
 SMALL_BODY = 256 * 1024
+HEALTHZ = "/healthz"
 Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
 
 
@@ -37,25 +45,18 @@ class _Call:
 
     request: web.BaseRequest
     raw: str
+    path: str
     decision: Decision
     headers: CIMultiDict[str]
     rid: str
 
 
-class _LimitedBody:
-    """A streamed request body that stops at `limit` bytes (for bodies without Content-Length)."""
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    """Why the new backend's answer to a read is not sent to the shopper."""
 
-    def __init__(self, request: web.BaseRequest, limit: int) -> None:
-        self._request, self._limit, self.exceeded = request, limit, False
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        size = 0
-        async for chunk in self._request.content.iter_any():
-            size += len(chunk)
-            if size > self._limit:
-                self.exceeded = True
-                raise BodyTooLarge(f"request body over {self._limit} bytes")
-            yield chunk
+    reason: str
+    status: int
 
 
 class ProxyServer:
@@ -80,19 +81,20 @@ class ProxyServer:
         self.metrics = metrics
         self.legacy = Origin.parse("legacy", settings.legacy_url)
         self.upstreams = {d: Origin.parse(d, u) for d, u in settings.upstreams.items()}
-        self.admin: dict[str, Handler] = {}
+        self.trace = Trace(settings.trace_size)
+        self.edge = EdgeGuard(settings)
 
     async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
         raw = request.raw_path
         path = raw.partition("?")[0]
-        admin = self.admin.get(path)
-        if admin is not None:
-            return await admin(request)
+        if path == HEALTHZ:
+            return web.json_response({"status": "ok"})
         try:
+            self.edge.admit(request)
             return await self._proxy(request, raw, path)
         except RejectedRequest as exc:
             self.metrics.rejected(type(exc).__name__)
-            return error_response(exc.status, str(exc))
+            return rejection_response(exc)
 
     async def _proxy(self, request: web.BaseRequest, raw: str, path: str) -> web.StreamResponse:
         check_path(path)
@@ -106,7 +108,7 @@ class ProxyServer:
         cookie = cookie_value(headers.get("Cookie"))
         facts = RequestFacts(request.method, path, headers.get("Authorization"), cookie)
         decision = decide(facts, self.routes, self.state.effective)
-        call = self._call(request, raw, decision)
+        call = self._call(request, raw, path, decision)
         origin = self.upstreams.get(decision.domain or "")
         if origin is None or decision.target is Target.LEGACY:
             return await self._forward(call, self.legacy, self._stream_body(request))
@@ -116,12 +118,12 @@ class ProxyServer:
             return await self._read_new(call, origin)
         return await self._forward(call, origin, self._stream_body(request))
 
-    def _call(self, request: web.BaseRequest, raw: str, decision: Decision) -> _Call:
+    def _call(self, request: web.BaseRequest, raw: str, path: str, decision: Decision) -> _Call:
         rid = request_id(request.headers.get("X-Request-Id"))
         peer = request.remote
-        trusted = peer in self.settings.trusted_forwarders
+        trusted = peer in self.edge.trusted
         out = upstream_request_headers(request.headers, peer, request.scheme, trusted, rid)
-        return _Call(request, raw, decision, out, rid)
+        return _Call(request, raw, path, decision, out, rid)
 
     async def _read_new(self, call: _Call, origin: Origin) -> web.StreamResponse:
         domain = origin.name
@@ -131,28 +133,52 @@ class ProxyServer:
             self.metrics.fallback(domain, "breaker_open")
             return await self._forward(call, self.legacy, body)
         started = time.perf_counter()
-        reason, status, prefetched = None, 502, None
+        answer = await self._try_new(call, origin, body)
+        latency_ms = (time.perf_counter() - started) * 1000
+        if isinstance(answer, _Failed):
+            return await self._fall_back(call, guard, answer, latency_ms, body)
+        self._act(domain, guard.succeeded(latency_ms))
+        upstream, prefetched = answer
+        return await self._relay(call, upstream, "new", started, prefetched)
+
+    async def _try_new(
+        self, call: _Call, origin: Origin, body: bytes | None
+    ) -> tuple[UpstreamResponse, bytes | None] | _Failed:
+        """The new backend's answer, or why it is not the shopper's."""
+        method = call.request.method
         try:
             upstream = await self.forwarder.send(
-                call.request.method, origin.url(call.raw), call.headers, body,
-                self.settings.new_timeout,
-            )  # fmt: skip
+                method, origin.url(call.raw), call.headers, body, self.settings.new_timeout
+            )
             status = upstream.status
             if status >= 500:
                 upstream.release()
-                reason = f"status {status}"
-            elif _small(upstream) and call.request.method != "HEAD":
-                prefetched = await upstream.read()  # a broken body can still fall back
+                return _Failed(f"status {status}", status)
+            prefetched = None
+            if method != "HEAD" and (_small(upstream) or status in (404, 405)):
+                # a broken body can still fall back
+                prefetched = await upstream.read(None if _small(upstream) else SMALL_BODY)
+            if is_route_miss(status, prefetched):
+                return _Failed("route_miss", status)
         except UpstreamError as exc:
-            reason, status = type(exc).__name__, exc.status
-        latency_ms = (time.perf_counter() - started) * 1000
-        if reason is not None:
-            self.metrics.request(domain, "new", status, latency_ms / 1000)
-            self.metrics.fallback(domain, reason.split(" ")[0])
-            self._act(domain, guard.failed(latency_ms, reason))
-            return await self._forward(call, self.legacy, body)
-        self._act(domain, guard.succeeded(latency_ms))
-        return await self._relay(call, upstream, "new", started, prefetched)
+            return _Failed(type(exc).__name__, exc.status)
+        return upstream, prefetched
+
+    async def _fall_back(
+        self, call: _Call, guard: DomainGuard, failed: _Failed, latency_ms: float, body: Body
+    ) -> web.StreamResponse:
+        """Magento answers; the failure counts against the new backend only if Magento did not
+        fail the same request too (else the request, not the backend, was at fault)."""
+        domain = call.decision.domain or ""
+        self.metrics.request(domain, "new", failed.status, latency_ms / 1000)
+        self.metrics.fallback(domain, failed.reason.split(" ")[0])
+        response = await self._forward(call, self.legacy, body)
+        if counts_against_new(response.status):
+            self._act(domain, guard.failed(latency_ms, failed.reason))
+        else:
+            guard.inconclusive()
+            self.metrics.fallback(domain, "legacy_failed_too")
+        return response
 
     async def _forward(self, call: _Call, origin: Origin, body: Body) -> web.StreamResponse:
         legacy = origin is self.legacy
@@ -164,9 +190,11 @@ class ProxyServer:
                 call.request.method, origin.url(call.raw), call.headers, body, timeout, stream=True
             )
         except UpstreamError as exc:
-            if isinstance(body, _LimitedBody) and body.exceeded:
-                raise BodyTooLarge("request body too large") from exc
+            if isinstance(body, ClientBody) and body.failure is not None:
+                raise body.failure from exc
             self.metrics.request(call.decision.domain, backend, exc.status, 0.0)
+            self.trace.add(call.rid, call.request.method, call.path, call.decision.domain,
+                           backend, exc.status)  # fmt: skip
             return error_response(exc.status, f"upstream {origin.name} unavailable")
         return await self._relay(call, upstream, backend, started)
 
@@ -192,8 +220,10 @@ class ProxyServer:
     ) -> tuple[web.StreamResponse, bytes | None]:
         """Send the upstream's answer to the client; also return its body if <= `keep` bytes."""
         elapsed = time.perf_counter() - started
-        self.metrics.request(call.decision.domain, backend, upstream.status, elapsed)
-        headers = self._response_headers(call, upstream, backend)
+        domain, status = call.decision.domain, upstream.status
+        self.metrics.request(domain, backend, status, elapsed)
+        self.trace.add(call.rid, call.request.method, call.path, domain, backend, status)
+        headers = self._response_headers(call, upstream)
         if body is None and _small(upstream) and call.request.method != "HEAD":
             try:
                 body = await upstream.read()
@@ -217,9 +247,7 @@ class ProxyServer:
         await streamed.write_eof()
         return streamed, b"".join(kept) if size <= keep else None
 
-    def _response_headers(
-        self, call: _Call, upstream: UpstreamResponse, backend: str
-    ) -> CIMultiDict[str]:
+    def _response_headers(self, call: _Call, upstream: UpstreamResponse) -> CIMultiDict[str]:
         headers = client_response_headers(upstream.headers, call.rid)
         if call.decision.set_cookie is not None:
             max_age = self.settings.cohort_cookie_max_age
@@ -228,8 +256,6 @@ class ProxyServer:
                 f"{COHORT_COOKIE}={call.decision.set_cookie}; Path=/; Max-Age={max_age};"
                 " HttpOnly; SameSite=Lax",
             )
-        if self.settings.expose_backend_header:
-            headers["X-Ficus-Backend"] = backend
         return headers
 
     async def _shadowed(self, call: _Call, origin: Origin) -> web.StreamResponse:
@@ -243,6 +269,8 @@ class ProxyServer:
             )  # fmt: skip
         except UpstreamError as exc:
             self.metrics.request(call.decision.domain, "legacy", exc.status, 0.0)
+            self.trace.add(call.rid, call.request.method, call.path, call.decision.domain,
+                           "legacy", exc.status)  # fmt: skip
             return error_response(exc.status, "upstream legacy unavailable")
         limit = self.settings.shadow_max_body_bytes
         response, copy = await self._relay_kept(call, upstream, "legacy", started, None, limit)
@@ -290,26 +318,21 @@ class ProxyServer:
                 self.reporter.submit(Report("rollback", domain, payload))
 
     def _stream_body(self, request: web.BaseRequest) -> Body:
-        if not request.body_exists:
-            return None
-        if request.content_length is not None:
-            return request.content
-        return _LimitedBody(request, self.settings.max_body_bytes)
+        return stream_body(request, self.settings.max_body_bytes, self.settings.body_timeout)
 
     async def _buffer_body(self, request: web.BaseRequest) -> bytes | None:
-        if not request.body_exists:
-            return None
-        chunks, size = [], 0
-        async for chunk in request.content.iter_any():
-            size += len(chunk)
-            if size > self.settings.max_body_bytes:
-                raise BodyTooLarge(f"request body over {self.settings.max_body_bytes} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return await buffer_body(request, self.settings.max_body_bytes, self.settings.body_timeout)
 
 
 def _small(upstream: UpstreamResponse) -> bool:
     return upstream.content_length is not None and upstream.content_length <= SMALL_BODY
+
+
+def rejection_response(exc: RejectedRequest) -> web.Response:
+    response = error_response(exc.status, str(exc))
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
+    return response
 
 
 def error_response(status: int, message: str) -> web.Response:

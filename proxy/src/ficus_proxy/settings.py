@@ -22,6 +22,9 @@ class ProxySettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 18000
+    # the admin listener: /readyz, /metrics, /_ficus/diff, /_ficus/trace (never on `port`)
+    admin_host: str = "127.0.0.1"
+    admin_port: int = 18001
     workers: int = 1
     legacy_url: str = "http://127.0.0.1:18080"
     upstreams: dict[str, str] = Field(default_factory=dict)
@@ -35,6 +38,17 @@ class ProxySettings(BaseSettings):
     max_field_size: int = 8190
     max_headers: int = 100
     max_body_bytes: int = 10 * 1024 * 1024
+    # a connection that has not sent a complete request head this long after it opened or
+    # after its last response is closed (covers idle keep-alive and slow headers)
+    header_timeout: float = 15.0
+    body_timeout: float = 30.0  # longest gap between two chunks of a request body
+    max_connections: int = 4096  # per worker; connections over it are closed at once
+    # token buckets answering 429: per client address, per customer (bearer token); 0 = off
+    rate_per_ip: float = 5000.0
+    burst_per_ip: float = 10000.0
+    rate_per_customer: float = 5000.0
+    burst_per_customer: float = 10000.0
+    rate_limit_keys: int = 100_000  # buckets kept per worker (bounded memory)
     # upstream client
     connect_timeout: float = 2.0
     new_timeout: float = 5.0
@@ -62,7 +76,7 @@ class ProxySettings(BaseSettings):
     resync_seconds: float = 5.0
     stat_flush_seconds: float = 10.0
     reconnect_max_seconds: float = 5.0
-    # headers
-    trusted_forwarders: frozenset[str] = frozenset()
-    expose_backend_header: bool = False
+    # headers: peers (CIDRs) whose X-Forwarded-* are believed; from anyone else they are replaced
+    trusted_proxies: tuple[str, ...] = ()
+    trace_size: int = 2048  # recent routing decisions kept for /_ficus/trace
     cohort_cookie_max_age: int = 365 * 24 * 3600

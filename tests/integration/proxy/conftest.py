@@ -70,7 +70,7 @@ async def make_proxy() -> AsyncIterator[ProxyFactory]:
     workers: list[Worker] = []
 
     async def make(**overrides: Any) -> Worker:
-        values: dict[str, Any] = {"port": 0, "expose_backend_header": True} | overrides
+        values: dict[str, Any] = {"port": 0, "admin_port": 0} | overrides
         worker = build_worker(ProxySettings(**values))
         await worker.start()
         workers.append(worker)

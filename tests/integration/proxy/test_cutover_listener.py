@@ -41,7 +41,6 @@ async def test_a_change_reaches_two_proxy_processes_within_a_second(
         "FICUS_PROXY_LEGACY_URL": legacy.url,
         "FICUS_PROXY_UPSTREAMS": json.dumps({"catalog": catalog.url}),
         "FICUS_PROXY_CONTROL_DB_URL": control_db,
-        "FICUS_PROXY_EXPOSE_BACKEND_HEADER": "true",
         "FICUS_PROXY_RESYNC_SECONDS": "30",  # so only NOTIFY can explain sub-second propagation
     }
     with open(tmp_path / "proxies.log", "wb") as log:
@@ -92,20 +91,20 @@ async def test_proxy_keeps_serving_while_the_database_is_unreachable(
     assert listener is not None
     set_cutover(control_db, DomainCutover("catalog", Lane(Stage.NEW)))
     assert await eventually(lambda: proxy.server.state.get("catalog") is not None, timeout=5)
-    assert await backend_of(client, proxy.port) == "new"
+    assert await backend_of(client, proxy.port, proxy.admin_port) == "new"
 
     await relay.stop()
     assert await eventually(lambda: not listener.connected, timeout=5)
     for _ in range(20):  # the last known state keeps serving
-        assert await backend_of(client, proxy.port) == "new"
-    body = await readyz(client, proxy.port)
+        assert await backend_of(client, proxy.port, proxy.admin_port) == "new"
+    body = await readyz(client, proxy.admin_port)
     assert body is not None and body["control_db_connected"] is False
 
     set_cutover(control_db, DomainCutover("catalog", Lane(Stage.LEGACY)))  # while cut off
     await relay.start()  # the same port again
 
     async def back_on_legacy() -> bool:
-        return await backend_of(client, proxy.port) == "legacy"
+        return await backend_of(client, proxy.port, proxy.admin_port) == "legacy"
 
     assert await eventually(back_on_legacy, timeout=5, interval=0.05)
     assert listener.connected

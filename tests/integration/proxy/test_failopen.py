@@ -11,6 +11,7 @@ import pytest
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from ficus_proxy.bootstrap import Worker
 from ficus_proxy.cutover.core.breaker import BreakerState
+from tests.integration.proxy.admin import get_traced
 from tests.integration.proxy.backends import Backend, ControlApi, closed_port
 from tests.integration.proxy.conftest import ProxyFactory
 from tests.polling import eventually
@@ -27,12 +28,9 @@ def reads(worker: Worker, stage: Stage, percent: int = 0) -> None:
 async def get_many(
     client: aiohttp.ClientSession, worker: Worker, n: int, path: str = PRODUCT
 ) -> list[tuple[int, str]]:
-    async def one(i: int) -> tuple[int, str]:
-        async with client.get(f"http://127.0.0.1:{worker.port}{path}?i={i}") as response:
-            await response.read()
-            return response.status, response.headers.get("X-Ficus-Backend", "")
-
-    return [await one(i) for i in range(n)]
+    return [
+        await get_traced(client, worker.port, worker.admin_port, f"{path}?i={i}") for i in range(n)
+    ]
 
 
 async def test_new_backend_serves_reads_when_healthy(
@@ -41,8 +39,8 @@ async def test_new_backend_serves_reads_when_healthy(
     proxy = await make_proxy(legacy_url=legacy.url, upstreams={"catalog": catalog.url})
     reads(proxy, Stage.NEW)
     assert await get_many(client, proxy, 3) == [(200, "new")] * 3
-    async with client.get(f"http://127.0.0.1:{proxy.port}/rest/V1/orders/1") as response:
-        assert response.headers["X-Ficus-Backend"] == "legacy"  # unrouted stays on Magento
+    orders = await get_traced(client, proxy.port, proxy.admin_port, "/rest/V1/orders/1")
+    assert orders == (200, "legacy")  # unrouted stays on Magento
     assert legacy.paths() == ["/rest/V1/orders/1"]
 
 
@@ -80,7 +78,7 @@ async def test_failed_reads_fall_back_then_trip_and_report(
     domain, action, payload = control_api.posts[0]
     assert (domain, action, payload["direction"]) == ("catalog", "trip", "reads")
     assert payload["measured"]["consecutive_failures"] == 3
-    metrics = await (await client.get(f"http://127.0.0.1:{proxy.port}/metrics")).text()
+    metrics = await (await client.get(f"http://127.0.0.1:{proxy.admin_port}/metrics")).text()
     assert 'ficus_proxy_fallbacks_total{domain="catalog"' in metrics
     assert 'ficus_proxy_reads_tripped{domain="catalog"} 1.0' in metrics
 
@@ -157,8 +155,8 @@ async def test_canary_splits_by_sticky_cohort(
     backends = []
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as fresh:
         for _ in range(3):
-            async with fresh.get(f"http://127.0.0.1:{proxy.port}{PRODUCT}") as response:
-                backends.append(response.headers["X-Ficus-Backend"])
+            _, backend = await get_traced(fresh, proxy.port, proxy.admin_port, PRODUCT)
+            backends.append(backend)
         cookies = {c.key: c.value for c in fresh.cookie_jar}
     assert "ficus_cohort" in cookies
     assert len(set(backends)) == 1  # sticky
@@ -166,9 +164,9 @@ async def test_canary_splits_by_sticky_cohort(
     for i in range(40):
         async with client.get(f"http://127.0.0.1:{proxy.port}{PRODUCT}",
                               headers={"Cookie": f"ficus_cohort=s{i}"}) as response:  # fmt: skip
-            seen.add(response.headers["X-Ficus-Backend"])
+            seen.add((await response.json())["backend"])
             assert "Set-Cookie" not in response.headers
-    assert seen == {"legacy", "new"}
+    assert seen == {"legacy", "catalog"}
 
 
 async def test_latency_budget_breach_asks_control_to_roll_back(

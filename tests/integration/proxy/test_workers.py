@@ -1,4 +1,5 @@
-"""`python -m ficus_proxy serve --workers 2`: two processes share the port (SO_REUSEPORT)."""
+"""`python -m ficus_proxy serve --workers 2`: two processes share the port and the admin port
+(SO_REUSEPORT)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ pytestmark = pytest.mark.integration
 
 
 async def test_two_workers_share_the_port_and_stop_on_sigterm(legacy: Backend) -> None:
-    port = closed_port()
-    env = os.environ | {"FICUS_PROXY_LEGACY_URL": legacy.url}
+    port, admin = closed_port(), closed_port()
+    env = os.environ | {"FICUS_PROXY_LEGACY_URL": legacy.url, "FICUS_PROXY_ADMIN_PORT": str(admin)}
     argv = [sys.executable, "-m", "ficus_proxy", "serve", "--port", str(port), "--workers", "2"]
     parent = subprocess.Popen(argv, env=env, stderr=subprocess.DEVNULL)
     pids: set[int] = set()
@@ -27,7 +28,7 @@ async def test_two_workers_share_the_port_and_stop_on_sigterm(legacy: Backend) -
 
             async def both_answered() -> bool:
                 try:
-                    async with c.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    async with c.get(f"http://127.0.0.1:{admin}/healthz") as response:
                         pids.add((await response.json())["pid"])
                 except aiohttp.ClientError:
                     pass

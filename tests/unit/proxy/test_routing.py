@@ -11,6 +11,7 @@ from ficus_proxy.core.routing import (
     check_path,
     decide,
     load_routes,
+    magento_path,
     parse_routes,
 )
 from ficus_proxy.errors import ConfigError, UnsafePath
@@ -55,7 +56,13 @@ TABLE = parse_routes(
         ("DELETE", "/rest/V1/products/x", ("catalog", Direction.WRITES, None)),
         ("PATCH", "/rest/V1/products/x", None),
         ("GET", "/rest/V1/products/x/media", None),  # not in this table
-        ("GET", "/rest/V1/products/", None),  # empty segment
+        ("GET", "/rest/V1/products/", ("catalog", Direction.READS, "/V1/products")),
+        ("GET", "//rest/V1/products", ("catalog", Direction.READS, "/V1/products")),
+        ("GET", "/rest//V1/products", ("catalog", Direction.READS, "/V1/products")),
+        ("GET", "/index.php/rest/V1/products", ("catalog", Direction.READS, "/V1/products")),
+        ("POST", "//rest/default//V1/products/", ("catalog", Direction.WRITES, "/V1/products")),
+        ("GET", "/rest/V1/products//x", ("catalog", Direction.READS, "/V1/products/{sku}")),
+        ("GET", "/index.phpx/rest/V1/products", None),
         ("GET", "/V1/products/x", None),  # not a Magento REST URL
         ("GET", "/rest/V2/products/x", None),
         ("GET", "/rest/bad-code/V1/products/x", None),  # invalid store code
@@ -182,3 +189,23 @@ def test_invalid_route_tables_are_refused(document: object) -> None:
 
 def test_empty_table_routes_nothing() -> None:
     assert RouteTable([]).match("GET", "/rest/V1/products/x") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "seen_by_magento"),
+    [
+        ("/rest/V1/products", "/rest/V1/products"),
+        ("//rest/V1/products", "/rest/V1/products"),
+        ("/rest//V1/products", "/rest/V1/products"),
+        ("/rest/V1/products/", "/rest/V1/products"),
+        ("/rest/V1/products///", "/rest/V1/products"),
+        ("/index.php/rest/V1/products", "/rest/V1/products"),
+        ("//index.php//rest/default/V1/products/", "/rest/default/V1/products"),
+        ("/index.php", "/"),
+        ("/", "/"),
+        ("/index.phpx/rest", "/index.phpx/rest"),
+        ("/rest/V1/products/a%2Fb/", "/rest/V1/products/a%2Fb"),
+    ],
+)
+def test_magento_path_normalizes_as_magento_does(raw: str, seen_by_magento: str) -> None:
+    assert magento_path(raw) == seen_by_magento

@@ -4,7 +4,12 @@ Magento REST paths are matched in two spellings, `/rest/V1/...` (default store v
 `/rest/<store_code>/V1/...`; route patterns in the table are written without the prefix
 (`/V1/products/{sku}`), a `{placeholder}` matching exactly one non-empty path segment.
 
-The proxy routes on exactly the bytes it forwards (the raw path, still percent-encoded). Paths that
+Routing decides on the path as Magento normalizes it (`magento_path`: repeated slashes collapsed,
+an `/index.php` prefix and a trailing slash removed), so `//rest/V1/products`,
+`/rest//V1/products`, `/rest/V1/products/` and `/index.php/rest/V1/products` route exactly as
+`/rest/V1/products` does; the raw bytes are still what is forwarded.
+
+The proxy routes on the bytes it forwards (the raw path, still percent-encoded). Paths that
 an upstream could resolve differently from the matcher are refused up front by `check_path`:
 dot-segments (`/./`, `/../`, also percent-encoded), backslashes, NUL, and any request target
 that is not origin-form (`/...`). An encoded slash (`%2F`)
@@ -33,6 +38,8 @@ _STORE_CODE = re.compile(r"[A-Za-z0-9_]+")
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 # a backslash, an encoded backslash / dot / NUL, or a literal "." or ".." segment
 _UNSAFE = re.compile(r"\\|%(?:5c|2e|00)|/\.\.?(?:/|$)", re.IGNORECASE)
+_SLASHES = re.compile(r"//+")
+_FRONT_CONTROLLER = "/index.php"
 # (method, path) -> match, for paths seen before; cleared when full (bounded memory)
 MATCH_CACHE_SIZE = 16384
 MATCH_CACHE_MAX_PATH = 256
@@ -97,6 +104,19 @@ def check_path(path: str) -> None:
         raise UnsafePath(f"refused path {path[:200]!r}")
 
 
+def magento_path(path: str) -> str:
+    """The path as Magento's router sees it: `//rest//V1/x/` and `/index.php/rest/V1/x` are
+    `/rest/V1/x` (repeated slashes collapsed, front-controller prefix and trailing slash
+    dropped). Percent-encoding is left alone."""
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
+    if path == _FRONT_CONTROLLER or path.startswith(_FRONT_CONTROLLER + "/"):
+        path = path[len(_FRONT_CONTROLLER) :] or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    return path
+
+
 def split_rest_path(path: str) -> tuple[str | None, str] | None:
     """`/rest/default/V1/x` -> ("default", "/V1/x"); `/rest/V1/x` -> (None, "/V1/x")."""
     if not path.startswith("/rest/"):
@@ -137,7 +157,7 @@ class RouteTable:
         return found
 
     def _match(self, method: str, path: str) -> RouteMatch | None:
-        split = split_rest_path(path)
+        split = split_rest_path(magento_path(path))
         if split is None or "%2f" in path or "%2F" in path:
             return None
         store, api_path = split

@@ -51,6 +51,10 @@ class CircuitBreaker:
         self._probe_in_flight = False
         self.state = BreakerState.CLOSED
 
+    def release_probe(self) -> None:
+        """The probe's outcome says nothing about the upstream: let another probe through."""
+        self._probe_in_flight = False
+
     def record_failure(self) -> None:
         self.consecutive_failures += 1
         was_probe = self._probe_in_flight

@@ -62,6 +62,11 @@ class DomainGuard:
         self.budget.record(latency_ms, error=False)
         return self._check_budget()
 
+    def inconclusive(self) -> None:
+        """The new backend failed a request Magento failed too: the request was at fault, so
+        nothing counts (a half-open probe is released, counters stay as they are)."""
+        self.breaker.release_probe()
+
     def failed(self, latency_ms: float, reason: str) -> list[Action]:
         self.breaker.record_failure()
         self.budget.record(latency_ms, error=True)

@@ -86,7 +86,8 @@ class ShadowRecorder:
         }
 
     def _domain_report(self, name: str) -> dict[str, Any]:
-        stats = self._domain(name)
+        # asking about a domain never seen creates nothing (the name comes from a request)
+        stats = self._domain(name) if name in self._stats else _DomainStats()
         horizon = self._clock() - self.window_seconds
         recent = [m for m in stats.minutes if m[0] + 60 > horizon]
         compared = sum(m[1] for m in recent)
