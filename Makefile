@@ -6,7 +6,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 ENGINE ?=
 SEARCH ?=
 
-.PHONY: help bootstrap up down status test lint unit integration e2e bench demo reset
+.PHONY: help bootstrap up down status test lint unit integration e2e bench demo reset screenshot
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ unit: ## Unit tests only (no sockets)
 
 demo: up ## Shopper traffic through the proxy while catalog reads walk every stage, live
 	@$(UV) run ficus demo
+
+screenshot: up ## Regenerate docs/dashboard.png: the dashboard's catalog page under `ficus demo`
+	@$(UV) run python -m tests.integration.dashboard.screenshot docs/dashboard.png
 
 bench: bootstrap ## Run the benchmarks; each prints its figure
 	@for b in bench/bench_*.py; do echo "== $$b"; $(UV) run python $$b || exit 1; done

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ficus_control.dashboard.web import (
     COOKIE,
@@ -44,7 +45,8 @@ async def login(request: Request) -> Response:
     previous = session_of(request)
     form = await check_csrf(request, previous)
     token = form.get("token", "").strip()
-    principal = control_of(request).tokens.principal(token) if token else None
+    tokens = control_of(request).tokens
+    principal = await run_in_threadpool(tokens.principal, token) if token else None
     if principal is None:
         return login_page(request, error="That token is not valid (or was revoked).")
     session = dashboard_of(request).sessions.login(previous, token)
