@@ -1,5 +1,5 @@
-"""The catalog's HTTP API (reads only): Magento-compatible product endpoints rendered with
-`ficus_legacy.core.magento_json`, the native `/v1/products`, health, readiness and metrics.
+"""The catalog's HTTP API (reads only): Magento-compatible product endpoints serving the JSON
+rendered at apply (`rest`), the native `/v1/products`, health, readiness and metrics.
 `create_app(settings)` runs the event consumer in the app's lifespan."""
 
 from __future__ import annotations
@@ -9,21 +9,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ficus_catalog.bootstrap import Catalog, bootstrap
+from ficus_catalog import rest
+from ficus_catalog.bootstrap import bootstrap
 from ficus_catalog.criteria_sql import BadField
 from ficus_catalog.errors import CatalogError, NotAuthorized, ProductNotFound, UnknownStore
 from ficus_catalog.native import native_product
 from ficus_catalog.product_mapper import product_state
+from ficus_catalog.rest import catalog_of
 from ficus_catalog.settings import CatalogSettings
-from ficus_legacy import tokens
-from ficus_legacy.core.magento_json import render_product
-from ficus_legacy.core.searchcriteria import SearchCriteriaError, parse_search_criteria
+from ficus_legacy.core.searchcriteria import SearchCriteriaError
 
 PRODUCT_NOT_FOUND = (
     "The product that was requested doesn't exist. Verify the product and try again."
@@ -31,73 +31,7 @@ PRODUCT_NOT_FOUND = (
 STORE_NOT_FOUND = "The store that was requested wasn't found. Verify the store and try again."
 INVALID = 'Invalid value of "%value" provided for the %fieldName field.'
 NO_ROUTE = "Request does not match any route."
-ADMIN_CODE = "all"
-
-
-def catalog_of(request: Request) -> Catalog:
-    catalog: Catalog = request.app.state.catalog
-    return catalog
-
-
-def _store_id(catalog: Catalog, code: str | None) -> int:
-    """Magento's store resolution: no code → the default store view (the default website's,
-    as sync announced it; before that the `default_store` setting), `all` → store 0.
-
-    Codes come from `catalog_store` (sync's store events). An inactive store view resolves
-    as Magento's webapi path processor and the stand-in resolve it; an unknown or deleted
-    code is Magento's 404 "store not found"."""
-    if code == ADMIN_CODE:
-        return 0
-    store_id = catalog.reads.store_id(code, catalog.settings.default_store)
-    if store_id is None:
-        raise UnknownStore(code or catalog.settings.default_store)
-    return store_id
-
-
-PRODUCTS_ACL = "Magento_Catalog::products"
 NOT_AUTHORIZED = "The consumer isn't authorized to access %resources."
-
-
-def _require_admin(request: Request) -> None:
-    """Magento's products ACL: an admin token, when the catalog knows Magento's JWT secret."""
-    secret = catalog_of(request).settings.jwt_secret
-    if secret is None:
-        return
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthorized(PRODUCTS_ACL)
-    try:
-        claims = tokens.verify(secret.get_secret_value(), token.strip())
-    except tokens.TokenError as exc:
-        raise NotAuthorized(PRODUCTS_ACL) from exc
-    if claims.user_type is not tokens.UserType.ADMIN:
-        raise NotAuthorized(PRODUCTS_ACL)
-
-
-magento = APIRouter(dependencies=[Depends(_require_admin)])
-
-
-@magento.get("/rest/V1/products/{sku:path}")
-@magento.get("/rest/{store_code}/V1/products/{sku:path}")
-def get_product(request: Request, sku: str, store_code: str | None = None) -> JSONResponse:
-    catalog = catalog_of(request)
-    store_id = _store_id(catalog, store_code)
-    product = catalog.reads.by_sku(sku)
-    if product is None:
-        raise ProductNotFound(sku)
-    return JSONResponse(render_product(product_state(product), store_id))
-
-
-@magento.get("/rest/V1/products")
-@magento.get("/rest/{store_code}/V1/products")
-def search_products(request: Request, store_code: str | None = None) -> JSONResponse:
-    catalog = catalog_of(request)
-    store_id = _store_id(catalog, store_code)
-    criteria = parse_search_criteria(request.query_params.multi_items())
-    page = catalog.reads.search(criteria, store_id)
-    items = [render_product(product_state(p), store_id) for p in page.products]
-    body = {"items": items, "search_criteria": criteria.echo(), "total_count": page.total_count}
-    return JSONResponse(body)
 
 
 native = APIRouter(prefix="/v1")
@@ -218,19 +152,27 @@ async def _handle(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
+def factory() -> FastAPI:
+    """The app of one worker process (`serve --workers N`), settings from the environment."""
+    return create_app(CatalogSettings())
+
+
 def create_app(settings: CatalogSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         catalog = bootstrap(settings)
         app.state.catalog = catalog
+        await catalog.bodies.open()
         catalog.start()
         try:
             yield
         finally:
             catalog.close()
+            await catalog.bodies.close()
 
     app = FastAPI(title="Ficus catalog", lifespan=lifespan)
-    for router in (magento, native, ops):
+    app.router.routes.extend(rest.ROUTES)
+    for router in (native, ops):
         app.include_router(router)
     app.add_exception_handler(CatalogError, _handle)
     app.add_exception_handler(SearchCriteriaError, _handle)

@@ -1,4 +1,5 @@
-"""Composition root: settings → engine, sessions, reads, metrics, the feed's consumer."""
+"""Composition root: settings → engine, sessions, reads, stored bodies, metrics, the feed's
+consumer."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ficus_catalog.applying import CatalogApply, Prepared
+from ficus_catalog.bodies import StoredBodies
 from ficus_catalog.database import make_engine
 from ficus_catalog.migration import run_migrations
 from ficus_catalog.reads import CatalogReads, seed_stores
+from ficus_catalog.rendering import render_missing
 from ficus_catalog.settings import CatalogSettings
 from ficus_feed.applier import BatchApplier
 from ficus_feed.consumer import Consumer
@@ -31,6 +34,7 @@ class Catalog:
     engine: Engine
     sessions: sessionmaker[Session]
     reads: CatalogReads
+    bodies: StoredBodies
     metrics: FeedMetrics
     dead_letters: DeadLetters[Session, Prepared]
     consumer: Consumer | None
@@ -70,15 +74,25 @@ def build_consumer(
     )
 
 
+def prepare_database(settings: CatalogSettings, sessions: sessionmaker[Session]) -> None:
+    """Upgrade to head, then render the products a migration left without stored JSON."""
+    run_migrations(settings.db_url, settings.migrations_dir)
+    render_missing(sessions)
+
+
 def bootstrap(settings: CatalogSettings) -> Catalog:
-    """Migrate (if asked), seed the store table and wire every part; nothing runs yet."""
-    if settings.migrate_on_start:
-        run_migrations(settings.db_url, settings.migrations_dir)
+    """Migrate and render what the migration left unrendered (if asked), seed the store
+    table and wire every part; nothing runs yet (`StoredBodies` opens in the event loop)."""
     engine = make_engine(settings.db_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
+    if settings.migrate_on_start:
+        prepare_database(settings, sessions)
     seed_stores(sessions, settings.stores)
     metrics = FeedMetrics.standard("catalog")
     applier = feed_applier(sessions, settings.consumer_name)
     consumer = build_consumer(settings, applier, metrics) if settings.consumer_enabled else None
     reads = CatalogReads(sessions)
-    return Catalog(settings, engine, sessions, reads, metrics, DeadLetters(applier), consumer)
+    bodies = StoredBodies(settings.db_url, settings.default_store)
+    return Catalog(
+        settings, engine, sessions, reads, bodies, metrics, DeadLetters(applier), consumer
+    )

@@ -7,12 +7,13 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 
 import uvicorn
 from sqlalchemy.orm import sessionmaker
 
 from ficus_catalog.api import create_app
-from ficus_catalog.bootstrap import feed_applier
+from ficus_catalog.bootstrap import feed_applier, prepare_database
 from ficus_catalog.database import make_engine
 from ficus_catalog.migration import run_migrations
 from ficus_catalog.settings import CatalogSettings
@@ -36,6 +37,24 @@ def _dlq(settings: CatalogSettings, command: str, ids: list[int] | None) -> int:
         engine.dispose()
 
 
+def _serve(settings: CatalogSettings) -> None:
+    """One process, or `workers` processes behind one port (uvicorn's supervisor shares the
+    socket): the database is migrated here once, the workers start with migrate_on_start off."""
+    host, port = settings.host, settings.port
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    if settings.migrate_on_start:
+        engine = make_engine(settings.db_url, pool_size=1)
+        try:
+            prepare_database(settings, sessionmaker(engine))
+        finally:
+            engine.dispose()
+    os.environ["FICUS_CATALOG_MIGRATE_ON_START"] = "false"
+    app, workers = "ficus_catalog.api:factory", settings.workers
+    uvicorn.run(app, factory=True, workers=workers, host=host, port=port, log_level="info")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the catalog service; settings come from FICUS_CATALOG_* variables."""
     parser = argparse.ArgumentParser(prog="python -m ficus_catalog")
@@ -43,6 +62,7 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="serve the API and run the event consumer")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
     migrate = commands.add_parser("migrate", help="upgrade the catalog database to head")
     migrate.add_argument("--url", default=None, help="database URL (default: settings)")
     dlq = commands.add_parser("dlq", help="list or replay the catalog's dead letters")
@@ -58,6 +78,6 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.command == "dlq":
         raise SystemExit(_dlq(settings, args.dlq_command, args.id if "id" in args else None))
-    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    settings = settings.model_copy(update=overrides)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    given = (("host", args.host), ("port", args.port), ("workers", args.workers))
+    settings = settings.model_copy(update={k: v for k, v in given if v is not None})
+    _serve(settings)

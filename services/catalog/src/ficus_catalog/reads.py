@@ -1,5 +1,6 @@
 """Read side of the catalog: products by sku / uuid, searchCriteria pages, native pages,
-and the store directory. Every product is loaded with its children in a few batched queries."""
+and the store directory. A searchCriteria page is the stored Magento JSON of its products
+(`product_json`); native reads load each product with its children in a few batched queries."""
 
 from __future__ import annotations
 
@@ -9,25 +10,25 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, exists, func, select, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from ficus_catalog.criteria_sql import ProductQuery
-from ficus_catalog.tables import CatalogStore, Product, ProductCategory, ProductStoreValue
-from ficus_legacy.core.searchcriteria import SearchCriteria
-
-_CHILDREN = (
-    selectinload(Product.stores),
-    selectinload(Product.websites),
-    selectinload(Product.categories),
-    selectinload(Product.stock),
-    selectinload(Product.children),
-    selectinload(Product.super_attributes),
+from ficus_catalog.rendering import CHILDREN
+from ficus_catalog.tables import (
+    CatalogStore,
+    Product,
+    ProductCategory,
+    ProductJson,
+    ProductStoreValue,
 )
+from ficus_legacy.core.searchcriteria import SearchCriteria
 
 
 @dataclass(frozen=True)
-class ProductPage:
-    products: list[Product]
+class BodyPage:
+    """A searchCriteria page: the stored JSON of its products, in order, and the total."""
+
+    bodies: list[bytes]
     total_count: int
 
 
@@ -45,22 +46,35 @@ class CatalogReads:
             .where(func.lower(Product.sku) == sku.lower())
             .order_by(Product.entity_id)
             .limit(1)
-            .options(*_CHILDREN)
+            .options(*CHILDREN)
         )
         with self._sessions() as session:
             return session.execute(stmt).scalar_one_or_none()
 
     def by_uuid(self, product_id: uuid.UUID) -> Product | None:
         with self._sessions() as session:
-            return session.get(Product, product_id, options=_CHILDREN)
+            return session.get(Product, product_id, options=CHILDREN)
 
-    def search(self, criteria: SearchCriteria, store_id: int) -> ProductPage:
+    def search(self, criteria: SearchCriteria, store_id: int) -> BodyPage:
         with self._sessions() as session:
             query = ProductQuery(store_id, lambda code: self._has_attribute(session, code))
             rows, count = query.page(criteria)
             ids = list(session.execute(rows).scalars())
             total = session.execute(count).scalar_one()
-            return ProductPage(self._load(session, ids), int(total))
+            return BodyPage(self._bodies(session, ids, store_id), int(total))
+
+    @staticmethod
+    def _bodies(session: Session, ids: Sequence[uuid.UUID], store_id: int) -> list[bytes]:
+        """The view's own rendering of each product if it has one, else store 0's."""
+        if not ids:
+            return []
+        stmt = select(ProductJson.product_uuid, ProductJson.store_id, ProductJson.body).where(
+            ProductJson.product_uuid.in_(ids), ProductJson.store_id.in_({0, store_id})
+        )
+        found: dict[uuid.UUID, bytes] = {}
+        for product_uuid, _, body in session.execute(stmt.order_by(ProductJson.store_id)):
+            found[product_uuid] = body  # store 0 first: the view's own replaces it
+        return [found[i] for i in ids if i in found]
 
     def native_page(
         self, limit: int, after: int | None, sku: str | None, category_id: int | None
@@ -91,7 +105,7 @@ class CatalogReads:
     def _load(session: Session, ids: Sequence[uuid.UUID]) -> list[Product]:
         if not ids:
             return []
-        stmt = select(Product).where(Product.uuid.in_(ids)).options(*_CHILDREN)
+        stmt = select(Product).where(Product.uuid.in_(ids)).options(*CHILDREN)
         found = {p.uuid: p for p in session.execute(stmt).scalars()}
         return [found[i] for i in ids if i in found]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -40,4 +41,7 @@ class CatalogSettings(BaseSettings):
     # routes require an admin token as Magento does; unset, they are open (behind the proxy).
     jwt_secret: SecretStr | None = None
     migrate_on_start: bool = True
+    # `serve` runs this many processes behind one port (each with its own consumer: the feed
+    # applies every event once across replicas); the database is migrated once, before.
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     migrations_dir: Path | None = None

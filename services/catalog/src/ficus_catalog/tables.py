@@ -2,7 +2,8 @@
 `migrations/catalog/` create exactly these tables.
 
 A product is one `product` row with its per-store values, websites, categories, stock and
-configurable links; `applied_version` remembers the last version applied per aggregate (also
+configurable links, and its Magento JSON per store view (`product_json`, rendered when the
+event was applied); `applied_version` remembers the last version applied per aggregate (also
 after a deletion, so a stale upsert never resurrects a deleted product).
 """
 
@@ -18,7 +19,9 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     Numeric,
     SmallInteger,
     Text,
@@ -232,3 +235,26 @@ class CatalogStore(Base):
     is_active: Mapped[bool | None] = mapped_column(Boolean)
     root_category_id: Mapped[int | None] = mapped_column(BigInteger)
     is_default: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class ProductJson(Base):
+    """A product's Magento JSON (`GET /V1/products/{sku}`) as one store view sees it, rendered
+    in the transaction that applied the product's event: store 0 (`all`, and every view with
+    no values of its own) and each view that has values of its own. A by-sku read is one
+    lookup on (lower(sku), store_id, entity_id) returning these bytes."""
+
+    __tablename__ = "product_json"
+
+    product_uuid: Mapped[uuid.UUID] = _product_fk()
+    store_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(BigInteger)
+    sku: Mapped[str] = mapped_column(Text)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+Index(
+    "ix_product_json_sku",
+    func.lower(ProductJson.sku),
+    ProductJson.store_id,
+    ProductJson.entity_id,
+)

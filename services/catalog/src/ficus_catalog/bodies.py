@@ -1,0 +1,84 @@
+"""The hot read: a product's stored Magento JSON (`product_json`) by sku, with the request's
+store view resolved in the same statement: one indexed round trip, no ORM, no transaction.
+
+Connections come from a psycopg async pool in autocommit mode (nothing to roll back when a
+connection goes back; no ping on checkout: a broken connection fails its request and the
+pool replaces it); psycopg prepares the statement on each connection after a few runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psycopg_pool import AsyncConnectionPool
+
+from ficus_catalog.database import libpq_url
+
+ADMIN_CODE = "all"
+# Magento's store resolution (see `CatalogReads.store_id`): a code, else the default view
+# sync announced, else the view of the `default_store` setting; `all` is store 0.
+_STORE_OF_CODE = "SELECT store_id FROM catalog_store WHERE code = %(code)s"
+_DEFAULT_STORE = (
+    "SELECT store_id FROM catalog_store WHERE is_default OR code = %(code)s"
+    " ORDER BY is_default DESC NULLS LAST LIMIT 1"
+)
+_ADMIN_STORE = "SELECT 0 AS store_id WHERE %(code)s::text IS NOT NULL"
+# Magento compares skus case-insensitively: the lowest entity_id of that sku, the view's own
+# rendering if it has values of its own, else store 0's.
+_BY_SKU = """
+SELECT s.store_id, j.body FROM ({store}) AS s
+LEFT JOIN LATERAL (
+    SELECT body FROM product_json
+    WHERE lower(sku) = %(sku)s AND store_id IN (0, s.store_id)
+    ORDER BY entity_id, store_id DESC LIMIT 1
+) AS j ON true
+"""
+BY_SKU = {
+    "code": _BY_SKU.format(store=_STORE_OF_CODE),
+    "default": _BY_SKU.format(store=_DEFAULT_STORE),
+    "admin": _BY_SKU.format(store=_ADMIN_STORE),
+}
+
+
+@dataclass(frozen=True)
+class Found:
+    """The store view a request resolved to (None: unknown code) and the product's body
+    there (None: no such sku)."""
+
+    store_id: int | None
+    body: bytes | None
+
+
+class StoredBodies:
+    """Adapter over `product_json` for the by-sku route; open it inside the event loop."""
+
+    def __init__(self, db_url: str, default_store: str, size: int = 4) -> None:
+        self._default_store = default_store
+        self._pool = AsyncConnectionPool(
+            libpq_url(db_url),
+            min_size=1,
+            max_size=size,
+            kwargs={"autocommit": True},
+            open=False,
+        )
+
+    async def open(self) -> None:
+        await self._pool.open(wait=True)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    async def by_sku(self, sku: str, store_code: str | None) -> Found:
+        """The sku lowercased here, `lower(sku)` in SQL: the comparison the read always made
+        (and the index's expression)."""
+        if store_code is None:
+            query, code = BY_SKU["default"], self._default_store
+        else:
+            query, code = BY_SKU["admin" if store_code == ADMIN_CODE else "code"], store_code
+        async with self._pool.connection() as conn:
+            cursor = conn.cursor(binary=True)
+            await cursor.execute(query, {"code": code, "sku": sku.lower()})
+            row = await cursor.fetchone()
+        if row is None:
+            return Found(None, None)
+        return Found(row[0], row[1])

@@ -1,0 +1,98 @@
+"""Magento's product reads as plain Starlette routes: no FastAPI dependency or validation
+machinery per request; the bodies are stored bytes (`bodies`, `reads.search`).
+
+`GET /rest[/{store_code}]/V1/products/{sku}` is async end to end (one query through
+`StoredBodies`); the searchCriteria list runs its SQLAlchemy query in the thread pool.
+Errors are raised as the catalog's and mapped once, by the app's handlers (`api`).
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ficus_catalog.bodies import ADMIN_CODE
+from ficus_catalog.bootstrap import Catalog
+from ficus_catalog.core.body import page_body
+from ficus_catalog.errors import NotAuthorized, ProductNotFound, UnknownStore
+from ficus_legacy import tokens
+from ficus_legacy.core.searchcriteria import parse_search_criteria
+
+PRODUCTS_ACL = "Magento_Catalog::products"
+JSON = "application/json"
+
+
+def catalog_of(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+def require_admin(request: Request) -> None:
+    """Magento's products ACL: an admin token, when the catalog knows Magento's JWT secret."""
+    secret = catalog_of(request).settings.jwt_secret
+    if secret is None:
+        return
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthorized(PRODUCTS_ACL)
+    try:
+        claims = tokens.verify(secret.get_secret_value(), token.strip())
+    except tokens.TokenError as exc:
+        raise NotAuthorized(PRODUCTS_ACL) from exc
+    if claims.user_type is not tokens.UserType.ADMIN:
+        raise NotAuthorized(PRODUCTS_ACL)
+
+
+def store_id(catalog: Catalog, code: str | None) -> int:
+    """Magento's store resolution: no code → the default store view (the default website's,
+    as sync announced it; before that the `default_store` setting), `all` → store 0.
+
+    Codes come from `catalog_store` (sync's store events). An inactive store view resolves
+    as Magento's webapi path processor and the stand-in resolve it; an unknown or deleted
+    code is Magento's 404 "store not found"."""
+    if code == ADMIN_CODE:
+        return 0
+    found = catalog.reads.store_id(code, catalog.settings.default_store)
+    if found is None:
+        raise UnknownStore(code or catalog.settings.default_store)
+    return found
+
+
+async def get_product(request: Request) -> Response:
+    """The product's stored JSON for the request's store view."""
+    require_admin(request)
+    catalog = catalog_of(request)
+    sku: str = request.path_params["sku"]
+    code: str | None = request.path_params.get("store_code")
+    found = await catalog.bodies.by_sku(sku, code)
+    if found.store_id is None:
+        raise UnknownStore(code or catalog.settings.default_store)
+    if found.body is None:
+        raise ProductNotFound(sku)
+    return Response(found.body, media_type=JSON)
+
+
+def _search(catalog: Catalog, code: str | None, query: list[tuple[str, str]]) -> bytes:
+    store = store_id(catalog, code)
+    criteria = parse_search_criteria(query)
+    page = catalog.reads.search(criteria, store)
+    return page_body(page.bodies, criteria.echo(), page.total_count)
+
+
+async def search_products(request: Request) -> Response:
+    """searchCriteria: the page assembled from its products' stored JSON."""
+    require_admin(request)
+    code = request.path_params.get("store_code")
+    items = request.query_params.multi_items()
+    body = await run_in_threadpool(_search, catalog_of(request), code, items)
+    return Response(body, media_type=JSON)
+
+
+ROUTES = [
+    Route("/rest/V1/products/{sku:path}", get_product, methods=["GET"]),
+    Route("/rest/{store_code}/V1/products/{sku:path}", get_product, methods=["GET"]),
+    Route("/rest/V1/products", search_products, methods=["GET"]),
+    Route("/rest/{store_code}/V1/products", search_products, methods=["GET"]),
+]
