@@ -31,7 +31,7 @@ from ficus_sync.errors import SourceUnavailable
 from ficus_sync.lag import LagTracker
 from ficus_sync.migration import run_migrations
 from ficus_sync.mirror import Mirror, PgConn, TouchSet
-from ficus_sync.pipeline import TRANSIENT, Pipeline
+from ficus_sync.pipeline import Pipeline
 from ficus_sync.projector import Projector
 from ficus_sync.reader import MirrorStateReader
 from ficus_sync.settings import SyncSettings
@@ -228,7 +228,7 @@ def stream(settings: SyncSettings, lag: LagTracker, stop: threading.Event) -> No
             lag.connected = True
             backoff = 0.2
             components.pipeline().run(stop)
-        except TRANSIENT as exc:
+        except database.TRANSIENT as exc:
             lag.connected = False
             log.warning("%s source unavailable (%s); retrying in %.1fs", engine.name, exc, backoff)
             stop.wait(backoff)

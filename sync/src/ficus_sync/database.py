@@ -12,6 +12,15 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from ficus_contracts.events import DOMAIN_EVENT_CHANNEL
+from ficus_feed.core import DeadLetterPolicy, PoisonUnlessTransient
+from ficus_sync.errors import SourceUnavailable
+
+# Failures of the system, not of an event: a lost Postgres connection or capture source. The
+# batch (or snapshot chunk) is retried whole after a reconnect.
+TRANSIENT = (psycopg.OperationalError, psycopg.InterfaceError, SourceUnavailable)
+# Sync's dead-letter decision, of the feed's policy type and injected into the pipeline and the
+# snapshot: any other failure is a row or aggregate that cannot be applied, isolated and recorded.
+DEAD_LETTER_POLICY: DeadLetterPolicy = PoisonUnlessTransient(TRANSIENT)
 
 PgConn = psycopg.Connection[Any]
 

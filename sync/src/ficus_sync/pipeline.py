@@ -16,13 +16,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import psycopg
-
+from ficus_feed.core import DeadLetterPolicy
 from ficus_sync import database
 from ficus_sync.capture.port import CaptureSource, Transaction
 from ficus_sync.core.envelope import ChangeEvent, to_debezium
 from ficus_sync.core.shape import TableShape
-from ficus_sync.errors import SourceUnavailable
 from ficus_sync.lag import LagTracker
 from ficus_sync.mirror import Mirror, PgConn, TouchSet
 from ficus_sync.projector import Projector
@@ -30,8 +28,6 @@ from ficus_sync.projector import Projector
 log = logging.getLogger(__name__)
 
 ShapeLoader = Callable[[Sequence[str]], dict[str, TableShape]]
-
-TRANSIENT = (psycopg.OperationalError, psycopg.InterfaceError, SourceUnavailable)
 
 
 class Pipeline:
@@ -46,6 +42,7 @@ class Pipeline:
         lag: LagTracker,
         reload_shapes: ShapeLoader,
         max_batch_events: int = 5_000,
+        policy: DeadLetterPolicy = database.DEAD_LETTER_POLICY,
     ) -> None:
         self.conn = conn
         self.source = source
@@ -54,6 +51,7 @@ class Pipeline:
         self.lag = lag
         self.reload_shapes = reload_shapes
         self.max_batch_events = max_batch_events
+        self.policy = policy
 
     def run(self, stop: threading.Event) -> None:
         """Stream until `stop` is set; raises on source or database failure."""
@@ -91,9 +89,9 @@ class Pipeline:
         started = time.perf_counter()
         try:
             emitted = self._apply_once(batch, events, isolate=False)
-        except TRANSIENT:
-            raise
-        except Exception:  # noqa: BLE001 - rolled back whole; redone below, isolating
+        except Exception as exc:  # noqa: BLE001 - rolled back whole; redone below, isolating
+            if not self.policy.is_poison(exc):
+                raise
             log.warning("batch failed; applying it again with the bad events isolated")
             emitted = self._apply_once(batch, events, isolate=True)
         elapsed = time.perf_counter() - started
@@ -144,18 +142,18 @@ class Pipeline:
         try:
             with self.conn.transaction():
                 return self.mirror.apply(self.conn, events)
-        except TRANSIENT:
-            raise
-        except Exception:  # noqa: BLE001 - isolate the poison event below
+        except Exception as exc:  # noqa: BLE001 - isolate the poison event below
+            if not self.policy.is_poison(exc):
+                raise
             log.warning("batch failed; retrying event by event to isolate the bad one")
         touches = TouchSet()
         for event in events:
             try:
                 with self.conn.transaction():
                     touches.merge(self.mirror.apply(self.conn, [event]))
-            except TRANSIENT:
-                raise
             except Exception as exc:  # noqa: BLE001 - dead-letter it, go on
+                if not self.policy.is_poison(exc):
+                    raise
                 self._dead_letter(event.table, exc, to_debezium(event))
                 touches.add_row(event.table, event.before)
                 touches.add_row(event.table, event.after)
@@ -165,9 +163,9 @@ class Pipeline:
         try:
             with self.conn.transaction():
                 return self.projector.project(self.conn, touches, source_ts_ms)
-        except TRANSIENT:
-            raise
-        except Exception:  # noqa: BLE001 - isolate the aggregate below
+        except Exception as exc:  # noqa: BLE001 - isolate the aggregate below
+            if not self.policy.is_poison(exc):
+                raise
             log.warning("projection failed; retrying aggregate by aggregate")
         emitted = 0
         for aggregate, entity_id in sorted(self.projector.expand(self.conn, touches)):
@@ -175,9 +173,9 @@ class Pipeline:
             try:
                 with self.conn.transaction():
                     emitted += self.projector.project(self.conn, one, source_ts_ms)
-            except TRANSIENT:
-                raise
             except Exception as exc:  # noqa: BLE001 - dead-letter it, go on
+                if not self.policy.is_poison(exc):
+                    raise
                 raw = {"aggregate": aggregate, "entity_id": entity_id}
                 self._dead_letter(None, exc, raw)
         return emitted

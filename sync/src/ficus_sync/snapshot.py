@@ -19,19 +19,17 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-import psycopg
 from psycopg.types.json import Jsonb
 
+from ficus_feed.core import DeadLetterPolicy
 from ficus_sync import database, mariadb
 from ficus_sync.capture.port import Progress, SnapshotResult, no_progress
 from ficus_sync.core.envelope import ChangeEvent, Op, to_debezium
 from ficus_sync.core.shape import TableShape, qualified
 from ficus_sync.core.tables import AGGREGATES
-from ficus_sync.errors import SnapshotError, SourceUnavailable
+from ficus_sync.errors import SnapshotError
 from ficus_sync.mirror import Mirror, PgConn, TouchSet, upsert_sql
 from ficus_sync.projector import Projector
-
-TRANSIENT = (psycopg.OperationalError, psycopg.InterfaceError, SourceUnavailable)
 
 
 class Snapshotter:
@@ -45,8 +43,10 @@ class Snapshotter:
         projector: Projector,
         source_name: str = "binlog",
         chunk_rows: int = 20_000,
+        policy: DeadLetterPolicy = database.DEAD_LETTER_POLICY,
     ) -> None:
         self.pg = pg
+        self.policy = policy
         self.params = params
         self.mirror = mirror
         self.projector = projector
@@ -147,9 +147,9 @@ class Snapshotter:
                 with self.pg.transaction():
                     self._write_chunk(shape, rows, last_key, final, merge)
                     self._save_progress(shape.name, next_key, copied + len(rows), final)
-            except TRANSIENT:
-                raise
-            except Exception:  # noqa: BLE001 - a poison row: isolate it, dead-letter it
+            except Exception as exc:  # noqa: BLE001 - a poison row: isolate it, dead-letter it
+                if not self.policy.is_poison(exc):
+                    raise
                 with self.pg.transaction():
                     good = self._isolate_poison(shape, rows)  # upserts the good rows
                     if merge:  # and drop the range's vanished rows
@@ -186,9 +186,9 @@ class Snapshotter:
                 with self.pg.transaction():
                     self.pg.execute(sql, row)  # type: ignore[arg-type]
                 good.append(row)
-            except TRANSIENT:
-                raise
             except Exception as exc:  # noqa: BLE001 - dead-letter it, go on
+                if not self.policy.is_poison(exc):
+                    raise
                 image = dict(zip(shape.column_names, row, strict=True))
                 event = ChangeEvent(shape.name, Op.READ, None, image)
                 error = f"{type(exc).__name__}: {exc}"

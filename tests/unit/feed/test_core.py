@@ -12,6 +12,7 @@ from ficus_feed.core import (
     AGGREGATES,
     IsolatePoison,
     Outcome,
+    PoisonUnlessTransient,
     json_safe,
     lag_seconds,
     newest_ts_ms,
@@ -73,6 +74,13 @@ def test_isolate_poison_takes_only_the_poison_types() -> None:
     assert policy.is_poison(InvalidEvent("x")) and policy.is_poison(ValueError("x"))
     assert not policy.is_poison(ConnectionError("database away"))
     assert IsolatePoison().is_poison(InvalidEvent("x"))
+
+
+def test_poison_unless_transient_isolates_everything_but_the_transient_failures() -> None:
+    policy = PoisonUnlessTransient((ConnectionError, TimeoutError))
+    assert policy.is_poison(ValueError("bad row")) and policy.is_poison(KeyError("column"))
+    assert not policy.is_poison(ConnectionResetError("database away"))  # a ConnectionError
+    assert not policy.is_poison(TimeoutError())
 
 
 def test_json_safe_turns_uuids_and_other_values_into_text() -> None:

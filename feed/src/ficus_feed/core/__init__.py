@@ -3,7 +3,12 @@
 No driver or framework here; import-linter holds that."""
 
 from ficus_feed.core.batching import Triage, lag_seconds, newest_ts_ms, triage
-from ficus_feed.core.deadletter import DeadLetterPolicy, IsolatePoison, json_safe
+from ficus_feed.core.deadletter import (
+    DeadLetterPolicy,
+    IsolatePoison,
+    PoisonUnlessTransient,
+    json_safe,
+)
 from ficus_feed.core.events import AGGREGATES, Handled, Outcome, parse_event
 
 __all__ = [
@@ -12,6 +17,7 @@ __all__ = [
     "Handled",
     "IsolatePoison",
     "Outcome",
+    "PoisonUnlessTransient",
     "Triage",
     "json_safe",
     "lag_seconds",

@@ -29,6 +29,18 @@ class IsolatePoison:
         return isinstance(exc, self.poison)
 
 
+@dataclass(frozen=True)
+class PoisonUnlessTransient:
+    """Every failure is the event's fault except the `transient` ones (a lost connection, an
+    unreachable source): those fail the batch, which is retried whole. Sync's forward pipeline
+    and snapshot use it: there, any other error is a row or aggregate it cannot apply."""
+
+    transient: tuple[type[BaseException], ...]
+
+    def is_poison(self, exc: BaseException) -> bool:
+        return not isinstance(exc, self.transient)
+
+
 def json_safe(row: dict[str, Any]) -> dict[str, Any]:
     """The row as JSON can hold it: UUIDs and other values become strings."""
     return {
