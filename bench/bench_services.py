@@ -55,6 +55,7 @@ from ficus_control.client import ControlClient
 from ficus_devstack import Stack, StackError, StackSettings
 from ficus_devstack.localstack import LocalStack, Profile
 from ficus_devstack.process import wait_until
+from ficus_devstack.wiring import proxy_admin_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = {"username": "admin", "password": "admin123"}  # the stand-in's development admin
@@ -216,6 +217,7 @@ class Bench:
         self.stack, self.s, self.args, self.tmp = stack, stack.settings, args, tmp
         self.auth = {"Authorization": f"Bearer {token}"}
         self.proxy = f"http://{self.s.host}:{self.s.proxy_port}"
+        self.proxy_admin = f"http://{self.s.host}:{proxy_admin_port(self.s.proxy_port)}"
         cli_token = (self.s.home / "control" / "cli-token").read_text().strip()
         self.control = ControlClient(f"http://{self.s.host}:{self.s.control_port}", cli_token)
 
@@ -246,7 +248,7 @@ class Bench:
 
     def legacy_reads(self, domain: str) -> int:
         """Reads of `domain` the proxy has answered from Magento (its request counter)."""
-        text = httpx.get(f"{self.proxy}/metrics").text
+        text = httpx.get(f"{self.proxy_admin}/metrics").text
         wanted = ("ficus_proxy_requests_total{", f'domain="{domain}"', 'backend="legacy"')
         lines = [ln for ln in text.splitlines() if all(w in ln for w in wanted)]
         return int(sum(float(ln.rsplit(" ", 1)[1]) for ln in lines))
@@ -257,9 +259,11 @@ class Bench:
             self.move(domain, stage)
         backend = "legacy" if stage == "legacy" else "new"
 
-        def routed(path: str) -> bool:
-            answer = httpx.get(self.proxy + path, headers=self.auth)
-            return bool(answer.headers.get("X-Ficus-Backend") == backend)
+        def routed(path: str) -> bool:  # which backend answered: the proxy's admin trace
+            rid = f"bench-{os.urandom(8).hex()}"
+            httpx.get(self.proxy + path, headers={**self.auth, "X-Request-Id": rid})
+            trace = httpx.get(f"{self.proxy_admin}/_ficus/trace", params={"request_id": rid})
+            return [e["backend"] for e in trace.json()["entries"]] == [backend]
 
         for path in probes.values():
             wait_for(f"the proxy to route {path} to {backend}", partial(routed, path), 30)

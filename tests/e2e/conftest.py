@@ -21,7 +21,7 @@ from ficus_control.client import ControlClient
 from ficus_devstack import Stack, StackSettings
 from ficus_devstack.localstack import LocalStack
 from ficus_devstack.service import Service
-from ficus_devstack.wiring import component_env
+from ficus_devstack.wiring import component_env, proxy_admin_port
 from tests.e2e.shop import Shop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,7 +128,8 @@ def reset_reads(control: ControlClient) -> None:
 def second_proxy(local: E2eStack, local_stack: Stack) -> Iterator[Service]:
     """Another proxy process with the same environment as the stack's, on its own port."""
     s = local_stack.settings
-    args = ["ficus_proxy", "serve", "--port", str(SECOND_PROXY_PORT)]
+    admin = str(proxy_admin_port(SECOND_PROXY_PORT))
+    args = ["ficus_proxy", "serve", "--port", str(SECOND_PROXY_PORT), "--admin-port", admin]
     proxy = Service(s, "proxy2", args, SECOND_PROXY_PORT, "FICUS_PROXY_PORT", env=local._env)
     try:
         proxy.start()

@@ -1,9 +1,11 @@
-"""Shoppers, cutover moves and proxy probes for the e2e tests."""
+"""Shoppers, cutover moves and proxy probes for the e2e tests (probes read each proxy's admin
+listener: which backend answered is never told to shoppers)."""
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import itertools
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,11 +14,35 @@ import aiohttp
 import httpx
 
 from ficus_control.client import ControlClient
+from ficus_devstack.wiring import proxy_admin_port
 from ficus_proxy.core.bucketing import bucket_of, cohort_key, cookie_value
 from tests.polling import eventually
 
 ADMIN = {"username": "admin", "password": "admin123"}
 ORDER = {"legacy": 0, "shadow": 1, "canary": 2, "new": 3}
+_request_ids = itertools.count()
+
+
+def admin_url(port: int) -> str:
+    """The admin listener of the proxy serving shoppers on `port`."""
+    return f"http://127.0.0.1:{proxy_admin_port(port)}"
+
+
+def request_id() -> str:
+    return f"e2e-{next(_request_ids)}"
+
+
+async def answered_by(client: aiohttp.ClientSession, port: int, rid: str) -> str:
+    """The backend that answered request `rid` on the proxy at `port` (its admin trace)."""
+    url = f"{admin_url(port)}/_ficus/trace"
+    async with client.get(url, params={"request_id": rid}) as response:
+        entries = (await response.json())["entries"]
+    return str(entries[-1]["backend"]) if entries else "?"
+
+
+def answered_by_sync(port: int, rid: str) -> str:
+    trace = httpx.get(f"{admin_url(port)}/_ficus/trace", params={"request_id": rid}).json()
+    return str(trace["entries"][-1]["backend"]) if trace["entries"] else "?"
 
 
 @dataclass(frozen=True)
@@ -73,15 +99,16 @@ class Shoppers:
             port, sku = self.ports[n % len(self.ports)], self.shop.skus[(i * 37 + n) % 200]
             n += 1
             path = f"/rest/default/V1/products/{sku}"
-            cookie = f"ficus_cohort=e2e-{i}"
-            headers = {**self.shop.auth, "Cookie": cookie}
+            cookie, rid = f"ficus_cohort=e2e-{i}", request_id()
+            headers = {**self.shop.auth, "Cookie": cookie, "X-Request-Id": rid}
             sent = time.monotonic()
             try:
                 async with self.client.get(f"http://127.0.0.1:{port}{path}", headers=headers) as r:
                     await r.read()
-                    backend = r.headers.get("X-Ficus-Backend", "?")
-                    visit = Visit(sent, port, path, cookie, r.status, backend)
-                    self.visits.append(visit)
+                    assert not any(h.lower().startswith("x-ficus-") for h in r.headers)
+                    status = r.status
+                backend = await answered_by(self.client, port, rid)
+                self.visits.append(Visit(sent, port, path, cookie, status, backend))
             except aiohttp.ClientError as exc:
                 visit = Visit(sent, port, path, cookie, None, "-", repr(exc))
                 self.visits.append(visit)
@@ -136,7 +163,7 @@ def move_reads(
 
 async def version_seen(client: aiohttp.ClientSession, port: int) -> int | None:
     try:
-        async with client.get(f"http://127.0.0.1:{port}/readyz") as response:
+        async with client.get(f"{admin_url(port)}/readyz") as response:
             body: dict[str, Any] = await response.json()
     except aiohttp.ClientError:
         return None
@@ -145,14 +172,14 @@ async def version_seen(client: aiohttp.ClientSession, port: int) -> int | None:
 
 
 async def fallbacks(client: aiohttp.ClientSession, port: int) -> float:
-    async with client.get(f"http://127.0.0.1:{port}/metrics") as response:
+    async with client.get(f"{admin_url(port)}/metrics") as response:
         text = await response.text()
     lines = [ln for ln in text.splitlines() if ln.startswith("ficus_proxy_fallbacks_total{")]
     return sum(float(ln.rsplit(" ", 1)[1]) for ln in lines if 'domain="catalog"' in ln)
 
 
 async def shadow_report(client: aiohttp.ClientSession, port: int) -> dict[str, Any]:
-    url = f"http://127.0.0.1:{port}/_ficus/diff?domain=catalog"
+    url = f"{admin_url(port)}/_ficus/diff?domain=catalog"
     async with client.get(url) as response:
         body: dict[str, Any] = await response.json()
     return body

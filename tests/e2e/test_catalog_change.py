@@ -12,7 +12,7 @@ import pytest
 from ficus_control.client import ControlClient
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
-from tests.e2e.shop import Shop, move_reads
+from tests.e2e.shop import Shop, answered_by_sync, move_reads, request_id
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("catalog_reads_at_legacy")]
 
@@ -28,9 +28,10 @@ def test_a_change_in_magento_is_served_by_the_catalog_service_then_by_the_proxy(
     with catalog, proxy:
         before = catalog.get(path).raise_for_status().json()
         change = {"product": {"sku": sku, "name": name, "price": before["price"] + 1.25}}
-        put = proxy.put(f"/rest/all/V1/products/{sku}", json=change)
+        rid = request_id()
+        put = proxy.put(f"/rest/all/V1/products/{sku}", json=change, headers={"X-Request-Id": rid})
         assert put.status_code == 200, put.text
-        assert put.headers["X-Ficus-Backend"] == "legacy"
+        assert answered_by_sync(s.proxy_port, rid) == "legacy"
 
         magento = httpx.get(f"http://{s.host}:{s.standin_port}{path}", headers=shop.auth).json()
         assert (magento["name"], magento["price"]) == (name, pytest.approx(before["price"] + 1.25))
@@ -43,7 +44,9 @@ def test_a_change_in_magento_is_served_by_the_catalog_service_then_by_the_proxy(
         move_reads(control, "new")
 
         def served_new() -> bool:
-            response = proxy.get(path)
-            return response.headers["X-Ficus-Backend"] == "new" and response.json()["name"] == name
+            rid = request_id()
+            response = proxy.get(path, headers={"X-Request-Id": rid})
+            new = answered_by_sync(s.proxy_port, rid) == "new"
+            return new and response.json()["name"] == name
 
         assert wait_until(served_new, 5), "the proxy does not serve the change from the catalog"

@@ -12,7 +12,15 @@ import pytest
 
 from ficus_control.client import ControlClient
 from ficus_devstack import Stack
-from tests.e2e.shop import Shop, followed, move_reads, shadow_report
+from tests.e2e.shop import (
+    Shop,
+    admin_url,
+    answered_by,
+    followed,
+    move_reads,
+    request_id,
+    shadow_report,
+)
 from tests.polling import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("catalog_reads_at_legacy")]
@@ -27,10 +35,11 @@ async def test_shadow_reports_no_mismatch_for_unchanged_products(
     skus = shop.skus[100:250]
     for sku in skus:
         url = f"http://127.0.0.1:{port}/rest/default/V1/products/{sku}"
-        async with session.get(url, headers=shop.auth) as response:
+        rid = request_id()
+        async with session.get(url, headers={**shop.auth, "X-Request-Id": rid}) as response:
             assert response.status == 200
-            assert response.headers["X-Ficus-Backend"] == "legacy"
             await response.read()
+        assert await answered_by(session, port, rid) == "legacy"
 
     async def compared_all() -> bool:
         report = (await shadow_report(session, port))["domains"]["catalog"]
@@ -38,7 +47,7 @@ async def test_shadow_reports_no_mismatch_for_unchanged_products(
 
     if not await eventually(compared_all, 60):
         report = (await shadow_report(session, port))["domains"]["catalog"]
-        async with session.get(f"http://127.0.0.1:{port}/readyz") as response:
+        async with session.get(f"{admin_url(port)}/readyz") as response:
             seen = await response.json()
         state = control.get("/domains/catalog")
         pytest.fail(

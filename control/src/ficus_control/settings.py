@@ -25,12 +25,14 @@ class ControlSettings(BaseSettings):
 
     db_url: str = "postgresql://postgres@127.0.0.1:15432/ficus_control"
     sync_url: str = "http://127.0.0.1:18081"
+    # the proxies' admin listeners (diffs, metrics), not their shopper port
     proxy_urls: Annotated[tuple[str, ...], NoDecode] = Field(
-        default=("http://127.0.0.1:18000",),
+        default=("http://127.0.0.1:18100",),
         validation_alias=AliasChoices(
             "FICUS_CONTROL_PROXY_URLS", "FICUS_CONTROL_PROXY_URL", "proxy_urls"
         ),
     )
+    shop_url: str = "http://127.0.0.1:18000"  # the proxy's shopper port (`ficus demo` traffic)
     domains: tuple[str, ...] = DEFAULT_DOMAINS
     host: str = "127.0.0.1"
     port: int = 18083

@@ -154,8 +154,6 @@ class LocalStack:
             "FICUS_SEARCH_ENGINE": self.profile.search,
             "FICUS_HOME": str(s.home),
             "FICUS_PROXY_UPSTREAMS": json.dumps(upstreams),
-            # the local stack is for development: `ficus demo` counts the split per backend
-            "FICUS_PROXY_EXPOSE_BACKEND_HEADER": "true",
         }
         if token_file.is_file():
             env["FICUS_PROXY_TOKEN"] = token_file.read_text().strip()

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from ficus_devstack.settings import StackSettings
 
+ADMIN_PORT_OFFSET = 100  # a proxy's admin listener: its shopper port + 100 (loopback only)
+
+
+def proxy_admin_port(proxy_port: int) -> int:
+    """The admin listener (/readyz, /metrics, /_ficus/diff, /_ficus/trace) of the proxy that
+    serves shoppers on `proxy_port`."""
+    return proxy_port + ADMIN_PORT_OFFSET
+
 
 def component_env(s: StackSettings) -> dict[str, str]:
     mysql = s.mariadb_url
@@ -23,8 +31,11 @@ def component_env(s: StackSettings) -> dict[str, str]:
         "FICUS_SEARCH_EVENTS_URL": pg("ficus_sync"),
         "FICUS_CONTROL_DB_URL": pg("ficus_control"),
         "FICUS_CONTROL_SYNC_URL": f"{base}:{s.sync_port}",
-        "FICUS_CONTROL_PROXY_URL": f"{base}:{s.proxy_port}",
+        # control reads the proxies' admin listeners (diffs, metrics); shoppers use proxy_port
+        "FICUS_CONTROL_PROXY_URL": f"{base}:{proxy_admin_port(s.proxy_port)}",
+        "FICUS_CONTROL_SHOP_URL": f"{base}:{s.proxy_port}",
         "FICUS_CONTROL_API_URL": f"{base}:{s.control_port}",
+        "FICUS_PROXY_ADMIN_PORT": str(proxy_admin_port(s.proxy_port)),
         "FICUS_PROXY_LEGACY_URL": f"{base}:{s.standin_port}",
         "FICUS_PROXY_CONTROL_DB_URL": pg("ficus_control"),
         "FICUS_PROXY_CONTROL_API_URL": f"{base}:{s.control_port}",

@@ -1,4 +1,4 @@
-"""`python -m ficus_proxy serve [--host H] [--port P] [--workers N]`.
+"""`python -m ficus_proxy serve [--host H] [--port P] [--admin-port A] [--workers N]`.
 
 With N > 1 the parent starts N worker processes that each bind the port with SO_REUSEPORT (the
 kernel spreads connections evenly) and forwards SIGTERM/SIGINT to them. Everything else is set
@@ -26,14 +26,20 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("serve", help="serve the data plane")
     run.add_argument("--host")
-    run.add_argument("--port", type=int)
+    run.add_argument("--port", type=int, help="the shopper port")
+    run.add_argument("--admin-port", type=int, help="the admin listener's port (loopback)")
     run.add_argument("--workers", type=int)
     return parser
 
 
 def _supervise(settings: ProxySettings) -> int:
     argv = [sys.executable, "-m", "ficus_proxy", "serve", "--workers", "1"]
-    env = os.environ | {"FICUS_PROXY_HOST": settings.host, "FICUS_PROXY_PORT": str(settings.port)}
+    env = os.environ | {
+        "FICUS_PROXY_HOST": settings.host,
+        "FICUS_PROXY_PORT": str(settings.port),
+        "FICUS_PROXY_ADMIN_HOST": settings.admin_host,
+        "FICUS_PROXY_ADMIN_PORT": str(settings.admin_port),
+    }
     children = [subprocess.Popen(argv, env=env) for _ in range(settings.workers)]
 
     def forward(signum: int, _frame: Any) -> None:
@@ -60,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ficus-proxy: {exc}", file=sys.stderr)  # noqa: T201
         return 2
     except OSError as exc:  # e.g. the port is taken
-        where = f"{settings.host}:{settings.port}"
+        where = (
+            f"{settings.host}:{settings.port} / admin {settings.admin_host}:{settings.admin_port}"
+        )
         print(f"ficus-proxy: cannot listen on {where}: {exc}", file=sys.stderr)  # noqa: T201
         return 2
     return 0

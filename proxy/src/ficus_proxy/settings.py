@@ -24,7 +24,7 @@ class ProxySettings(BaseSettings):
     port: int = 18000
     # the admin listener: /readyz, /metrics, /_ficus/diff, /_ficus/trace (never on `port`)
     admin_host: str = "127.0.0.1"
-    admin_port: int = 18001
+    admin_port: int = 18100
     workers: int = 1
     legacy_url: str = "http://127.0.0.1:18080"
     upstreams: dict[str, str] = Field(default_factory=dict)

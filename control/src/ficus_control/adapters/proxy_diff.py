@@ -1,4 +1,5 @@
-"""Shadow diffs from every proxy replica: GET {proxy_url}/_ficus/diff?domain=<d>."""
+"""Shadow diffs from every proxy replica: GET {proxy_url}/_ficus/diff?domain=<d>, where each
+proxy URL is the replica's admin listener (FICUS_PROXY_ADMIN_PORT), never its shopper port."""
 
 from __future__ import annotations
 

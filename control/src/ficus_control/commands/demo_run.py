@@ -35,8 +35,11 @@ WALK = (
 class Shoppers:
     """Product pages and a few listings at a steady rate; each shopper has its own cookie."""
 
-    def __init__(self, http: httpx.AsyncClient, token: str, skus: list[str], rate: float) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, token: str, skus: list[str], rate: float, admin_url: str
+    ) -> None:
         self.http, self.token, self.skus, self.rate = http, token, skus, rate
+        self.admin_url = admin_url  # the proxy's admin listener: which backend answered
         self.tally = Tally()
         self.stop = asyncio.Event()
 
@@ -53,14 +56,27 @@ class Shoppers:
 
     async def _visit(self, tally: Tally) -> None:
         shopper = random.randrange(SHOPPERS)  # noqa: S311 - traffic shape, not security
-        headers = {"Authorization": f"Bearer {self.token}", "Cookie": f"ficus_cohort=demo{shopper}"}
+        rid = f"demo-{random.getrandbits(64):016x}"
+        headers = {"Authorization": f"Bearer {self.token}", "Cookie": f"ficus_cohort=demo{shopper}",
+                   "X-Request-Id": rid}  # fmt: skip
         try:
             response = await self.http.get(self._path(), headers=headers)
         except httpx.HTTPError as exc:
             tally.record(None, f"{type(exc).__name__}: {exc}")
             return
         error = None if response.status_code == 200 else f"HTTP {response.status_code}"
-        tally.record(response.headers.get("X-Ficus-Backend"), error)
+        tally.record(await self._backend(rid), error)
+
+    async def _backend(self, rid: str) -> str | None:
+        """Which backend answered `rid`, from the proxy's admin trace (shoppers are not told)."""
+        try:
+            answer = await self.http.get(
+                f"{self.admin_url}/_ficus/trace", params={"request_id": rid}
+            )
+            entries = answer.json()["entries"]
+        except (httpx.HTTPError, ValueError, KeyError):
+            return None
+        return str(entries[-1]["backend"]) if entries else None
 
     def _path(self) -> str:
         if random.random() < 0.1:  # noqa: S311
@@ -194,12 +210,12 @@ async def run_demo(
     settings: ControlSettings, client: ControlClient, api_token: str, step_s: float, rate: float
 ) -> Run:
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
-    proxy = settings.proxy_urls[0]
+    proxy = settings.shop_url
     async with httpx.AsyncClient(base_url=proxy, timeout=10.0, limits=limits) as http:
         run = Run(settings, client, api_token, http)
         token, skus = await prepare_shop(http)
         await asyncio.to_thread(start_from_legacy, client)
-        shoppers = Shoppers(http, token, skus, rate)
+        shoppers = Shoppers(http, token, skus, rate, settings.proxy_urls[0])
         traffic = asyncio.create_task(shoppers.run())
         try:
             await run.walk(shoppers, step_s)
