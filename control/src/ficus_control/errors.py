@@ -9,7 +9,8 @@ ControlError
  ├── GateRefused          a gate failed; names each failing gate and value    → HTTP 409, exit 4
  ├── AuthError
  │    ├── Unauthenticated no token, or not a valid one                        → HTTP 401, exit 5
- │    └── Forbidden       a viewer token asked for a change                   → HTTP 403, exit 5
+ │    ├── Forbidden       the token's role may not do this                    → HTTP 403, exit 5
+ │    └── RateLimited     too many failed attempts from this client           → HTTP 429
  ├── StoreUnavailable     the control database cannot be reached              → HTTP 503, exit 6
  ├── ApiUnavailable       (CLI side) the admin API cannot be reached, or answered badly → exit 6
  └── ApiRefused           (CLI side) the admin API answered 4xx/5xx: carries status and detail
@@ -78,6 +79,15 @@ class Unauthenticated(AuthError):
 
 class Forbidden(AuthError):
     pass
+
+
+class RateLimited(AuthError):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(
+            f"too many failed authentication attempts from this client; retry in "
+            f"{retry_after:.0f} s"
+        )
+        self.retry_after = retry_after
 
 
 class StoreUnavailable(ControlError):

@@ -42,6 +42,11 @@ class ControlSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("FICUS_TOKEN", "FICUS_CONTROL_TOKEN")
     )
     token_file: Path = Field(default_factory=_default_token_file)
+    # the admin API's bearer check: how long a verified token is trusted without the database
+    # (a revoked token works at most this long), and failed attempts allowed per client IP
+    token_cache_seconds: float = Field(default=5.0, ge=0, le=60)
+    auth_failures_limit: int = Field(default=20, ge=1)
+    auth_failures_window_seconds: float = Field(default=60.0, gt=0)
 
     @field_validator("proxy_urls", mode="before")
     @classmethod

@@ -157,6 +157,9 @@ class LocalStack:
         }
         if token_file.is_file():
             env["FICUS_PROXY_TOKEN"] = token_file.read_text().strip()
+        proxy_db = s.home / "control" / "proxy-db-url"
+        if proxy_db.is_file():  # the proxy's own role: LISTEN, cutover_state, shadow_stat only
+            env["FICUS_PROXY_CONTROL_DB_URL"] = proxy_db.read_text().strip()
         return env
 
     def seed_magento(self) -> None:
@@ -166,14 +169,21 @@ class LocalStack:
         self._run(["ficus_standin", "seed", *DEMO_STORE, "--url", self.settings.mariadb_url])
 
     def provision_control(self) -> None:
-        from ficus_control.provision import ensure_cli_token, ensure_token, run_migrations
+        from ficus_control.provision import (
+            ensure_cli_token,
+            ensure_proxy_db_role,
+            ensure_token,
+            run_migrations,
+        )
         from ficus_control.tokens import Role
 
         s = self.settings
         db = s.postgres_url("ficus_control")
         run_migrations(db)
         ensure_cli_token(db, s.home / "control" / "cli-token")
-        ensure_token(db, s.home / "control" / "proxy-token", "proxy", Role.OPERATOR)
+        ensure_token(db, s.home / "control" / "proxy-token", "proxy", Role.PROXY)
+        proxy_url = ensure_proxy_db_role(db, s.home / "control" / "proxy-db-password")
+        (s.home / "control" / "proxy-db-url").write_text(proxy_url + "\n")
 
     def _magento_has_products(self) -> bool:
         s = self.settings

@@ -90,12 +90,17 @@ def control(settings: ControlSettings, sync_lag: SyncLag) -> Iterator[Control]:
 class Tokens:
     operator: str
     viewer: str
+    proxy: str
 
 
 @pytest.fixture
 def tokens(control_db: str) -> Tokens:
     store = PostgresTokenStore(control_db)
-    return Tokens(store.create("ops", Role.OPERATOR), store.create("dash", Role.VIEWER))
+    return Tokens(
+        store.create("ops", Role.OPERATOR),
+        store.create("dash", Role.VIEWER),
+        store.create("proxy", Role.PROXY),
+    )
 
 
 @pytest.fixture

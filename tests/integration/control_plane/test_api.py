@@ -31,7 +31,8 @@ SHADOW = {"direction": "reads", "stage": "shadow"}
 def _counts(db: str) -> tuple[int, int]:
     with psycopg.connect(db) as conn:
         row = conn.execute(
-            "SELECT (SELECT count(*) FROM cutover_state), (SELECT count(*) FROM audit_log)"
+            "SELECT (SELECT count(*) FROM cutover_state), "
+            "(SELECT count(*) FROM audit_log WHERE action NOT LIKE 'token-%')"
         ).fetchone()
     assert row is not None
     return row[0], row[1]
@@ -166,7 +167,8 @@ def test_proxy_trip_and_auto_rollback(client: TestClient, tokens: Tokens) -> Non
         "actor": "proxy:auto",
         "measured": {"error_rate": 0.2, "p99_ms": 812.0},
     }
-    rolled = client.post("/api/v1/domains/catalog/rollback", json=rollback, headers=op).json()
+    proxy = _auth(tokens.proxy)
+    rolled = client.post("/api/v1/domains/catalog/rollback", json=rollback, headers=proxy).json()
     assert rolled["reads"]["label"] == "shadow"
     reenabled = client.post("/api/v1/domains/catalog/reenable", json={"reason": "ok"}, headers=op)
     assert reenabled.json()["reads_fail_open_tripped"] is False

@@ -52,7 +52,9 @@ def _reads(db: str) -> tuple[str, int] | None:
 
 def _audit_count(db: str) -> int:
     with psycopg.connect(db) as conn:
-        row = conn.execute("SELECT count(*) FROM audit_log").fetchone()
+        row = conn.execute(
+            "SELECT count(*) FROM audit_log WHERE action NOT LIKE 'token-%'"
+        ).fetchone()
     assert row is not None
     return int(row[0])
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
-from psycopg.types.json import Jsonb
-
 from ficus_contracts.cutover import CUTOVER_CHANNEL, Direction, DomainCutover, Lane, Stage
+from ficus_control.adapters import pg_audit
 from ficus_control.adapters.pg import connect
-from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord
+from ficus_control.cutover.core.audit import AuditEntry, AuditRecord
+from ficus_control.cutover.core.chain import ChainReport, walk
 from ficus_control.cutover.core.gates import GatePolicy, ShadowWindow
 from ficus_control.errors import ConcurrentChange
 
@@ -32,10 +33,16 @@ WHERE s.version = %(expected)s
 RETURNING version
 """
 
-_AUDIT_COLUMNS = (
-    "actor, domain, direction, action, from_stage, from_percent, to_stage, to_percent, "
-    "reason, forced, measured"
-)
+_SET_POLICY = """
+INSERT INTO gate_policy (domain, max_lag_seconds, max_mismatch_rate, min_shadow_samples,
+    window_seconds, updated_at)
+VALUES (%(domain)s, %(max_lag_seconds)s, %(max_mismatch_rate)s, %(min_shadow_samples)s,
+    %(window_seconds)s, now())
+ON CONFLICT (domain) DO UPDATE SET max_lag_seconds = EXCLUDED.max_lag_seconds,
+    max_mismatch_rate = EXCLUDED.max_mismatch_rate,
+    min_shadow_samples = EXCLUDED.min_shadow_samples,
+    window_seconds = EXCLUDED.window_seconds, updated_at = now()
+"""
 
 _SHADOW = """
 WITH latest AS (SELECT max(window_start) AS t FROM shadow_stat WHERE domain = %(d)s)
@@ -53,21 +60,6 @@ def _state(row: tuple[Any, ...]) -> DomainCutover:
         reads_fail_open_tripped=row[5],
         version=row[6],
     )
-
-
-def _record(row: tuple[Any, ...]) -> AuditRecord:
-    entry = AuditEntry(
-        actor=row[2],
-        domain=row[3],
-        direction=Direction(row[4]),
-        action=Action(row[5]),
-        from_lane=Lane(Stage(row[6]), row[7]),
-        to_lane=Lane(Stage(row[8]), row[9]),
-        reason=row[10],
-        forced=row[11],
-        measured=row[12],
-    )
-    return AuditRecord(id=row[0], at=row[1], entry=entry)
 
 
 class PostgresCutoverStore:
@@ -105,25 +97,19 @@ class PostgresCutoverStore:
             row = conn.execute(_UPSERT, params).fetchone()
             if row is None:
                 raise ConcurrentChange(new.domain)
-            conn.execute(
-                f"INSERT INTO audit_log ({_AUDIT_COLUMNS}) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                _audit_params(entry),
-            )
+            pg_audit.append(conn, entry)
             conn.execute("SELECT pg_notify(%s, %s)", (CUTOVER_CHANNEL, new.domain))
         return DomainCutover(
             new.domain, new.reads, new.writes, new.reads_fail_open_tripped, version=row[0]
         )
 
     def audit(self, domain: str | None, limit: int) -> list[AuditRecord]:
-        where = "WHERE domain = %(d)s" if domain is not None else ""
         with connect(self.db_url, self.timeout) as conn:
-            rows = conn.execute(
-                f"SELECT id, at, {_AUDIT_COLUMNS} FROM audit_log {where} "
-                "ORDER BY id DESC LIMIT %(n)s",
-                {"d": domain, "n": limit},
-            ).fetchall()
-        return [_record(row) for row in rows]
+            return pg_audit.records(conn, domain, limit)
+
+    def verify_audit(self) -> ChainReport:
+        with connect(self.db_url, self.timeout) as conn:
+            return walk(pg_audit.chain(conn))
 
     def forward_history(self, domain: str, direction: Direction) -> list[tuple[Lane, Lane]]:
         with connect(self.db_url, self.timeout) as conn:
@@ -144,25 +130,14 @@ class PostgresCutoverStore:
             ).fetchone()
         return GatePolicy(*row) if row else GatePolicy()
 
+    def set_policy(self, domain: str, policy: GatePolicy, entry: AuditEntry) -> None:
+        with connect(self.db_url, self.timeout) as conn:
+            conn.execute(_SET_POLICY, {"domain": domain, **asdict(policy)})
+            pg_audit.append(conn, entry)
+
     def latest_window(self, domain: str, window_seconds: int) -> ShadowWindow:
         with connect(self.db_url, self.timeout) as conn:
             row = conn.execute(_SHADOW, {"d": domain, "w": window_seconds}).fetchone()
         assert row is not None  # an aggregate always returns one row
         latest: dt.datetime | None = row[2]
         return ShadowWindow(int(row[0]), int(row[1]), latest.isoformat() if latest else None)
-
-
-def _audit_params(entry: AuditEntry) -> tuple[Any, ...]:
-    return (
-        entry.actor,
-        entry.domain,
-        entry.direction.value,
-        entry.action.value,
-        entry.from_lane.stage.value,
-        entry.from_lane.percent,
-        entry.to_lane.stage.value,
-        entry.to_lane.percent,
-        entry.reason,
-        entry.forced,
-        Jsonb(dict(entry.measured)),
-    )

@@ -1,15 +1,28 @@
-"""Bearer-token authentication: viewer tokens may read, operator tokens may also change."""
+"""Bearer-token authentication and the roles' rights, one dependency per right:
+
+- `reader`: cutover state (any token, the proxy's included);
+- `viewer`: every other read (viewer and operator tokens);
+- `reporter`: report a trip or a rollback (operator and proxy tokens);
+- `operator`: every other change (operator tokens).
+
+A proxy token is refused (403) everywhere but `reader` and `reporter`. Verified tokens are
+cached for a few seconds (FICUS_CONTROL_TOKEN_CACHE_SECONDS: a revoked token works at most that
+long); a client with too many failed attempts gets 429 with Retry-After before any lookup."""
 
 from __future__ import annotations
+
+import threading
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ficus_control.bootstrap import Control
-from ficus_control.errors import Forbidden, Unauthenticated
-from ficus_control.tokens import Principal, Role
+from ficus_control.errors import Forbidden
+from ficus_control.settings import ControlSettings
+from ficus_control.tokens import Authenticator, FailureLimiter, Principal, Role, TokenCache
 
 _bearer = HTTPBearer(auto_error=False)
+_building = threading.Lock()
 
 
 def control_of(request: Request) -> Control:
@@ -17,16 +30,47 @@ def control_of(request: Request) -> Control:
     return control
 
 
-def viewer(
+def authenticator_of(request: Request) -> Authenticator:
+    """The app's bearer check (its cache and limits live as long as the app), built on first use
+    from `control`'s token store and the app's settings."""
+    state = request.app.state
+    with _building:
+        if getattr(state, "authenticator", None) is None:
+            settings: ControlSettings = state.settings
+            state.authenticator = Authenticator(
+                control_of(request).tokens,
+                TokenCache(settings.token_cache_seconds),
+                FailureLimiter(settings.auth_failures_limit, settings.auth_failures_window_seconds),
+            )
+    auth: Authenticator = state.authenticator
+    return auth
+
+
+def reader(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
 ) -> Principal:
-    """Any valid token."""
-    if credentials is None:
-        raise Unauthenticated("missing bearer token (Authorization: Bearer <token>)")
-    principal = control_of(request).tokens.principal(credentials.credentials)
-    if principal is None:
-        raise Unauthenticated("invalid or revoked token")
+    """Any valid token: enough to read cutover state."""
+    client = request.client.host if request.client else "unknown"
+    return authenticator_of(request).authenticate(
+        credentials.credentials if credentials else None, client
+    )
+
+
+def viewer(principal: Principal = Depends(reader)) -> Principal:
+    """A viewer or operator token: every read."""
+    if principal.role is Role.PROXY:
+        raise Forbidden(
+            f"token {principal.name!r} is a proxy token: it may read cutover state and report "
+            "trips and rollbacks, nothing else"
+        )
+    return principal
+
+
+def reporter(principal: Principal = Depends(reader)) -> Principal:
+    """An operator or proxy token: report a trip or a rollback."""
+    if principal.role is Role.VIEWER:
+        raise Forbidden(f"token {principal.name!r} is a viewer token; changes need an operator")
     return principal
 
 

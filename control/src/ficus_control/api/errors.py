@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -14,6 +16,7 @@ _STATUS: list[tuple[type[errors.ControlError], int]] = [
     (errors.GateRefused, 409),
     (errors.Unauthenticated, 401),
     (errors.Forbidden, 403),
+    (errors.RateLimited, 429),
     (errors.StoreUnavailable, 503),
 ]
 
@@ -33,8 +36,15 @@ async def _handle(request: Request, exc: Exception) -> JSONResponse:
             {"gate": r.gate.value, "measured": r.measured, "threshold": r.threshold}
             for r in exc.failed
         ]
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, errors.Unauthenticated) else None
-    return JSONResponse(body, status_code=status_of(exc), headers=headers)
+    return JSONResponse(body, status_code=status_of(exc), headers=_headers(exc))
+
+
+def _headers(exc: errors.ControlError) -> dict[str, str] | None:
+    if isinstance(exc, errors.Unauthenticated):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(exc, errors.RateLimited):
+        return {"Retry-After": str(math.ceil(exc.retry_after))}
+    return None
 
 
 def install(app: FastAPI) -> None:

@@ -7,11 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from ficus_control.api.auth import control_of, operator, viewer
+from ficus_control.api.auth import control_of, operator, reader, reporter, viewer
 from ficus_control.api.schemas import (
     AuditOut,
+    AuditVerifyOut,
     CutoverIn,
     DomainOut,
+    GatePolicyIn,
     ReenableIn,
     RollbackIn,
     TripIn,
@@ -28,17 +30,13 @@ def _service(request: Request) -> CutoverService:
     return control_of(request).service
 
 
-def _actor(given: str | None, principal: Principal) -> str:
-    return given or f"token:{principal.name}"
-
-
 @router.get("/domains")
-def list_domains(request: Request, _: Principal = Depends(viewer)) -> list[DomainOut]:
+def list_domains(request: Request, _: Principal = Depends(reader)) -> list[DomainOut]:
     return [DomainOut.of(state) for state in _service(request).states()]
 
 
 @router.get("/domains/{domain}")
-def get_domain(domain: str, request: Request, _: Principal = Depends(viewer)) -> DomainOut:
+def get_domain(domain: str, request: Request, _: Principal = Depends(reader)) -> DomainOut:
     return DomainOut.of(_service(request).get(domain))
 
 
@@ -52,16 +50,17 @@ def cutover(
         domain,
         body.direction,
         lane_of(body.stage, body.percent),
-        _actor(body.actor, who),
+        who.actor,
         force=body.force,
         reason=body.reason,
+        note=body.note,
     )
     return DomainOut.of(state)
 
 
 @router.post("/domains/{domain}/rollback")
 def rollback(
-    domain: str, body: RollbackIn, request: Request, who: Principal = Depends(operator)
+    domain: str, body: RollbackIn, request: Request, who: Principal = Depends(reporter)
 ) -> DomainOut:
     service = _service(request)
     service.domains.require(domain)
@@ -69,19 +68,19 @@ def rollback(
         raise InvalidRequest("a percent needs a target stage: to=canary")
     to = lane_of(body.to, body.percent) if body.to is not None else None
     state = service.rollback(
-        domain, body.direction, _actor(body.actor, who), to, body.reason, body.measured,
-        body.seen_reads,
+        domain, body.direction, who.actor, to, body.reason, body.measured, body.seen_reads,
+        note=body.note,
     )  # fmt: skip
     return DomainOut.of(state)
 
 
 @router.post("/domains/{domain}/trip")
 def trip(
-    domain: str, body: TripIn, request: Request, who: Principal = Depends(operator)
+    domain: str, body: TripIn, request: Request, who: Principal = Depends(reporter)
 ) -> DomainOut:
     state = _service(request).trip(
-        domain, body.direction, _actor(body.actor, who), body.reason, body.measured,
-        body.seen_reads,
+        domain, body.direction, who.actor, body.reason, body.measured, body.seen_reads,
+        note=body.note,
     )  # fmt: skip
     return DomainOut.of(state)
 
@@ -90,7 +89,7 @@ def trip(
 def reenable(
     domain: str, body: ReenableIn, request: Request, who: Principal = Depends(operator)
 ) -> DomainOut:
-    state = _service(request).reenable(domain, _actor(body.actor, who), body.reason)
+    state = _service(request).reenable(domain, who.actor, body.reason, note=body.note)
     return DomainOut.of(state)
 
 
@@ -102,6 +101,21 @@ def audit(
     _: Principal = Depends(viewer),
 ) -> list[AuditOut]:
     return [AuditOut.of(record) for record in _service(request).audit(domain, limit)]
+
+
+@router.get("/audit/verify")
+def audit_verify(request: Request, _: Principal = Depends(viewer)) -> AuditVerifyOut:
+    """Walk the audit log's hash chain; `broken_id` names the first row that does not fit."""
+    return AuditVerifyOut.of(_service(request).verify_audit())
+
+
+@router.put("/gates/{domain}/policy")
+def set_gate_policy(
+    domain: str, body: GatePolicyIn, request: Request, who: Principal = Depends(operator)
+) -> dict[str, Any]:
+    """Change a domain's gate thresholds ('*': the default for every domain); audited."""
+    _service(request).set_policy(domain, body.policy(), who.actor, body.note)
+    return {"domain": domain, "policy": asdict(body.policy())}
 
 
 @router.get("/gates/{domain}")

@@ -23,8 +23,19 @@ def audit(
         "--measured",
         help="add the measured values (gates, error rate, p99…) recorded with each entry",
     ),
+    verify: bool = typer.Option(
+        False, "--verify", help="walk the hash chain instead; exit 1 naming the first bad row"
+    ),
 ) -> None:
-    """Show the append-only audit log, newest first."""
+    """Show the append-only audit log, newest first; or, with --verify, check that no row was
+    changed or removed since it was written (each row's hash chains over the one before)."""
+    if verify:
+        with handled(), api_client() as client:
+            report = client.get("/audit/verify")
+        render.audit_verify(console, report)
+        if not report["ok"]:
+            raise typer.Exit(code=1)
+        return
     with handled(), api_client() as client:
         rows = client.get("/audit", domain=domain, limit=limit)
     render.audit(console, rows, measured)

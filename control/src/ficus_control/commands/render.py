@@ -31,23 +31,34 @@ def domains(console: Console, rows: list[dict[str, Any]]) -> None:
 
 def audit(console: Console, rows: list[dict[str, Any]], measured: bool = False) -> None:
     table = Table(title="Audit log (newest first)")
-    columns = ["id", "at", "actor", "domain", "lane", "action", "from → to", "reason"]
+    columns = ["id", "at", "actor", "note", "domain", "lane", "action", "from → to", "reason"]
     for column in columns + (["measured"] if measured else []):
         table.add_column(column)
     for row in rows:
         forced = " [red](forced)[/]" if row["forced"] else ""
+        moved = f"{row['from_lane']} → {row['to_lane']}" if row["from_lane"] else ""
         table.add_row(
             str(row["id"]),
             row["at"][:19].replace("T", " "),
-            row["actor"],
+            escape(row["actor"]),
+            escape(row.get("note", "")),
             row["domain"],
-            row["direction"],
+            row["direction"] or "",
             row["action"] + forced,
-            f"{row['from_lane']} → {row['to_lane']}",
+            moved,
             escape(row["reason"]),
             *([escape(json.dumps(row["measured"], sort_keys=True))] if measured else []),
         )
     console.print(table)
+
+
+def audit_verify(console: Console, report: dict[str, Any]) -> None:
+    if report["ok"]:
+        console.print(f"[green]audit log intact[/]: {escape(report['detail'])}")
+        console.print(f"head hash {report['head']} (keep it elsewhere to anchor the log)")
+        return
+    console.print(f"[bold red]audit log TAMPERED[/]: {escape(report['detail'])}")
+    console.print(f"the chain holds up to the row before {report['broken_id']}")
 
 
 def gates(console: Console, report: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
 from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord
+from ficus_control.cutover.core.chain import GENESIS, ChainReport
 from ficus_control.cutover.core.gates import GatePolicy, LagReading, ShadowWindow
 from ficus_control.errors import ConcurrentChange
 
@@ -49,10 +50,20 @@ class InMemoryStore:
             if r.entry.domain == domain
             and r.entry.direction is direction
             and r.entry.action is Action.CUTOVER
+            and r.entry.from_lane is not None
+            and r.entry.to_lane is not None
         ]
+
+    def verify_audit(self) -> ChainReport:
+        """A list cannot be edited behind the store's back: always whole."""
+        return ChainReport(len(self.log), GENESIS, None)
 
     def policy(self, domain: str) -> GatePolicy:
         return self.gate_policy
+
+    def set_policy(self, domain: str, policy: GatePolicy, entry: AuditEntry) -> None:
+        self.gate_policy = policy
+        self.log.append(AuditRecord(len(self.log) + 1, dt.datetime.now(dt.UTC), entry))
 
     def latest_window(self, domain: str, window_seconds: int) -> ShadowWindow:
         return self.shadow

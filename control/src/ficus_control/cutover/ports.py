@@ -6,6 +6,7 @@ from typing import Protocol
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
 from ficus_control.cutover.core.audit import AuditEntry, AuditRecord
+from ficus_control.cutover.core.chain import ChainReport
 from ficus_control.cutover.core.gates import GatePolicy, LagReading, ShadowWindow
 
 
@@ -31,9 +32,17 @@ class CutoverStore(Protocol):
         """(from, to) of past forward moves (cutovers and re-enables), newest first."""
         ...
 
+    def verify_audit(self) -> ChainReport:
+        """Walk the audit log's hash chain from its first row."""
+        ...
+
 
 class PolicySource(Protocol):
     def policy(self, domain: str) -> GatePolicy: ...
+
+    def set_policy(self, domain: str, policy: GatePolicy, entry: AuditEntry) -> None:
+        """In one transaction: store `policy` for `domain` and append `entry`."""
+        ...
 
 
 class ShadowStats(Protocol):

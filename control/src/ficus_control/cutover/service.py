@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
 from ficus_control.cutover.core import gates, transitions
-from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord
+from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord, admin_entry
+from ficus_control.cutover.core.chain import ChainReport
 from ficus_control.cutover.core.domains import DomainRegistry
 from ficus_control.cutover.ports import CutoverStore, LagProbe, PolicySource, ShadowStats
 from ficus_control.errors import GateRefused, InvalidRequest, StaleDecision, TransitionRefused
@@ -67,6 +68,17 @@ class CutoverService:
             raise InvalidRequest(f"limit must be within 1..1000, got {limit}")
         return self.store.audit(domain, limit)
 
+    def verify_audit(self) -> ChainReport:
+        """Walk the audit log's hash chain; names the first row that does not fit."""
+        return self.store.verify_audit()
+
+    def set_policy(self, domain: str, policy: gates.GatePolicy, actor: str, note: str = "") -> None:
+        """Change the gate thresholds of `domain` ('*': the default), audited."""
+        if domain != "*":
+            self.domains.require(domain)
+        entry = admin_entry(actor, Action.GATE_POLICY, domain, asdict(policy), note)
+        self.policies.set_policy(domain, policy, entry)
+
     def gates(self, domain: str) -> GateReport:
         self.domains.require(domain)
         policy = self.policies.policy(domain)
@@ -84,6 +96,7 @@ class CutoverService:
         actor: str,
         force: bool = False,
         reason: str = "",
+        note: str = "",
     ) -> DomainCutover:
         """Move one lane forward; gated for reads beyond shadow. Clears a reads trip."""
         if force and not reason.strip():
@@ -103,8 +116,9 @@ class CutoverService:
             new = replace(new, reads_fail_open_tripped=False)
             measured["cleared_fail_open_trip"] = True
         entry = AuditEntry(
-            actor, domain, direction, Action.CUTOVER, current, target, reason, force, measured
-        )
+            actor, domain, direction, Action.CUTOVER, current, target, reason, force, measured,
+            note,
+        )  # fmt: skip
         return self.store.commit(state.version, new, entry)
 
     def rollback(
@@ -116,6 +130,7 @@ class CutoverService:
         reason: str = "",
         measured: Mapping[str, Any] | None = None,
         seen_reads: str | None = None,
+        note: str = "",
     ) -> DomainCutover:
         """Move one lane back: to `to`, or one step back. Never gated. An automatic rollback
         whose measured reads lane (`seen_reads`) is no longer the lane is refused: another
@@ -136,6 +151,7 @@ class CutoverService:
             reason,
             False,
             dict(measured or {}),
+            note,
         )
         return self.store.commit(state.version, new, entry)
 
@@ -147,6 +163,7 @@ class CutoverService:
         reason: str,
         measured: Mapping[str, Any] | None = None,
         seen_reads: str | None = None,
+        note: str = "",
     ) -> DomainCutover:
         """The fail-open policy fired: reads go back to Magento until a person re-enables them.
         Tripping a tripped domain changes nothing; a trip measured on a reads lane that is
@@ -167,16 +184,18 @@ class CutoverService:
             reason,
             False,
             dict(measured or {}),
+            note,
         )
         return self.store.commit(state.version, replace(state, reads_fail_open_tripped=True), entry)
 
-    def reenable(self, domain: str, actor: str, reason: str = "") -> DomainCutover:
+    def reenable(self, domain: str, actor: str, reason: str = "", note: str = "") -> DomainCutover:
         state = self.get(domain)
         if not state.reads_fail_open_tripped:
             raise TransitionRefused(f"{domain} reads are not tripped; nothing to re-enable")
         entry = AuditEntry(
-            actor, domain, Direction.READS, Action.REENABLE, state.reads, state.reads, reason
-        )
+            actor, domain, Direction.READS, Action.REENABLE, state.reads, state.reads, reason,
+            note=note,
+        )  # fmt: skip
         new = replace(state, reads_fail_open_tripped=False)
         return self.store.commit(state.version, new, entry)
 

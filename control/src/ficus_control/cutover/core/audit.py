@@ -1,4 +1,12 @@
-"""Audit entries: who moved which lane of which domain, from where to where, and why (pure)."""
+"""Audit entries: who did what, to which domain, from where to where, and why (pure).
+
+Most entries move a lane of a domain (cutover, rollback, trip, re-enable); the others change
+who may act (token create/revoke) or how moves are gated (gate policy): those have no
+direction or lanes, and token entries no domain (`domain == ""`).
+
+`actor` is who acted, as the control plane authenticated it (`token:<name>`, `proxy:auto` for
+the proxy's own token, `db:<role>` for a command run straight on the database); `note` is the
+caller's free text about itself (e.g. `cli:alice`), never trusted."""
 
 from __future__ import annotations
 
@@ -16,19 +24,30 @@ class Action(enum.StrEnum):
     ROLLBACK = "rollback"
     TRIP = "trip"
     REENABLE = "reenable"
+    TOKEN_CREATE = "token-create"  # noqa: S105 (an action, not a secret)
+    TOKEN_REVOKE = "token-revoke"  # noqa: S105
+    GATE_POLICY = "gate-policy"
 
 
 @dataclass(frozen=True)
 class AuditEntry:
     actor: str
     domain: str
-    direction: Direction
+    direction: Direction | None
     action: Action
-    from_lane: Lane
-    to_lane: Lane
+    from_lane: Lane | None
+    to_lane: Lane | None
     reason: str = ""
     forced: bool = False
     measured: Mapping[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+def admin_entry(
+    actor: str, action: Action, domain: str, measured: Mapping[str, Any], note: str = ""
+) -> AuditEntry:
+    """An entry that moves no lane: a token or gate-policy change."""
+    return AuditEntry(actor, domain, None, action, None, None, "", False, measured, note)
 
 
 @dataclass(frozen=True)
