@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ficus_control.adapters.pg_cutover import PostgresCutoverStore
+from ficus_control.adapters.pg_plan import PostgresPlanStore
 from ficus_control.adapters.pg_tokens import PostgresTokenStore
 from ficus_control.adapters.proxy_diff import HttpDiffSource
 from ficus_control.adapters.sync_lag import HttpLagProbe
 from ficus_control.cutover import CutoverService, DomainRegistry
+from ficus_control.plan.loader import default_plan_path, load_plan
+from ficus_control.plan.service import PlanService
+from ficus_control.plan.signals import SignalCollector
 from ficus_control.settings import ControlSettings
 
 
@@ -18,6 +22,7 @@ class Control:
     tokens: PostgresTokenStore
     diffs: HttpDiffSource
     lag: HttpLagProbe
+    plan: PlanService | None = None
 
     def close(self) -> None:
         self.diffs.client.close()
@@ -25,13 +30,32 @@ class Control:
 
 
 def bootstrap(settings: ControlSettings) -> Control:
-    """No connection is opened here; adapters connect per call."""
+    """No connection is opened here; adapters connect per call. The plan file is read and
+    validated here: an invalid plan stops control from starting, with the reason."""
     store = PostgresCutoverStore(settings.db_url, settings.http_timeout)
     lag = HttpLagProbe(settings.sync_url, settings.http_timeout)
     service = CutoverService(DomainRegistry(settings.domains), store, store, store, lag)
+    plan = plan_service(settings, service, store, lag)
+    if settings.plan_gates:
+        service.plan_gate = plan
     return Control(
         service=service,
         tokens=PostgresTokenStore(settings.db_url, settings.http_timeout),
         diffs=HttpDiffSource(settings.proxy_urls, settings.http_timeout),
         lag=lag,
+        plan=plan,
     )
+
+
+def plan_service(
+    settings: ControlSettings,
+    service: CutoverService,
+    store: PostgresCutoverStore,
+    lag: HttpLagProbe,
+) -> PlanService:
+    """The plan of `settings.plan_file` (default: the repository's control/plan.yaml),
+    measured with `lag` and `store` (shadow stats, gate policy)."""
+    loaded = load_plan(settings.plan_file or default_plan_path(), settings.domains)
+    plan_store = PostgresPlanStore(settings.db_url, settings.http_timeout)
+    signals = SignalCollector(lag, store, store, plan_store)
+    return PlanService(loaded, service, plan_store, signals)

@@ -14,6 +14,7 @@ from ficus_control import delegate
 from ficus_control.commands import cutover as cutover_commands
 from ficus_control.commands import demo as demo_command
 from ficus_control.commands import inspect as inspect_commands
+from ficus_control.commands import plan as plan_commands
 from ficus_control.commands import serve as serve_command
 from ficus_control.commands import token as token_commands
 from ficus_control.commands.common import console, err
@@ -86,6 +87,7 @@ inspect_commands.register(app)
 serve_command.register(app)
 demo_command.register(app)
 app.add_typer(token_commands.app, name="token")
+app.add_typer(plan_commands.app, name="plan")
 
 # Commands of other deployables run as their own processes (see delegate.py).
 delegate.register(app, "standin", "ficus_standin", [], "Magento stand-in: `seed`, `serve`.")

@@ -7,6 +7,7 @@ ControlError
  │    ├── ConcurrentChange  someone changed the domain meanwhile; retry       → HTTP 409, exit 3
  │    └── StaleDecision   an automatic action measured a lane that is gone    → HTTP 409
  ├── GateRefused          a gate failed; names each failing gate and value    → HTTP 409, exit 4
+ ├── PlanRefused          the plan's criteria for the step do not hold        → HTTP 409, exit 4
  ├── AuthError
  │    ├── Unauthenticated no token, or not a valid one                        → HTTP 401, exit 5
  │    ├── Forbidden       the token's role may not do this                    → HTTP 403, exit 5
@@ -65,6 +66,19 @@ class GateRefused(ControlError):
         super().__init__(
             f"refused by gate(s): {detail}. Fix the cause, or override with "
             "--force --reason '…' (audited)"
+        )
+        self.failed = list(failed)
+
+
+class PlanRefused(ControlError):
+    """The exit criteria of the plan step a domain stands at do not hold (each failing one is
+    a dict as the API shows it, with its `text`)."""
+
+    def __init__(self, domain: str, step: str, failed: Sequence[dict[str, object]]) -> None:
+        detail = "; ".join(str(item["text"]) for item in failed)
+        super().__init__(
+            f"refused by the plan ({domain} at {step}): {detail}. Fix the cause, or override "
+            "with --force --reason '…' (audited)"
         )
         self.failed = list(failed)
 

@@ -42,6 +42,11 @@ class ControlSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("FICUS_TOKEN", "FICUS_CONTROL_TOKEN")
     )
     token_file: Path = Field(default_factory=_default_token_file)
+    # the phase plan (default: the repository's control/plan.yaml); with plan_gates, every
+    # forward move of a domain in the plan (`ficus cutover` too) needs the plan's criteria,
+    # else only `ficus plan next` does and `ficus cutover` keeps the gate policy's gates
+    plan_file: Path | None = None
+    plan_gates: bool = False
     # the admin API's bearer check: how long a verified token is trusted without the database
     # (a revoked token works at most this long), and failed attempts allowed per client IP
     token_cache_seconds: float = Field(default=5.0, ge=0, le=60)

@@ -15,11 +15,12 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from ficus_control.adapters.pg_cutover import PostgresCutoverStore
 from ficus_control.adapters.pg_tokens import PostgresTokenStore
 from ficus_control.adapters.proxy_diff import HttpDiffSource
 from ficus_control.adapters.sync_lag import HttpLagProbe
 from ficus_control.api import create_app
-from ficus_control.bootstrap import Control, bootstrap
+from ficus_control.bootstrap import Control, bootstrap, plan_service
 from ficus_control.provision import run_migrations
 from ficus_control.settings import ControlSettings
 from ficus_control.tokens import Role
@@ -81,7 +82,10 @@ def control(settings: ControlSettings, sync_lag: SyncLag) -> Iterator[Control]:
             transport=httpx.MockTransport(lambda r: httpx.Response(200, json=diff_body))
         ),
     )
-    built = Control(base.service, base.tokens, diffs, lag)
+    store = PostgresCutoverStore(settings.db_url)
+    built = Control(
+        base.service, base.tokens, diffs, lag, plan_service(settings, base.service, store, lag)
+    )
     yield built
     built.close()
 

@@ -14,6 +14,7 @@ _STATUS: list[tuple[type[errors.ControlError], int]] = [
     (errors.InvalidRequest, 400),
     (errors.TransitionRefused, 409),
     (errors.GateRefused, 409),
+    (errors.PlanRefused, 409),
     (errors.Unauthenticated, 401),
     (errors.Forbidden, 403),
     (errors.RateLimited, 429),
@@ -36,6 +37,8 @@ async def _handle(request: Request, exc: Exception) -> JSONResponse:
             {"gate": r.gate.value, "measured": r.measured, "threshold": r.threshold}
             for r in exc.failed
         ]
+    if isinstance(exc, errors.PlanRefused):
+        body["failed_criteria"] = exc.failed
     return JSONResponse(body, status_code=status_of(exc), headers=_headers(exc))
 
 

@@ -27,12 +27,12 @@ EXIT_UNAVAILABLE = 6
 
 def exit_code(exc: errors.ControlError) -> int:
     if isinstance(exc, errors.ApiRefused):
-        if exc.kind == "GateRefused":
+        if exc.kind in ("GateRefused", "PlanRefused"):
             return EXIT_GATE
         return {409: EXIT_REFUSED, 401: EXIT_AUTH, 403: EXIT_AUTH}.get(
             exc.status, EXIT_UNAVAILABLE if exc.status >= 500 else EXIT_BAD_INPUT
         )
-    if isinstance(exc, errors.GateRefused):
+    if isinstance(exc, errors.GateRefused | errors.PlanRefused):
         return EXIT_GATE
     if isinstance(exc, errors.TransitionRefused):
         return EXIT_REFUSED

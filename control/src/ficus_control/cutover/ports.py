@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
 from ficus_control.cutover.core.audit import AuditEntry, AuditRecord
@@ -48,6 +49,23 @@ class PolicySource(Protocol):
 class ShadowStats(Protocol):
     def latest_window(self, domain: str, window_seconds: int) -> ShadowWindow:
         """Comparisons in the `window_seconds` up to the newest recorded window."""
+        ...
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    """A plan's answer for one move: the step the domain stands at, its failing criteria
+    (as the API shows them) and everything measured (for the audit log)."""
+
+    step: str
+    failed: list[dict[str, Any]]
+    measured: dict[str, Any]
+
+
+class PlanGate(Protocol):
+    def check(self, state: DomainCutover, direction: Direction, target: Lane) -> GateVerdict | None:
+        """The plan's criteria for moving `direction` of `state` forward to `target`; None when
+        the plan does not cover the domain (the gate policy's gates apply)."""
         ...
 
 

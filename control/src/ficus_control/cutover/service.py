@@ -11,8 +11,20 @@ from ficus_control.cutover.core import gates, transitions
 from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord, admin_entry
 from ficus_control.cutover.core.chain import ChainReport
 from ficus_control.cutover.core.domains import DomainRegistry
-from ficus_control.cutover.ports import CutoverStore, LagProbe, PolicySource, ShadowStats
-from ficus_control.errors import GateRefused, InvalidRequest, StaleDecision, TransitionRefused
+from ficus_control.cutover.ports import (
+    CutoverStore,
+    LagProbe,
+    PlanGate,
+    PolicySource,
+    ShadowStats,
+)
+from ficus_control.errors import (
+    GateRefused,
+    InvalidRequest,
+    PlanRefused,
+    StaleDecision,
+    TransitionRefused,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,7 @@ class CutoverService:
         self.policies = policies
         self.shadow = shadow
         self.lag_probe = lag
+        self.plan_gate: PlanGate | None = None  # set: every forward move is gated by the plan
 
     def states(self) -> list[DomainCutover]:
         stored = {state.domain: state for state in self.store.states()}
@@ -97,20 +110,17 @@ class CutoverService:
         force: bool = False,
         reason: str = "",
         note: str = "",
+        plan_gate: PlanGate | None = None,
     ) -> DomainCutover:
-        """Move one lane forward; gated for reads beyond shadow. Clears a reads trip."""
+        """Move one lane forward, gated by the plan (`plan_gate`, else the service's) when it
+        covers the domain, else for reads beyond shadow by the gate policy. Clears a reads
+        trip."""
         if force and not reason.strip():
             raise InvalidRequest("--force needs a --reason; it is written to the audit log")
         state = self.get(domain)
         transitions.check_advance(state, direction, target)
         current = state.lane(direction)
-        measured: dict[str, Any] = {}
-        if gates.gates_apply(direction, current, target):
-            report = self.gates(domain)
-            measured = report.as_dict()
-            bad = gates.failed(report.results)
-            if bad and not force:
-                raise GateRefused(bad)
+        measured = self._gate(state, direction, target, force, plan_gate or self.plan_gate)
         new = _with_lane(state, direction, target)
         if direction is Direction.READS and state.reads_fail_open_tripped:
             new = replace(new, reads_fail_open_tripped=False)
@@ -120,6 +130,28 @@ class CutoverService:
             note,
         )  # fmt: skip
         return self.store.commit(state.version, new, entry)
+
+    def _gate(
+        self,
+        state: DomainCutover,
+        direction: Direction,
+        target: Lane,
+        force: bool,
+        plan_gate: PlanGate | None,
+    ) -> dict[str, Any]:
+        """What was measured; raises when a gate fails and the move is not forced."""
+        verdict = plan_gate.check(state, direction, target) if plan_gate is not None else None
+        if verdict is not None:
+            if verdict.failed and not force:
+                raise PlanRefused(state.domain, verdict.step, verdict.failed)
+            return dict(verdict.measured)
+        if not gates.gates_apply(direction, state.lane(direction), target):
+            return {}
+        report = self.gates(state.domain)
+        bad = gates.failed(report.results)
+        if bad and not force:
+            raise GateRefused(bad)
+        return report.as_dict()
 
     def rollback(
         self,

@@ -1,0 +1,1 @@
+"""The plan's pure model, validation and evaluation: no I/O, no framework."""

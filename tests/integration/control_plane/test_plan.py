@@ -1,0 +1,225 @@
+"""The phase plan against the real control database: `GET /api/v1/plan`, and the catalog
+domain walked through Phase 1 with `POST /api/v1/plan/catalog/next`, each step refused until
+its criteria hold on real signals (shadow_stat rows written the way the proxy writes them,
+sync's /v1/lag answer, the audit log's trips, a recorded reconciliation)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from ficus_control.settings import ControlSettings
+from ficus_devstack.process import wait_until
+from tests.integration.control_plane.conftest import SyncLag, Tokens, seed_shadow
+
+pytestmark = pytest.mark.integration
+
+# Phase 1 as in control/plan.yaml, with soaks and windows short enough for a test.
+PLAN = """
+phases:
+  reads: &reads
+    phase: 1
+    name: reads
+    steps:
+      - step: reads-shadow
+        lane: reads
+        to: shadow
+        exit:
+          - {name: forward-lag, signal: forward_lag, threshold: "< 2s", soak: 1s}
+          - {name: shadow-clean, signal: shadow_mismatch_rate, threshold: "<= 0.1%",
+             min_samples: 1000}
+      - step: reads-canary-10
+        lane: reads
+        to: canary 10
+        exit:
+          - {name: forward-lag, signal: forward_lag, threshold: "< 2s"}
+          - {name: no-auto-disable, signal: auto_disable_free, threshold: ">= 2s"}
+      - step: reads-canary-50
+        lane: reads
+        to: canary 50
+        exit:
+          - {name: consistency-check, signal: reconciliation_mismatches, threshold: "== 0",
+             min_samples: 1000, max_age: 10m}
+      - step: reads-new
+        lane: reads
+        to: new
+        exit:
+          - {name: reverse-dlq-empty, signal: reverse_dlq, threshold: "== 0"}
+  dual: &dual
+    phase: 2
+    name: dual write
+    steps:
+      - {step: writes-shadow, lane: writes, to: shadow}
+      - {step: writes-dual, lane: writes, to: dual}
+domains:
+  - domain: catalog
+    phases: [*reads, *dual]
+  - domain: search
+    phases: [*reads]
+"""
+
+
+@pytest.fixture
+def settings(control_db: str, tmp_path: Path) -> ControlSettings:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN)
+    return ControlSettings(
+        db_url=control_db,
+        sync_url="http://sync.test",
+        proxy_urls=("http://proxy.test",),
+        plan_file=plan,
+    )
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+class Api:
+    def __init__(self, client: TestClient, tokens: Tokens) -> None:
+        self.client, self.tokens = client, tokens
+
+    def plan(self, domain: str = "catalog") -> dict[str, Any]:
+        response = self.client.get(f"/api/v1/plan/{domain}", headers=self._auth(viewer=True))
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def next(self, domain: str = "catalog", **body: Any) -> tuple[int, dict[str, Any]]:
+        response = self.client.post(f"/api/v1/plan/{domain}/next", json=body, headers=self._auth())
+        return response.status_code, response.json()
+
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = self.client.post(f"/api/v1{path}", json=body, headers=self._auth())
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def _auth(self, viewer: bool = False) -> dict[str, str]:
+        token = self.tokens.viewer if viewer else self.tokens.operator
+        return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def api(client: TestClient, tokens: Tokens) -> Api:
+    return Api(client, tokens)
+
+
+def _failed(body: dict[str, Any]) -> dict[str, str]:
+    assert body["error"] == "PlanRefused", body
+    return {c["name"]: c["status"] for c in body["failed_criteria"]}
+
+
+def _criteria(view: dict[str, Any]) -> dict[str, str]:
+    return {c["name"]: c["status"] for c in view["next"]["criteria"]}
+
+
+def test_plan_shape_for_the_dashboard(api: Api, tokens: Tokens, client: TestClient) -> None:
+    response = client.get("/api/v1/plan", headers={"Authorization": f"Bearer {tokens.viewer}"})
+    assert response.status_code == 200
+    plan = response.json()
+    assert len(plan["version"]) == 16
+    assert [d["domain"] for d in plan["domains"]] == ["catalog", "search"]
+    catalog = plan["domains"][0]
+    assert (catalog["phase"], catalog["step"]) == (1, "start")
+    assert catalog["reads"]["label"] == "legacy"
+    assert [s["status"] for s in catalog["steps"]] == ["todo"] * 6
+    assert catalog["next"] == {
+        "step": "reads-shadow", "command": "ficus plan next catalog", "ready": True,
+        "criteria": [], "blocked": None,
+    }  # fmt: skip
+    assert client.get("/api/v1/plan").status_code == 401
+    viewer_next = client.post(
+        "/api/v1/plan/catalog/next", json={}, headers={"Authorization": f"Bearer {tokens.viewer}"}
+    )
+    assert viewer_next.status_code == 403
+
+
+def test_catalog_walks_phase_1_each_step_refused_until_its_criteria_hold(
+    api: Api, control_db: str, sync_lag: SyncLag
+) -> None:
+    # start → reads-shadow: nothing to prove
+    assert api.next()[1]["reads"]["label"] == "shadow"
+
+    # → canary 10: no shadow evidence, and the lag has not soaked yet
+    status, body = api.next()
+    assert status == 409
+    assert _failed(body) == {"forward-lag": "unmet", "shadow-clean": "no_evidence"}
+    seed_shadow(control_db, "catalog", 1000, 0)
+    assert wait_until(lambda: api.plan()["next"]["ready"], 10, interval=0.2), api.plan()
+    soak = api.plan()["next"]["criteria"][0]["soak"]
+    assert soak["held_s"] >= soak["required_s"] == 1
+    assert api.next()[1]["reads"]["label"] == "canary 10%"
+
+    # → canary 50: sync falls behind; later an auto-disable trip is fresh
+    sync_lag.body = {"domains": {"catalog": {"seconds_behind": 9.5, "events_behind": 900}}}
+    status, body = api.next()
+    assert (status, _failed(body)) == (409, {"forward-lag": "unmet"})
+    assert "9.5s" in body["failed_criteria"][0]["measured"]
+    sync_lag.body = {"domains": {"catalog": {"seconds_behind": 0.1, "events_behind": 0}}}
+    api.post("/domains/catalog/trip", {"reason": "breaker open", "actor": "proxy:auto"})
+    api.post("/domains/catalog/reenable", {"reason": "fixed"})
+    status, body = api.next()
+    assert (status, _failed(body)) == (409, {"no-auto-disable": "unmet"})
+    assert wait_until(lambda: api.plan()["next"]["ready"], 10, interval=0.2), api.plan()
+    assert api.next()[1]["reads"]["label"] == "canary 50%"
+
+    # → new: the consistency check must have run, on enough records, without a difference
+    assert _criteria(api.plan()) == {"consistency-check": "no_evidence"}
+    api.post("/reconciliations", {"domain": "catalog", "sampled": 1000, "mismatched": 2})
+    status, body = api.next()
+    assert (status, _failed(body)) == (409, {"consistency-check": "unmet"})
+    api.post("/reconciliations", {"domain": "catalog", "sampled": 1000, "mismatched": 0})
+    assert api.next()[1]["reads"]["label"] == "new"
+
+    # Phase 2: nobody measures reverse sync's DLQ yet → no evidence; --force with a reason
+    status, body = api.next()
+    assert (status, _failed(body)) == (409, {"reverse-dlq-empty": "no_evidence"})
+    assert api.next(force=True)[0] == 400  # a reason is required
+    state = api.next(force=True, reason="reverse DLQ checked by hand")[1]
+    assert state["writes"]["label"] == "shadow"
+    view = api.plan()
+    assert (view["phase"], view["step"]) == (2, "writes-shadow")
+
+    # the dual stage does not exist yet: the plan names it, `plan next` stops with why
+    assert "stage 'dual'" in view["next"]["blocked"]
+    status, body = api.next()
+    assert status == 409 and "does not have yet" in body["detail"]
+
+
+def test_forced_step_is_audited_with_the_criteria(api: Api, tokens: Tokens) -> None:
+    api.next()
+    api.next(force=True, reason="demo")
+    audit = api.client.get(
+        "/api/v1/audit", params={"domain": "catalog", "limit": 1},
+        headers={"Authorization": f"Bearer {tokens.viewer}"},
+    ).json()  # fmt: skip
+    (entry,) = audit
+    assert (entry["forced"], entry["reason"], entry["to_lane"]) == (True, "demo", "canary 10%")
+    assert entry["measured"]["plan"]["at"] == "reads-shadow"
+    statuses = {c["name"]: c["status"] for c in entry["measured"]["plan"]["criteria"]}
+    assert statuses == {"forward-lag": "unmet", "shadow-clean": "no_evidence"}
+
+
+def test_plan_load_refuses_unknown_words_and_stores_versions(api: Api, control_db: str) -> None:
+    bad = PLAN.replace("signal: reverse_dlq", "signal: reverse_dql")
+    response = api.client.post(
+        "/api/v1/plan", json={"source": "bad.yaml", "text": bad}, headers=api._auth()
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "plan bad.yaml, domain 'catalog', step 'reads-new': unknown signal 'reverse_dql' "
+        "(signals: forward_lag, reverse_lag, consistency_lag, shadow_mismatch_rate, "
+        "read_success, read_p99, write_p99, auto_disable_free, reconciliation_mismatches, "
+        "forward_dlq, reverse_dlq, conflicts)"
+    )
+    first = api.post("/plan", {"source": "p.yaml", "text": PLAN})
+    assert first["new"] is True
+    assert api.post("/plan", {"source": "p.yaml", "text": PLAN})["new"] is False
