@@ -72,6 +72,7 @@ class Worker:
             max_field_size=s.max_field_size,
             max_headers=s.max_headers,
             keepalive_timeout=s.header_timeout,  # idle or slow request head: closed
+            lingering_time=2.0,  # after a refused half-read request, not aiohttp's 10 s
             auto_decompress=False,  # request bodies go upstream as the client sent them
         )
         self.runner = await _listen(shopper, s.host, s.port)

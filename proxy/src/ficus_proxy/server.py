@@ -332,6 +332,8 @@ def rejection_response(exc: RejectedRequest) -> web.Response:
     response = error_response(exc.status, str(exc))
     if isinstance(exc, TooManyRequests):
         response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
+    else:  # the request may be left half-read: the connection cannot carry another one
+        response.force_close()
     return response
 
 

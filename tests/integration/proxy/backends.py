@@ -24,8 +24,9 @@ class Seen:
 
 @dataclass
 class Backend:
-    """One backend. `status` forces every answer's status; `delay` slows every answer;
-    `price` sets the product price, `seeded` maps a sku to a different price (a discrepancy)."""
+    """One backend. `status` forces every answer's status (with `forced_body` if set);
+    `delay` slows every answer; `price` sets the product price, `seeded` maps a sku to a
+    different price (a discrepancy)."""
 
     name: str
     status: int | None = None
@@ -33,6 +34,7 @@ class Backend:
     price: float = 10.0
     seeded: dict[str, float] = field(default_factory=dict)
     nondeterministic: bool = False
+    forced_body: dict[str, Any] | None = None  # the body sent with a forced `status`
     seen: list[Seen] = field(default_factory=list)
     url: str = ""
     runner: web.ServerRunner | None = None
@@ -45,7 +47,8 @@ class Backend:
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.status is not None:
-            return web.json_response({"message": f"{self.name} forced"}, status=self.status)
+            body = self.forced_body or {"message": f"{self.name} forced"}
+            return web.json_response(body, status=self.status)
         path = request.raw_path.partition("?")[0]
         if path.endswith("/stream"):
             return await self._stream(request)
@@ -102,7 +105,8 @@ class Backend:
         return response
 
     async def start(self, port: int = 0) -> Backend:
-        self.runner = web.ServerRunner(web.Server(self.handle), access_log=None)
+        server = web.Server(self.handle, auto_decompress=False)  # record the bytes as sent
+        self.runner = web.ServerRunner(server, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", port)
         await site.start()
