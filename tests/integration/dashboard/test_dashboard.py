@@ -61,6 +61,7 @@ def test_an_operator_advances_catalog_reads_to_shadow_from_the_page(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-domain.png"), full_page=True)
     page.goto(f"{api_url}/dashboard/audit")
+    expect(page.get_by_test_id("verification")).to_contain_text(re.compile("erified"))
     row = page.get_by_test_id("audit").locator("tbody tr").first
     expect(row).to_contain_text("catalog")
     expect(row).to_contain_text("legacy → shadow")
@@ -118,3 +119,13 @@ def test_logging_out_ends_the_session(sign_in: SignIn, tokens: Tokens, api_url: 
     page.wait_for_url(f"{api_url}/dashboard/login")
     page.goto(f"{api_url}/dashboard/")
     page.wait_for_url(f"{api_url}/dashboard/login")
+
+
+def test_the_domain_page_charts_the_lag_control_samples(
+    sign_in: SignIn, tokens: Tokens, api_url: str
+) -> None:
+    page = sign_in(tokens.viewer)
+    page.goto(f"{api_url}/dashboard/domains/catalog")
+    page.wait_for_function("Chart.getChart('lag-chart')?.data.labels.length > 0")
+    lag = page.evaluate("Chart.getChart('lag-chart').data.datasets[0].data[0]")
+    assert lag == 0.2  # what the control fixture's sync reports for catalog
