@@ -4,8 +4,8 @@ or older one is ignored, `deleted` removes the aggregate and leaves a tombstone 
 Store events (`StoreState`) replace the store view's `catalog_store` row, and with the first
 one the rows seeded from settings go (sync's snapshot emits every store view at once).
 
-A product's Magento JSON per store view is rendered in the same transaction, after its rows
-are written (`ficus_catalog.rendering`); deleting a product deletes it (ON DELETE CASCADE).
+A product's rows include its Magento JSON per store view (`product_json`, rendered by the
+mapper when the event is prepared); deleting a product deletes it (ON DELETE CASCADE).
 
 Two paths with the same outcome: `apply_events` handles a whole batch in a handful of
 statements (versions decided in memory, then bulk writes); `apply_event` handles one event.
@@ -25,7 +25,6 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from ficus_catalog.product_mapper import Rows, category_rows, product_rows, store_rows
-from ficus_catalog.rendering import render
 from ficus_catalog.tables import AppliedVersion, CatalogStore, Category, Product
 from ficus_contracts.events import (
     CategoryState,
@@ -101,16 +100,7 @@ def apply_event(session: Session, event: DomainEvent) -> Outcome:
     if prepared.rows is None:
         return Outcome.DELETED
     _insert(session, prepared.rows)
-    render(session, _products([prepared]))
     return Outcome.APPLIED
-
-
-def _products(written: Sequence[Prepared]) -> list[uuid.UUID]:
-    return [
-        p.event.aggregate_id
-        for p in written
-        if p.event.aggregate == "product" and p.rows is not None
-    ]
 
 
 def _insert(session: Session, rows: Rows) -> None:
@@ -184,7 +174,6 @@ def _write(session: Session, winners: list[Prepared]) -> None:
         if p.rows is not None:
             merged.extend(p.rows)
     _insert(session, merged)
-    render(session, _products(winners))
 
 
 class CatalogApply:

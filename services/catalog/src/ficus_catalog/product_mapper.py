@@ -1,5 +1,10 @@
 """`ProductState` / `CategoryState` ↔ the catalog's normalized rows, losslessly: rows built
-from a state rebuild exactly that state. `StoreState` → its `catalog_store` row."""
+from a state rebuild exactly that state. `StoreState` → its `catalog_store` row.
+
+A product's rows include its Magento JSON per store view (`product_json`), rendered from the
+state: since the rows rebuild exactly that state, these are the bytes a rendering of the
+stored product gives. One body for store 0 (what `all` and every view without values of its
+own see: `store_attributes` falls back to store 0) and one per view with values."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ficus_catalog.core.body import json_bytes
 from ficus_catalog.core.values import (
     format_datetime,
     join_attributes,
@@ -24,6 +30,7 @@ from ficus_catalog.tables import (
     ConfigurableChild,
     Product,
     ProductCategory,
+    ProductJson,
     ProductStoreValue,
     ProductWebsite,
     Stock,
@@ -35,9 +42,11 @@ from ficus_contracts.events import (
     StockItem,
     StoreState,
 )
+from ficus_legacy.core.magento_json import render_product
 
 INSERT_ORDER: tuple[type[Base], ...] = (
     Product,
+    ProductJson,
     ProductStoreValue,
     ProductWebsite,
     ProductCategory,
@@ -101,7 +110,17 @@ def product_rows(aggregate_id: uuid.UUID, version: int, state: ProductState) -> 
         rows.add(ConfigurableChild, {**link, "child_entity_id": child, "ordinal": i})
     for i, code in enumerate(state.configurable_attributes):
         rows.add(ConfigurableAttribute, {**link, "attribute_code": code, "ordinal": i})
+    rows.add(ProductJson, *json_rows(aggregate_id, state))
     return rows
+
+
+def json_rows(aggregate_id: uuid.UUID, state: ProductState) -> list[Row]:
+    """The `product_json` rows of a product: its Magento JSON per store view."""
+    product = {"product_uuid": aggregate_id, "entity_id": state.entity_id, "sku": state.sku}
+    return [
+        {**product, "store_id": store_id, "body": json_bytes(render_product(state, store_id))}
+        for store_id in sorted({0, *state.attributes})
+    ]
 
 
 def _stock_row(item: StockItem) -> Row:
