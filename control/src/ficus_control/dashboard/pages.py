@@ -16,12 +16,22 @@ STAGES = [stage.value for stage in Stage]
 
 
 def _page(request: Request, person: Person, name: str, **context: Any) -> Response:
+    """The page `name`, or only its polled part (`_name`) when htmx asks for a refresh."""
     context |= {"person": person, "csrf": person.session.csrf, "stages": STAGES}
-    return t.TemplateResponse(request, name, context)
+    partial = f"_{name}.html"
+    if request.headers.get("hx-request"):
+        response = t.TemplateResponse(request, partial, context)
+    else:
+        page = f"{name}.html" if name == "domain" else "polled.html"
+        response = t.TemplateResponse(request, page, context | {"partial": partial})
+    response.headers["Cache-Control"] = "no-store"  # live data, and a signed-in person's
+    response.headers["Vary"] = "HX-Request"
+    return response
 
 
 async def _plan(request: Request, person: Person) -> dict[str, Any]:
     return {
+        "title": "Migration plan",
         "domains": await api_json(request, person, "/api/v1/domains") or [],
         "plan": await api_json(request, person, "/api/v1/plan"),
     }
@@ -30,12 +40,7 @@ async def _plan(request: Request, person: Person) -> dict[str, Any]:
 @router.get("/", response_class=HTMLResponse)
 async def plan_page(request: Request, person: Person = Depends(signed_in)) -> Response:
     """The plan: every domain's lanes, its phase and steps, the next step's criteria."""
-    return _page(request, person, "plan.html", **await _plan(request, person))
-
-
-@router.get("/fragments/plan", response_class=HTMLResponse)
-async def plan_fragment(request: Request, person: Person = Depends(signed_in)) -> Response:
-    return _page(request, person, "_plan.html", **await _plan(request, person))
+    return _page(request, person, "plan", **await _plan(request, person))
 
 
 async def _domain(request: Request, person: Person, domain: str) -> dict[str, Any]:
@@ -57,14 +62,7 @@ async def domain_page(
 ) -> Response:
     """One domain: lanes, cohort split, lag and mismatch charts, diffs, its audit timeline,
     and (for operators) the actions."""
-    return _page(request, person, "domain.html", **await _domain(request, person, domain))
-
-
-@router.get("/fragments/domains/{domain}", response_class=HTMLResponse)
-async def domain_fragment(
-    domain: str, request: Request, person: Person = Depends(signed_in)
-) -> Response:
-    return _page(request, person, "_domain.html", **await _domain(request, person, domain))
+    return _page(request, person, "domain", **await _domain(request, person, domain))
 
 
 @router.get("/domains/{domain}/series")
@@ -76,6 +74,7 @@ def domain_series(domain: str, request: Request, _: Person = Depends(signed_in))
 async def _audit(request: Request, person: Person) -> dict[str, Any]:
     verify = await api(request, person, "GET", "/api/v1/audit/verify")
     return {
+        "title": "Audit log",
         "audit": await api_json(request, person, "/api/v1/audit?limit=200") or [],
         "verify": verify.json() if verify.status_code in (200, 409) else None,
         "verify_status": verify.status_code,
@@ -85,9 +84,4 @@ async def _audit(request: Request, person: Person) -> dict[str, Any]:
 @router.get("/audit", response_class=HTMLResponse)
 async def audit_page(request: Request, person: Person = Depends(signed_in)) -> Response:
     """The audit log, newest first, with the result of verifying its hash chain."""
-    return _page(request, person, "audit.html", **await _audit(request, person))
-
-
-@router.get("/fragments/audit", response_class=HTMLResponse)
-async def audit_fragment(request: Request, person: Person = Depends(signed_in)) -> Response:
-    return _page(request, person, "_audit.html", **await _audit(request, person))
+    return _page(request, person, "audit", **await _audit(request, person))
