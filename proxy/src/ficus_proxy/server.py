@@ -8,8 +8,6 @@ never sent to the shopper.
 
 from __future__ import annotations
 
-import json
-import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,7 +17,7 @@ from multidict import CIMultiDict
 
 from ficus_contracts.cutover import Direction
 from ficus_proxy.body import ClientBody, buffer_body, stream_body
-from ficus_proxy.core.bucketing import COHORT_COOKIE, cookie_value
+from ficus_proxy.core.bucketing import cookie_value
 from ficus_proxy.core.failure import counts_against_new, is_route_miss
 from ficus_proxy.core.routing import Decision, RequestFacts, RouteTable, Target, check_path, decide
 from ficus_proxy.core.trace import Trace
@@ -27,10 +25,11 @@ from ficus_proxy.cutover.core.guard import DomainGuard, Rollback, Trip
 from ficus_proxy.cutover.core.state import CutoverMap
 from ficus_proxy.cutover.reporting import ControlReporter, Report
 from ficus_proxy.edge import EdgeGuard
-from ficus_proxy.errors import BodyTooLarge, RejectedRequest, TooManyRequests, UpstreamError
+from ficus_proxy.errors import BodyTooLarge, RejectedRequest, UpstreamError
 from ficus_proxy.forwarder import Body, Forwarder, Origin, UpstreamResponse
 from ficus_proxy.headers import client_response_headers, request_id, upstream_request_headers
 from ficus_proxy.metrics import ProxyMetrics
+from ficus_proxy.responses import cohort_cookie, error_response, rejection_response
 from ficus_proxy.settings import ProxySettings
 from ficus_proxy.shadow.sender import ShadowRequest, ShadowSender
 
@@ -171,13 +170,13 @@ class ProxyServer:
         fail the same request too (else the request, not the backend, was at fault)."""
         domain = call.decision.domain or ""
         self.metrics.request(domain, "new", failed.status, latency_ms / 1000)
-        self.metrics.fallback(domain, failed.reason.split(" ")[0])
         response = await self._forward(call, self.legacy, body)
         if counts_against_new(response.status):
+            self.metrics.fallback(domain, failed.reason.split(" ")[0])
             self._act(domain, guard.failed(latency_ms, failed.reason))
         else:
+            self.metrics.fallback(domain, "not_counted")
             guard.inconclusive()
-            self.metrics.fallback(domain, "legacy_failed_too")
         return response
 
     async def _forward(self, call: _Call, origin: Origin, body: Body) -> web.StreamResponse:
@@ -192,9 +191,7 @@ class ProxyServer:
         except UpstreamError as exc:
             if isinstance(body, ClientBody) and body.failure is not None:
                 raise body.failure from exc
-            self.metrics.request(call.decision.domain, backend, exc.status, 0.0)
-            self.trace.add(call.rid, call.request.method, call.path, call.decision.domain,
-                           backend, exc.status)  # fmt: skip
+            self._answered(call, backend, exc.status, 0.0)
             return error_response(exc.status, f"upstream {origin.name} unavailable")
         return await self._relay(call, upstream, backend, started)
 
@@ -219,11 +216,11 @@ class ProxyServer:
         keep: int,
     ) -> tuple[web.StreamResponse, bytes | None]:
         """Send the upstream's answer to the client; also return its body if <= `keep` bytes."""
-        elapsed = time.perf_counter() - started
-        domain, status = call.decision.domain, upstream.status
-        self.metrics.request(domain, backend, status, elapsed)
-        self.trace.add(call.rid, call.request.method, call.path, domain, backend, status)
-        headers = self._response_headers(call, upstream)
+        self._answered(call, backend, upstream.status, time.perf_counter() - started)
+        headers = client_response_headers(upstream.headers, call.rid)
+        if call.decision.set_cookie is not None:
+            max_age = self.settings.cohort_cookie_max_age
+            headers.add("Set-Cookie", cohort_cookie(call.decision.set_cookie, max_age))
         if body is None and _small(upstream) and call.request.method != "HEAD":
             try:
                 body = await upstream.read()
@@ -247,16 +244,11 @@ class ProxyServer:
         await streamed.write_eof()
         return streamed, b"".join(kept) if size <= keep else None
 
-    def _response_headers(self, call: _Call, upstream: UpstreamResponse) -> CIMultiDict[str]:
-        headers = client_response_headers(upstream.headers, call.rid)
-        if call.decision.set_cookie is not None:
-            max_age = self.settings.cohort_cookie_max_age
-            headers.add(
-                "Set-Cookie",
-                f"{COHORT_COOKIE}={call.decision.set_cookie}; Path=/; Max-Age={max_age};"
-                " HttpOnly; SameSite=Lax",
-            )
-        return headers
+    def _answered(self, call: _Call, backend: str, status: int, seconds: float) -> None:
+        """Count the answer the shopper gets, and keep it in the admin trace."""
+        domain = call.decision.domain
+        self.metrics.request(domain, backend, status, seconds)
+        self.trace.add(call.rid, call.request.method, call.path, domain, backend, status)
 
     async def _shadowed(self, call: _Call, origin: Origin) -> web.StreamResponse:
         """Magento answers; once the shopper's response is written, a copy goes to `origin`."""
@@ -268,9 +260,7 @@ class ProxyServer:
                 self.settings.legacy_timeout, stream=True,
             )  # fmt: skip
         except UpstreamError as exc:
-            self.metrics.request(call.decision.domain, "legacy", exc.status, 0.0)
-            self.trace.add(call.rid, call.request.method, call.path, call.decision.domain,
-                           "legacy", exc.status)  # fmt: skip
+            self._answered(call, "legacy", exc.status, 0.0)
             return error_response(exc.status, "upstream legacy unavailable")
         limit = self.settings.shadow_max_body_bytes
         response, copy = await self._relay_kept(call, upstream, "legacy", started, None, limit)
@@ -326,18 +316,3 @@ class ProxyServer:
 
 def _small(upstream: UpstreamResponse) -> bool:
     return upstream.content_length is not None and upstream.content_length <= SMALL_BODY
-
-
-def rejection_response(exc: RejectedRequest) -> web.Response:
-    response = error_response(exc.status, str(exc))
-    if isinstance(exc, TooManyRequests):
-        response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
-    else:  # the request may be left half-read: the connection cannot carry another one
-        response.force_close()
-    return response
-
-
-def error_response(status: int, message: str) -> web.Response:
-    return web.Response(
-        status=status, body=json.dumps({"message": message}), content_type="application/json"
-    )
