@@ -80,6 +80,11 @@ class Consumer:
         ):
             try:
                 handled = self.applier.apply_batch(rows, self._last)
+            except CheckpointMoved:
+                # Another replica applied these events first (its batch held the checkpoint
+                # row): contention, not a failure. Carry on after its checkpoint at once.
+                self._last = self.applier.checkpoint()
+                continue
             except Exception:
                 self._last = None  # re-read the committed checkpoint on the next attempt
                 raise

@@ -42,19 +42,32 @@ def checkpoint(service: Catalog) -> int:
         return session.execute(select(ConsumerCheckpoint.last_seq)).scalar_one_or_none() or 0
 
 
-def test_two_replicas_apply_each_event_once(catalog: Catalog, events: EventTable) -> None:  # noqa: F811
-    seqs = events.publish(*(product_event(product_state(i), 1) for i in range(1, EVENTS + 1)))
-    first, second = replica(catalog), replica(catalog)
+def run_round(service: Catalog, table: EventTable, first_id: int) -> tuple[float, float]:
+    """Publishes EVENTS new products, runs two replicas until the checkpoint passes the last
+    one, and returns how many events each replica applied."""
+    states = (product_state(i) for i in range(first_id, first_id + EVENTS))
+    seqs = table.publish(*(product_event(state, 1) for state in states))
+    first, second = replica(service), replica(service)
     first.start()
     second.start()
-    deadline = time.monotonic() + 60
-    while checkpoint(catalog) < seqs[-1] and time.monotonic() < deadline:
+    deadline = time.monotonic() + 240  # generous: CI machines are sometimes loaded
+    while checkpoint(service) < seqs[-1] and time.monotonic() < deadline:
         first.source.wait(0.05)  # a bounded wait on the event channel, not a sleep
     first.stop()
     second.stop()  # joins: a batch in flight commits (or not) before we count
+    assert checkpoint(service) == seqs[-1]
+    return applied(first), applied(second)
 
-    assert checkpoint(catalog) == seqs[-1]
-    assert applied(first) > 0 and applied(second) > 0, "both replicas took part"
-    assert applied(first) + applied(second) == EVENTS
-    with catalog.sessions() as session:
-        assert session.execute(select(func.count()).select_from(Product)).scalar_one() == EVENTS
+
+def test_two_replicas_apply_each_event_once(catalog: Catalog, events: EventTable) -> None:  # noqa: F811
+    # Exactly once holds in every round; a round where the scheduler let one replica take every
+    # batch proves nothing about contention, so such a round is repeated (at most 3 in all).
+    for round_ in range(3):
+        ones, twos = run_round(catalog, events, 1 + round_ * EVENTS)
+        assert ones + twos == EVENTS, f"round {round_}: {ones} + {twos} applications"
+        with catalog.sessions() as session:
+            count = session.execute(select(func.count()).select_from(Product)).scalar_one()
+        assert count == EVENTS * (round_ + 1)
+        if ones > 0 and twos > 0:
+            return
+    pytest.fail("in 3 rounds one replica always took every batch: no contention was exercised")
