@@ -14,6 +14,7 @@ import psycopg
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from ficus_control.adapters.pg_cutover import PostgresCutoverStore
 from ficus_control.adapters.pg_tokens import PostgresTokenStore
@@ -110,6 +111,17 @@ def tokens(control_db: str) -> Tokens:
 @pytest.fixture
 def app(settings: ControlSettings, control: Control) -> FastAPI:
     return create_app(settings, control)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """The admin API in-process (its client address is "testclient")."""
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def _free_port() -> int:

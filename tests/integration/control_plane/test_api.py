@@ -3,26 +3,13 @@ bad input, and each change endpoint."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.integration.control_plane.conftest import Tokens
+from tests.integration.control_plane.conftest import Tokens, bearer
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 SHADOW = {"direction": "reads", "stage": "shadow"}
@@ -42,7 +29,7 @@ def test_healthz_needs_no_token(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"ok": True}
 
 
-@pytest.mark.parametrize("headers", [{}, _auth("ficus_not-a-token"), {"Authorization": "Basic x"}])
+@pytest.mark.parametrize("headers", [{}, bearer("ficus_not-a-token"), {"Authorization": "Basic x"}])
 def test_no_or_invalid_token_is_401(client: TestClient, headers: dict[str, str]) -> None:
     response = client.get("/api/v1/domains", headers=headers)
     assert response.status_code == 401
@@ -52,7 +39,7 @@ def test_no_or_invalid_token_is_401(client: TestClient, headers: dict[str, str])
 def test_viewer_reads_but_cannot_change(
     client: TestClient, tokens: Tokens, control_db: str
 ) -> None:
-    listed = client.get("/api/v1/domains", headers=_auth(tokens.viewer))
+    listed = client.get("/api/v1/domains", headers=bearer(tokens.viewer))
     assert listed.status_code == 200
     assert "catalog" in [d["domain"] for d in listed.json()]
     for path, body in [
@@ -62,7 +49,7 @@ def test_viewer_reads_but_cannot_change(
         ("reenable", {}),
     ]:
         response = client.post(
-            f"/api/v1/domains/catalog/{path}", json=body, headers=_auth(tokens.viewer)
+            f"/api/v1/domains/catalog/{path}", json=body, headers=bearer(tokens.viewer)
         )
         assert response.status_code == 403, path
         assert "viewer token" in response.json()["detail"]
@@ -71,7 +58,7 @@ def test_viewer_reads_but_cannot_change(
 
 def test_operator_changes_and_audit_names_token(client: TestClient, tokens: Tokens) -> None:
     response = client.post(
-        "/api/v1/domains/catalog/cutover", json=SHADOW, headers=_auth(tokens.operator)
+        "/api/v1/domains/catalog/cutover", json=SHADOW, headers=bearer(tokens.operator)
     )
     assert response.status_code == 200
     assert response.json()["reads"] == {
@@ -80,7 +67,7 @@ def test_operator_changes_and_audit_names_token(client: TestClient, tokens: Toke
         "share_new": 0,
         "label": "shadow",
     }
-    audit = client.get("/api/v1/audit", params={"domain": "catalog"}, headers=_auth(tokens.viewer))
+    audit = client.get("/api/v1/audit", params={"domain": "catalog"}, headers=bearer(tokens.viewer))
     assert [(a["actor"], a["to_lane"]) for a in audit.json()] == [("token:ops", "shadow")]
 
 
@@ -131,18 +118,18 @@ def test_bad_input_is_refused_precisely_without_change(
     status: int,
     detail: str,
 ) -> None:
-    response = client.post(path, json=body, headers=_auth(tokens.operator))
+    response = client.post(path, json=body, headers=bearer(tokens.operator))
     assert response.status_code == status
     assert detail in str(response.json()["detail"])
     assert _counts(control_db) == (0, 0)
 
 
 def test_gate_refusal_is_409_with_failed_gates(client: TestClient, tokens: Tokens) -> None:
-    client.post("/api/v1/domains/catalog/cutover", json=SHADOW, headers=_auth(tokens.operator))
+    client.post("/api/v1/domains/catalog/cutover", json=SHADOW, headers=bearer(tokens.operator))
     response = client.post(
         "/api/v1/domains/catalog/cutover",
         json={"direction": "reads", "stage": "canary", "percent": 10},
-        headers=_auth(tokens.operator),
+        headers=bearer(tokens.operator),
     )
     assert response.status_code == 409
     body = response.json()
@@ -153,7 +140,7 @@ def test_gate_refusal_is_409_with_failed_gates(client: TestClient, tokens: Token
 
 @pytest.mark.usefixtures("clean_shadow")
 def test_proxy_trip_and_auto_rollback(client: TestClient, tokens: Tokens) -> None:
-    op = _auth(tokens.operator)
+    op = bearer(tokens.operator)
     for body in (SHADOW, {"direction": "reads", "stage": "canary", "percent": 20}):
         assert (
             client.post("/api/v1/domains/catalog/cutover", json=body, headers=op).status_code == 200
@@ -167,7 +154,7 @@ def test_proxy_trip_and_auto_rollback(client: TestClient, tokens: Tokens) -> Non
         "actor": "proxy:auto",
         "measured": {"error_rate": 0.2, "p99_ms": 812.0},
     }
-    proxy = _auth(tokens.proxy)
+    proxy = bearer(tokens.proxy)
     rolled = client.post("/api/v1/domains/catalog/rollback", json=rollback, headers=proxy).json()
     assert rolled["reads"]["label"] == "shadow"
     reenabled = client.post("/api/v1/domains/catalog/reenable", json={"reason": "ok"}, headers=op)
@@ -179,12 +166,12 @@ def test_proxy_trip_and_auto_rollback(client: TestClient, tokens: Tokens) -> Non
 
 
 def test_gates_and_diff_views(client: TestClient, tokens: Tokens) -> None:
-    gates = client.get("/api/v1/gates/catalog", headers=_auth(tokens.viewer)).json()
+    gates = client.get("/api/v1/gates/catalog", headers=bearer(tokens.viewer)).json()
     assert [g["gate"] for g in gates["gates"]] == ["forward_lag", "shadow_mismatch"]
     assert gates["policy"]["max_lag_seconds"] == 2.0
-    diff = client.get("/api/v1/diff/catalog", headers=_auth(tokens.viewer)).json()
+    diff = client.get("/api/v1/diff/catalog", headers=bearer(tokens.viewer)).json()
     assert diff["proxies"][0]["diff"]["domains"]["catalog"]["mismatched"] == 1
-    assert client.get("/api/v1/gates/nope", headers=_auth(tokens.viewer)).status_code == 404
+    assert client.get("/api/v1/gates/nope", headers=bearer(tokens.viewer)).status_code == 404
 
 
 def test_an_automatic_action_measured_on_a_lane_that_is_gone_is_refused(
@@ -193,7 +180,7 @@ def test_an_automatic_action_measured_on_a_lane_that_is_gone_is_refused(
     """Two proxies measure the same breach on `new`: the first rollback applies, the second
     (still saying `new`) is refused rather than rolling back a second step; a trip measured on
     a lane a person has since left is refused too."""
-    op = _auth(tokens.operator)
+    op = bearer(tokens.operator)
     for stage, percent in (("shadow", None), ("canary", 10), ("new", None)):
         body = {"direction": "reads", "stage": stage, "percent": percent, "force": True}
         response = client.post(

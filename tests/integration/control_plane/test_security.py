@@ -6,18 +6,16 @@ rate-limited per client IP before any database lookup."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from ficus_control.bootstrap import Control
 from ficus_control.cli import app as cli
 from ficus_control.settings import ControlSettings
-from tests.integration.control_plane.conftest import Tokens
+from tests.integration.control_plane.conftest import Tokens, bearer
 
 pytestmark = pytest.mark.integration
 
@@ -37,19 +35,9 @@ def settings(control_db: str) -> ControlSettings:
     )
 
 
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 def _latest(client: TestClient, tokens: Tokens, domain: str | None = None) -> dict[str, object]:
     params = {"limit": 1, **({"domain": domain} if domain is not None else {})}
-    rows = client.get("/api/v1/audit", params=params, headers=_auth(tokens.viewer)).json()
+    rows = client.get("/api/v1/audit", params=params, headers=bearer(tokens.viewer)).json()
     latest: dict[str, object] = rows[0]
     return latest
 
@@ -57,13 +45,13 @@ def _latest(client: TestClient, tokens: Tokens, domain: str | None = None) -> di
 def test_a_caller_cannot_write_proxy_auto(client: TestClient, tokens: Tokens) -> None:
     body = {**SHADOW, "actor": "proxy:auto", "reason": "forged"}
     response = client.post(
-        "/api/v1/domains/catalog/cutover", json=body, headers=_auth(tokens.operator)
+        "/api/v1/domains/catalog/cutover", json=body, headers=bearer(tokens.operator)
     )
     assert response.status_code == 200
     latest = _latest(client, tokens, "catalog")
     assert (latest["actor"], latest["note"]) == ("token:ops", "proxy:auto")
     body = {"reason": "forged", "note": "cli:mallory"}
-    client.post("/api/v1/domains/catalog/trip", json=body, headers=_auth(tokens.operator))
+    client.post("/api/v1/domains/catalog/trip", json=body, headers=bearer(tokens.operator))
     latest = _latest(client, tokens, "catalog")
     assert (latest["action"], latest["actor"], latest["note"]) == (
         "trip",
@@ -75,7 +63,7 @@ def test_a_caller_cannot_write_proxy_auto(client: TestClient, tokens: Tokens) ->
 def test_the_proxy_token_reads_state_and_reports_nothing_else(
     client: TestClient, tokens: Tokens
 ) -> None:
-    proxy, op = _auth(tokens.proxy), _auth(tokens.operator)
+    proxy, op = bearer(tokens.proxy), bearer(tokens.operator)
     client.post("/api/v1/domains/catalog/cutover", json=SHADOW, headers=op)
     assert client.get("/api/v1/domains", headers=proxy).status_code == 200
     assert client.get("/api/v1/domains/catalog", headers=proxy).json()["reads"]["stage"] == "shadow"
@@ -98,7 +86,7 @@ def test_the_proxy_token_reads_state_and_reports_nothing_else(
         client.post("/api/v1/domains/catalog/rollback", json=back, headers=proxy).status_code == 200
     )
     viewer_trip = client.post(
-        "/api/v1/domains/search/trip", json=trip, headers=_auth(tokens.viewer)
+        "/api/v1/domains/search/trip", json=trip, headers=bearer(tokens.viewer)
     )
     assert viewer_trip.status_code == 403
 
@@ -108,7 +96,7 @@ _POLICY = {"max_lag_seconds": 1.5, "max_mismatch_rate": 0.01, "min_shadow_sample
 
 
 def test_gate_policy_changes_are_audited(client: TestClient, tokens: Tokens) -> None:
-    op = _auth(tokens.operator)
+    op = bearer(tokens.operator)
     body = {**_POLICY, "note": "cli:alice"}
     assert client.put("/api/v1/gates/catalog/policy", json=body, headers=op).status_code == 200
     policy = client.get("/api/v1/gates/catalog", headers=op).json()["policy"]
@@ -122,7 +110,7 @@ def test_gate_policy_changes_are_audited(client: TestClient, tokens: Tokens) -> 
     assert latest["measured"] == _POLICY
     assert client.put("/api/v1/gates/*/policy", json=_POLICY, headers=op).status_code == 200
     assert client.put("/api/v1/gates/nope/policy", json=_POLICY, headers=op).status_code == 404
-    viewer = client.put("/api/v1/gates/catalog/policy", json=_POLICY, headers=_auth(tokens.viewer))
+    viewer = client.put("/api/v1/gates/catalog/policy", json=_POLICY, headers=bearer(tokens.viewer))
     assert viewer.status_code == 403
 
 
@@ -136,7 +124,7 @@ def test_token_create_and_revoke_are_audited(
     assert created.exit_code == 0, created.output
     revoked = CliRunner().invoke(cli, ["token", "revoke", "--name", "edge"], env=env)
     assert "revoked 1 token(s)" in revoked.output
-    rows = client.get("/api/v1/audit", params={"limit": 2}, headers=_auth(tokens.viewer)).json()
+    rows = client.get("/api/v1/audit", params={"limit": 2}, headers=bearer(tokens.viewer)).json()
     assert [(r["action"], r["measured"]) for r in rows] == [
         ("token-revoke", {"name": "edge", "revoked": 1}),
         ("token-create", {"name": "edge", "role": "proxy"}),
@@ -147,7 +135,7 @@ def test_token_create_and_revoke_are_audited(
 def test_verified_tokens_are_cached_and_revocation_bites_within_the_ttl(
     client: TestClient, tokens: Tokens, control: Control
 ) -> None:
-    op, viewer = _auth(tokens.operator), _auth(tokens.viewer)
+    op, viewer = bearer(tokens.operator), bearer(tokens.viewer)
     assert client.get("/api/v1/domains", headers=op).status_code == 200
     real_url = control.tokens.db_url
     control.tokens.db_url = "postgresql://nobody@127.0.0.1:1/none"  # token table unreachable
@@ -170,7 +158,7 @@ def _from(address: str, api_url: str) -> httpx.Client:
 
 
 def test_failed_attempts_are_rate_limited_per_client_ip(api_url: str, tokens: Tokens) -> None:
-    bad, good = _auth("ficus_guessed"), _auth(tokens.viewer)
+    bad, good = bearer("ficus_guessed"), bearer(tokens.viewer)
     with _from("127.0.0.2", api_url) as attacker, _from("127.0.0.1", api_url) as someone:
         statuses = [attacker.get("/api/v1/domains", headers=bad).status_code for _ in range(50)]
         assert statuses == [401] * LIMIT + [429] * (50 - LIMIT)  # only LIMIT database lookups
