@@ -5,6 +5,7 @@ sync's /v1/lag answer, the audit log's trips, a recorded reconciliation)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from fastapi.testclient import TestClient
 from ficus_control.settings import ControlSettings
 from ficus_devstack.process import wait_until
 from tests.integration.control_plane.conftest import SyncLag, Tokens, seed_shadow
+from tests.integration.control_plane.test_cli import Ficus, ficus  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.integration
 
@@ -223,3 +225,43 @@ def test_plan_load_refuses_unknown_words_and_stores_versions(api: Api, control_d
     first = api.post("/plan", {"source": "p.yaml", "text": PLAN})
     assert first["new"] is True
     assert api.post("/plan", {"source": "p.yaml", "text": PLAN})["new"] is False
+
+
+def _plain(out: str) -> str:
+    """Rich's table borders as spaces, whitespace normalised."""
+    return " ".join(re.sub(r"[\u2500-\u257f]", " ", out).split())
+
+
+def test_ficus_plan_commands(ficus: Ficus, tmp_path: Path) -> None:  # noqa: F811
+    code, out = ficus("plan")
+    out = _plain(out)
+    assert code == 0, out
+    assert "catalog 1 start legacy legacy reads-shadow yes" in out
+    assert "next: ficus plan next catalog" in out
+
+    code, out = ficus("plan", "next", "catalog")
+    assert (code, "✓ catalog: took step reads-shadow" in out) == (0, True), out
+    code, out = ficus("plan", "next", "catalog")
+    assert code == 4, out
+    assert "refused by the plan (catalog at reads-shadow)" in out
+    assert "shadow-clean no_evidence: measured no evidence (no shadow comparisons" in out
+
+    out = _plain(ficus("plan")[1])
+    assert "catalog: criteria for reads-canary-10" in out
+    assert "shadow-clean no evidence no evidence (no shadow comparisons" in out
+    code, out = ficus("gates", "catalog")
+    assert "catalog: criteria for reads-canary-10" in out
+
+    assert ficus("plan", "next", "catalog", "--force")[0] == 2
+    code, out = ficus("plan", "next", "catalog", "--force", "--reason", "demo")
+    assert code == 0 and "(forced)" in out
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(PLAN.replace("to: new", "to: neww"))
+    code, out = ficus("plan", "load", str(bad))
+    assert code == 2
+    assert f"plan {bad}, domain 'catalog', step 'reads-new': unknown stage 'neww'" in out
+    good = tmp_path / "good.yaml"
+    good.write_text(PLAN)
+    code, out = ficus("plan", "load", str(good))
+    assert code == 0 and "loaded (stored)" in out

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from ficus_control.api.auth import control_of, operator, reader, reporter, viewer
+from ficus_control.api.plan import PlanDomainOut
 from ficus_control.api.schemas import (
     AuditOut,
     AuditVerifyOut,
@@ -120,8 +121,14 @@ def set_gate_policy(
 
 @router.get("/gates/{domain}")
 def gates(domain: str, request: Request, _: Principal = Depends(viewer)) -> dict[str, Any]:
+    """The gate policy's gates (reads beyond shadow) and, for a domain in the plan, where it
+    stands with its next step's criteria (`plan`, as GET /plan/{domain} answers)."""
     report = _service(request).gates(domain)
-    return {"domain": domain, "policy": asdict(report.policy), **report.as_dict()}
+    body = {"domain": domain, "policy": asdict(report.policy), **report.as_dict()}
+    plan = control_of(request).plan
+    if plan is not None and plan.plan.domain(domain) is not None:
+        body["plan"] = PlanDomainOut.of(plan.view(domain)).model_dump(mode="json")
+    return body
 
 
 @router.get("/diff/{domain}")

@@ -7,6 +7,7 @@ import typer
 
 from ficus_control.commands import render
 from ficus_control.commands.common import api_client, console, handled
+from ficus_control.commands.plan import print_next
 
 
 def domains() -> None:
@@ -42,10 +43,14 @@ def audit(
 
 
 def gates(domain: str = typer.Argument(..., help="e.g. catalog")) -> None:
-    """Evaluate the gates for moving a domain's reads beyond shadow, now. Exit 4 if one fails."""
+    """Evaluate the gates for moving a domain's reads beyond shadow, now, and the plan's
+    criteria for the domain's next step. Exit 4 if a gate fails."""
     with handled(), api_client() as client:
         report = client.get(f"/gates/{domain}")
     render.gates(console, report)
+    planned = report.get("plan")
+    if planned is not None and planned["next"] is not None:
+        print_next(console, domain, planned["next"])
     if not all(gate["passed"] for gate in report["gates"]):
         raise typer.Exit(code=4)
 

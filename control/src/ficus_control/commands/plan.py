@@ -87,7 +87,7 @@ def print_plan(out: Console, plan: dict[str, Any]) -> None:
     out.print(table)
     for entry in plan["domains"]:
         if entry["next"] is not None:
-            _criteria(out, entry["domain"], entry["next"])
+            print_next(out, entry["domain"], entry["next"])
 
 
 def _ready(following: dict[str, Any]) -> str:
@@ -96,7 +96,8 @@ def _ready(following: dict[str, Any]) -> str:
     return "[green]yes[/]" if following["ready"] else "[red]no[/]"
 
 
-def _criteria(out: Console, domain: str, following: dict[str, Any]) -> None:
+def print_next(out: Console, domain: str, following: dict[str, Any]) -> None:
+    """The criteria of a domain's next step (as the API's `next` carries them)."""
     if following["criteria"]:
         table = Table(title=f"{domain}: criteria for {following['step']}")
         for column in ("criterion", "status", "measured", "required", "soak held"):

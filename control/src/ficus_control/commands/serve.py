@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
+
+from ficus_control.commands.common import console, err, handled
+
+if TYPE_CHECKING:
+    from ficus_control.bootstrap import Control
 
 
 def serve(
@@ -18,7 +25,25 @@ def serve(
     settings = ControlSettings()
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = settings.model_copy(update=updates)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    with handled():  # e.g. an invalid plan file: refused with file, domain, step and word
+        app = create_app(settings)
+        _store_plan(app.state.control)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+def _store_plan(control: Control) -> None:
+    """Record the plan control starts with (by version) in its database."""
+    from ficus_control.errors import StoreUnavailable
+
+    if control.plan is None:
+        return
+    plan = control.plan.plan
+    try:
+        new = control.plan.load()
+    except StoreUnavailable as exc:
+        err.print(f"[yellow]warning:[/] plan {plan.version} not stored yet: {exc}")
+        return
+    console.print(f"plan {plan.version} ({plan.source}){' stored' if new else ''}")
 
 
 def register(app: typer.Typer) -> None:
