@@ -36,9 +36,11 @@ class EdgeGuard:
     def admit(self, request: web.BaseRequest) -> None:
         """Raise TooManyRequests if the client or the customer is over its limit."""
         if self._per_ip is not None:
-            forwarded = request.headers.getall("X-Forwarded-For", [])
-            client = self.trusted.client(request.remote, forwarded) or "-"
-            self._check(self._per_ip, client)
+            client = request.remote
+            if self.trusted:  # behind load balancers: the address they were asked by
+                forwarded = request.headers.getall("X-Forwarded-For", [])
+                client = self.trusted.client(client, forwarded)
+            self._check(self._per_ip, client or "-")
         authorization = request.headers.get("Authorization")
         if self._per_customer is not None and authorization:
             self._check(self._per_customer, str(hash(authorization)))

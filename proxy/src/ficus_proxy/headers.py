@@ -74,6 +74,9 @@ class TrustedProxies:
         self._networks = tuple(ipaddress.ip_network(c.strip(), strict=False) for c in cidrs)
         self._seen: dict[str, bool] = {}
 
+    def __bool__(self) -> bool:
+        return bool(self._networks)
+
     def __contains__(self, address: object) -> bool:
         if not self._networks or not isinstance(address, str):
             return False

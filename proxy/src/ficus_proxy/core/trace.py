@@ -26,16 +26,22 @@ class Trace:
     """The last `size` answers of this worker, oldest first."""
 
     def __init__(self, size: int = 2048, clock: Callable[[], float] = time.time) -> None:
-        self._ring: deque[TraceEntry] = deque(maxlen=max(size, 1))
+        # plain tuples on the hot path; TraceEntry is built when the trace is read
+        self._ring: deque[tuple[float, str, str, str, str | None, str, int]] = deque(
+            maxlen=max(size, 1)
+        )
         self._clock = clock
 
     def add(
         self, rid: str, method: str, path: str, domain: str | None, backend: str, status: int
     ) -> None:
-        self._ring.append(TraceEntry(self._clock(), rid, method, path, domain, backend, status))
+        self._ring.append((self._clock(), rid, method, path, domain, backend, status))
 
     def find(self, request_id: str | None = None, limit: int = 100) -> list[TraceEntry]:
         """The newest `limit` entries, or those of one request id."""
-        if request_id is not None:
-            return [e for e in self._ring if e.request_id == request_id][-limit:]
-        return list(self._ring)[-limit:] if limit > 0 else []
+        if limit <= 0:
+            return []
+        rows = list(self._ring) if request_id is None else [
+            row for row in self._ring if row[1] == request_id
+        ]  # fmt: skip
+        return [TraceEntry(*row) for row in rows[-limit:]]
