@@ -24,8 +24,11 @@ router = APIRouter(prefix=PREFIX)
 
 async def _act(request: Request, person: Person, path: str, body: dict[str, Any]) -> Response:
     response = await api(request, person, "POST", path, body)
-    payload = response.json()
     ok = response.status_code == 200
+    try:
+        payload = response.json()
+    except ValueError:  # not the API's JSON: say what came back
+        payload = {"detail": f"{response.status_code} {response.text[:200]}"}
     context = {"ok": ok, "state": payload if ok else None, "error": payload.get("detail")}
     return templates.TemplateResponse(
         request, "_result.html", context, status_code=response.status_code
@@ -68,3 +71,11 @@ async def reenable(domain: str, request: Request, person: Person = Depends(signe
     form = await _operator_form(request, person)
     body = {"reason": form.get("reason", "")}
     return await _act(request, person, f"/api/v1/domains/{domain}/reenable", body)
+
+
+@router.post("/domains/{domain}/next", response_class=HTMLResponse)
+async def plan_next(domain: str, request: Request, person: Person = Depends(signed_in)) -> Response:
+    """The plan's next step for the domain, only if its exit criteria hold (or forced)."""
+    form = await _operator_form(request, person)
+    body = {"reason": form.get("reason", ""), "force": form.get("force") == "on"}
+    return await _act(request, person, f"/api/v1/plan/{domain}/next", body)
