@@ -42,8 +42,10 @@ def ensure_cli_token(db_url: str, path: Path | str) -> str:
 
 
 def ensure_token(db_url: str, path: Path | str, name: str, role: Role) -> str:
-    """A token kept in a file (e.g. the proxy's operator token for /trip and /rollback): the
-    one in `path` if it is still valid with `role`, else a new one named `name`, written there."""
+    """A token kept in a file (e.g. the proxy's `proxy` token for /trip and /rollback): the
+    one in `path` if it is still valid with `role`, else a new one named `name`, written there.
+    A still valid token of another role (an older stack's operator token for the proxy) is
+    revoked, so it does not outlive its file."""
     path = Path(path)
     store = PostgresTokenStore(db_url)
     if path.is_file():
@@ -51,6 +53,8 @@ def ensure_token(db_url: str, path: Path | str, name: str, role: Role) -> str:
         principal = store.principal(token) if token else None
         if principal is not None and principal.role is role:
             return token
+        if principal is not None:
+            store.revoke(principal.name, note=f"provisioned (ficus up): role is now {role}")
     token = store.create(name, role, note="provisioned (ficus up)")
     _write_private(path, token)
     return token

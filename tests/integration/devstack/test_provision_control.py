@@ -12,6 +12,7 @@ import pytest
 from psycopg import errors
 
 from ficus_control.adapters.pg_tokens import PostgresTokenStore
+from ficus_control.provision import run_migrations
 from ficus_control.tokens import Role
 from ficus_devstack import Stack
 from ficus_devstack.localstack import LocalStack, Profile
@@ -29,13 +30,18 @@ def local(stack: Stack, tmp_path: Path) -> Iterator[LocalStack]:
 
 
 def test_the_proxy_gets_a_proxy_token_and_its_own_database_role(local: LocalStack) -> None:
+    control_db = local.settings.postgres_url("ficus_control")
+    run_migrations(control_db)
+    older = PostgresTokenStore(control_db).create("proxy", Role.OPERATOR)  # an older stack's
+    (local.settings.home / "control").mkdir(parents=True)
+    (local.settings.home / "control" / "proxy-token").write_text(older)
     local.provision_control()
     local.provision_control()  # idempotent, as `ficus up` is
     env = local.environment()
-    control_db = local.settings.postgres_url("ficus_control")
     principal = PostgresTokenStore(control_db).principal(env["FICUS_PROXY_TOKEN"])
     assert principal is not None
     assert principal.role is Role.PROXY
+    assert PostgresTokenStore(control_db).principal(older) is None  # revoked, not left behind
     proxy_db = env["FICUS_PROXY_CONTROL_DB_URL"]
     with psycopg.connect(proxy_db) as conn:
         assert conn.execute("SELECT current_user").fetchone() == ("ficus_proxy",)
