@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ficus_control.adapters.pg_cutover import PostgresCutoverStore
 from ficus_control.adapters.pg_plan import PostgresPlanStore
 from ficus_control.adapters.pg_tokens import PostgresTokenStore
 from ficus_control.adapters.proxy_diff import HttpDiffSource
+from ficus_control.adapters.proxy_metrics import HttpProxyMetrics
 from ficus_control.adapters.sync_lag import HttpLagProbe
 from ficus_control.cutover import CutoverService, DomainRegistry
 from ficus_control.plan.loader import default_plan_path, load_plan
+from ficus_control.plan.ports import ExtraSignals
 from ficus_control.plan.service import PlanService
 from ficus_control.plan.signals import SignalCollector
 from ficus_control.settings import ControlSettings
@@ -27,6 +30,8 @@ class Control:
     def close(self) -> None:
         self.diffs.client.close()
         self.lag.client.close()
+        if self.plan is not None:
+            self.plan.signals.close()
 
 
 def bootstrap(settings: ControlSettings) -> Control:
@@ -35,7 +40,8 @@ def bootstrap(settings: ControlSettings) -> Control:
     store = PostgresCutoverStore(settings.db_url, settings.http_timeout)
     lag = HttpLagProbe(settings.sync_url, settings.http_timeout)
     service = CutoverService(DomainRegistry(settings.domains), store, store, store, lag)
-    plan = plan_service(settings, service, store, lag)
+    metrics = HttpProxyMetrics(settings.proxy_urls, settings.http_timeout)
+    plan = plan_service(settings, service, store, lag, [metrics])
     if settings.plan_gates:
         service.plan_gate = plan
     return Control(
@@ -52,10 +58,11 @@ def plan_service(
     service: CutoverService,
     store: PostgresCutoverStore,
     lag: HttpLagProbe,
+    extras: Sequence[ExtraSignals] = (),
 ) -> PlanService:
     """The plan of `settings.plan_file` (default: the repository's control/plan.yaml),
-    measured with `lag` and `store` (shadow stats, gate policy)."""
+    measured with `lag`, `store` (shadow stats, gate policy) and `extras` (proxy metrics)."""
     loaded = load_plan(settings.plan_file or default_plan_path(), settings.domains)
     plan_store = PostgresPlanStore(settings.db_url, settings.http_timeout)
-    signals = SignalCollector(lag, store, store, plan_store)
+    signals = SignalCollector(lag, store, store, plan_store, extras)
     return PlanService(loaded, service, plan_store, signals)

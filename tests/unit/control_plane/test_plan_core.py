@@ -16,6 +16,7 @@ from ficus_control.plan.core.evaluate import Reading, SignalSnapshot, Status, ev
 from ficus_control.plan.core.model import Op, Signal, Step
 from ficus_control.plan.core.parse import PlanInvalid, parse_plan
 from ficus_control.plan.core.progress import progress, unavailable
+from ficus_control.plan.core.proxy_metrics import read_signals
 from ficus_control.plan.loader import default_plan_path, load_plan
 
 PLAN = """
@@ -202,3 +203,27 @@ def test_the_repository_plan_is_valid_and_orders_the_domains() -> None:
     assert phases[2] == ["writes-shadow", "writes-dual"]
     assert phases[3][-2:] == ["reads-retired", "writes-retired"]
     assert len(loaded.plan.version) == 16
+
+
+PROXY_METRICS = """
+# TYPE ficus_proxy_requests_total counter
+ficus_proxy_requests_total{domain="catalog",backend="new",status="200"} 995.0
+ficus_proxy_requests_total{domain="catalog",backend="new",status="503"} 5.0
+ficus_proxy_requests_total{domain="catalog",backend="legacy",status="500"} 70.0
+ficus_proxy_requests_total{domain="search",backend="new",status="200"} 10.0
+ficus_proxy_request_seconds_bucket{domain="catalog",backend="new",le="0.05"} 900.0
+ficus_proxy_request_seconds_bucket{domain="catalog",backend="new",le="0.1"} 985.0
+ficus_proxy_request_seconds_bucket{domain="catalog",backend="new",le="0.25"} 995.0
+ficus_proxy_request_seconds_bucket{domain="catalog",backend="new",le="+Inf"} 1000.0
+"""
+
+
+def test_proxy_metrics_give_read_success_and_p99_of_the_new_backend() -> None:
+    readings = read_signals([PROXY_METRICS], "catalog")
+    assert readings[Signal.READ_SUCCESS] == Reading(0.995, 1000)
+    assert readings[Signal.READ_P99] == Reading(250.0, 1000)
+    assert read_signals([PROXY_METRICS, PROXY_METRICS], "search")[Signal.READ_SUCCESS] == (
+        Reading(1.0, 20)
+    )  # summed over the replicas
+    nothing = read_signals([PROXY_METRICS], "customer")[Signal.READ_P99]
+    assert nothing.value is None and "has answered no request" in (nothing.missing or "")

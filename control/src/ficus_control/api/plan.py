@@ -136,7 +136,7 @@ def plan_next(
     domain: str, body: NextIn, request: Request, who: Principal = Depends(operator)
 ) -> DomainOut:
     """Take the domain's next step; 409 with `failed_criteria` when they do not hold."""
-    state = _plan(request).advance(domain, f"token:{who.name}", body.force, body.reason or "")
+    state = _plan(request).advance(domain, who.actor, body.force, body.reason or "")
     return DomainOut.of(state)
 
 

@@ -52,4 +52,8 @@ class PlanStore(Protocol):
 class ExtraSignals(Protocol):
     """Signals measured outside control's database (e.g. the proxies' metrics)."""
 
+    signals: frozenset[Signal]  # the signals `read` measures
+
     def read(self, domain: str) -> Mapping[Signal, Reading]: ...
+
+    def close(self) -> None: ...

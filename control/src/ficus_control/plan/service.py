@@ -106,7 +106,7 @@ class PlanService:
         assert domain_plan is not None
         where = progress(domain_plan, state)
         criteria = where.current.exit if where.current is not None else ()
-        readings = self.signals.readings(state.domain) if criteria else {}
+        readings = self.signals.readings(state.domain, {c.signal for c in criteria})
         now = SignalSnapshot(readings)
         holding = [c.name for c in criteria if holds_now(c, now) is Status.MET]
         watched = [c.name for c in criteria]

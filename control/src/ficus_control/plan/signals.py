@@ -6,7 +6,7 @@ set, so its criterion has no evidence."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from ficus_control.cutover.ports import LagProbe, PolicySource, ShadowStats
 from ficus_control.plan.core.evaluate import Reading
@@ -17,9 +17,9 @@ from ficus_control.plan.ports import ExtraSignals, PlanStore
 _NOT_MEASURED: dict[Signal, str] = {
     Signal.REVERSE_LAG: "reverse sync does not report its lag yet",
     Signal.CONSISTENCY_LAG: "nothing measures new → Magento consistency lag yet",
-    Signal.READ_SUCCESS: "no proxy exposes a read error budget for this domain",
-    Signal.READ_P99: "no proxy exposes read latency for this domain",
-    Signal.WRITE_P99: "no proxy exposes write latency for this domain",
+    Signal.READ_SUCCESS: "control reads no proxy metrics",
+    Signal.READ_P99: "control reads no proxy metrics",
+    Signal.WRITE_P99: "the proxies do not tell write latency from read latency yet",
     Signal.FORWARD_DLQ: "sync's dead letters are not reachable over HTTP",
     Signal.REVERSE_DLQ: "reverse sync's dead letters are not reachable over HTTP",
     Signal.CONFLICTS: "there is no conflict queue yet",
@@ -41,15 +41,28 @@ class SignalCollector:
         self.store = store
         self.extras = list(extras)
 
-    def readings(self, domain: str) -> dict[Signal, Reading]:
-        readings = {signal: Reading(missing=why) for signal, why in _NOT_MEASURED.items()}
-        readings[Signal.FORWARD_LAG] = self._forward_lag(domain)
-        readings[Signal.SHADOW_MISMATCH_RATE] = self._shadow(domain)
-        readings[Signal.AUTO_DISABLE_FREE] = Reading(self.store.auto_disable_free(domain))
-        readings[Signal.RECONCILIATION_MISMATCHES] = self._reconciliation(domain)
+    def readings(self, domain: str, needed: Collection[Signal]) -> dict[Signal, Reading]:
+        """The `needed` signals of `domain`, measured now (only those: each costs a call)."""
+        readings = {s: Reading(missing=why) for s, why in _NOT_MEASURED.items() if s in needed}
+        for signal, measure in self._measures().items():
+            if signal in needed:
+                readings[signal] = measure(domain)
         for extra in self.extras:
-            readings.update(extra.read(domain))
+            if any(signal in needed for signal in extra.signals):
+                readings.update(extra.read(domain))
         return readings
+
+    def close(self) -> None:
+        for extra in self.extras:
+            extra.close()
+
+    def _measures(self) -> dict[Signal, Callable[[str], Reading]]:
+        return {
+            Signal.FORWARD_LAG: self._forward_lag,
+            Signal.SHADOW_MISMATCH_RATE: self._shadow,
+            Signal.AUTO_DISABLE_FREE: lambda domain: Reading(self.store.auto_disable_free(domain)),
+            Signal.RECONCILIATION_MISMATCHES: self._reconciliation,
+        }
 
     def _forward_lag(self, domain: str) -> Reading:
         reading = self.lag.lag(domain)
