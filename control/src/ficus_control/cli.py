@@ -103,6 +103,26 @@ delegate.register(app, "search", "ficus_search", [], "Search service: `rebuild`,
 delegate.register(app, "catalog", "ficus_catalog", [], "Catalog service: `migrate`, `dlq`.")
 
 
+SERVICE_MIGRATIONS = ("ficus_sync", "ficus_catalog", "ficus_search")
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade every Ficus database to its Alembic head: control's here, then sync's, the
+    catalog's and search's, each through its own `python -m ficus_<x> migrate` (same settings as
+    the service). Idempotent; stops at the first failure."""
+    from ficus_control.provision import run_migrations
+    from ficus_control.settings import ControlSettings
+
+    run_migrations(ControlSettings().db_url)
+    console.print("control: at head")
+    for module in SERVICE_MIGRATIONS:
+        code = delegate.run_module(module, ["migrate"])
+        if code != 0:
+            err.print(f"[bold red]error:[/] {module} migrate exited with {code}")
+            raise typer.Exit(code=code)
+
+
 def main() -> None:
     app()
 
