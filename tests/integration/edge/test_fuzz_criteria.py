@@ -312,6 +312,11 @@ def _query(pairs: list[tuple[str, str]]) -> str:
     return urlencode(pairs)
 
 
+def _filter(field: str, value: str, condition: str) -> list[tuple[str, str]]:
+    keys = (f"{FG}[0][filters][0][{k}]" for k in ("field", "value", "condition_type"))
+    return list(zip(keys, (field, value, condition), strict=True))
+
+
 ENTITY_ID_ATTACK = [
     (f"{FG}[0][filters][0][field]", "entity_id"),
     (f"{FG}[0][filters][0][value]", "1e999999999"),
@@ -326,7 +331,7 @@ PRICE_NAN = [
 
 
 @settings(
-    max_examples=150,
+    max_examples=int(os.environ.get("FICUS_FUZZ_EXAMPLES", "150")),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -334,6 +339,10 @@ PRICE_NAN = [
 @given(pairs=criteria)
 @example(pairs=ENTITY_ID_ATTACK)
 @example(pairs=PRICE_NAN)
+@example(pairs=_filter("name", "abc\\", "like"))
+@example(pairs=_filter("created_at", "9999-99-99", "gt"))
+@example(pairs=_filter("sku", "a\x00b", "eq"))
+@example(pairs=_filter("category_id", "99999999999999999999", "in"))
 @example(pairs=[("searchCriteria[pageSize]", "9" * 5000)])
 @example(pairs=[(f"{FG}[{'9' * 5000}][filters][0][field]", "sku")])
 def test_random_criteria_get_a_2xx_or_magentos_400_fast(

@@ -104,13 +104,23 @@ def _coerce(kind: str, raw: str | None, where: str) -> Any:
     text = raw or ""
     if kind in ("decimal", "int"):
         number = number_prefix(text, where) or Decimal(0)
-        return number if kind == "decimal" else int(number)
+        fits = -(2**31) <= number < 2**31  # beyond: a Decimal, compared as numeric
+        return int(number) if kind == "int" and fits else number
     if kind == "datetime":
         try:
             return datetime.fromisoformat(text.strip())
         except ValueError:
             return None
     return _fold_value(text)
+
+
+def _widened(kind: str, expr: Any, f: Filter, where: str) -> Any:
+    """An integer column compared with a number beyond 32 bits compares as numeric (a bound
+    integer parameter would overflow), as MariaDB compares it."""
+    if kind != "int" or f.condition in (ConditionType.NULL, ConditionType.NOTNULL):
+        return expr
+    values = [_coerce(kind, v, where) for v in [*f.values(), f.value]]
+    return cast(expr, Numeric()) if any(isinstance(v, Decimal) for v in values) else expr
 
 
 class ProductQuery:
@@ -143,7 +153,7 @@ class ProductQuery:
 
     def _compare(self, expr: Any, f: Filter, where: str) -> ColumnElement[bool]:
         kind = _kind(expr)
-        lhs = _fold(expr) if kind == "text" else expr
+        lhs = _fold(expr) if kind == "text" else _widened(kind, expr, f, where)
         cond = f.condition
         test: ColumnElement[bool]
         if cond in (ConditionType.NULL, ConditionType.NOTNULL):
