@@ -4,10 +4,13 @@ codes may move between views, and a restart does not bring the seeds back."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from ficus_catalog.applying import apply_event
+from ficus_catalog.bodies import StoredBodies
 from ficus_catalog.bootstrap import Catalog
 from ficus_catalog.reads import seed_stores
 from ficus_catalog.testing import STORES
@@ -23,11 +26,25 @@ def drain(catalog: Catalog) -> None:
     catalog.consumer.drain()
 
 
+def store_id(catalog: Catalog, code: str | None, default_store: str) -> int | None:
+    """The view a request with `code` resolves to, with that `default_store` setting."""
+
+    async def resolve() -> int | None:
+        bodies = StoredBodies(catalog.settings.db_url, default_store)
+        await bodies.open()
+        try:
+            return await bodies.store_id(code)
+        finally:
+            await bodies.close()
+
+    return asyncio.run(resolve())
+
+
 def test_store_events_replace_the_seeded_codes(catalog: Catalog, events: EventTable) -> None:
     assert catalog.reads.stores() == STORES
     # no view is flagged default yet: the `default_store` setting's code answers
-    assert catalog.reads.store_id(None, "default") == STORES["default"]
-    assert catalog.reads.store_id(None, "nosuch") is None
+    assert store_id(catalog, None, "default") == STORES["default"]
+    assert store_id(catalog, None, "nosuch") is None
     events.publish(
         store_event(0, 1, "admin", website_id=0, website_code="admin", group_id=0),
         store_event(1, 1, "main", is_default=True),
@@ -35,9 +52,9 @@ def test_store_events_replace_the_seeded_codes(catalog: Catalog, events: EventTa
     )
     drain(catalog)
     assert catalog.reads.stores() == {"admin": 0, "main": 1, "fr": 2}
-    assert catalog.reads.store_id(None, "nosuch") == 1  # the view flagged default
-    assert catalog.reads.store_id(None, "fr") == 1  # ahead of the setting's code
-    assert catalog.reads.store_id("fr", "default") == 2
+    assert store_id(catalog, None, "nosuch") == 1  # the view flagged default
+    assert store_id(catalog, None, "fr") == 1  # ahead of the setting's code
+    assert store_id(catalog, "fr", "default") == 2
     assert not seed_stores(catalog.sessions, STORES)  # a restart keeps the events' codes
     assert catalog.reads.stores() == {"admin": 0, "main": 1, "fr": 2}
 

@@ -9,20 +9,24 @@ pool replaces it); psycopg prepares the statement on each connection after a few
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
 from ficus_catalog.database import libpq_url
 
 ADMIN_CODE = "all"
-# Magento's store resolution (see `CatalogReads.store_id`): a code, else the default view
-# sync announced, else the view of the `default_store` setting; `all` is store 0.
-_STORE_OF_CODE = "SELECT store_id FROM catalog_store WHERE code = %(code)s"
-_DEFAULT_STORE = (
-    "SELECT store_id FROM catalog_store WHERE is_default OR code = %(code)s"
-    " ORDER BY is_default DESC NULLS LAST LIMIT 1"
-)
-_ADMIN_STORE = "SELECT 0 AS store_id WHERE %(code)s::text IS NOT NULL"
+# Magento's store resolution: a code (from `catalog_store`, sync's store events; an inactive
+# view resolves, an unknown or deleted code is Magento's "store not found"); no code: the
+# default view sync announced, else the view of the `default_store` setting; `all`: store 0.
+STORES = {
+    "code": "SELECT store_id FROM catalog_store WHERE code = %(code)s",
+    "default": (
+        "SELECT store_id FROM catalog_store WHERE is_default OR code = %(code)s"
+        " ORDER BY is_default DESC NULLS LAST LIMIT 1"
+    ),
+    "admin": "SELECT 0 AS store_id WHERE %(code)s::text IS NOT NULL",
+}
 # Magento compares skus case-insensitively: the lowest entity_id of that sku, the view's own
 # rendering if it has values of its own, else store 0's.
 _BY_SKU = """
@@ -33,11 +37,7 @@ LEFT JOIN LATERAL (
     ORDER BY entity_id, store_id DESC LIMIT 1
 ) AS j ON true
 """
-BY_SKU = {
-    "code": _BY_SKU.format(store=_STORE_OF_CODE),
-    "default": _BY_SKU.format(store=_DEFAULT_STORE),
-    "admin": _BY_SKU.format(store=_ADMIN_STORE),
-}
+BY_SKU = {kind: _BY_SKU.format(store=query) for kind, query in STORES.items()}
 
 
 @dataclass(frozen=True)
@@ -68,17 +68,26 @@ class StoredBodies:
     async def close(self) -> None:
         await self._pool.close()
 
+    async def store_id(self, store_code: str | None) -> int | None:
+        """The store view of a request (None: unknown code), as `by_sku` resolves it."""
+        kind, code = self._store(store_code)
+        row = await self._one(STORES[kind], {"code": code})
+        return None if row is None else int(row[0])
+
     async def by_sku(self, sku: str, store_code: str | None) -> Found:
         """The sku lowercased here, `lower(sku)` in SQL: the comparison the read always made
         (and the index's expression)."""
+        kind, code = self._store(store_code)
+        row = await self._one(BY_SKU[kind], {"code": code, "sku": sku.lower()})
+        return Found(None, None) if row is None else Found(row[0], row[1])
+
+    def _store(self, store_code: str | None) -> tuple[str, str]:
         if store_code is None:
-            query, code = BY_SKU["default"], self._default_store
-        else:
-            query, code = BY_SKU["admin" if store_code == ADMIN_CODE else "code"], store_code
+            return "default", self._default_store
+        return ("admin" if store_code == ADMIN_CODE else "code"), store_code
+
+    async def _one(self, query: str, params: dict[str, str]) -> tuple[Any, ...] | None:
         async with self._pool.connection() as conn:
             cursor = conn.cursor(binary=True)
-            await cursor.execute(query, {"code": code, "sku": sku.lower()})
-            row = await cursor.fetchone()
-        if row is None:
-            return Found(None, None)
-        return Found(row[0], row[1])
+            await cursor.execute(query, params)
+            return await cursor.fetchone()

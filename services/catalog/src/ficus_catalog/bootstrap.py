@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ficus_catalog.applying import CatalogApply, Prepared
 from ficus_catalog.bodies import StoredBodies
-from ficus_catalog.database import make_engine
+from ficus_catalog.database import make_engine, make_read_engine
 from ficus_catalog.migration import run_migrations
 from ficus_catalog.reads import CatalogReads, seed_stores
 from ficus_catalog.rendering import render_missing
@@ -32,6 +32,7 @@ CatalogApplier = BatchApplier[Session, Prepared]
 class Catalog:
     settings: CatalogSettings
     engine: Engine
+    read_engine: Engine
     sessions: sessionmaker[Session]
     reads: CatalogReads
     bodies: StoredBodies
@@ -47,6 +48,7 @@ class Catalog:
         if self.consumer is not None:
             self.consumer.stop()
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 def feed_applier(sessions: sessionmaker[Session], consumer_name: str) -> CatalogApplier:
@@ -91,8 +93,17 @@ def bootstrap(settings: CatalogSettings) -> Catalog:
     metrics = FeedMetrics.standard("catalog")
     applier = feed_applier(sessions, settings.consumer_name)
     consumer = build_consumer(settings, applier, metrics) if settings.consumer_enabled else None
-    reads = CatalogReads(sessions)
+    read_engine = make_read_engine(settings.db_url)
+    reads = CatalogReads(sessionmaker(read_engine, expire_on_commit=False))
     bodies = StoredBodies(settings.db_url, settings.default_store)
     return Catalog(
-        settings, engine, sessions, reads, bodies, metrics, DeadLetters(applier), consumer
+        settings,
+        engine,
+        read_engine,
+        sessions,
+        reads,
+        bodies,
+        metrics,
+        DeadLetters(applier),
+        consumer,
     )

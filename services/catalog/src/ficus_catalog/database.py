@@ -20,3 +20,10 @@ def libpq_url(url: str) -> str:
 
 def make_engine(url: str, pool_size: int = 5) -> Engine:
     return create_engine(sqlalchemy_url(url), pool_size=pool_size, pool_pre_ping=True, future=True)
+
+
+def make_read_engine(url: str, pool_size: int = 5) -> Engine:
+    """For reads of one statement: autocommit (no BEGIN, nothing to roll back when the
+    connection goes back to the pool) and no ping on checkout (a connection the server
+    dropped fails one read and is replaced)."""
+    return create_engine(sqlalchemy_url(url), pool_size=pool_size, isolation_level="AUTOCOMMIT")

@@ -7,10 +7,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, exists, func, select, text
+from sqlalchemy import Select, and_, delete, exists, func, select, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from ficus_catalog.criteria_sql import ProductQuery
 from ficus_catalog.rendering import CHILDREN
@@ -56,25 +57,17 @@ class CatalogReads:
             return session.get(Product, product_id, options=CHILDREN)
 
     def search(self, criteria: SearchCriteria, store_id: int) -> BodyPage:
+        """One statement: the page's stored bodies in order, each row with the total
+        (`count(*) OVER ()`); the count alone only when the page is past the end."""
         with self._sessions() as session:
             query = ProductQuery(store_id, lambda code: self._has_attribute(session, code))
             rows, count = query.page(criteria)
-            ids = list(session.execute(rows).scalars())
-            total = session.execute(count).scalar_one()
-            return BodyPage(self._bodies(session, ids, store_id), int(total))
-
-    @staticmethod
-    def _bodies(session: Session, ids: Sequence[uuid.UUID], store_id: int) -> list[bytes]:
-        """The view's own rendering of each product if it has one, else store 0's."""
-        if not ids:
-            return []
-        stmt = select(ProductJson.product_uuid, ProductJson.store_id, ProductJson.body).where(
-            ProductJson.product_uuid.in_(ids), ProductJson.store_id.in_({0, store_id})
-        )
-        found: dict[uuid.UUID, bytes] = {}
-        for product_uuid, _, body in session.execute(stmt.order_by(ProductJson.store_id)):
-            found[product_uuid] = body  # store 0 first: the view's own replaces it
-        return [found[i] for i in ids if i in found]
+            page = session.execute(_with_bodies(rows, store_id)).all()
+            if page:
+                total = page[0][2]
+            else:
+                total = session.execute(count).scalar_one() if criteria.offset else 0
+            return BodyPage([body for _, body, _ in page if body is not None], int(total))
 
     def native_page(
         self, limit: int, after: int | None, sku: str | None, category_id: int | None
@@ -114,22 +107,20 @@ class CatalogReads:
             rows = session.execute(select(CatalogStore.code, CatalogStore.store_id))
             return {code: store_id for code, store_id in rows}
 
-    def store_id(self, code: str | None, fallback: str) -> int | None:
-        """The store view of `code`, in one indexed read. Without a code: the view sync
-        announced as Magento's default, else (no store event yet) the view of `fallback`."""
-        stmt = select(CatalogStore.store_id)
-        if code is not None:
-            stmt = stmt.where(CatalogStore.code == code)
-        else:
-            stmt = stmt.where(
-                CatalogStore.is_default.is_(True) | (CatalogStore.code == fallback)
-            ).order_by(CatalogStore.is_default.desc().nulls_last())
-        with self._sessions() as session:
-            return session.execute(stmt.limit(1)).scalar_one_or_none()
-
     def ping(self) -> None:
         with self._sessions() as session:
             session.execute(text("SELECT 1"))
+
+
+def _with_bodies(rows: Select[Any], store_id: int) -> Select[Any]:
+    """The page's select (of uuids) with, per product, the view's own stored JSON if it has
+    one, else store 0's, and the total of the filtered rows."""
+    own, base = aliased(ProductJson, name="own"), aliased(ProductJson, name="base")
+    return (
+        rows.add_columns(func.coalesce(own.body, base.body), func.count().over())
+        .outerjoin(own, and_(own.product_uuid == Product.uuid, own.store_id == store_id))
+        .outerjoin(base, and_(base.product_uuid == Product.uuid, base.store_id == 0))
+    )
 
 
 def seed_stores(sessions: sessionmaker[Session], stores: Mapping[str, int]) -> bool:

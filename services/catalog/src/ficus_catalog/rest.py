@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ficus_catalog.bodies import ADMIN_CODE
 from ficus_catalog.bootstrap import Catalog
 from ficus_catalog.core.body import page_body
 from ficus_catalog.errors import NotAuthorized, ProductNotFound, UnknownStore
@@ -45,21 +44,6 @@ def require_admin(request: Request) -> None:
         raise NotAuthorized(PRODUCTS_ACL)
 
 
-def store_id(catalog: Catalog, code: str | None) -> int:
-    """Magento's store resolution: no code → the default store view (the default website's,
-    as sync announced it; before that the `default_store` setting), `all` → store 0.
-
-    Codes come from `catalog_store` (sync's store events). An inactive store view resolves
-    as Magento's webapi path processor and the stand-in resolve it; an unknown or deleted
-    code is Magento's 404 "store not found"."""
-    if code == ADMIN_CODE:
-        return 0
-    found = catalog.reads.store_id(code, catalog.settings.default_store)
-    if found is None:
-        raise UnknownStore(code or catalog.settings.default_store)
-    return found
-
-
 async def get_product(request: Request) -> Response:
     """The product's stored JSON for the request's store view."""
     require_admin(request)
@@ -74,8 +58,7 @@ async def get_product(request: Request) -> Response:
     return Response(found.body, media_type=JSON)
 
 
-def _search(catalog: Catalog, code: str | None, query: list[tuple[str, str]]) -> bytes:
-    store = store_id(catalog, code)
+def _search(catalog: Catalog, store: int, query: list[tuple[str, str]]) -> bytes:
     criteria = parse_search_criteria(query)
     page = catalog.reads.search(criteria, store)
     return page_body(page.bodies, criteria.echo(), page.total_count)
@@ -84,9 +67,13 @@ def _search(catalog: Catalog, code: str | None, query: list[tuple[str, str]]) ->
 async def search_products(request: Request) -> Response:
     """searchCriteria: the page assembled from its products' stored JSON."""
     require_admin(request)
+    catalog = catalog_of(request)
     code = request.path_params.get("store_code")
+    store = await catalog.bodies.store_id(code)
+    if store is None:
+        raise UnknownStore(code or catalog.settings.default_store)
     items = request.query_params.multi_items()
-    body = await run_in_threadpool(_search, catalog_of(request), code, items)
+    body = await run_in_threadpool(_search, catalog, store, items)
     return Response(body, media_type=JSON)
 
 
