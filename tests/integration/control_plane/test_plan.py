@@ -6,6 +6,7 @@ sync's /v1/lag answer, the audit log's trips, a recorded reconciliation)."""
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from ficus_control.adapters.proxy_metrics import HttpProxyMetrics
+from ficus_control.plan.core.model import Signal
 from ficus_control.settings import ControlSettings
 from ficus_devstack.process import wait_until
 from tests.integration.control_plane.conftest import SyncLag, Tokens, seed_shadow
@@ -265,3 +268,24 @@ def test_ficus_plan_commands(ficus: Ficus, tmp_path: Path) -> None:  # noqa: F81
     good.write_text(PLAN)
     code, out = ficus("plan", "load", str(good))
     assert code == 0 and "loaded (stored)" in out
+
+
+def test_a_domain_outside_the_plan_has_no_steps(api: Api) -> None:
+    view = api.plan("cart")
+    assert (view["phase"], view["step"], view["steps"], view["next"]) == (0, "start", [], None)
+    status, body = api.next("cart")
+    assert status == 400 and "cart is not in the plan" in body["detail"]
+    assert api.next("warehouse")[0] == 404
+
+
+def test_unreachable_proxy_metrics_are_no_evidence() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # bound, never listening: connection refused
+        metrics = HttpProxyMetrics([f"http://127.0.0.1:{port}"], timeout=2.0)
+        readings = metrics.read("catalog")
+    metrics.close()
+    assert readings[Signal.READ_SUCCESS].value is None
+    assert f"proxy metrics unreachable at http://127.0.0.1:{port}/metrics" in (
+        readings[Signal.READ_P99].missing or ""
+    )

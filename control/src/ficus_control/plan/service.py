@@ -18,6 +18,7 @@ from ficus_control.plan.core.evaluate import (
     failed,
     holds_now,
 )
+from ficus_control.plan.core.model import DomainPlan
 from ficus_control.plan.core.progress import Progress, progress, unavailable
 from ficus_control.plan.loader import LoadedPlan
 from ficus_control.plan.ports import PlanStore
@@ -71,10 +72,8 @@ class PlanService:
         return [self._view(self.cutover.get(d.domain)) for d in self.plan.domains]
 
     def view(self, domain: str) -> DomainView:
-        state = self.cutover.get(domain)
-        if self.plan.domain(domain) is None:
-            raise InvalidRequest(f"{domain} is not in the plan {self.plan.source}")
-        return self._view(state)
+        """A domain the plan does not name has no steps (and no next step)."""
+        return self._view(self.cutover.get(domain))
 
     def check(self, state: DomainCutover, direction: Direction, target: Lane) -> GateVerdict | None:
         """The cutover service's gate: a forward move of a domain in the plan needs the exit
@@ -92,6 +91,8 @@ class PlanService:
         """Take the domain's next step if its criteria hold (or `force`, with a reason)."""
         view = self.view(domain)
         step = view.progress.next
+        if not view.progress.plan.steps:
+            raise InvalidRequest(f"{domain} is not in the plan {self.plan.source}")
         if step is None:
             raise TransitionRefused(f"{domain} has taken every step of the plan")
         if view.blocked is not None:
@@ -102,8 +103,7 @@ class PlanService:
         )  # fmt: skip
 
     def _view(self, state: DomainCutover) -> DomainView:
-        domain_plan = self.plan.domain(state.domain)
-        assert domain_plan is not None
+        domain_plan = self.plan.domain(state.domain) or DomainPlan(state.domain, ())
         where = progress(domain_plan, state)
         criteria = where.current.exit if where.current is not None else ()
         readings = self.signals.readings(state.domain, {c.signal for c in criteria})
