@@ -15,7 +15,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from ficus_contracts.cutover import Direction, Lane, Stage
 from ficus_control.adapters.proxy_metrics import HttpProxyMetrics
+from ficus_control.bootstrap import Control
+from ficus_control.errors import PlanRefused
 from ficus_control.plan.core.model import Signal
 from ficus_control.settings import ControlSettings
 from ficus_devstack.process import wait_until
@@ -289,3 +292,23 @@ def test_unreachable_proxy_metrics_are_no_evidence() -> None:
     assert f"proxy metrics unreachable at http://127.0.0.1:{port}/metrics" in (
         readings[Signal.READ_P99].missing or ""
     )
+
+
+def test_with_plan_gates_ficus_cutover_is_gated_by_the_plan_on_every_lane(
+    control: Control, control_db: str
+) -> None:
+    assert control.plan is not None
+    control.service.plan_gate = control.plan  # FICUS_CONTROL_PLAN_GATES=true
+    service, reads, writes = control.service, Direction.READS, Direction.WRITES
+    service.cutover("catalog", reads, Lane(Stage.SHADOW), "a")  # start: nothing to prove
+    seed_shadow(control_db, "catalog", 500, 0)  # the gate policy would pass, the plan wants 1000
+    with pytest.raises(PlanRefused) as refused:
+        service.cutover("catalog", reads, Lane(Stage.CANARY, 20), "a")
+    assert "refused by the plan (catalog at reads-shadow)" in str(refused.value)
+    assert "shadow-clean no_evidence" in str(refused.value)
+    with pytest.raises(PlanRefused):  # writes too: the plan's step is where the domain stands
+        service.cutover("catalog", writes, Lane(Stage.SHADOW), "a")
+    forced = service.cutover("catalog", reads, Lane(Stage.CANARY, 20), "a", True, "by hand")
+    assert forced.reads == Lane(Stage.CANARY, 20)
+    back = service.rollback("catalog", reads, "a", to=Lane(Stage.SHADOW))  # never gated
+    assert back.reads == Lane(Stage.SHADOW)
