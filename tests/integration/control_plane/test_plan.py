@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -312,3 +314,23 @@ def test_with_plan_gates_ficus_cutover_is_gated_by_the_plan_on_every_lane(
     assert forced.reads == Lane(Stage.CANARY, 20)
     back = service.rollback("catalog", reads, "a", to=Lane(Stage.SHADOW))  # never gated
     assert back.reads == Lane(Stage.SHADOW)
+
+
+def test_the_sampler_keeps_the_soak_clocks_while_nobody_looks(
+    control: Control, control_db: str
+) -> None:
+    assert control.plan is not None
+    control.service.cutover("catalog", Direction.READS, Lane(Stage.SHADOW), "a")
+
+    def clocks() -> list[tuple[str, str]]:
+        with psycopg.connect(control_db) as conn:
+            return conn.execute("SELECT step, criterion FROM plan_soak").fetchall()
+
+    stop = threading.Event()
+    sampler = threading.Thread(target=control.plan.sample, args=(stop, 0.1))
+    sampler.start()
+    try:
+        assert wait_until(lambda: clocks() == [("reads-shadow", "forward-lag")], 10)
+    finally:
+        stop.set()
+        sampler.join(10)

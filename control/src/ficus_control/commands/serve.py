@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import typer
@@ -28,7 +29,13 @@ def serve(
     with handled():  # e.g. an invalid plan file: refused with file, domain, step and word
         app = create_app(settings)
         _store_plan(app.state.control)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    stop = threading.Event()
+    if app.state.control.plan is not None:  # the soak clocks tick while nobody looks
+        threading.Thread(target=app.state.control.plan.sample, args=(stop,), daemon=True).start()
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    finally:
+        stop.set()
 
 
 def _store_plan(control: Control) -> None:

@@ -3,13 +3,15 @@ hold (measured now, soak clocks kept in the database), and taking that step."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
 from ficus_control.cutover import CutoverService
 from ficus_control.cutover.ports import GateVerdict
-from ficus_control.errors import InvalidRequest, TransitionRefused
+from ficus_control.errors import ControlError, InvalidRequest, TransitionRefused
 from ficus_control.plan.core.evaluate import (
     CriterionResult,
     SignalSnapshot,
@@ -23,6 +25,10 @@ from ficus_control.plan.core.progress import Progress, progress, unavailable
 from ficus_control.plan.loader import LoadedPlan
 from ficus_control.plan.ports import PlanStore
 from ficus_control.plan.signals import SignalCollector
+
+log = logging.getLogger(__name__)
+
+SAMPLE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,15 @@ class PlanService:
     def view(self, domain: str) -> DomainView:
         """A domain the plan does not name has no steps (and no next step)."""
         return self._view(self.cutover.get(domain))
+
+    def sample(self, stop: threading.Event, every: float = SAMPLE_SECONDS) -> None:
+        """Measure every domain of the plan each `every` seconds until `stop` is set: the soak
+        clocks then see a criterion that stops holding even while nobody looks."""
+        while not stop.wait(every):
+            try:
+                self.views()
+            except ControlError as exc:
+                log.warning("measuring the plan's criteria failed: %s", exc)
 
     def check(self, state: DomainCutover, direction: Direction, target: Lane) -> GateVerdict | None:
         """The cutover service's gate: a forward move of a domain in the plan needs the exit
