@@ -141,6 +141,7 @@ def test_an_operator_takes_the_plans_next_step_from_the_page(
     form.get_by_role("button").click()
     expect(page.get_by_test_id("result")).to_contain_text("Done: reads shadow")
     expect(page.get_by_test_id("timeline")).to_contain_text("phase 1 begins")
+    expect(page.get_by_test_id("domain-plan")).to_contain_text("Next: reads-canary-10")
     form.get_by_role("button").click()  # canary 10 %: its criteria have not held long enough
     expect(page.get_by_test_id("result")).to_contain_text("Refused")
     expect(page.get_by_test_id("reads-lane")).to_have_text("shadow")

@@ -51,6 +51,7 @@ async def _domain(request: Request, person: Person, domain: str) -> dict[str, An
         "domain": domain,
         "state": state.json(),
         "gates": await api_json(request, person, f"/api/v1/gates/{domain}"),
+        "plan_domain": await api_json(request, person, f"/api/v1/plan/{domain}"),
         "diff": await api_json(request, person, f"/api/v1/diff/{domain}"),
         "audit": await api_json(request, person, f"/api/v1/audit?domain={domain}&limit=20"),
     }
