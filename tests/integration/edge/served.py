@@ -75,7 +75,17 @@ def serve(module: str, env: dict[str, str], logs: Path, ready: str) -> Iterator[
         assert wait_until(up, 60), f"{module} did not start; see {log}"
         yield base, server.pid
     finally:
-        server.terminate()
+        _stop(server)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL: a process frozen inside C code (the GIL held) never handles the
+    first."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
         server.wait(timeout=10)
 
 

@@ -195,7 +195,7 @@ native_params = st.dictionaries(
 
 
 @settings(
-    max_examples=int(os.environ.get("FICUS_FUZZ_EXAMPLES", "150")) // 3,
+    max_examples=max(1, int(os.environ.get("FICUS_FUZZ_EXAMPLES", "150")) // 3),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
