@@ -123,13 +123,18 @@ def _widened(kind: str, expr: Any, f: Filter, where: str) -> Any:
     return cast(expr, Numeric()) if any(isinstance(v, Decimal) for v in values) else expr
 
 
+# Built once: an alias adapts each column it is asked for, and memoizes it (building them per
+# request was a quarter of a list read's CPU).
+_STORE = aliased(ProductStoreValue, name="sv")
+_DEFAULT = aliased(ProductStoreValue, name="dv")
+_LINK = aliased(ProductCategory, name="link")
+
+
 class ProductQuery:
     """Builds the filtered, sorted select of product uuids for one store view."""
 
     def __init__(self, store_id: int, attribute_exists: AttributeExists) -> None:
-        self.store = aliased(ProductStoreValue, name="sv")
-        self.default = aliased(ProductStoreValue, name="dv")
-        self.link = aliased(ProductCategory, name="link")
+        self.store, self.default, self.link = _STORE, _DEFAULT, _LINK
         self.store_id = store_id
         self._exists = attribute_exists
 

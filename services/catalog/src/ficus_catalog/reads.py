@@ -112,10 +112,14 @@ class CatalogReads:
             session.execute(text("SELECT 1"))
 
 
+_OWN = aliased(ProductJson, name="own")
+_BASE = aliased(ProductJson, name="base")
+
+
 def _with_bodies(rows: Select[Any], store_id: int) -> Select[Any]:
     """The page's select (of uuids) with, per product, the view's own stored JSON if it has
     one, else store 0's, and the total of the filtered rows."""
-    own, base = aliased(ProductJson, name="own"), aliased(ProductJson, name="base")
+    own, base = _OWN, _BASE
     return (
         rows.add_columns(func.coalesce(own.body, base.body), func.count().over())
         .outerjoin(own, and_(own.product_uuid == Product.uuid, own.store_id == store_id))

@@ -1,0 +1,73 @@
+"""`python -m ficus_catalog serve --workers N`: N processes behind one port, the database
+migrated once before they start, each answering the Magento routes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ficus_catalog.testing import STORES
+from ficus_devstack.process import wait_until
+from tests.integration.catalog.conftest import EventTable
+
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/readyz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.fixture
+def served(catalog_url: str, events: EventTable) -> Iterator[tuple[str, int]]:
+    port = free_port()
+    env = os.environ | {
+        "FICUS_CATALOG_DB_URL": catalog_url,
+        "FICUS_CATALOG_EVENTS_URL": events.url,
+        "FICUS_CATALOG_STORES": str(STORES).replace("'", '"'),
+    }
+    argv = [sys.executable, "-m", "ficus_catalog", "serve", "--port", str(port), "--workers", "2"]
+    process = subprocess.Popen(argv, env=env)
+    try:
+        yield f"http://127.0.0.1:{port}", process.pid
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+
+
+def test_two_workers_share_one_port(served: tuple[str, int]) -> None:
+    url, pid = served
+    assert wait_until(lambda: ready(url), 60), "the catalog never became ready"
+    assert wait_until(lambda: len(children(pid)) >= 2, 10)
+    for _ in range(4):
+        answer = httpx.get(f"{url}/rest/french/V1/products/NOPE")
+        assert answer.status_code == 404
+        assert answer.json()["message"].startswith("The product that was requested")
