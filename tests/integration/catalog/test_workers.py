@@ -71,3 +71,13 @@ def test_two_workers_share_one_port(served: tuple[str, int]) -> None:
         answer = httpx.get(f"{url}/rest/french/V1/products/NOPE")
         assert answer.status_code == 404
         assert answer.json()["message"].startswith("The product that was requested")
+
+
+def test_workers_stop_when_their_supervisor_is_killed(served: tuple[str, int]) -> None:
+    url, pid = served
+    assert wait_until(lambda: ready(url), 60), "the catalog never became ready"
+    workers = children(pid)
+    assert workers
+    os.kill(pid, signal.SIGKILL)
+    assert wait_until(lambda: not any(Path(f"/proc/{w}").exists() for w in workers), 30)
+    assert wait_until(lambda: not ready(url), 10)

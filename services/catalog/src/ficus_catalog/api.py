@@ -152,11 +152,6 @@ async def _handle(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-def factory() -> FastAPI:
-    """The app of one worker process (`serve --workers N`), settings from the environment."""
-    return create_app(CatalogSettings())
-
-
 def create_app(settings: CatalogSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

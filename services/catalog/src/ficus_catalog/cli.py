@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import dataclasses
 import json
 import logging
 import os
+import signal
+import sys
 
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy.orm import sessionmaker
 
 from ficus_catalog.api import create_app
@@ -37,6 +41,15 @@ def _dlq(settings: CatalogSettings, command: str, ids: list[int] | None) -> int:
         engine.dispose()
 
 
+def worker_app() -> FastAPI:
+    """The app of one worker process of `serve --workers N`, settings from the environment.
+    On Linux the worker is told to stop when its supervisor dies, even by SIGKILL, so that
+    none outlives it holding the port."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    return create_app(CatalogSettings())
+
+
 def _serve(settings: CatalogSettings) -> None:
     """One process, or `workers` processes behind one port (uvicorn's supervisor shares the
     socket): the database is migrated here once, the workers start with migrate_on_start off.
@@ -52,7 +65,7 @@ def _serve(settings: CatalogSettings) -> None:
         finally:
             engine.dispose()
     os.environ["FICUS_CATALOG_MIGRATE_ON_START"] = "false"
-    app, workers = "ficus_catalog.api:factory", settings.workers
+    app, workers = "ficus_catalog.cli:worker_app", settings.workers
     uvicorn.run(app, factory=True, workers=workers, host=host, port=port, access_log=False)
 
 
