@@ -42,3 +42,15 @@ def browser(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserContext]:
 @pytest.fixture
 def sign_in(browser: BrowserContext, api_url: str) -> Callable[[str], Page]:  # noqa: F811
     return lambda token: chromium.sign_in(browser, api_url, token)
+
+
+@pytest.fixture
+def catalog_page(sign_in: Callable[[str], Page], api_url: str) -> Callable[[str], Page]:  # noqa: F811
+    """Signs in with a token and opens the catalog domain's page."""
+
+    def _open(token: str) -> Page:
+        page = sign_in(token)
+        page.goto(f"{api_url}/dashboard/domains/catalog")
+        return page
+
+    return _open

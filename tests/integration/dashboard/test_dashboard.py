@@ -46,10 +46,9 @@ def test_a_wrong_token_is_refused_and_pages_need_a_session(
 
 
 def test_an_operator_advances_catalog_reads_to_shadow_from_the_page(
-    sign_in: SignIn, tokens: Tokens, api_url: str
+    catalog_page: SignIn, tokens: Tokens, api_url: str
 ) -> None:
-    page = sign_in(tokens.operator)
-    page.goto(f"{api_url}/dashboard/domains/catalog")
+    page = catalog_page(tokens.operator)
     form = page.get_by_test_id("advance-form")
     form.locator("select[name=direction]").select_option("reads")
     form.locator("select[name=stage]").select_option("shadow")
@@ -69,10 +68,9 @@ def test_an_operator_advances_catalog_reads_to_shadow_from_the_page(
 
 
 def test_a_flip_made_through_the_api_shows_on_the_open_page_within_2_s(
-    sign_in: SignIn, tokens: Tokens, api_url: str
+    catalog_page: SignIn, tokens: Tokens, api_url: str
 ) -> None:
-    page = sign_in(tokens.viewer)
-    page.goto(f"{api_url}/dashboard/domains/catalog")
+    page = catalog_page(tokens.viewer)
     expect(page.get_by_test_id("reads-lane")).to_have_text("legacy")
     response = httpx.post(
         f"{api_url}/api/v1/domains/catalog/cutover",
@@ -84,10 +82,9 @@ def test_a_flip_made_through_the_api_shows_on_the_open_page_within_2_s(
 
 
 def test_a_viewer_has_no_actions_and_its_posts_are_refused(
-    sign_in: SignIn, tokens: Tokens, api_url: str
+    catalog_page: SignIn, tokens: Tokens, api_url: str
 ) -> None:
-    page = sign_in(tokens.viewer)
-    page.goto(f"{api_url}/dashboard/domains/catalog")
+    page = catalog_page(tokens.viewer)
     expect(page.get_by_test_id("reads-lane")).to_have_text("legacy")
     expect(page.get_by_test_id("actions")).to_have_count(0)
     expect(page.get_by_role("button", name="Advance")).to_have_count(0)
@@ -122,20 +119,18 @@ def test_logging_out_ends_the_session(sign_in: SignIn, tokens: Tokens, api_url: 
 
 
 def test_the_domain_page_charts_the_lag_control_samples(
-    sign_in: SignIn, tokens: Tokens, api_url: str
+    catalog_page: SignIn, tokens: Tokens
 ) -> None:
-    page = sign_in(tokens.viewer)
-    page.goto(f"{api_url}/dashboard/domains/catalog")
+    page = catalog_page(tokens.viewer)
     page.wait_for_function("Chart.getChart('lag-chart')?.data.labels.length > 0")
     lag = page.evaluate("Chart.getChart('lag-chart').data.datasets[0].data[0]")
     assert lag == 0.2  # what the control fixture's sync reports for catalog
 
 
 def test_an_operator_takes_the_plans_next_step_from_the_page(
-    sign_in: SignIn, tokens: Tokens, api_url: str
+    catalog_page: SignIn, tokens: Tokens
 ) -> None:
-    page = sign_in(tokens.operator)
-    page.goto(f"{api_url}/dashboard/domains/catalog")
+    page = catalog_page(tokens.operator)
     form = page.get_by_test_id("next-form")
     form.locator("input[name=reason]").fill("phase 1 begins")
     form.get_by_role("button").click()
