@@ -56,7 +56,7 @@ def targets(
             stack_of.callback(client.close)
         url = standin_settings.mysql_url.get_secret_value()
         found = [
-            stack_of.enter_context(standin(seed, url, logs)),
+            *stack_of.enter_context(standin(seed, url, logs)),
             Target("catalog", clients[0], "/rest/default/V1/products", catalog[1]),
             Target("search", clients[1], "/rest/default/V1/search", search[1]),
         ]

@@ -90,7 +90,8 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def standin(seed: Seed, url: str, logs: Path) -> Iterator[Target]:
+def standin(seed: Seed, url: str, logs: Path) -> Iterator[list[Target]]:
+    """The stand-in's three searchCriteria routes (products, orders, customers), as admin."""
     for i in range(1, 6):
         seed.product(f"FZ-{i}", f"Fuzz product {i}", f"{i * 7}.5000")
     env = {"FICUS_LEGACY_MYSQL_URL": url, "FICUS_LEGACY_ADMIN_PASSWORD": ADMIN["password"]}
@@ -98,7 +99,11 @@ def standin(seed: Seed, url: str, logs: Path) -> Iterator[Target]:
         token = httpx.post(f"{base}/rest/V1/integration/admin/token", json=ADMIN).json()
         headers = {"Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=base, headers=headers, timeout=TIMEOUT) as client:
-            yield Target("stand-in", client, "/rest/default/V1/products", pid)
+            yield [
+                Target("stand-in", client, "/rest/default/V1/products", pid),
+                Target("stand-in orders", client, "/rest/default/V1/orders", pid),
+                Target("stand-in customers", client, "/rest/default/V1/customers/search", pid),
+            ]
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,8 @@ native_params = st.dictionaries(
 @example(params={"category": "²"})
 @example(params={"category": "99999999999"})
 @example(params={"q": "a\x00b"})
+@example(params={"store": "²"})
+@example(params={"store": "9" * 5000})
 def test_random_native_search_params_get_a_2xx_or_a_400_fast(
     targets: list[Target], params: dict[str, str]
 ) -> None:

@@ -89,7 +89,7 @@ class StoreMap:
 def _lookup(codes: Mapping[str, int], code: str) -> int | None:
     if code in codes:
         return codes[code]
-    if code.isdigit() and int(code) in codes.values():
+    if code.isascii() and code.isdigit() and len(code) <= 10 and int(code) in codes.values():
         return int(code)
     return None
 
