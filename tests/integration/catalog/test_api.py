@@ -204,3 +204,8 @@ def test_search_semantics_of_the_standin(client: TestClient) -> None:
     name_sort = {"[sortOrders][0][field]": "name"}  # no direction: Magento sorts DESC
     names = [item["name"] for item in _search(client, **name_sort)["items"]]
     assert names == sorted(names, key=str.lower, reverse=True)
+
+
+def test_the_magento_routes_answer_get_only(client: TestClient) -> None:
+    answer = client.head("/rest/V1/products/SKU-00001")
+    assert answer.status_code == 404

@@ -8,6 +8,8 @@ Errors are raised as the catalog's and mapped once, by the app's handlers (`api`
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,6 +23,7 @@ from ficus_legacy.core.searchcriteria import parse_search_criteria
 
 PRODUCTS_ACL = "Magento_Catalog::products"
 JSON = "application/json"
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def catalog_of(request: Request) -> Catalog:
@@ -77,9 +80,17 @@ async def search_products(request: Request) -> Response:
     return Response(body, media_type=JSON)
 
 
+def _get(path: str, endpoint: Endpoint) -> Route:
+    """GET only, as the FastAPI routes were (Starlette adds HEAD to a GET route by default;
+    a HEAD stays Magento's "no route")."""
+    route = Route(path, endpoint)
+    route.methods = {"GET"}
+    return route
+
+
 ROUTES = [
-    Route("/rest/V1/products/{sku:path}", get_product, methods=["GET"]),
-    Route("/rest/{store_code}/V1/products/{sku:path}", get_product, methods=["GET"]),
-    Route("/rest/V1/products", search_products, methods=["GET"]),
-    Route("/rest/{store_code}/V1/products", search_products, methods=["GET"]),
+    _get("/rest/V1/products/{sku:path}", get_product),
+    _get("/rest/{store_code}/V1/products/{sku:path}", get_product),
+    _get("/rest/V1/products", search_products),
+    _get("/rest/{store_code}/V1/products", search_products),
 ]
