@@ -39,6 +39,14 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def alive(pid: int) -> bool:
+    """Running (a zombie nobody has reaped yet has stopped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def ready(url: str) -> bool:
     try:
         return httpx.get(f"{url}/readyz", timeout=1).status_code == 200
@@ -79,5 +87,5 @@ def test_workers_stop_when_their_supervisor_is_killed(served: tuple[str, int]) -
     workers = children(pid)
     assert workers
     os.kill(pid, signal.SIGKILL)
-    assert wait_until(lambda: not any(Path(f"/proc/{w}").exists() for w in workers), 30)
+    assert wait_until(lambda: not any(alive(w) for w in workers), 30)
     assert wait_until(lambda: not ready(url), 10)

@@ -41,12 +41,17 @@ def _dlq(settings: CatalogSettings, command: str, ids: list[int] | None) -> int:
         engine.dispose()
 
 
+_SUPERVISOR = "_FICUS_CATALOG_SUPERVISOR_PID"  # not a setting: the worker's parent, for the worker
+
+
 def worker_app() -> FastAPI:
     """The app of one worker process of `serve --workers N`, settings from the environment.
     On Linux the worker is told to stop when its supervisor dies, even by SIGKILL, so that
     none outlives it holding the port."""
     if sys.platform == "linux":
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if str(os.getppid()) != os.environ.get(_SUPERVISOR):
+        raise SystemExit("the supervisor died while this worker started")
     return create_app(CatalogSettings())
 
 
@@ -65,6 +70,7 @@ def _serve(settings: CatalogSettings) -> None:
         finally:
             engine.dispose()
     os.environ["FICUS_CATALOG_MIGRATE_ON_START"] = "false"
+    os.environ[_SUPERVISOR] = str(os.getpid())
     app, workers = "ficus_catalog.cli:worker_app", settings.workers
     uvicorn.run(app, factory=True, workers=workers, host=host, port=port, access_log=False)
 
