@@ -61,11 +61,27 @@ async def test_shadow_reports_no_mismatch_for_unchanged_products(
     assert mismatched == 0, catalog["samples"][-5:]
 
 
-SEEDS = {
-    "stock": "UPDATE stock SET qty = qty {op} 1000 WHERE product_uuid = "
-    "(SELECT uuid FROM product WHERE sku = %s)",
-    "updated_at": "UPDATE product SET updated_at = updated_at {op} interval '1 day' WHERE sku = %s",
-}
+def seed_change(doc: dict[str, Any], seed: str) -> None:
+    """One change to a product's Magento JSON: its stock (a real discrepancy) or its
+    updated_at (a field the shadow comparison ignores)."""
+    if seed == "stock":
+        doc["extension_attributes"]["stock_item"]["qty"] += 1000
+    else:
+        doc["updated_at"] = "2001-01-01 00:00:00"
+
+
+def seed_bodies(conn: psycopg.Connection[Any], sku: str, seed: str) -> list[tuple[Any, ...]]:
+    """Changes the catalog's stored answers for `sku` (it serves the JSON rendered when the
+    event was applied: `product_json`); returns the original rows, to be put back."""
+    select = "SELECT product_uuid, store_id, body FROM product_json WHERE lower(sku) = lower(%s)"
+    rows = conn.execute(select, (sku,)).fetchall()
+    assert rows, f"no stored answer for {sku}"
+    update = "UPDATE product_json SET body = %s WHERE product_uuid = %s AND store_id = %s"
+    for product, store, body in rows:
+        doc = json.loads(bytes(body))
+        seed_change(doc, seed)
+        conn.execute(update, (json.dumps(doc, separators=(",", ":")).encode(), product, store))
+    return rows
 
 
 async def shadow_with_seeded_change(
@@ -79,7 +95,7 @@ async def shadow_with_seeded_change(
     await followed(client, [port], move_reads(control, "shadow"))
     before = (await shadow_report(client, port))["domains"]["catalog"]
     with psycopg.connect(catalog_db, autocommit=True) as conn:
-        conn.execute(SEEDS[seed].format(op="+"), (sku,))
+        originals = seed_bodies(conn, sku, seed)
     try:
         url = f"http://127.0.0.1:{port}/rest/default/V1/products/{sku}"
         async with client.get(url, headers=shop.auth) as response:
@@ -93,7 +109,11 @@ async def shadow_with_seeded_change(
         assert await eventually(compared, 20)
     finally:
         with psycopg.connect(catalog_db, autocommit=True) as conn:
-            conn.execute(SEEDS[seed].format(op="-"), (sku,))
+            for product, store, body in originals:
+                conn.execute(
+                    "UPDATE product_json SET body = %s WHERE product_uuid = %s AND store_id = %s",
+                    (body, product, store),
+                )
     after = (await shadow_report(client, port))["domains"]["catalog"]
     fresh = after["mismatched"] - before["mismatched"]
     return sku, after["samples"][-fresh:] if fresh else []

@@ -46,10 +46,11 @@ _SUPERVISOR = "_FICUS_CATALOG_SUPERVISOR_PID"  # not a setting: the worker's par
 
 def worker_app() -> FastAPI:
     """The app of one worker process of `serve --workers N`, settings from the environment.
-    On Linux the worker is told to stop when its supervisor dies, even by SIGKILL, so that
-    none outlives it holding the port."""
+    On Linux the worker is killed (SIGKILL) when its supervisor dies, so that none outlives it
+    holding the port and a killed service stops answering at once, as one process would; an
+    orderly stop goes through the supervisor, which stops its workers gracefully first."""
     if sys.platform == "linux":
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if str(os.getppid()) != os.environ.get(_SUPERVISOR):
         raise SystemExit("the supervisor died while this worker started")
     return create_app(CatalogSettings())
