@@ -24,8 +24,10 @@ from tests.integration.dashboard import browser as chromium
 ARTIFACTS = Path(__file__).resolve().parents[3] / ".ficus" / "artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
+    """Module-scoped: Playwright's sync API runs an event loop in the main thread until it is
+    stopped, and every async test after it (pytest-asyncio) would fail to start its own."""
     with sync_playwright() as driver:
         yield driver
 
