@@ -27,6 +27,7 @@ def local(stack: Stack, tmp_path: Path) -> Iterator[LocalStack]:
     yield LocalStack(stack_settings_for_tests(home=tmp_path), Profile())
     with stack.postgres.connect() as conn:
         conn.execute('DROP DATABASE IF EXISTS "ficus_control" WITH (FORCE)')
+    stack.postgres.ensure_database("ficus_control")  # empty again, as the session's stack made it
 
 
 def test_the_proxy_gets_a_proxy_token_and_its_own_database_role(local: LocalStack) -> None:
