@@ -23,6 +23,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ficus_contracts.customers import CustomerState
+
 DOMAIN_EVENT_CHANNEL = "ficus_domain_event"
 
 AttributeValue = str | None
@@ -121,23 +123,25 @@ class StoreState(_Frozen):
 class DomainEvent(_Frozen):
     """One versioned full-state event; `payload` is None for deletions.
 
-    Aggregates: `product` (ProductState), `category` (CategoryState) and `store`
-    (StoreState, `entity_id` = store_id). Consumers ignore aggregates they do not hold.
+    Aggregates: `product` (ProductState), `category` (CategoryState), `store`
+    (StoreState, `entity_id` = store_id) and `customer` (CustomerState with its addresses).
+    Consumers ignore aggregates they do not hold.
     """
 
-    aggregate: Literal["product", "category", "store"]
+    aggregate: Literal["product", "category", "store", "customer"]
     aggregate_id: UUID
     entity_id: int  # Magento's id, as in the id map
     version: int
     kind: EventKind
     source_ts_ms: int | None = None  # Magento commit time, for lag
-    payload: ProductState | CategoryState | StoreState | None = None
+    payload: ProductState | CategoryState | StoreState | CustomerState | None = None
 
 
-PAYLOAD_TYPES: dict[str, type[ProductState | CategoryState | StoreState]] = {
+PAYLOAD_TYPES: dict[str, type[ProductState | CategoryState | StoreState | CustomerState]] = {
     "product": ProductState,
     "category": CategoryState,
     "store": StoreState,
+    "customer": CustomerState,
 }
 """Each aggregate's payload model: an `upserted` event of that aggregate carries exactly it."""
 
