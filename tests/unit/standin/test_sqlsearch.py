@@ -7,7 +7,6 @@ import pytest
 from ficus_legacy.core.searchcriteria import parse_search_criteria
 from ficus_standin import sqlsearch
 from ficus_standin.errors import InputError
-from ficus_standin.passwords import check_password, hash_password
 
 resolve = sqlsearch.column_resolver("t", frozenset({"sku", "price", "tags"}))
 
@@ -67,14 +66,6 @@ def test_order_and_limit() -> None:
     assert sqlsearch.order_clause(sc, resolve, "t.id ASC") == "t.`price` ASC, t.id ASC"
     assert sqlsearch.limit_clause(sc) == " LIMIT 10 OFFSET 20"
     assert sqlsearch.limit_clause(criteria("searchCriteria=")) == ""
-
-
-def test_password_hashes_are_magentos_sha256_format() -> None:
-    stored = hash_password("Passw0rd!", salt="abc")
-    assert stored.endswith(":abc:1")
-    assert check_password("Passw0rd!", stored)
-    assert not check_password("passw0rd!", stored)
-    assert not check_password("x", None) and not check_password("x", "garbage")
 
 
 def test_fields_filter_keeps_only_named_keys_at_any_depth() -> None:

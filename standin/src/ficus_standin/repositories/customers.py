@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ficus_legacy.core.passwords import hash_password
 from ficus_legacy.core.searchcriteria import SearchCriteria
 from ficus_standin import sqlsearch
 from ficus_standin.db import Connection, dict_cursor
 from ficus_standin.errors import InputError, NoSuchEntity
-from ficus_standin.passwords import hash_password
 from ficus_standin.stores import Store
 
 _SEARCHABLE = frozenset(

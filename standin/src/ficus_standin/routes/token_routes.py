@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from ficus_legacy import tokens
+from ficus_legacy.core.passwords import check_password
 from ficus_standin.db import dict_cursor
 from ficus_standin.errors import BAD_SIGN_IN, AuthenticationFailed, InputError
-from ficus_standin.passwords import check_password
 from ficus_standin.web import json_body, ok, standin, store_of
 
 router = APIRouter(prefix="/integration")
