@@ -20,19 +20,26 @@ FIRST statement of the one MySQL transaction that applies an outbox row):
 
     ficus_reverse_log(id bigint AI PK, domain varchar(32), outbox_id bigint, aggregate
                       varchar(32), entity_id int unsigned, state_hash varchar(64),
-                      applied_at datetime(6), UNIQUE(domain, outbox_id))
+                      applied_at datetime(6), status varchar(16), error text,
+                      UNIQUE(domain, outbox_id))
 
 It is both the worker's checkpoint (max(outbox_id) per domain, committed with the effect: exactly
 once across kill -9) and the no-echo marker: forward capture sees it in the same binlog
 transaction (same GTID) before the rows it explains; `state_hash` is the hash of the aggregate's
 state as Magento holds it after the write, so the projector drops the echo iff it projects
-exactly that state.
+exactly that state. `status` is `applied`, `parked` (a manual conflict left Magento as it
+was; `state_hash` empty) or `dead` (the reverse DLQ: the row could not be applied, `error` says
+why; `state_hash` empty), so the stream goes on past both.
 
 Magento id pool (in the SERVICE's database): ids of Magento entity tables reserved in blocks by
 the reverse worker (which raises the table's AUTO_INCREMENT past the block), so a customer born in
 the service gets its final Magento `entity_id` at once:
 
     magento_id_pool(entity_table text, entity_id bigint, PRIMARY KEY (entity_table, entity_id))
+
+`magento_id_block(block_id)` records, in the same Postgres transaction as its ids, each block
+the worker handed (block ids from its Ficus-owned MySQL table `ficus_id_block`): handing a block
+again after a crash is then a no-op, never a second hand-out of ids already taken.
 """
 
 from __future__ import annotations
@@ -94,6 +101,10 @@ CREATE TABLE IF NOT EXISTS magento_id_pool (
     entity_id    bigint NOT NULL,
     PRIMARY KEY (entity_table, entity_id)
 );
+CREATE TABLE IF NOT EXISTS magento_id_block (
+    block_id  bigint      PRIMARY KEY,
+    handed_at timestamptz NOT NULL DEFAULT now()
+);
 """
 """What a service's migration creates for reverse sync (the customer service's 0001 runs it)."""
 
@@ -106,6 +117,8 @@ CREATE TABLE IF NOT EXISTS ficus_reverse_log (
   entity_id int unsigned NOT NULL,
   state_hash varchar(64) NOT NULL,
   applied_at datetime(6) NOT NULL,
+  status varchar(16) NOT NULL DEFAULT 'applied',
+  error text NULL,
   PRIMARY KEY (id),
   UNIQUE KEY ficus_reverse_log_outbox (domain, outbox_id)
 ) ENGINE=InnoDB
