@@ -5,8 +5,8 @@ from __future__ import annotations
 from ficus_legacy.schema._ddl_catalog import BACKENDS, VALUE_TYPES
 
 
-def _customer_value_table(backend: str) -> tuple[str, str]:
-    table = f"customer_entity_{backend}"
+def _customer_value_table(entity: str, backend: str) -> tuple[str, str]:
+    table = f"{entity}_{backend}"
     body = f"""
   value_id int NOT NULL AUTO_INCREMENT,
   attribute_id smallint unsigned NOT NULL DEFAULT 0,
@@ -16,8 +16,53 @@ def _customer_value_table(backend: str) -> tuple[str, str]:
   UNIQUE KEY {table.upper()}_ENTITY_ID_ATTRIBUTE_ID (entity_id, attribute_id),
   KEY {table.upper()}_ATTRIBUTE_ID (attribute_id),
   FOREIGN KEY (attribute_id) REFERENCES eav_attribute (attribute_id) ON DELETE CASCADE,
-  FOREIGN KEY (entity_id) REFERENCES customer_entity (entity_id) ON DELETE CASCADE"""
+  FOREIGN KEY (entity_id) REFERENCES {entity} (entity_id) ON DELETE CASCADE"""
     return table, body
+
+
+# Built by the customer_grid indexer (Customer/etc/indexer.xml, Framework GridStructure):
+# searchable fields in one FULLTEXT key, filterable ones indexed.
+_GRID = (
+    "customer_grid_flat",
+    """
+  entity_id int unsigned NOT NULL,
+  name text DEFAULT NULL,
+  email varchar(255) DEFAULT NULL,
+  group_id int DEFAULT NULL,
+  created_at timestamp NULL DEFAULT NULL,
+  website_id int DEFAULT NULL,
+  confirmation varchar(255) DEFAULT NULL,
+  created_in text DEFAULT NULL,
+  dob date DEFAULT NULL,
+  gender int DEFAULT NULL,
+  taxvat varchar(255) DEFAULT NULL,
+  lock_expires timestamp NULL DEFAULT NULL,
+  shipping_full text DEFAULT NULL,
+  billing_full text DEFAULT NULL,
+  billing_firstname varchar(255) DEFAULT NULL,
+  billing_lastname varchar(255) DEFAULT NULL,
+  billing_telephone varchar(255) DEFAULT NULL,
+  billing_postcode varchar(255) DEFAULT NULL,
+  billing_country_id varchar(255) DEFAULT NULL,
+  billing_region varchar(255) DEFAULT NULL,
+  billing_region_id int DEFAULT NULL,
+  billing_street varchar(255) DEFAULT NULL,
+  billing_city varchar(255) DEFAULT NULL,
+  billing_fax varchar(255) DEFAULT NULL,
+  billing_vat_id varchar(255) DEFAULT NULL,
+  billing_company varchar(255) DEFAULT NULL,
+  PRIMARY KEY (entity_id),
+  KEY CUSTOMER_GRID_FLAT_GROUP_ID (group_id),
+  KEY CUSTOMER_GRID_FLAT_CREATED_AT (created_at),
+  KEY CUSTOMER_GRID_FLAT_WEBSITE_ID (website_id),
+  KEY CUSTOMER_GRID_FLAT_CONFIRMATION (confirmation),
+  KEY CUSTOMER_GRID_FLAT_DOB (dob),
+  KEY CUSTOMER_GRID_FLAT_GENDER (gender),
+  KEY CUSTOMER_GRID_FLAT_BILLING_COUNTRY_ID (billing_country_id),
+  FULLTEXT KEY FTI_CUSTOMER_GRID_FLAT_SEARCHABLE (name, email, created_in, taxvat,
+    shipping_full, billing_full, billing_firstname, billing_lastname, billing_telephone,
+    billing_postcode, billing_region, billing_city, billing_fax, billing_company)""",
+)
 
 
 _CUSTOMER: tuple[tuple[str, str], ...] = (
@@ -105,7 +150,9 @@ _CUSTOMER: tuple[tuple[str, str], ...] = (
   CONSTRAINT CUSTOMER_ADDRESS_ENTITY_PARENT_ID_CUSTOMER_ENTITY_ENTITY_ID FOREIGN KEY
     (parent_id) REFERENCES customer_entity (entity_id) ON DELETE CASCADE""",
     ),
-    *(_customer_value_table(b) for b in BACKENDS),
+    *(_customer_value_table("customer_entity", b) for b in BACKENDS),
+    *(_customer_value_table("customer_address_entity", b) for b in BACKENDS),
+    _GRID,
 )
 
 _STOCK: tuple[tuple[str, str], ...] = (

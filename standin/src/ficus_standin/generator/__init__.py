@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ficus_legacy.customers import grid
 from ficus_legacy.errors import LegacyError
 from ficus_legacy.metadata import AttributeCatalog
 from ficus_legacy.schema import install
@@ -104,6 +105,7 @@ def generate(conn: Connection, spec: SeedSpec, stage: StageFn = _quiet) -> SeedR
                 writer, rng, spec.customers, stage("customers", spec.customers)
             )
             writer.drain()  # the order writer reads sequence profiles on the connection
+            grid.refresh_all(conn)
             clock.lap("customers")
             write_orders(
                 conn, writer, rng, sellable, people, spec.orders, stage("orders", spec.orders)
