@@ -2,20 +2,36 @@
 
 Claims as Magento writes them: `uid` (admin user id or customer id), `utypid` (user type:
 2 = admin, 3 = customer, `Magento/Authorization/Model/UserContextInterface`), `iat`, `exp`.
+The HS256 key is derived from env.php's `crypt/key` (`signing_key`, `SecretBasedJwksFactory`).
+A token issued at or before its user's `jwt_auth_revoked.revoke_before` is refused
+(`RevokedValidator`): the caller supplies that lookup.
 """
 
 from __future__ import annotations
 
 import enum
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import jwt
 
-__all__ = ["DEFAULT_TTL_SECONDS", "TokenClaims", "TokenError", "UserType", "issue", "verify"]
+__all__ = [
+    "DEFAULT_TTL_SECONDS",
+    "REVOKED",
+    "RevokedBefore",
+    "TokenClaims",
+    "TokenError",
+    "UserType",
+    "issue",
+    "signing_key",
+    "verify",
+]
 
 DEFAULT_TTL_SECONDS = 3600
+REVOKED = "User token has been revoked"
 _ALGORITHM = "HS256"
+_KEY_LENGTH = 2048
 
 
 class UserType(enum.IntEnum):
@@ -35,6 +51,24 @@ class TokenClaims:
     expires_at: int
 
 
+RevokedBefore = Callable[[UserType, int], int | None]
+"""`(user_type, user_id) -> revoke_before` (a Unix time), None when the user has no row."""
+
+
+def signing_key(crypt_key: str) -> str:
+    """Magento's HS256 key: the last key of `crypt/key`, `&`-padded on both sides to 2048.
+
+    PHP's `str_pad(..., STR_PAD_BOTH)` puts the smaller half of an odd padding on the left.
+    """
+    keys = crypt_key.split()
+    if not keys:
+        raise ValueError("crypt/key is empty")
+    key = keys[-1]
+    padding = max(_KEY_LENGTH - len(key), 0)
+    left = padding // 2
+    return "&" * left + key + "&" * (padding - left)
+
+
 def issue(
     secret: str,
     user_id: int,
@@ -50,9 +84,14 @@ def issue(
 
 
 def verify(
-    secret: str, token: str, expected: UserType | None = None, *, now: float | None = None
+    secret: str,
+    token: str,
+    expected: UserType | None = None,
+    *,
+    now: float | None = None,
+    revoked_before: RevokedBefore | None = None,
 ) -> TokenClaims:
-    """The claims of a valid token; raises `TokenError` otherwise."""
+    """The claims of a valid, unrevoked token; raises `TokenError` otherwise."""
     try:
         claims = jwt.decode(
             token,
@@ -73,4 +112,8 @@ def verify(
         raise TokenError("token expired")
     if expected is not None and parsed.user_type is not expected:
         raise TokenError("token of another user type")
+    if revoked_before is not None:
+        before = revoked_before(parsed.user_type, parsed.user_id)
+        if before is not None and parsed.issued_at <= before:
+            raise TokenError(REVOKED)
     return parsed

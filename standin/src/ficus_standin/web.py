@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from fastapi import Request
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from ficus_legacy import tokens
 from ficus_legacy.core.searchcriteria import SearchCriteria, parse_search_criteria
+from ficus_standin import revocations
 from ficus_standin.db import Connection, Database
 from ficus_standin.eavcache import EavCache
 from ficus_standin.errors import InputError, NotAuthorized
@@ -52,7 +54,7 @@ def require_admin(request: Request, resource: str) -> int:
     if token is None:
         raise NotAuthorized.resources(resource)
     try:
-        claims = tokens.verify(standin(request).settings.jwt_secret.get_secret_value(), token)
+        claims = tokens.verify(standin(request).settings.signing_secret(), token)
     except tokens.TokenError as exc:
         raise NotAuthorized.resources(resource) from exc
     if claims.user_type is not tokens.UserType.ADMIN:
@@ -63,11 +65,17 @@ def require_admin(request: Request, resource: str) -> int:
 def require_customer(request: Request) -> int:
     """The customer id of the request's customer token (`self` routes)."""
     token = _bearer(request)
-    secret = standin(request).settings.jwt_secret.get_secret_value()
+    parts = standin(request)
     if token is None:
         raise NotAuthorized.resources("self")
     try:
-        claims = tokens.verify(secret, token, tokens.UserType.CUSTOMER)
+        with parts.db.transaction() as conn:
+            claims = tokens.verify(
+                parts.settings.signing_secret(),
+                token,
+                tokens.UserType.CUSTOMER,
+                revoked_before=partial(revocations.revoked_before, conn),
+            )
     except tokens.TokenError as exc:
         raise NotAuthorized.resources("self") from exc
     return claims.user_id

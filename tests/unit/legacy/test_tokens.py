@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ficus_legacy.tokens import TokenError, UserType, issue, verify
+from ficus_legacy.tokens import TokenError, UserType, issue, signing_key, verify
 
 SECRET = "unit-secret-with-enough-length-for-hs256"
 
@@ -29,3 +29,23 @@ def test_other_key_and_other_user_type_are_rejected() -> None:
         verify(SECRET, token, UserType.ADMIN, now=1_001)
     with pytest.raises(TokenError):
         verify(SECRET, "not.a.jwt", now=1_001)
+
+
+def test_signing_key_is_the_last_crypt_key_padded_with_ampersands_to_2048() -> None:
+    key = signing_key("  0123456789abcdef0123456789abcdef\n")
+    assert len(key) == 2048 and key == "&" * 1008 + "0123456789abcdef0123456789abcdef" + "&" * 1008
+    odd = signing_key("old-key-of-thirty-two-characters new")  # PHP: left floor, right ceil
+    assert odd == "&" * 1022 + "new" + "&" * 1023
+    assert signing_key("x" * 3000) == "x" * 3000
+    with pytest.raises(ValueError):
+        signing_key(" \n ")
+
+
+def test_a_token_issued_at_or_before_revoke_before_is_refused() -> None:
+    token = issue(SECRET, 7, UserType.CUSTOMER, now=1_000)
+    revocations = {(UserType.CUSTOMER, 7): 1_000}
+    with pytest.raises(TokenError, match="User token has been revoked"):
+        verify(SECRET, token, now=1_001, revoked_before=lambda t, u: revocations.get((t, u)))
+    later = issue(SECRET, 7, UserType.CUSTOMER, now=1_001)
+    verify(SECRET, later, now=1_002, revoked_before=lambda t, u: revocations.get((t, u)))
+    verify(SECRET, token, now=1_001, revoked_before=lambda t, u: None)

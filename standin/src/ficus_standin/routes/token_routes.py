@@ -34,7 +34,7 @@ def admin_token(request: Request, body: dict[str, Any] = Depends(json_body)) -> 
     )
     if not good:
         raise AuthenticationFailed(BAD_SIGN_IN)
-    secret = settings.jwt_secret.get_secret_value()
+    secret = settings.signing_secret()
     return ok(
         tokens.issue(
             secret, ADMIN_USER_ID, tokens.UserType.ADMIN, ttl_seconds=settings.token_ttl_seconds
@@ -58,7 +58,7 @@ def customer_token(request: Request, body: dict[str, Any] = Depends(json_body)) 
             row = cur.fetchone()
     if row is None or not row["is_active"] or not check_password(password, row["password_hash"]):
         raise AuthenticationFailed(BAD_SIGN_IN)
-    secret = parts.settings.jwt_secret.get_secret_value()
+    secret = parts.settings.signing_secret()
     token = tokens.issue(
         secret,
         row["entity_id"],
