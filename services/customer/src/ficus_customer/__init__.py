@@ -1,0 +1,1 @@
+"""The customer service: Magento-compatible customer API, owner of customers and addresses."""
