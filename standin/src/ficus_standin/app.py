@@ -17,7 +17,6 @@ from ficus_legacy.core.searchcriteria import SearchCriteriaError
 from ficus_standin.db import Database, MysqlTarget, dict_cursor
 from ficus_standin.eavcache import EavCache
 from ficus_standin.errors import InputError, MagentoError
-from ficus_standin.fields import FieldsFilterMiddleware
 from ficus_standin.routes import (
     carts,
     catalog,
@@ -31,6 +30,7 @@ from ficus_standin.routes import (
 from ficus_standin.settings import StandinSettings
 from ficus_standin.stores import StoreCache
 from ficus_standin.web import Standin
+from ficus_standin.webapi import WebapiMiddleware
 
 log = logging.getLogger(__name__)
 NO_ROUTE = "Request does not match any route."
@@ -93,7 +93,7 @@ def create_app(settings: StandinSettings) -> FastAPI:
 
     app = FastAPI(title="Magento stand-in", lifespan=lifespan)
     app.state.standin = Standin(settings=settings, db=db, stores=StoreCache(), eav=EavCache())
-    app.add_middleware(FieldsFilterMiddleware)
+    app.add_middleware(WebapiMiddleware)
     app.add_exception_handler(MagentoError, _magento_error)
     app.add_exception_handler(SearchCriteriaError, _criteria_error)
     app.add_exception_handler(HTTPException, _http_error)

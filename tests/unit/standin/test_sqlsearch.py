@@ -66,19 +66,3 @@ def test_order_and_limit() -> None:
     assert sqlsearch.order_clause(sc, resolve, "t.id ASC") == "t.`price` ASC, t.id ASC"
     assert sqlsearch.limit_clause(sc) == " LIMIT 10 OFFSET 20"
     assert sqlsearch.limit_clause(criteria("searchCriteria=")) == ""
-
-
-def test_fields_filter_keeps_only_named_keys_at_any_depth() -> None:
-    from ficus_standin import fields
-
-    spec = fields.parse("items[sku,extension_attributes[website_ids]],total_count")
-    data = {
-        "items": [{"sku": "a", "name": "x", "extension_attributes": {"website_ids": [1], "y": 2}}],
-        "total_count": 1,
-        "search_criteria": {},
-    }
-    assert fields.apply(data, spec) == {
-        "items": [{"sku": "a", "extension_attributes": {"website_ids": [1]}}],
-        "total_count": 1,
-    }
-    assert fields.parse("a, b") == {"a": None, "b": None}

@@ -167,6 +167,7 @@ def create_app(settings: CatalogSettings) -> FastAPI:
 
     app = FastAPI(title="Ficus catalog", lifespan=lifespan)
     app.router.routes.extend(rest.ROUTES)
+    app.add_middleware(rest.MagentoPaths)
     for router in (native, ops):
         app.include_router(router)
     app.add_exception_handler(CatalogError, _handle)

@@ -14,11 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ficus_catalog.bootstrap import Catalog
 from ficus_catalog.core.body import page_body
 from ficus_catalog.errors import NotAuthorized, ProductNotFound, UnknownStore
 from ficus_legacy import tokens
+from ficus_legacy.core import fields
+from ficus_legacy.core.restpath import routed_scope
 from ficus_legacy.core.searchcriteria import parse_search_criteria
 
 PRODUCTS_ACL = "Magento_Catalog::products"
@@ -47,6 +50,28 @@ def require_admin(request: Request) -> None:
         raise NotAuthorized(PRODUCTS_ACL)
 
 
+class MagentoPaths:
+    """Routes `/rest/…/` as `/rest/…`: Magento trims trailing slashes (a search sent as
+    `/V1/products/?searchCriteria…` is a search, not a redirect)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope = routed_scope(scope)
+        await self.app(scope, receive, send)
+
+
+def answer(request: Request, body: bytes) -> Response:
+    """A stored JSON body, reduced by `?fields=` when the request asks (parsed only then)."""
+    if b"fields" in request.scope.get("query_string", b""):
+        wanted = fields.requested(request.query_params.multi_items())
+        if wanted is not None:
+            body = fields.filter_json(body, wanted)
+    return Response(body, media_type=JSON)
+
+
 async def get_product(request: Request) -> Response:
     """The product's stored JSON for the request's store view."""
     require_admin(request)
@@ -58,7 +83,7 @@ async def get_product(request: Request) -> Response:
         raise UnknownStore(code or catalog.settings.default_store)
     if found.body is None:
         raise ProductNotFound(sku)
-    return Response(found.body, media_type=JSON)
+    return answer(request, found.body)
 
 
 def _search(catalog: Catalog, store: int, query: list[tuple[str, str]]) -> bytes:
@@ -77,7 +102,7 @@ async def search_products(request: Request) -> Response:
         raise UnknownStore(code or catalog.settings.default_store)
     items = request.query_params.multi_items()
     body = await run_in_threadpool(_search, catalog, store, items)
-    return Response(body, media_type=JSON)
+    return answer(request, body)
 
 
 def _get(path: str, endpoint: Endpoint) -> Route:

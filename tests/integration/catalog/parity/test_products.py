@@ -5,114 +5,13 @@ sampled, in every store view, and the same pages for a set of searchCriteria."""
 from __future__ import annotations
 
 import random
-import uuid
-from collections.abc import Iterator
-from typing import Any
 
-import pymysql
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
-from ficus_catalog.api import create_app
-from ficus_contracts.events import DomainEvent, EventKind, ProductState
-from ficus_devstack import Stack
-from ficus_devstack.process import wait_until
-from ficus_legacy.reference import product_states
-from ficus_standin import StandinSettings
-from ficus_standin import create_app as create_standin
-from ficus_standin.generator import SeedSpec, generate
-from tests.integration.catalog.conftest import EventTable, catalog_settings, fresh_database
+from tests.integration.catalog.parity.conftest import PRODUCTS
 
 pytestmark = pytest.mark.integration
-
-AUTH: dict[str, str] = {}  # the admin token, shared by both apps (set by the stand-in fixture)
-
-ADMIN = {"username": "admin", "password": "Secret-admin-1"}
-SECRET = "integration-secret-of-sufficient-length"
-PRODUCTS = 240
-
-
-def _event(state: ProductState) -> DomainEvent:
-    return DomainEvent(
-        aggregate="product",
-        aggregate_id=uuid.uuid5(uuid.NAMESPACE_URL, f"parity:{state.entity_id}"),
-        entity_id=state.entity_id,
-        version=1,
-        kind=EventKind.UPSERTED,
-        payload=state,
-    )
-
-
-@pytest.fixture(scope="module")
-def magento(stack: Stack) -> Iterator[tuple[str, pymysql.Connection]]:  # type: ignore[type-arg]
-    s = stack.settings
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = stack.mariadb.admin_connection()
-    with admin.cursor() as cur:
-        cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
-    conn = pymysql.connect(
-        host=s.host,
-        port=s.mariadb_port,
-        user=s.mariadb_user,
-        password=s.mariadb_password,
-        database=name,
-        charset="utf8mb4",
-    )
-    generate(conn, SeedSpec(products=PRODUCTS, customers=2, orders=2, seed=7))
-    yield name, conn
-    conn.close()
-    with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
-    admin.close()
-
-
-@pytest.fixture(scope="module")
-def stores(magento: tuple[str, Any]) -> dict[str, int]:
-    with magento[1].cursor() as cur:
-        cur.execute("SELECT code, store_id FROM store")
-        return {str(code): int(store_id) for code, store_id in cur.fetchall()}
-
-
-@pytest.fixture(scope="module")
-def standin(stack: Stack, magento: tuple[str, Any]) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    s = stack.settings
-    url = f"mysql://{s.mariadb_user}:{s.mariadb_password}@{s.host}:{s.mariadb_port}/{magento[0]}"
-    settings = StandinSettings(
-        mysql_url=SecretStr(url),
-        jwt_secret=SecretStr(SECRET),
-        admin_username=ADMIN["username"],
-        admin_password=SecretStr(ADMIN["password"]),
-        pool_size=2,
-    )
-    with TestClient(create_standin(settings)) as client:
-        token = client.post("/rest/V1/integration/admin/token", json=ADMIN).json()
-        AUTH["Authorization"] = f"Bearer {token}"
-        yield client, dict(AUTH)
-
-
-@pytest.fixture(scope="module")
-def catalog(
-    stack: Stack,
-    magento: tuple[str, Any],
-    stores: dict[str, int],
-    standin: tuple[TestClient, dict[str, str]],
-) -> Iterator[TestClient]:
-    states = list(product_states(magento[1]))
-    with fresh_database(stack, "catalog") as catalog_url, fresh_database(stack, "sync") as url:
-        events = EventTable(url)
-        events.publish(*(_event(s) for s in states))
-        settings = catalog_settings(catalog_url, events, stores=stores, jwt_secret=SECRET)
-        app = create_app(settings)
-        with TestClient(app) as client:
-            assert wait_until(lambda: _total(client) == len(states), 20)
-            yield client
-
-
-def _total(client: TestClient) -> int:
-    params = {"searchCriteria[pageSize]": "0"}
-    body = client.get("/rest/all/V1/products", params=params, headers=AUTH).json()
-    return int(body.get("total_count", -1))
 
 
 def test_product_json_equals_the_standin_in_every_store_view(
