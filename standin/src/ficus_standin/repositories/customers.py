@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ficus_legacy.core.passwords import hash_password
@@ -10,6 +9,7 @@ from ficus_legacy.core.searchcriteria import SearchCriteria
 from ficus_standin import sqlsearch
 from ficus_standin.db import Connection, dict_cursor
 from ficus_standin.errors import InputError, NoSuchEntity
+from ficus_standin.repositories.customer_auth import check_strength
 from ficus_standin.stores import Store
 
 _SEARCHABLE = frozenset(
@@ -152,23 +152,6 @@ def search(conn: Connection, criteria: SearchCriteria) -> tuple[list[dict[str, A
     return [_render(r, addresses[r["entity_id"]]) for r in rows], total
 
 
-def _check_password(password: str) -> None:
-    if len(password) < 8:
-        raise InputError(
-            "The password needs at least %1 characters. Create a new password and try again.",
-            {"1": 8},
-        )
-    classes = sum(
-        bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")
-    )
-    if classes < 3:
-        raise InputError(
-            "Minimum of different classes of characters in password is %1. Classes of characters:"
-            " Lower Case, Upper Case, Digits, Special Characters.",
-            {"1": 3},
-        )
-
-
 def _insert_address(conn: Connection, customer_id: int, data: dict[str, Any]) -> int:
     for key in ("firstname", "lastname", "city", "country_id", "telephone", "street"):
         if not data.get(key):
@@ -198,7 +181,7 @@ def create(conn: Connection, store: Store, data: dict[str, Any], password: str |
         if not data.get(key):
             raise InputError.required(key)
     if password is not None:
-        _check_password(password)
+        check_strength(password)
     website_id = int(data.get("website_id") or store.website_id or 1)
     store_id = int(data.get("store_id") or store.store_id or 1)
     with dict_cursor(conn) as cur:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from ficus_standin.errors import InputError
-from ficus_standin.repositories import customer_updates, customers
+from ficus_standin.repositories import customer_auth, customer_updates, customers
 from ficus_standin.web import (
     envelope,
     json_body,
@@ -38,6 +38,25 @@ def update_me(request: Request, body: dict[str, Any] = Depends(json_body)) -> JS
     with standin(request).db.transaction() as conn:
         customer_updates.update(conn, customer_id, section(body, "customer"))
         return ok(customers.get(conn, customer_id))
+
+
+@router.put("/me/password")
+def change_password(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
+    """`changePasswordById` for the token's customer; its older tokens are revoked."""
+    customer_id = require_customer(request)
+    current, new = (_text(body, key) for key in ("currentPassword", "newPassword"))
+    with standin(request).db.transaction() as conn:
+        failure = customer_auth.change_password(conn, customer_id, current, new)
+    if failure is not None:  # raised after the commit: the failure counts (lockout)
+        raise failure
+    return ok(True)
+
+
+def _text(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str):
+        raise InputError.required(key)
+    return value
 
 
 @router.post("/isEmailAvailable")

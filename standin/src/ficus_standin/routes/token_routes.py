@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from ficus_legacy import tokens
-from ficus_legacy.core.passwords import check_password
-from ficus_standin.db import dict_cursor
 from ficus_standin.errors import BAD_SIGN_IN, AuthenticationFailed, InputError
+from ficus_standin.repositories import customer_auth
 from ficus_standin.web import json_body, ok, standin, store_of
 
 router = APIRouter(prefix="/integration")
@@ -47,21 +46,13 @@ def customer_token(request: Request, body: dict[str, Any] = Depends(json_body)) 
     parts = standin(request)
     username, password = _credentials(body)
     with parts.db.transaction() as conn:
-        store = store_of(request, conn)
-        with dict_cursor(conn) as cur:
-            cur.execute(
-                "SELECT entity_id, password_hash, is_active FROM customer_entity"
-                " WHERE email = %s AND (website_id = %s OR %s = 0)"
-                " ORDER BY entity_id LIMIT 1",
-                (username, store.website_id, store.website_id),
-            )
-            row = cur.fetchone()
-    if row is None or not row["is_active"] or not check_password(password, row["password_hash"]):
+        customer_id = customer_auth.sign_in(conn, store_of(request, conn), username, password)
+    if customer_id is None:  # raised after the commit: failures count (lockout)
         raise AuthenticationFailed(BAD_SIGN_IN)
     secret = parts.settings.signing_secret()
     token = tokens.issue(
         secret,
-        row["entity_id"],
+        customer_id,
         tokens.UserType.CUSTOMER,
         ttl_seconds=parts.settings.token_ttl_seconds,
     )

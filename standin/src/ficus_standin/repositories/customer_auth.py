@@ -1,0 +1,141 @@
+"""Customer sign-in, lockout and password change as Magento 2.4.8's `AccountManagement` and
+`Customer/Model/Authentication` do them.
+
+A failed sign-in counts in `failures_num` from `first_failure`; the 10th failure
+(`customer/password/lockout_failures`) locks the account for 10 minutes
+(`customer/password/lockout_threshold`, `lock_expires`). A failure after the lock expired starts
+counting again. A successful sign-in unlocks (`CustomerLoginSuccessObserver`) and rehashes a
+legacy hash (`UpgradeCustomerPasswordObserver`). Failures must be kept even though the request
+fails: these functions return the error for the caller to raise once the transaction committed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from ficus_legacy.core.passwords import check_password, hash_password, needs_upgrade
+from ficus_legacy.tokens import UserType
+from ficus_standin import revocations
+from ficus_standin.db import Connection, dict_cursor
+from ficus_standin.errors import AuthenticationFailed, InputError, MagentoError
+from ficus_standin.stores import Store
+
+MAX_FAILURES = 10
+LOCK_THRESHOLD = timedelta(minutes=10)
+MIN_LENGTH = 8
+MAX_LENGTH = 256
+CHARACTER_CLASSES = 3
+MISMATCH = "The password doesn't match this account. Verify the password and try again."
+LOCKED = "The account is locked."
+_AUTH_COLUMNS = (
+    "entity_id, email, password_hash, is_active, failures_num, first_failure, lock_expires"
+)
+
+
+def check_strength(password: str) -> None:
+    """Magento's `checkPasswordStrength` under the defaults (8 characters, 3 classes)."""
+    if len(password) > MAX_LENGTH:
+        raise InputError("Please enter a password with at most %1 characters.", [MAX_LENGTH])
+    if len(password) < MIN_LENGTH:
+        raise InputError(
+            "The password needs at least %1 characters. Create a new password and try again.",
+            [str(MIN_LENGTH)],
+        )
+    if password.strip() != password:
+        raise InputError(
+            "The password can't begin or end with a space. Verify the password and try again."
+        )
+    classes = sum(
+        re.search(p, password) is not None for p in (r"[0-9]", r"[A-Z]", r"[a-z]", r"[^a-zA-Z0-9]")
+    )
+    if classes < CHARACTER_CLASSES:
+        raise InputError(
+            "Minimum of different classes of characters in password is %1. Classes of characters:"
+            " Lower Case, Upper Case, Digits, Special Characters.",
+            [str(CHARACTER_CLASSES)],
+        )
+
+
+def sign_in(conn: Connection, store: Store, email: str, password: str) -> int | None:
+    """The customer id, or None (unknown, inactive, locked or a wrong password: one answer)."""
+    row = _auth_row(
+        conn,
+        "email = %s AND (website_id = %s OR %s = 0) ORDER BY entity_id LIMIT 1",
+        (email, store.website_id, store.website_id),
+    )
+    if row is None or not row["is_active"] or _locked(row):
+        return None
+    if not check_password(password, row["password_hash"]):
+        _record_failure(conn, row)
+        return None
+    changes: dict[str, Any] = {"failures_num": 0, "first_failure": None, "lock_expires": None}
+    if needs_upgrade(row["password_hash"]):
+        changes["password_hash"] = hash_password(password)
+    _save(conn, row["entity_id"], changes)
+    return int(row["entity_id"])
+
+
+def change_password(
+    conn: Connection, customer_id: int, current: str, new: str
+) -> MagentoError | None:
+    """`changePasswordById`: the error to raise after commit, None once changed."""
+    row = _auth_row(conn, "entity_id = %s", (customer_id,))
+    if row is None:
+        return AuthenticationFailed("Invalid login or password.")
+    if not check_password(current, row["password_hash"]):
+        locked = _record_failure(conn, row)
+        return AuthenticationFailed(LOCKED if locked else MISMATCH)
+    if new.lower() == (row["email"] or "").lower():
+        raise InputError(
+            "The password can't be the same as the email address. Create a new password and try"
+            " again."
+        )
+    check_strength(new)
+    changes = {"password_hash": hash_password(new), "rp_token": None, "rp_token_created_at": None}
+    _save(conn, customer_id, changes)
+    revocations.revoke(conn, UserType.CUSTOMER, customer_id, int(time.time()))
+    return None
+
+
+def _auth_row(conn: Connection, where: str, args: tuple[Any, ...]) -> dict[str, Any] | None:
+    with dict_cursor(conn) as cur:
+        cur.execute(
+            f"SELECT {_AUTH_COLUMNS}, NOW() AS now FROM customer_entity WHERE {where} FOR UPDATE",
+            args,
+        )
+        row: dict[str, Any] | None = cur.fetchone()
+    return row
+
+
+def _locked(row: dict[str, Any]) -> bool:
+    expires: datetime | None = row["lock_expires"]
+    return expires is not None and expires > row["now"]
+
+
+def _record_failure(conn: Connection, row: dict[str, Any]) -> bool:
+    """`processAuthenticationFailure`; True when the account is now locked."""
+    now: datetime = row["now"]
+    failures = int(row["failures_num"] or 0) + 1
+    expires: datetime | None = row["lock_expires"]
+    changes: dict[str, Any] = {}
+    if failures == 1 or row["first_failure"] is None or (expires is not None and now > expires):
+        failures, expires = 1, None
+        changes.update(first_failure=now, lock_expires=None)
+    elif failures >= MAX_FAILURES:
+        expires = now + LOCK_THRESHOLD
+        changes["lock_expires"] = expires
+    changes["failures_num"] = failures
+    _save(conn, row["entity_id"], changes)
+    return expires is not None and expires > now
+
+
+def _save(conn: Connection, customer_id: int, changes: dict[str, Any]) -> None:
+    sets = ", ".join(f"`{column}` = %s" for column in changes)
+    with conn.cursor() as cur:
+        cur.execute(
+            f"UPDATE customer_entity SET {sets} WHERE entity_id = %s",
+            [*changes.values(), customer_id],
+        )
