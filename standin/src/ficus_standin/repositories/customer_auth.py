@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ficus_legacy.core.passwords import check_password, hash_password, needs_upgrade
+from ficus_legacy.customers import grid
 from ficus_legacy.tokens import UserType
 from ficus_standin import revocations
 from ficus_standin.db import Connection, dict_cursor
@@ -74,7 +75,7 @@ def sign_in(conn: Connection, store: Store, email: str, password: str) -> int | 
     changes: dict[str, Any] = {"failures_num": 0, "first_failure": None, "lock_expires": None}
     if needs_upgrade(row["password_hash"]):
         changes["password_hash"] = hash_password(password)
-    _save(conn, row["entity_id"], changes)
+    _save(conn, row, changes)
     return int(row["entity_id"])
 
 
@@ -95,7 +96,7 @@ def change_password(
         )
     check_strength(new)
     changes = {"password_hash": hash_password(new), "rp_token": None, "rp_token_created_at": None}
-    _save(conn, customer_id, changes)
+    _save(conn, row, changes)
     revocations.revoke(conn, UserType.CUSTOMER, customer_id, int(time.time()))
     return None
 
@@ -128,14 +129,18 @@ def _record_failure(conn: Connection, row: dict[str, Any]) -> bool:
         expires = now + LOCK_THRESHOLD
         changes["lock_expires"] = expires
     changes["failures_num"] = failures
-    _save(conn, row["entity_id"], changes)
+    _save(conn, row, changes)
     return expires is not None and expires > now
 
 
-def _save(conn: Connection, customer_id: int, changes: dict[str, Any]) -> None:
+def _save(conn: Connection, row: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Update the row; the grid follows a save or a lock change (`CustomerAuthUpdate::saveAuth`)."""
     sets = ", ".join(f"`{column}` = %s" for column in changes)
     with conn.cursor() as cur:
         cur.execute(
             f"UPDATE customer_entity SET {sets} WHERE entity_id = %s",
-            [*changes.values(), customer_id],
+            [*changes.values(), row["entity_id"]],
         )
+    lock_moved = changes.get("lock_expires", row["lock_expires"]) != row["lock_expires"]
+    if lock_moved or "password_hash" in changes:
+        grid.refresh(conn, [row["entity_id"]])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ficus_legacy.customers import grid
 from ficus_standin.db import Connection, dict_cursor
 from ficus_standin.errors import InputError, NoSuchEntity
 from ficus_standin.repositories.customers import DUPLICATE_EMAIL
@@ -40,6 +41,7 @@ def update(conn: Connection, customer_id: int, data: dict[str, Any]) -> None:
             f"UPDATE customer_entity SET {sets}updated_at = NOW() WHERE entity_id = %s",
             [*changes.values(), customer_id],
         )
+    grid.refresh(conn, [customer_id])  # the customer_grid indexer, in the same transaction
 
 
 def email_available(conn: Connection, email: str, website_id: int) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 
 from ficus_legacy.core.passwords import hash_password
 from ficus_legacy.core.searchcriteria import SearchCriteria
+from ficus_legacy.customers import grid
 from ficus_standin import sqlsearch
 from ficus_standin.db import Connection, dict_cursor
 from ficus_standin.errors import InputError, NoSuchEntity
@@ -211,6 +212,7 @@ def create(conn: Connection, store: Store, data: dict[str, Any], password: str |
     for address in data.get("addresses") or []:
         address_id = _insert_address(conn, customer_id, address)
         _set_defaults(conn, customer_id, address_id, address)
+    grid.refresh(conn, [customer_id])  # the customer_grid indexer, in the same transaction
     return customer_id
 
 
