@@ -167,9 +167,10 @@ def build(
     except BaseException:
         pg.close()
         raise
-    projector = Projector(MirrorStateReader())
+    lag = lag or LagTracker()
+    projector = Projector(MirrorStateReader(mirror.shapes), on_echo=lag.echo_suppressed)
     engine = engine or capture(settings)
-    return Components(settings, params, pg, mirror, projector, lag or LagTracker(), engine)
+    return Components(settings, params, pg, mirror, projector, lag, engine)
 
 
 def snapshot_if_needed(

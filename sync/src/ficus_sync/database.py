@@ -13,6 +13,7 @@ from psycopg.types.json import Jsonb
 
 from ficus_contracts.events import DOMAIN_EVENT_CHANNEL
 from ficus_feed.core import DeadLetterPolicy, PoisonUnlessTransient
+from ficus_sync.core.echo import EchoPlan
 from ficus_sync.errors import SourceUnavailable
 
 # Failures of the system, not of an event: a lost Postgres connection or capture source. The
@@ -50,6 +51,33 @@ def ensure_uuids(conn: PgConn, aggregate: str, entity_ids: Sequence[int]) -> Non
         "ON CONFLICT (aggregate, entity_id) DO NOTHING",
         (aggregate, list(entity_ids)),
     )
+
+
+def store_echoes(conn: PgConn, plan: EchoPlan) -> None:
+    """Apply a batch's echo plan: drop the expectations it made stale, then add its new ones
+    (in the batch's transaction, so they commit with the mirror rows that carried them)."""
+    if plan.drop:
+        keys = list(plan.drop.items())
+        conn.execute(
+            "DELETE FROM echo_expectation x USING unnest(%s::text[], %s::bigint[], %s::text[])"
+            " AS d(aggregate, entity_id, txn) WHERE x.aggregate = d.aggregate"
+            " AND x.entity_id = d.entity_id AND (d.txn IS NULL OR x.txn IS DISTINCT FROM d.txn)",
+            ([k[0] for k, _ in keys], [k[1] for k, _ in keys], [t for _, t in keys]),
+        )
+    if plan.add:
+        conn.execute(
+            "INSERT INTO echo_expectation (aggregate, entity_id, outbox_id, state_hash, txn)"
+            " SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::text[], %s::text[])"
+            " ON CONFLICT (aggregate, entity_id, outbox_id) DO UPDATE SET"
+            " state_hash = EXCLUDED.state_hash, txn = EXCLUDED.txn",
+            (
+                [e.aggregate for e in plan.add],
+                [e.entity_id for e in plan.add],
+                [e.outbox_id for e in plan.add],
+                [e.state_hash for e in plan.add],
+                [e.txn for e in plan.add],
+            ),
+        )
 
 
 def add_dead_letter(

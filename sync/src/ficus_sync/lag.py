@@ -11,14 +11,26 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from ficus_sync.core.tables import CATEGORY_TABLES, METADATA_TABLES, PRODUCT_TABLES
+from ficus_contracts.reverse import REVERSE_LOG_TABLE
+from ficus_sync.core.tables import (
+    ADDRESS_VALUE_TABLES,
+    CATEGORY_TABLES,
+    CUSTOMER_TABLES,
+    METADATA_TABLES,
+    PRODUCT_TABLES,
+)
 
 _PRODUCT_AGGREGATES = (*METADATA_TABLES, *CATEGORY_TABLES, *PRODUCT_TABLES)
+_CUSTOMER_AGGREGATE = (
+    *METADATA_TABLES, *CUSTOMER_TABLES, *ADDRESS_VALUE_TABLES, REVERSE_LOG_TABLE,
+)  # fmt: skip
 # Every domain fed by what sync projects: catalog and search both consume the store, category
-# and product events, so their forward lag is the lag of the same captured tables.
+# and product events, so their forward lag is the lag of the same captured tables; the
+# customer domain consumes customer events (attribute metadata and reverse-sync markers too).
 DOMAIN_TABLES: dict[str, tuple[str, ...]] = {
     "catalog": _PRODUCT_AGGREGATES,
     "search": _PRODUCT_AGGREGATES,
+    "customer": _CUSTOMER_AGGREGATE,
 }
 
 
@@ -77,9 +89,16 @@ class LagTracker:
             "ficus_sync_dead_letters", "Events sent to the dead-letter table",
             registry=self.registry,
         )  # fmt: skip
+        self.echo_suppressed_total = Counter(
+            "ficus_sync_echo_suppressed", "Reverse-sync echoes recognised and not emitted",
+            ["aggregate"], registry=self.registry,
+        )  # fmt: skip
         self.batch_seconds = Histogram(
             "ficus_sync_batch_apply_seconds", "Time to apply one batch", registry=self.registry
         )
+
+    def echo_suppressed(self, aggregate: str, count: int) -> None:
+        self.echo_suppressed_total.labels(aggregate).inc(count)
 
     def received(self, source_ts_ms: int | None, tables: Tally[str]) -> None:
         with self._lock:

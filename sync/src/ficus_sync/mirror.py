@@ -2,7 +2,9 @@
 
 A batch is compressed to the last change per primary key (every event carries the full row),
 then upserts run, then deletes, each delete followed by the cascades InnoDB applied without
-binlogging them. The result says which aggregates the batch touched.
+binlogging them. The result says which aggregates the batch touched (address EAV rows resolved
+to their customer through the mirrored `customer_address_entity`). In the same transaction the
+batch's reverse-sync markers become expected echoes (`core/echo.py`, table `echo_expectation`).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from ficus_sync import database
+from ficus_sync.core.echo import plan_echoes
 from ficus_sync.core.envelope import ChangeEvent, Op, Row, Value
 from ficus_sync.core.shape import ForeignKey, TableShape, create_ddl, lookup_index_ddl, qualified
-from ficus_sync.core.tables import ALL, CATEGORY_TABLES, PRODUCT_TABLES, Touch, touched
+from ficus_sync.core.tables import ADDRESS, ALL, LOOKUP_COLUMNS, Touch, is_captured, touched
 from ficus_sync.errors import MirrorError
 
 PgConn = psycopg.Connection[Any]
@@ -27,6 +31,7 @@ Key = tuple[Value, ...]
 class TouchSet:
     everything: bool = False
     keys: set[Touch] = field(default_factory=set)
+    addresses: set[int] = field(default_factory=set)  # address ids, customer still unknown
 
     def add_row(self, table: str, row: Row | None) -> None:
         if row is None or self.everything:
@@ -34,12 +39,25 @@ class TouchSet:
         found = touched(table, row)
         if found is ALL:
             self.everything = True
-        else:
-            self.keys.update(found)  # type: ignore[arg-type]
+            return
+        for kind, entity_id in found:  # type: ignore[union-attr]
+            if kind == ADDRESS:
+                self.addresses.add(entity_id)
+            else:
+                self.keys.add((kind, entity_id))
 
     def merge(self, other: TouchSet) -> None:
         self.everything = self.everything or other.everything
         self.keys |= other.keys
+        self.addresses |= other.addresses
+
+    def resolve(self, address_parent: dict[int, int]) -> None:
+        """Turn address touches into their customers' (an address gone has no customer left
+        to touch: its own row's deletion touched the customer)."""
+        self.keys |= {
+            ("customer", address_parent[a]) for a in self.addresses if a in address_parent
+        }
+        self.addresses = set()
 
 
 class Mirror:
@@ -58,15 +76,38 @@ class Mirror:
         self.shapes[shape.name] = shape
         for statement in create_ddl(shape):
             conn.execute(statement)  # type: ignore[arg-type]
-        column = PRODUCT_TABLES.get(shape.name) or CATEGORY_TABLES.get(shape.name)
+        column = LOOKUP_COLUMNS.get(shape.name)
         if column and column not in shape.primary_key[:1]:
             conn.execute(lookup_index_ddl(shape.name, column))  # type: ignore[arg-type]
 
     def unknown_columns(self, event: ChangeEvent) -> bool:
+        """True when the event's table needs its shape (re)read: new columns, or a captured
+        table created after sync started (e.g. `ficus_reverse_log`)."""
         shape = self.shapes.get(event.table)
-        return shape is not None and not set(event.row).issubset(shape.column_names)
+        if shape is None:
+            return is_captured(event.table)
+        return not set(event.row).issubset(shape.column_names)
 
     def apply(self, conn: PgConn, events: Sequence[ChangeEvent]) -> TouchSet:
+        touches = self._apply_rows(conn, events)
+        parents = self._address_parents(conn, touches.addresses)
+        touches.resolve(parents)
+        plan = plan_echoes(events, parents)
+        if plan:
+            database.store_echoes(conn, plan)
+        return touches
+
+    def _address_parents(self, conn: PgConn, addresses: set[int]) -> dict[int, int]:
+        if not addresses or "customer_address_entity" not in self.shapes:
+            return {}
+        rows = conn.execute(
+            f"SELECT entity_id, parent_id FROM {qualified('customer_address_entity')} "  # type: ignore[arg-type]
+            "WHERE entity_id = ANY(%s) AND parent_id IS NOT NULL",
+            (sorted(addresses),),
+        ).fetchall()
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    def _apply_rows(self, conn: PgConn, events: Sequence[ChangeEvent]) -> TouchSet:
         touches = TouchSet()
         segment: list[ChangeEvent] = []
         for event in events:

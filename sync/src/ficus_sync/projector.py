@@ -1,29 +1,39 @@
 """The projector: rebuilds each touched aggregate from the mirror and emits a full-state,
-versioned domain event only when its state changed (hash of the last emitted state)."""
+versioned domain event only when its state changed (hash of the last seen state).
+
+No echo (docs/reverse-sync.md): a rebuilt state whose hash equals an expectation the mirror
+stored from a reverse-sync marker is reverse sync's own write coming back. Its hash becomes the
+aggregate's last seen state WITHOUT an event or a version bump (a customer born in the service
+gets a version-0 projection row), and that expectation and older ones of the aggregate go.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, Protocol
 
 import psycopg
 
+from ficus_contracts.customers import CustomerState
 from ficus_contracts.events import CategoryState, EventKind, ProductState, StoreState
 from ficus_sync import database
 from ficus_sync.core.shape import qualified
+from ficus_sync.core.statehash import DELETED_HASH, state_text, text_hash
 from ficus_sync.core.tables import AGGREGATES, Aggregate, Touch
 from ficus_sync.errors import ProjectionError
 from ficus_sync.mirror import PgConn, TouchSet
 
-State = ProductState | CategoryState | StoreState
-DELETED_HASH = "deleted"
+__all__ = ["DELETED_HASH", "Projector", "StateReader", "state_document", "state_text", "text_hash"]
+
+State = ProductState | CategoryState | StoreState | CustomerState
+EchoCounter = Callable[[str, int], None]  # (aggregate, echoes suppressed)
 _CHUNK = 500
 # the mirror table holding each aggregate's root row, and the column naming the aggregate
 _ENTITY_TABLE: dict[Aggregate, tuple[str, str]] = {
     "store": ("store", "store_id"),
     "category": ("catalog_category_entity", "entity_id"),
     "product": ("catalog_product_entity", "entity_id"),
+    "customer": ("customer_entity", "entity_id"),
 }
 
 
@@ -45,23 +55,30 @@ class Change(NamedTuple):
     text: str | None  # the state's JSON; None for a deletion
 
 
+class Echo(NamedTuple):
+    entity_id: int
+    digest: str
+    outbox_id: int  # the matched expectation: it and older ones are done
+    recorded: bool  # the projection already holds this hash
+
+
+Expected = dict[int, list[tuple[int, str]]]  # entity_id -> [(outbox_id, state_hash)]
+
+
 def state_document(state: State) -> dict[str, Any]:
     return state.model_dump(mode="json")
 
 
-def state_text(state: State) -> str:
-    """The state's JSON (deterministic: flatten sorts every list and mapping)."""
-    return state.model_dump_json()
-
-
-def text_hash(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+def _no_count(_aggregate: str, _count: int) -> None:
+    return None
 
 
 class Projector:
-    def __init__(self, reader: StateReader) -> None:
+    def __init__(self, reader: StateReader, on_echo: EchoCounter = _no_count) -> None:
         self.reader = reader
+        self.on_echo = on_echo
         self.emitted: dict[str, int] = dict.fromkeys(AGGREGATES, 0)
+        self.suppressed: dict[str, int] = dict.fromkeys(AGGREGATES, 0)
 
     def expand(self, conn: PgConn, touches: TouchSet) -> set[Touch]:
         """Every aggregate the touches stand for (all of them after a metadata change)."""
@@ -101,42 +118,111 @@ class Projector:
     def _project_chunk(
         self, conn: PgConn, aggregate: Aggregate, ids: list[int], source_ts_ms: int | None
     ) -> int:
-        """Two round trips per chunk: (1) the aggregates' mirror rows and their last emitted
-        hashes, pipelined together; (2) id map, events and projection rows, pipelined."""
+        """Two round trips per chunk: (1) the aggregates' mirror rows, their last seen hashes
+        and expected echoes, pipelined together; (2) id map, events and projection rows."""
         with conn.pipeline():
             previous_rows = conn.execute(
                 "SELECT entity_id, version, state_hash FROM projection "
                 "WHERE aggregate = %s AND entity_id = ANY(%s)",
                 (aggregate, ids),
             )
+            expected_rows = conn.execute(
+                "SELECT entity_id, outbox_id, state_hash FROM echo_expectation "
+                "WHERE aggregate = %s AND entity_id = ANY(%s)",
+                (aggregate, ids),
+            )
             states = self.reader.read(conn, aggregate, ids)  # its own pipeline nests in ours
         previous = {int(r[0]): (int(r[1]), str(r[2])) for r in previous_rows.fetchall()}
-        changes = list(self._changes(ids, states, previous))
-        if not changes:
+        expected: Expected = {}
+        for entity_id, outbox_id, digest in expected_rows.fetchall():
+            expected.setdefault(int(entity_id), []).append((int(outbox_id), str(digest)))
+        changes: list[Change] = []
+        echoes: list[Echo] = []
+        for item in self._changes(ids, states, previous, expected):
+            if isinstance(item, Echo):
+                echoes.append(item)
+            else:
+                changes.append(item)
+        if not changes and not echoes:
             return 0
         with conn.pipeline():
-            database.ensure_uuids(conn, aggregate, [c.entity_id for c in changes])
-            written = self._write(conn, aggregate, changes, source_ts_ms)
-        if int(written.fetchone()[0]) != len(changes):  # type: ignore[index]
+            self._ensure_uuids(conn, aggregate, changes, echoes, states)
+            if echoes:
+                self._record_echoes(conn, aggregate, echoes)
+            written = self._write(conn, aggregate, changes, source_ts_ms) if changes else None
+        if written is not None and int(written.fetchone()[0]) != len(changes):  # type: ignore[index]
             raise ProjectionError(f"{aggregate}: events written for {len(changes)} changes differ")
-        self.emitted[aggregate] += len(changes)
+        self._count(aggregate, len(changes), sum(not e.recorded for e in echoes))
         return len(changes)
+
+    def _count(self, aggregate: Aggregate, emitted: int, suppressed: int) -> None:
+        self.emitted[aggregate] += emitted
+        if suppressed:
+            self.suppressed[aggregate] += suppressed
+            self.on_echo(aggregate, suppressed)
 
     @staticmethod
     def _changes(
-        ids: Iterable[int], states: dict[int, State], previous: dict[int, tuple[int, str]]
-    ) -> Iterable[Change]:
+        ids: Iterable[int],
+        states: dict[int, State],
+        previous: dict[int, tuple[int, str]],
+        expected: Expected,
+    ) -> Iterable[Change | Echo]:
         for entity_id in ids:
             state = states.get(entity_id)
             text = state_text(state) if state is not None else None
             digest = text_hash(text) if text is not None else DELETED_HASH
             before = previous.get(entity_id)
+            matched = [o for o, h in expected.get(entity_id, []) if h == digest]
+            if matched:  # reverse sync's own write: seen, not news
+                recorded = before is not None and before[1] == digest
+                yield Echo(entity_id, digest, max(matched), recorded)
+                continue
             if before is None and text is None:
                 continue  # never emitted, already gone
             if before is not None and before[1] == digest:
                 continue
             version = before[0] + 1 if before else 1
             yield Change(entity_id, version, digest, text)
+
+    @staticmethod
+    def _ensure_uuids(
+        conn: PgConn,
+        aggregate: Aggregate,
+        changes: list[Change],
+        echoes: list[Echo],
+        states: dict[int, State],
+    ) -> None:
+        """Id map entries for the aggregates (and a customer's addresses), both ways."""
+        ids = [c.entity_id for c in changes] + [e.entity_id for e in echoes]
+        database.ensure_uuids(conn, aggregate, ids)
+        if aggregate == "customer":
+            addresses = [
+                address.entity_id
+                for entity_id in ids
+                if isinstance(state := states.get(entity_id), CustomerState)
+                for address in state.addresses
+            ]
+            if addresses:
+                database.ensure_uuids(conn, "customer_address", addresses)
+
+    @staticmethod
+    def _record_echoes(conn: PgConn, aggregate: Aggregate, echoes: list[Echo]) -> None:
+        """The echoed hash becomes the last seen state (version and last event unchanged; a
+        first sight gets version 0 without an event); matched expectations and older go."""
+        entity_ids = [e.entity_id for e in echoes]
+        conn.execute(
+            "INSERT INTO projection (aggregate, entity_id, version, state_hash, deleted, last_seq)"
+            " SELECT %s, e, 0, h, h = %s, 0 FROM unnest(%s::bigint[], %s::text[]) AS t(e, h)"
+            " ON CONFLICT (aggregate, entity_id) DO UPDATE SET state_hash = EXCLUDED.state_hash,"
+            " deleted = EXCLUDED.deleted",
+            (aggregate, DELETED_HASH, entity_ids, [e.digest for e in echoes]),
+        )
+        conn.execute(
+            "DELETE FROM echo_expectation x USING unnest(%s::bigint[], %s::bigint[]) AS d(e, o)"
+            " WHERE x.aggregate = %s AND x.entity_id = d.e AND x.outbox_id <= d.o",
+            (entity_ids, [e.outbox_id for e in echoes], aggregate),
+        )
 
     @staticmethod
     def _write(

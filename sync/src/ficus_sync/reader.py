@@ -4,12 +4,13 @@ same functions the reference reader applies to MariaDB, so equal rows give equal
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Any, cast
 
 from psycopg.rows import dict_row
 
 from ficus_contracts.events import StoreState
+from ficus_legacy.core.customers import customer_state
 from ficus_legacy.core.flatten import AttributeInfo, category_state, product_state
 from ficus_legacy.core.storeview import store_states
 from ficus_legacy.metadata import AttributeCatalog, Stores
@@ -20,7 +21,18 @@ from ficus_sync.mirror import PgConn
 from ficus_sync.projector import State
 
 Row = dict[str, Any]
-_ENTITY_TYPE = {"product": "catalog_product", "category": "catalog_category"}
+_ENTITY_TYPE = {
+    "product": ("catalog_product",),
+    "category": ("catalog_category",),
+    # attribute ids are unique across entity types: one map serves customers and addresses
+    "customer": ("customer", "customer_address"),
+}
+_CUSTOMER_TABLES = {
+    "customer_entity": "entity_id",
+    **{f"customer_entity_{t}": "entity_id" for t in EAV_TYPES},
+    "customer_address_entity": "parent_id",
+}
+_ADDRESS_VALUE_TABLES = {f"customer_address_entity_{t}": "entity_id" for t in EAV_TYPES}
 
 
 class _Metadata:
@@ -29,16 +41,19 @@ class _Metadata:
         catalog = AttributeCatalog.load(legacy)
         self.store_ids = [v.store_id for v in Stores.load(legacy).active_views()]
         self.attributes: dict[str, dict[int, AttributeInfo]] = {
-            aggregate: {a.attribute_id: a for a in catalog.of(code)}
-            for aggregate, code in _ENTITY_TYPE.items()
+            aggregate: {a.attribute_id: a for code in codes for a in catalog.of(code)}
+            for aggregate, codes in _ENTITY_TYPE.items()
         }
 
 
 class MirrorStateReader:
-    """`StateReader` over the Postgres mirror; metadata is cached until `invalidate()`."""
+    """`StateReader` over the Postgres mirror; metadata is cached until `invalidate()`.
+    `tables` names the mirror tables that exist (a live view: the mirror adds tables); a
+    captured table Magento lacks (e.g. an install without address EAV tables) reads empty."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: Container[str] | None = None) -> None:
         self._metadata: _Metadata | None = None
+        self._tables = tables
 
     def invalidate(self) -> None:
         self._metadata = None
@@ -54,6 +69,8 @@ class MirrorStateReader:
         if aggregate == "store":
             return dict(_stores(conn, list(entity_ids)))
         meta = self.metadata(conn)
+        if aggregate == "customer":
+            return self._customers(conn, list(entity_ids), meta.attributes["customer"])
         prefix = f"catalog_{aggregate}_entity"
         queries = {prefix: "entity_id", **{f"{prefix}_{t}": "entity_id" for t in EAV_TYPES}}
         if aggregate == "product":
@@ -68,6 +85,35 @@ class MirrorStateReader:
                 for eid, row in entities.items()
             }
         return _products(rows, entities, values, attributes, meta.store_ids)
+
+    def _customers(
+        self, conn: PgConn, ids: list[int], attributes: dict[int, AttributeInfo]
+    ) -> dict[int, State]:
+        """customer_entity, its EAV and address rows (one round trip), then the addresses'
+        EAV rows (a second one, by address id)."""
+        rows = _fetch(conn, self._existing(_CUSTOMER_TABLES), ids)
+        addresses = _grouped(rows.get("customer_address_entity", []), "parent_id")
+        address_ids = sorted(int(r["entity_id"]) for group in addresses.values() for r in group)
+        address_rows = _fetch(conn, self._existing(_ADDRESS_VALUE_TABLES), address_ids)
+        address_values = _grouped((r for t in address_rows.values() for r in t), "entity_id")
+        values = _grouped(
+            (r for t in EAV_TYPES for r in rows.get(f"customer_entity_{t}", [])), "entity_id"
+        )
+        return {
+            int(entity["entity_id"]): customer_state(
+                entity,
+                values.get(int(entity["entity_id"]), []),
+                addresses.get(int(entity["entity_id"]), []),
+                address_values,
+                attributes,
+            )
+            for entity in rows.get("customer_entity", [])
+        }
+
+    def _existing(self, queries: dict[str, str]) -> dict[str, str]:
+        if self._tables is None:
+            return dict(queries)
+        return {t: c for t, c in queries.items() if t in self._tables}
 
 
 def _stores(conn: PgConn, ids: list[int]) -> dict[int, StoreState]:

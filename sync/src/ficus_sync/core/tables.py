@@ -5,19 +5,28 @@ of every kind (store views, websites or attribute metadata changed). Aggregates:
 `category` keyed by entity_id, `store` (a store view with its group and website) keyed by
 store_id. A `store`, `store_group` or `store_website` row touches ALL: the store views it
 names, and every product and category (their per-store attributes cover the active views).
+
+`customer` (keyed by customer_entity.entity_id) covers the customer's EAV rows and its
+addresses (`parent_id`). An address EAV row only names its address: `touched` returns an
+`ADDRESS` touch, which the mirror resolves to the customer (`customer_address_entity.parent_id`).
+A `ficus_reverse_log` row (reverse sync's marker, see docs/reverse-sync.md) touches the
+aggregate it names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
+from ficus_contracts.reverse import REVERSE_LOG_TABLE
 from ficus_sync.core.envelope import Value
 
-Aggregate = Literal["product", "category", "store"]
+Aggregate = Literal["product", "category", "store", "customer"]
 Touch = tuple[Aggregate, int]
+ADDRESS: Final = "customer_address"
+AddressTouch = tuple[Literal["customer_address"], int]
 
-AGGREGATES: Final[tuple[Aggregate, ...]] = ("store", "category", "product")
+AGGREGATES: Final[tuple[Aggregate, ...]] = ("store", "category", "product", "customer")
 """Every aggregate, in the order the projector emits a batch's events (a new store view is
 announced before the products that get values for it)."""
 
@@ -38,6 +47,21 @@ CATEGORY_TABLES: Final[dict[str, str]] = {
     "catalog_category_entity": "entity_id",
     **{f"catalog_category_entity_{t}": "entity_id" for t in EAV_TYPES},
 }
+CUSTOMER_TABLES: Final[dict[str, str]] = {
+    "customer_entity": "entity_id",
+    **{f"customer_entity_{t}": "entity_id" for t in EAV_TYPES},
+    "customer_address_entity": "parent_id",
+}
+ADDRESS_VALUE_TABLES: Final[dict[str, str]] = {
+    f"customer_address_entity_{t}": "entity_id" for t in EAV_TYPES
+}
+LOOKUP_COLUMNS: Final[dict[str, str]] = {
+    **PRODUCT_TABLES,
+    **CATEGORY_TABLES,
+    **CUSTOMER_TABLES,
+    **ADDRESS_VALUE_TABLES,
+}
+"""The column of each aggregate table that names its aggregate (the mirror indexes it)."""
 STORE_TABLES: Final = ("store_website", "store_group", "store")
 METADATA_TABLES: Final = (
     *STORE_TABLES,
@@ -50,6 +74,9 @@ CAPTURED: Final[tuple[str, ...]] = (
     *METADATA_TABLES,
     *CATEGORY_TABLES,
     *PRODUCT_TABLES,
+    *CUSTOMER_TABLES,
+    *ADDRESS_VALUE_TABLES,
+    REVERSE_LOG_TABLE,
 )
 
 
@@ -70,20 +97,37 @@ def is_captured(table: str) -> bool:
 _CAPTURED_SET = frozenset(CAPTURED)
 
 
-def touched(table: str, row: Mapping[str, Value]) -> list[Touch] | _All:
-    """The aggregates that a change of `row` in `table` may alter."""
+_TABLE_AGGREGATE: Final[dict[str, tuple[Aggregate | Literal["customer_address"], str]]] = {
+    **{table: ("product", column) for table, column in PRODUCT_TABLES.items()},
+    **{table: ("category", column) for table, column in CATEGORY_TABLES.items()},
+    **{table: ("customer", column) for table, column in CUSTOMER_TABLES.items()},
+    **{table: (ADDRESS, column) for table, column in ADDRESS_VALUE_TABLES.items()},
+}
+
+
+def touched(table: str, row: Mapping[str, Value]) -> list[Touch | AddressTouch] | _All:
+    """The aggregates that a change of `row` in `table` may alter (address touches still to
+    be resolved to their customer)."""
     if table in METADATA_TABLES:
         return ALL
-    column = PRODUCT_TABLES.get(table)
-    if column is not None:
-        return _one("product", row.get(column))
-    column = CATEGORY_TABLES.get(table)
-    if column is not None:
-        return _one("category", row.get(column))
-    return []
-
-
-def _one(aggregate: Aggregate, value: Value) -> list[Touch]:
+    if table == REVERSE_LOG_TABLE:
+        marker = reverse_marker(row)
+        return [marker[0]] if marker is not None else []
+    found = _TABLE_AGGREGATE.get(table)
+    if found is None:
+        return []
+    value = row.get(found[1])
     if value is None:
         return []
-    return [(aggregate, int(value))]  # type: ignore[arg-type]
+    return [(found[0], int(value))]  # type: ignore[arg-type, list-item]
+
+
+def reverse_marker(row: Mapping[str, Value]) -> tuple[Touch, str, int] | None:
+    """A `ficus_reverse_log` row as (aggregate touch, state hash, outbox id); None for an
+    aggregate sync does not project."""
+    aggregate, entity_id = row.get("aggregate"), row.get("entity_id")
+    if not isinstance(entity_id, int) or aggregate not in AGGREGATES:
+        return None
+    touch = cast(Touch, (aggregate, entity_id))
+    outbox_id = row.get("outbox_id")
+    return touch, str(row.get("state_hash")), outbox_id if isinstance(outbox_id, int) else 0
