@@ -12,20 +12,20 @@ from ficus_standin.errors import NoSuchEntity
 from ficus_standin.repositories import attributes
 from ficus_standin.stores import Store
 
-_STATIC = {
-    "entity_id",
-    "attribute_set_id",
-    "parent_id",
-    "created_at",
-    "updated_at",
-    "path",
-    "position",
-    "level",
-    "children_count",
-    "name",
-    "is_active",
-    "include_in_menu",
-}
+COLUMNS = frozenset(
+    [
+        "entity_id",
+        "attribute_set_id",
+        "parent_id",
+        "created_at",
+        "updated_at",
+        "path",
+        "position",
+        "level",
+        "children_count",
+    ]
+)
+_STATIC = COLUMNS | {"name", "is_active", "include_in_menu"}  # not custom_attributes
 
 
 def _text(value: Any) -> str:

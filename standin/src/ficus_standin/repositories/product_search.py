@@ -1,18 +1,14 @@
-"""`GET /V1/products?searchCriteria…`: entity ids matching the criteria, with store fallback.
-
-Static fields are columns of catalog_product_entity; an EAV attribute is joined twice (store 0
-and the current store) and read as `IF(store row exists, store value, default value)`, as
-Magento's collection does; `category_id` matches the product's category links.
+"""`GET /V1/products?searchCriteria…`: entity ids matching the criteria, with store fallback
+(`EavJoins`); `category_id` matches the product's category links.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from ficus_legacy.core.searchcriteria import SearchCriteria
 from ficus_legacy.eav import Eav
 from ficus_standin import sqlsearch
 from ficus_standin.db import Connection, dict_cursor
+from ficus_standin.repositories.eav_joins import EavJoins
 
 STATIC = frozenset(
     [
@@ -29,46 +25,10 @@ STATIC = frozenset(
 _ALIASES = {"id": "entity_id"}
 
 
-class _Joins:
-    def __init__(self, eav: Eav, store_id: int) -> None:
-        self.eav = eav
-        self.store_id = store_id
-        self.sql: list[str] = []
-        self.params: list[Any] = []
-        self.known: dict[str, str] = {}
-
-    def resolve(self, name: str) -> str | None:
-        name = _ALIASES.get(name, name)
-        if name in STATIC:
-            return f"p.`{name}`"
-        if name in self.known:
-            return self.known[name]
-        attribute = self.eav.catalog.find("catalog_product", name)
-        if attribute is None or attribute.is_static:
-            return None
-        n = len(self.known)
-        table = attribute.value_table
-        self.sql.append(
-            f" LEFT JOIN `{table}` d{n} ON d{n}.entity_id = p.entity_id"
-            f" AND d{n}.attribute_id = %s AND d{n}.store_id = 0"
-        )
-        self.params.append(attribute.attribute_id)
-        expr = f"d{n}.value"
-        if self.store_id:
-            self.sql.append(
-                f" LEFT JOIN `{table}` s{n} ON s{n}.entity_id = p.entity_id"
-                f" AND s{n}.attribute_id = %s AND s{n}.store_id = %s"
-            )
-            self.params += [attribute.attribute_id, self.store_id]
-            expr = f"IF(s{n}.value_id IS NULL, d{n}.value, s{n}.value)"
-        self.known[name] = expr
-        return expr
-
-
 def search(
     conn: Connection, eav: Eav, criteria: SearchCriteria, store_id: int
 ) -> tuple[list[int], int]:
-    joins = _Joins(eav, store_id)
+    joins = EavJoins(eav, "catalog_product", "p", store_id, STATIC, _ALIASES)
 
     def resolve(name: str) -> str | None:
         if name == "category_id":

@@ -6,7 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import PRODUCT_NOT_FOUND, InputError, NoSuchEntity
+from ficus_standin.errors import InputError, NoSuchEntity
+
+# StockRegistry::resolveProductId, for every by-sku stock route
+SKU_NOT_FOUND = 'The Product with the "%1" SKU doesn\'t exist.'
 
 _BOOLS = [
     "is_in_stock",
@@ -49,8 +52,30 @@ def by_sku(conn: Connection, sku: str, *, lock: bool = False) -> dict[str, Any]:
         )
         row = cur.fetchone()
     if row is None:
-        raise NoSuchEntity(PRODUCT_NOT_FOUND)
+        raise NoSuchEntity(SKU_NOT_FOUND, [sku])
     return dict(row)
+
+
+def status_by_sku(conn: Connection, sku: str) -> dict[str, Any]:
+    """Magento's `StockStatusInterface` JSON (`GET /V1/stockStatuses/{sku}`): the default
+    scope's `cataloginventory_stock_status` row, integers as the interface declares them
+    (`qty` too), with the product's stock item."""
+    item = by_sku(conn, sku)
+    with dict_cursor(conn) as cur:
+        cur.execute(
+            "SELECT * FROM cataloginventory_stock_status"
+            " WHERE product_id = %s AND website_id = 0 AND stock_id = 1",
+            (item["product_id"],),
+        )
+        row = cur.fetchone()
+    out: dict[str, Any] = {"product_id": item["product_id"]}
+    if row is not None:
+        out["website_id"] = int(row["website_id"])
+        out["stock_id"] = int(row["stock_id"])
+        out["qty"] = int(row["qty"] or 0)
+        out["stock_status"] = int(row["stock_status"])
+    out["stock_item"] = render(item)
+    return out
 
 
 def _sync_status(conn: Connection, product_id: int) -> None:

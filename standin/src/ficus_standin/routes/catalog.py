@@ -1,12 +1,12 @@
-"""Categories and stock items (admin token)."""
+"""Categories (tree, list, one) and stock items and statuses (admin token)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from ficus_standin.repositories import categories, stock
-from ficus_standin.web import ok, require_admin, standin, store_of
+from ficus_standin.repositories import categories, category_search, stock
+from ficus_standin.web import envelope, ok, require_admin, search_criteria, standin, store_of
 
 router = APIRouter()
 
@@ -20,6 +20,20 @@ def tree(
     require_admin(request, "Magento_Catalog::categories")
     with standin(request).db.transaction() as conn:
         return ok(categories.tree(conn, store_of(request, conn), rootCategoryId, depth))
+
+
+@router.get("/categories/list")
+def category_list(request: Request) -> JSONResponse:
+    """CategoryListInterface: each item is the category as `GET /V1/categories/{id}` has it."""
+    require_admin(request, "Magento_Catalog::categories")
+    criteria = search_criteria(request)
+    parts = standin(request)
+    with parts.db.transaction() as conn:
+        store = store_of(request, conn)
+        eav = parts.eav.get(conn, store.store_id)
+        ids, total = category_search.search(conn, eav, criteria, store.store_id)
+        items = [categories.get(conn, eav, store, category_id) for category_id in ids]
+    return envelope(items, criteria, total)
 
 
 @router.get("/categories/{category_id}")
@@ -36,3 +50,10 @@ def stock_item(sku: str, request: Request) -> JSONResponse:
     require_admin(request, "Magento_CatalogInventory::cataloginventory")
     with standin(request).db.transaction() as conn:
         return ok(stock.render(stock.by_sku(conn, sku)))
+
+
+@router.get("/stockStatuses/{sku}")
+def stock_status(sku: str, request: Request) -> JSONResponse:
+    require_admin(request, "Magento_CatalogInventory::cataloginventory")
+    with standin(request).db.transaction() as conn:
+        return ok(stock.status_by_sku(conn, sku))
