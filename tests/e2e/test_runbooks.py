@@ -47,7 +47,7 @@ class Situations:
             ("ficus diff catalog", self.shadow_evidence),
             ("ficus cutover catalog --reads canary --percent 10 --force", self.at_shadow),
             ("ficus rollback catalog --to ", self.at_new),
-            ("ficus rollback customer --writes", self.customer_writes_in_canary),
+            ("ficus rollback customer --writes", self.customer_writes_in_dual),
             ("ficus reenable catalog", self.tripped),
         ]
         return next((setup for prefix, setup in table if line.startswith(prefix)), None)
@@ -73,11 +73,10 @@ class Situations:
     def at_new(self) -> None:
         move_reads(self.control, "new")
 
-    def customer_writes_in_canary(self) -> None:
+    def customer_writes_in_dual(self) -> None:
         move_reads(self.control, "new", domain="customer")
-        for stage, percent in (("shadow", None), ("canary", 10)):
-            body = {"direction": "writes", "stage": stage, "percent": percent, "force": True}
-            self.control.post("/domains/customer/cutover", body | {"reason": "e2e: runbook"})
+        body = {"direction": "writes", "stage": "dual", "percent": 10, "force": True}
+        self.control.post("/domains/customer/cutover", body | {"reason": "e2e: runbook"})
 
     def tripped(self) -> None:
         body = {"direction": "reads", "reason": "e2e: 3 consecutive failures (simulated)"}

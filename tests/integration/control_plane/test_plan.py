@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from ficus_contracts.cutover import Direction, Lane, Stage
 from ficus_control.adapters.proxy_metrics import HttpProxyMetrics
 from ficus_control.bootstrap import Control
-from ficus_control.errors import PlanRefused
+from ficus_control.errors import PlanRefused, TransitionRefused
 from ficus_control.plan.core.model import Signal
 from ficus_control.settings import ControlSettings
 from ficus_devstack.process import wait_until
@@ -64,8 +64,7 @@ phases:
     phase: 2
     name: dual write
     steps:
-      - {step: writes-shadow, lane: writes, to: shadow}
-      - {step: writes-dual, lane: writes, to: dual}
+      - {step: writes-dual-10, lane: writes, to: dual 10}
 domains:
   - domain: catalog
     phases: [*reads, *dual]
@@ -140,7 +139,7 @@ def test_plan_shape_for_the_dashboard(api: Api, tokens: Tokens, client: TestClie
     catalog = plan["domains"][0]
     assert (catalog["phase"], catalog["step"]) == (1, "start")
     assert catalog["reads"]["label"] == "legacy"
-    assert [s["status"] for s in catalog["steps"]] == ["todo"] * 6
+    assert [s["status"] for s in catalog["steps"]] == ["todo"] * 5
     assert catalog["next"] == {
         "step": "reads-shadow", "command": "ficus plan next catalog", "ready": True,
         "criteria": [], "blocked": None,
@@ -194,14 +193,9 @@ def test_catalog_walks_phase_1_each_step_refused_until_its_criteria_hold(
     assert (status, _failed(body)) == (409, {"reverse-dlq-empty": "no_evidence"})
     assert api.next(force=True)[0] == 400  # a reason is required
     state = api.next(force=True, reason="reverse DLQ checked by hand")[1]
-    assert state["writes"]["label"] == "shadow"
+    assert state["writes"]["label"] == "dual 10%"
     view = api.plan()
-    assert (view["phase"], view["step"]) == (2, "writes-shadow")
-
-    # the dual stage does not exist yet: the plan names it, `plan next` stops with why
-    assert "stage 'dual'" in view["next"]["blocked"]
-    status, body = api.next()
-    assert status == 409 and "does not have yet" in body["detail"]
+    assert (view["phase"], view["step"], view["next"]) == (2, "writes-dual-10", None)
 
 
 def test_forced_step_is_audited_with_the_criteria(api: Api, tokens: Tokens) -> None:
@@ -308,8 +302,8 @@ def test_with_plan_gates_ficus_cutover_is_gated_by_the_plan_on_every_lane(
         service.cutover("catalog", reads, Lane(Stage.CANARY, 20), "a")
     assert "refused by the plan (catalog at reads-shadow)" in str(refused.value)
     assert "shadow-clean no_evidence" in str(refused.value)
-    with pytest.raises(PlanRefused):  # writes too: the plan's step is where the domain stands
-        service.cutover("catalog", writes, Lane(Stage.SHADOW), "a")
+    with pytest.raises(TransitionRefused):  # writes: not before reads are new, plan or not
+        service.cutover("catalog", writes, Lane(Stage.DUAL, 10), "a")
     forced = service.cutover("catalog", reads, Lane(Stage.CANARY, 20), "a", True, "by hand")
     assert forced.reads == Lane(Stage.CANARY, 20)
     back = service.rollback("catalog", reads, "a", to=Lane(Stage.SHADOW))  # never gated

@@ -43,7 +43,7 @@ domains:
       - phase: 2
         name: dual write
         steps:
-          - {step: writes-dual, lane: writes, to: dual}
+          - {step: writes-dual, lane: writes, to: dual 10}
 """
 
 
@@ -146,9 +146,8 @@ def test_progress_follows_the_cutover_state() -> None:
     assert [s.value for _, s in canary.statuses()] == ["done", "current", "todo", "todo"]
     new = progress(catalog, DomainCutover("catalog", reads=Lane(Stage.NEW)))
     assert new.next is not None and new.next.direction is Direction.WRITES
-    assert "stage 'dual' (a planned stage), which the cutover model does not have yet" in (
-        unavailable(new.next) or ""
-    )
+    assert new.next.lane() == Lane(Stage.DUAL, 10)
+    assert unavailable(new.next) is None  # the cutover model has `dual` (#13)
 
 
 @pytest.mark.parametrize(
@@ -180,6 +179,9 @@ def test_progress_follows_the_cutover_state() -> None:
         (("name: shadow,", "name: lag,"), "step 'reads-shadow': criterion name 'lag' used twice"),
         (("step: reads-new", "step: reads-shadow"), "step 'reads-shadow': step name used twice"),
         (("min_samples: 1000}", "min_samples: 0}"), "min_samples must be a positive integer"),
+        (("to: dual 10", "to: canary 10"), "step 'writes-dual': writes have no stage 'canary'"),
+        (("to: dual 10", "to: dual"), "step 'writes-dual': dual needs a percent within 1..99"),
+        (("to: canary 10", "to: dual 10"), "step 'reads-canary-10': reads have no stage 'dual'"),
     ],
 )
 def test_invalid_plans_are_refused_naming_file_domain_step_and_word(
@@ -200,7 +202,8 @@ def test_the_repository_plan_is_valid_and_orders_the_domains() -> None:
     for step in catalog.steps:
         phases.setdefault(step.phase, []).append(step.name)
     assert phases[1] == ["reads-shadow", "reads-canary-10", "reads-canary-50", "reads-new"]
-    assert phases[2] == ["writes-shadow", "writes-dual"]
+    assert phases[2] == ["writes-dual-10"]
+    assert phases[3][:4] == ["writes-dual-25", "writes-dual-50", "writes-dual-75", "writes-new"]
     assert phases[3][-2:] == ["reads-retired", "writes-retired"]
     assert len(loaded.plan.version) == 16
 

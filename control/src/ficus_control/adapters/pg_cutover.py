@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from ficus_contracts.cutover import CUTOVER_CHANNEL, Direction, DomainCutover, Lane, Stage
@@ -16,18 +16,19 @@ from ficus_control.errors import ConcurrentChange
 
 _STATE_COLUMNS = (
     "domain, reads_stage, reads_percent, writes_stage, writes_percent, "
-    "reads_fail_open_tripped, version"
+    "reads_fail_open_tripped, version, writes_draining"
 )
 
 _UPSERT = """
 INSERT INTO cutover_state AS s (domain, reads_stage, reads_percent, writes_stage,
-    writes_percent, reads_fail_open_tripped, version, updated_at)
+    writes_percent, reads_fail_open_tripped, writes_draining, version, updated_at)
 VALUES (%(domain)s, %(reads_stage)s, %(reads_percent)s, %(writes_stage)s, %(writes_percent)s,
-    %(tripped)s, 1, now())
+    %(tripped)s, %(draining)s, 1, now())
 ON CONFLICT (domain) DO UPDATE SET reads_stage = EXCLUDED.reads_stage,
     reads_percent = EXCLUDED.reads_percent, writes_stage = EXCLUDED.writes_stage,
     writes_percent = EXCLUDED.writes_percent,
     reads_fail_open_tripped = EXCLUDED.reads_fail_open_tripped,
+    writes_draining = EXCLUDED.writes_draining,
     version = s.version + 1, updated_at = now()
 WHERE s.version = %(expected)s
 RETURNING version
@@ -59,6 +60,7 @@ def _state(row: tuple[Any, ...]) -> DomainCutover:
         writes=Lane(Stage(row[3]), row[4]),
         reads_fail_open_tripped=row[5],
         version=row[6],
+        writes_draining=row[7],
     )
 
 
@@ -91,6 +93,7 @@ class PostgresCutoverStore:
             "writes_stage": new.writes.stage.value,
             "writes_percent": new.writes.percent,
             "tripped": new.reads_fail_open_tripped,
+            "draining": new.writes_draining,
             "expected": expected_version,
         }
         with connect(self.db_url, self.timeout) as conn:
@@ -99,9 +102,7 @@ class PostgresCutoverStore:
                 raise ConcurrentChange(new.domain)
             pg_audit.append(conn, entry)
             conn.execute("SELECT pg_notify(%s, %s)", (CUTOVER_CHANNEL, new.domain))
-        return DomainCutover(
-            new.domain, new.reads, new.writes, new.reads_fail_open_tripped, version=row[0]
-        )
+        return replace(new, version=row[0])
 
     def audit(self, domain: str | None, limit: int) -> list[AuditRecord]:
         with connect(self.db_url, self.timeout) as conn:

@@ -66,7 +66,9 @@ def rollback(
     service = _service(request)
     service.domains.require(domain)
     if body.to is None and body.percent is not None:
-        raise InvalidRequest("a percent needs a target stage: to=canary")
+        raise InvalidRequest(
+            "a percent needs a target stage: to=canary (reads) or to=dual (writes)"
+        )
     to = lane_of(body.to, body.percent) if body.to is not None else None
     state = service.rollback(
         domain, body.direction, who.actor, to, body.reason, body.measured, body.seen_reads,

@@ -31,6 +31,7 @@ class DomainOut(BaseModel):
     writes: LaneOut
     reads_fail_open_tripped: bool
     version: int
+    writes_draining: bool = False
 
     @classmethod
     def of(cls, state: DomainCutover) -> DomainOut:
@@ -40,6 +41,7 @@ class DomainOut(BaseModel):
             writes=LaneOut.of(state.writes),
             reads_fail_open_tripped=state.reads_fail_open_tripped,
             version=state.version,
+            writes_draining=state.writes_draining,
         )
 
 
@@ -92,7 +94,7 @@ _NOTE_IN = AliasChoices("note", "actor")
 class CutoverIn(BaseModel):
     direction: Direction
     stage: Stage
-    percent: int | None = Field(default=None, description="canary only, 1..99")
+    percent: int | None = Field(default=None, description="canary (reads), dual (writes): 1..99")
     force: bool = False
     reason: str = Field(default="", max_length=2000)
     note: str = Field(default="", max_length=200, description=_NOTE, validation_alias=_NOTE_IN)

@@ -7,39 +7,42 @@ from typing import Any
 
 import typer
 
-from ficus_contracts.cutover import Stage
+from ficus_contracts.cutover import PERCENT_STAGES, Stage
 from ficus_control.commands import render
 from ficus_control.commands.common import actor, api_client, bad_input, console, handled
 
-_STAGE_HELP = "shadow | canary (with --percent) | new | retired"
+_READS_HELP = "shadow | canary (with --percent) | new | retired"
+_WRITES_HELP = "dual (with --percent) | new | retired"
 
 
 def cutover(
     domain: str = typer.Argument(..., help="e.g. catalog"),
-    reads: Stage | None = typer.Option(None, "--reads", help=f"move reads to: {_STAGE_HELP}"),
-    writes: Stage | None = typer.Option(None, "--writes", help=f"move writes to: {_STAGE_HELP}"),
-    percent: int | None = typer.Option(None, "--percent", help="canary share, 1..99"),
+    reads: Stage | None = typer.Option(None, "--reads", help=f"move reads to: {_READS_HELP}"),
+    writes: Stage | None = typer.Option(None, "--writes", help=f"move writes to: {_WRITES_HELP}"),
+    percent: int | None = typer.Option(None, "--percent", help="canary or dual share, 1..99"),
     force: bool = typer.Option(False, "--force", help="override failing gates (audited)"),
     reason: str = typer.Option("", "--reason", help="why; required with --force"),
 ) -> None:
     """Move a domain's reads and/or writes one stage forward (both: reads first, as two
     audited changes).
 
-    Reads beyond shadow are gated on forward sync lag and the shadow mismatch rate; a refusal
-    names the failing gate and its measured value. Exit codes: 2 bad input, 3 refused by a
-    transition rule, 4 refused by a gate, 5 token, 6 API unreachable.
+    Reads move legacy → shadow → canary N% → new → retired, writes legacy → dual N% → new →
+    retired. Reads beyond shadow are gated on forward sync lag and the shadow mismatch rate;
+    writes beyond legacy on reverse sync's health, the last reconciliation and the service's
+    write routes. A refusal names the failing gate and its measured value. Exit codes: 2 bad
+    input, 3 refused by a transition rule, 4 refused by a gate, 5 token, 6 API unreachable.
     """
     if reads is None and writes is None:
         raise bad_input("say what moves: --reads STAGE and/or --writes STAGE")
-    if percent is not None and Stage.CANARY not in (reads, writes):
-        raise bad_input("--percent applies only to canary")
+    if percent is not None and not PERCENT_STAGES & {reads, writes}:
+        raise bad_input("--percent applies only to canary (reads) and dual (writes)")
     moves = [(d, s) for d, s in (("reads", reads), ("writes", writes)) if s is not None]
     with handled(), api_client() as client:
         for direction, stage in moves:
             body: dict[str, Any] = {
                 "direction": direction,
                 "stage": stage.value,
-                "percent": percent if stage is Stage.CANARY else None,
+                "percent": percent if stage in PERCENT_STAGES else None,
                 "force": force,
                 "reason": reason,
                 "actor": actor(),
@@ -54,7 +57,7 @@ def rollback(
     reads: bool = typer.Option(False, "--reads", help="roll back reads (the default)"),
     writes: bool = typer.Option(False, "--writes", help="roll back writes"),
     to: Stage | None = typer.Option(None, "--to", help="target stage; default: one step back"),
-    percent: int | None = typer.Option(None, "--percent", help="with --to canary"),
+    percent: int | None = typer.Option(None, "--percent", help="with --to canary or dual"),
     reason: str = typer.Option("", "--reason", help="why (audited)"),
 ) -> None:
     """Roll a domain's reads (default) or writes back: one step, or --to an earlier stage.

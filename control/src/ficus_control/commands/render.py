@@ -11,9 +11,13 @@ from rich.table import Table
 
 
 def _lane(lane: dict[str, Any]) -> str:
-    colour = {"legacy": "dim", "shadow": "cyan", "canary": "yellow", "new": "green"}.get(
-        lane["stage"], "magenta"
-    )
+    colour = {
+        "legacy": "dim",
+        "shadow": "cyan",
+        "canary": "yellow",
+        "dual": "yellow",
+        "new": "green",
+    }.get(lane["stage"], "magenta")
     return f"[{colour}]{lane['label']}[/]"
 
 

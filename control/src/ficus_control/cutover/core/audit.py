@@ -1,8 +1,9 @@
 """Audit entries: who did what, to which domain, from where to where, and why (pure).
 
 Most entries move a lane of a domain (cutover, rollback, trip, re-enable); the others change
-who may act (token create/revoke) or how moves are gated (gate policy): those have no
-direction or lanes, and token entries no domain (`domain == ""`).
+who may act (token create/revoke), how moves are gated (gate policy), or record a step of a
+writes rollback's drain (drain): those have no direction or lanes, and token entries no
+domain (`domain == ""`).
 
 `actor` is who acted, as the control plane authenticated it (`token:<name>`, `proxy:auto` for
 the proxy's own token, `db:<role>` for a command run straight on the database); `note` is the
@@ -27,6 +28,7 @@ class Action(enum.StrEnum):
     TOKEN_CREATE = "token-create"  # noqa: S105 (an action, not a secret)
     TOKEN_REVOKE = "token-revoke"  # noqa: S105
     GATE_POLICY = "gate-policy"
+    DRAIN = "drain"  # one step of a writes rollback's drain (measured: {"step": ...})
 
 
 @dataclass(frozen=True)

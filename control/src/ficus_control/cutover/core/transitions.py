@@ -1,38 +1,63 @@
 """The transition rules of a domain's cutover, for reads and writes separately (pure).
 
-Forward moves go one stage at a time: legacy → shadow → canary N% → new → retired; inside
-canary, N may only rise (1..99). Lowering anything is a rollback, and a rollback may go to any
-earlier lane. Writes may go beyond shadow only once the domain's reads are at `new` (or
-`retired`): the new service must be trusted to answer before it takes writes. `--force`
-overrides gates, never these rules.
+Forward moves go one stage at a time: reads legacy → shadow → canary N% → new → retired,
+writes legacy → dual N% → new → retired; inside canary or dual, N may only rise (1..99).
+Reads are never `dual` (nothing is written), writes never `shadow` or `canary` (a write cannot
+be sent twice, nor fail open to Magento). Lowering anything is a rollback, and a rollback may
+go to any earlier lane of the same direction. Writes may leave legacy only once the domain's
+reads are at `new` (or `retired`): the new service must be trusted to answer before it takes
+writes. `--force` overrides gates, never these rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
+from ficus_contracts.cutover import PERCENT_STAGES, Direction, DomainCutover, Lane, Stage, stages_of
 from ficus_control.errors import InvalidRequest, TransitionRefused
 
-_ROUTE = "legacy → shadow → canary N% → new → retired"
+_ROUTES = {
+    Direction.READS: "legacy → shadow → canary N% → new → retired",
+    Direction.WRITES: "legacy → dual N% → new → retired",
+}
+_WHY_NOT = {
+    Stage.SHADOW: "a write cannot be sent to both sides",
+    Stage.CANARY: "a write never fails open to Magento; dual N% moves writes by cohort",
+    Stage.DUAL: "dual is the writes stage where the service is the system of record",
+}
 
 
 def lane_of(stage: Stage, percent: int | None) -> Lane:
     """The lane for a requested stage and percent, or a precise InvalidRequest."""
-    if stage is Stage.CANARY:
+    if stage in PERCENT_STAGES:
         if percent is None:
-            raise InvalidRequest("stage canary needs a percent (--percent N, N within 1..99)")
+            raise InvalidRequest(
+                f"stage {stage.value} needs a percent (--percent N, N within 1..99)"
+            )
         if not 1 <= percent <= 99:
-            raise InvalidRequest(f"canary percent must be within 1..99, got {percent}")
+            raise InvalidRequest(f"{stage.value} percent must be within 1..99, got {percent}")
         return Lane(stage, percent)
     if percent is not None:
-        raise InvalidRequest(f"a percent applies only to stage canary, not to {stage.value}")
+        raise InvalidRequest(
+            f"a percent applies only to stages canary and dual, not to {stage.value}"
+        )
     return Lane(stage)
 
 
+def check_stage(direction: Direction, lane: Lane) -> None:
+    """Raise InvalidRequest if `lane`'s stage is not one `direction` moves through."""
+    stages = stages_of(direction)
+    if lane.stage not in stages:
+        raise InvalidRequest(
+            f"{lane.stage.value} is not a stage of {direction} ({_WHY_NOT[lane.stage]}); "
+            f"{direction} move {_ROUTES[direction]}"
+        )
+
+
 def check_advance(state: DomainCutover, direction: Direction, target: Lane) -> None:
-    """Raise TransitionRefused unless moving `direction` of `state` forward to `target` is
-    allowed."""
+    """Raise InvalidRequest for a stage `direction` does not have, TransitionRefused unless
+    moving `direction` of `state` forward to `target` is allowed."""
+    check_stage(direction, target)
     current = state.lane(direction)
     if target == current:
         hint = (
@@ -44,25 +69,27 @@ def check_advance(state: DomainCutover, direction: Direction, target: Lane) -> N
             f"{target} is earlier than {state.domain} {direction}' current {current}: that is "
             f"a rollback; use `ficus rollback {state.domain} --{direction} --to {target.stage}`"
         )
-    if direction is Direction.WRITES and target.stage.rank > Stage.SHADOW.rank:
+    if direction is Direction.WRITES and target.stage is not Stage.LEGACY:
         _require_reads_new(state)
-    if not _is_one_step(current, target):
+    if not _is_one_step(stages_of(direction), current, target):
         raise TransitionRefused(
             f"{state.domain} {direction} cannot go from {current} to {target}: stages advance "
-            f"one at a time ({_ROUTE})"
+            f"one at a time ({_ROUTES[direction]})"
         )
 
 
-def _is_one_step(current: Lane, target: Lane) -> bool:
-    if current.stage is Stage.CANARY and target.stage is Stage.CANARY:
+def _is_one_step(stages: tuple[Stage, ...], current: Lane, target: Lane) -> bool:
+    if current.stage is target.stage and current.stage in PERCENT_STAGES:
         return target.percent > current.percent
-    return target.stage.rank == current.stage.rank + 1
+    if current.stage not in stages:  # stored before the stages split: roll it back first
+        return False
+    return stages.index(target.stage) == stages.index(current.stage) + 1
 
 
 def _require_reads_new(state: DomainCutover) -> None:
     if state.reads.stage not in (Stage.NEW, Stage.RETIRED):
         raise TransitionRefused(
-            f"{state.domain} writes may go beyond shadow only once its reads are at new "
+            f"{state.domain} writes may leave legacy only once its reads are at new "
             f"(reads are at {state.reads})"
         )
 
@@ -80,11 +107,12 @@ def rollback_target(
 ) -> Lane:
     """Where a rollback of `current` lands: `to` if given (it must be earlier), else one step
     back, i.e. the lane this one was reached from (newest forward move in `history`, pairs of
-    (from, to)), else the previous stage (canary and new fall back to shadow, whose percent
-    is not known)."""
+    (from, to)), else the previous stage whose percent needs no guess (reads: canary and new
+    fall back to shadow; writes: dual and new to legacy)."""
     if current.stage is Stage.LEGACY:
         raise TransitionRefused(f"{domain} {direction} is at legacy: nothing to roll back")
     if to is not None:
+        check_stage(direction, to)
         if not to.is_before(current):
             raise TransitionRefused(
                 f"cannot roll {domain} {direction} back to {to}: it is not earlier than {current}"
@@ -93,12 +121,12 @@ def rollback_target(
     for before, after in history:
         if after == current and before.is_before(after):
             return before
-    return _previous_stage(current)
+    return _previous_stage(direction, current)
 
 
-def _previous_stage(current: Lane) -> Lane:
+def _previous_stage(direction: Direction, current: Lane) -> Lane:
     if current.stage is Stage.RETIRED:
         return Lane(Stage.NEW)
-    if current.stage in (Stage.CANARY, Stage.NEW):
+    if direction is Direction.READS and current.stage in (Stage.CANARY, Stage.NEW):
         return Lane(Stage.SHADOW)
     return Lane(Stage.LEGACY)

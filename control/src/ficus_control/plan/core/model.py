@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from ficus_contracts.cutover import Direction, Lane, Stage
 
 # Stages the plan may name although the cutover model does not have them yet: a step to one
-# is shown, but `plan next` refuses to take it (DESIGN.md "Phases", Phase 2 dual write).
-PLANNED_STAGES = ("dual",)
+# is shown, but `plan next` refuses to take it (none since `dual` exists, issue #13).
+PLANNED_STAGES: tuple[str, ...] = ()
 
 
 class Signal(enum.StrEnum):
@@ -109,7 +109,7 @@ class Step:
         return Lane(Stage(self.stage), self.percent)
 
     def label(self) -> str:
-        target = f"{self.stage} {self.percent}%" if self.stage == "canary" else self.stage
+        target = f"{self.stage} {self.percent}%" if self.stage in ("canary", "dual") else self.stage
         return f"{self.direction} → {target}"
 
 

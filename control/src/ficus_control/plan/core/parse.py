@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ficus_contracts.cutover import Direction, Stage
+from ficus_contracts.cutover import PERCENT_STAGES, Direction, Stage, stages_of
 from ficus_control.errors import InvalidRequest
 from ficus_control.plan.core.model import (
     PLANNED_STAGES,
@@ -98,6 +98,7 @@ def _step(entry: Any, where: _Where, phase: int, phase_name: str) -> Step:
     if lane not in {d.value for d in Direction}:
         raise here.error(f"unknown lane {lane!r} (lanes: reads, writes)")
     stage, percent = _target(body.get("to"), here)
+    _check_lane_stage(Direction(lane), stage, here)
     exit_ = tuple(_criterion(c, here) for c in _list(body.get("exit", []), here, "exit"))
     names = [c.name for c in exit_]
     for criterion in names:
@@ -110,13 +111,19 @@ def _target(value: Any, where: _Where) -> tuple[str, int]:
     words = str(value).replace("%", " ").split() if value is not None else []
     if not words or words[0] not in _STAGES:
         raise where.error(f"unknown stage {value!r} (stages: {', '.join(_STAGES)})")
-    if words[0] == Stage.CANARY.value:
+    if words[0] in {s.value for s in PERCENT_STAGES}:
         if len(words) != 2 or not words[1].isdigit() or not 1 <= int(words[1]) <= 99:
-            raise where.error(f"canary needs a percent within 1..99: {value!r}")
+            raise where.error(f"{words[0]} needs a percent within 1..99: {value!r}")
         return words[0], int(words[1])
     if len(words) != 1:
-        raise where.error(f"only canary takes a percent: {value!r}")
+        raise where.error(f"only canary and dual take a percent: {value!r}")
     return words[0], 0
+
+
+def _check_lane_stage(direction: Direction, stage: str, where: _Where) -> None:
+    stages = [s.value for s in stages_of(direction)]
+    if stage in {s.value for s in Stage} and stage not in stages:
+        raise where.error(f"{direction} have no stage {stage!r} (stages: {', '.join(stages)})")
 
 
 def _criterion(entry: Any, where: _Where) -> Criterion:
