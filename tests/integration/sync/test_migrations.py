@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 PREVIOUS_RELEASE = Path(__file__).parent / "fixtures" / "previous_release_schema.sql"
 SYNC_TABLES = {
     "checkpoint", "id_map", "projection", "dead_letter", "snapshot_progress", "snapshot_run",
-    "domain_event", "alembic_version", "echo_expectation",
+    "domain_event", "alembic_version", "echo_expectation", "reconcile_progress",
 }  # fmt: skip
 
 
