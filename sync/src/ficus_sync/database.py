@@ -80,6 +80,57 @@ def store_echoes(conn: PgConn, plan: EchoPlan) -> None:
         )
 
 
+def force_reemit(conn: PgConn, aggregate: str, entity_ids: Sequence[int]) -> None:
+    """Make the projector emit these aggregates' current states as new versions (a repair):
+    their last seen hash is forgotten, and so is any expected echo that could swallow them."""
+    conn.execute(
+        "UPDATE projection SET state_hash = 'repair' WHERE aggregate = %s AND entity_id = ANY(%s)",
+        (aggregate, list(entity_ids)),
+    )
+    conn.execute(
+        "DELETE FROM echo_expectation WHERE aggregate = %s AND entity_id = ANY(%s)",
+        (aggregate, list(entity_ids)),
+    )
+
+
+def begin_reconcile(
+    conn: PgConn, domain: str, restart: bool
+) -> tuple[int, int, list[dict[str, Any]]]:
+    """(last id checked, ids checked, differences so far) of an unfinished run of `domain`,
+    or a fresh run's zeros (also with `restart`)."""
+    row = conn.execute(
+        "SELECT last_id, checked, differences FROM reconcile_progress"
+        " WHERE domain = %s AND finished_at IS NULL",
+        (domain,),
+    ).fetchone()
+    if row is not None and not restart:
+        return int(row[0]), int(row[1]), list(row[2])
+    conn.execute(
+        "INSERT INTO reconcile_progress (domain) VALUES (%s) ON CONFLICT (domain) DO UPDATE SET"
+        " last_id = 0, checked = 0, differences = '[]', started_at = now(), updated_at = now(),"
+        " finished_at = NULL",
+        (domain,),
+    )
+    return 0, 0, []
+
+
+def save_reconcile(
+    conn: PgConn,
+    domain: str,
+    last_id: int,
+    checked: int,
+    differences: list[dict[str, Any]],
+    finished: bool,
+) -> None:
+    """One chunk done: its last id, its count and its differences (appended)."""
+    conn.execute(
+        "UPDATE reconcile_progress SET last_id = %s, checked = checked + %s,"
+        " differences = differences || %s, updated_at = now(),"
+        " finished_at = CASE WHEN %s THEN now() END WHERE domain = %s",
+        (last_id, checked, Jsonb(differences), finished, domain),
+    )
+
+
 def add_dead_letter(
     conn: PgConn, source: str, table: str | None, error: str, raw: dict[str, Any]
 ) -> None:

@@ -1,17 +1,30 @@
-"""Operator actions behind the CLI: dead-letter replay and catalog reconciliation."""
+"""Operator actions behind the CLI: dead-letter replay, catalog and customer reconciliation."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 import httpx
+import psycopg
 
-from ficus_legacy import reference
+from ficus_contracts.customers import CustomerState
+from ficus_legacy import customers, reference
+from ficus_legacy.customers import CustomerAttributes
 from ficus_sync import database, mariadb
 from ficus_sync.core.envelope import ChangeEvent, Op, parse_debezium
+from ficus_sync.core.reconcile import (
+    Difference,
+    Projected,
+    compare,
+    compare_projection,
+    compare_service,
+)
 from ficus_sync.errors import SyncError
 from ficus_sync.mirror import Mirror, PgConn, TouchSet
 from ficus_sync.projector import Projector, state_document
@@ -85,14 +98,6 @@ def _refetch(components: Components, event: ChangeEvent) -> ChangeEvent:
     return ChangeEvent(event.table, Op.READ, None, dict(row))
 
 
-@dataclass(frozen=True)
-class Difference:
-    aggregate: str
-    entity_id: int
-    problem: str  # missing | unexpected | differs
-    fields: tuple[str, ...] = ()
-
-
 def reconcile_catalog(components: Components, catalog_url: str | None = None) -> list[Difference]:
     """Projected (last emitted) product, category and store-view states vs the reference
     flattening read straight from MariaDB, for every store view; with `catalog_url`, also the
@@ -106,7 +111,7 @@ def reconcile_catalog(components: Components, catalog_url: str | None = None) ->
         }
     if catalog_url is not None:
         served = catalog_service_states(catalog_url)
-        differences += _compare("catalog-service", expected["product"], served)
+        differences += compare("catalog-service", expected["product"], served)
     for aggregate, wanted in expected.items():
         actual = {
             int(r[0]): r[1]
@@ -116,7 +121,7 @@ def reconcile_catalog(components: Components, catalog_url: str | None = None) ->
                 (aggregate,),
             ).fetchall()
         }
-        differences += _compare(aggregate, wanted, actual)
+        differences += compare(aggregate, wanted, actual)
     return differences
 
 
@@ -142,32 +147,153 @@ def catalog_service_states(base_url: str) -> dict[int, dict[str, Any]]:
                 return states
 
 
-def _compare(
-    aggregate: str, wanted: dict[int, dict[str, Any]], actual: dict[int, dict[str, Any]]
-) -> Iterable[Difference]:
-    for entity_id in sorted(wanted.keys() | actual.keys()):
-        if entity_id not in actual:
-            yield Difference(aggregate, entity_id, "missing")
-        elif entity_id not in wanted:
-            yield Difference(aggregate, entity_id, "unexpected")
-        elif wanted[entity_id] != actual[entity_id]:
-            yield Difference(
-                aggregate, entity_id, "differs", _fields(wanted[entity_id], actual[entity_id])
+SERVICE = "customer-service"
+
+
+@dataclass(frozen=True)
+class CustomerReconcile:
+    """Options of `reconcile_customer`. `settle_seconds` is the lag window: a difference is
+    re-checked until it has held that long (a row changed within it is not reported)."""
+
+    service_database_url: str | None = None
+    repair: bool = False
+    chunk: int = 1000
+    settle_seconds: float = 5.0
+    restart: bool = False
+
+
+@dataclass
+class ReconcileReport:
+    differences: list[Difference]
+    checked: int
+    resumed_after: int
+    repaired: list[int] = field(default_factory=list)
+
+
+def reconcile_customer(
+    components: Components, options: CustomerReconcile = CustomerReconcile()
+) -> ReconcileReport:
+    """Magento's customers (`ficus_legacy.customers.read`) vs the projection's last seen states
+    and, with `service_database_url`, the states the customer service holds; chunked by
+    entity_id, each chunk recorded so a killed run resumes after it. `repair` re-emits the
+    customers the service holds wrong, as new versions through the event path."""
+    pg = components.pg
+    last, checked, earlier = database.begin_reconcile(pg, "customer", options.restart)
+    report = ReconcileReport([_difference(d) for d in earlier], checked, last)
+    with mariadb.connection(components.params) as my, _service(options) as service:
+        sides = _Sides(pg, my, service, CustomerAttributes.load(my))
+        while True:
+            ids, upper = sides.chunk(last, options.chunk)
+            found = _settled(sides, ids, options.settle_seconds)
+            if options.repair:
+                report.repaired += _repair(components, [d for d in found if d.aggregate == SERVICE])
+            last = upper if upper is not None else max(ids, default=last)
+            rows = [asdict(d) for d in found]
+            database.save_reconcile(pg, "customer", last, len(ids), rows, upper is None)
+            report.differences += found
+            report.checked += len(ids)
+            if upper is None:
+                return report
+
+
+def _difference(recorded: dict[str, Any]) -> Difference:
+    return Difference(
+        recorded["aggregate"], recorded["entity_id"], recorded["problem"], tuple(recorded["fields"])
+    )
+
+
+@contextmanager
+def _service(options: CustomerReconcile) -> Iterator[psycopg.Connection[Any] | None]:
+    if options.service_database_url is None:
+        yield None
+        return
+    try:
+        conn = psycopg.connect(options.service_database_url, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        raise SyncError(f"customer service database unreachable: {exc}") from exc
+    with conn:
+        yield conn
+
+
+class _Sides:
+    """The three places a customer lives, read chunk by chunk."""
+
+    def __init__(
+        self,
+        pg: PgConn,
+        my: mariadb.Connection,
+        service: psycopg.Connection[Any] | None,
+        attributes: CustomerAttributes,
+    ) -> None:
+        self.pg, self.my, self.service, self.attributes = pg, my, service, attributes
+
+    def chunk(self, after: int, size: int) -> tuple[list[int], int | None]:
+        """The ids after `after` on any side, up to Magento's `size`-th (None: to the end)."""
+        with self.my.cursor() as cur:
+            cur.execute(
+                "SELECT entity_id FROM customer_entity WHERE entity_id > %s"
+                " ORDER BY entity_id LIMIT %s",
+                (after, size),
             )
+            ids = {int(r[0]) for r in cur.fetchall()}
+        upper = max(ids) if len(ids) == size else None
+        where = "entity_id > %s AND (%s::bigint IS NULL OR entity_id <= %s)"
+        sql = f"SELECT entity_id FROM projection WHERE aggregate = 'customer' AND {where}"
+        ids |= {int(r[0]) for r in self.pg.execute(sql, (after, upper, upper))}  # type: ignore[arg-type]
+        if self.service is not None:
+            sql = f"SELECT entity_id FROM customer WHERE {where}"
+            ids |= {int(r[0]) for r in self.service.execute(sql, (after, upper, upper))}  # type: ignore[arg-type]
+        return sorted(ids), upper
+
+    def compare(self, ids: Sequence[int]) -> tuple[list[Difference], dict[int, CustomerState]]:
+        magento = customers.read(self.my, ids, attributes=self.attributes)
+        rows = self.pg.execute(
+            "SELECT p.entity_id, p.state_hash, p.deleted, e.payload FROM projection p"
+            " LEFT JOIN domain_event e ON e.seq = p.last_seq"
+            " WHERE p.aggregate = 'customer' AND p.entity_id = ANY(%s)",
+            (list(ids),),
+        ).fetchall()
+        projected = {int(r[0]): Projected(str(r[1]), bool(r[2]), r[3]) for r in rows}
+        found = compare_projection(magento, projected)
+        if self.service is not None:
+            held = self.service.execute(
+                "SELECT entity_id, state FROM customer WHERE entity_id = ANY(%s)", (list(ids),)
+            ).fetchall()
+            states = {int(r[0]): CustomerState.model_validate(r[1]) for r in held}
+            found += compare_service(magento, states, SERVICE)
+        return found, magento
 
 
-def _fields(wanted: dict[str, Any], actual: dict[str, Any]) -> tuple[str, ...]:
-    names: list[str] = []
-    for key in sorted(wanted.keys() | actual.keys()):
-        if key == "attributes":
-            w, a = wanted.get(key) or {}, actual.get(key) or {}
-            for store_id in sorted(w.keys() | a.keys()):
-                ws, as_ = w.get(store_id) or {}, a.get(store_id) or {}
-                names += [
-                    f"attributes[{store_id}].{code}"
-                    for code in sorted(ws.keys() | as_.keys())
-                    if ws.get(code) != as_.get(code)
-                ]
-        elif wanted.get(key) != actual.get(key):
-            names.append(key)
-    return tuple(names)
+def _settled(sides: _Sides, ids: list[int], window: float) -> list[Difference]:
+    """Differences that hold: re-checked until none is left or `window` (the lag window) has
+    passed; a row Magento changed meanwhile gets a fresh window (twice at most)."""
+    if not ids:
+        return []
+    found, before = sides.compare(ids)
+    for _ in range(3):
+        deadline = time.monotonic() + window
+        after = before
+        while found and time.monotonic() < deadline:
+            threading.Event().wait(0.25)  # polling: the differences may converge any moment
+            found, after = sides.compare(sorted({d.entity_id for d in found}))
+        if all(after.get(d.entity_id) == before.get(d.entity_id) for d in found):
+            return found
+        before = {**before, **after}
+    return found
+
+
+def _repair(components: Components, found: list[Difference]) -> list[int]:
+    """Re-emit the customers the service holds wrong: new versions of the projection's
+    current states, through the event path (never by writing the service's database).
+    Streaming pauses meanwhile (exclusive apply lock): no batch projects them concurrently."""
+    ids = sorted({d.entity_id for d in found})
+    if not ids:
+        return []
+    pg = components.pg
+    with pg.transaction():
+        pg.execute("SELECT pg_advisory_xact_lock(%s)", (database.APPLY_LOCK,))
+        database.force_reemit(pg, "customer", ids)
+        touches = TouchSet(keys={("customer", entity_id) for entity_id in ids})
+        components.projector.project(pg, touches, None)
+        database.notify(pg)
+    return ids

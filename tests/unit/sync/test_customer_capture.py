@@ -101,3 +101,13 @@ def test_a_change_without_a_transaction_drops_all() -> None:
     plan = plan_echoes([_marker("0-1-5", 9, 1, "h1"), _customer(None, 9, Op.READ)], {})
     assert plan.add == []
     assert plan.drop == {("customer", 9): None}
+
+
+def test_parked_and_dead_outbox_rows_expect_nothing() -> None:
+    parked = _marker("0-1-5", 9, 1, "")
+    assert parked.after is not None
+    dead = ChangeEvent(
+        "ficus_reverse_log", Op.CREATE, None, {**parked.after, "state_hash": "h", "status": "dead"},
+        transaction_id="0-1-6",
+    )  # fmt: skip
+    assert plan_echoes([parked, dead], {}).add == []

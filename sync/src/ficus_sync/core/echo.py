@@ -60,11 +60,12 @@ def plan_echoes(events: Iterable[ChangeEvent], address_parent: Mapping[int, int]
 
 
 def _marker(event: ChangeEvent, added: dict[Touch, list[Expectation]]) -> None:
-    # only a fresh insert is a marker: a snapshot read of old log rows expects nothing
+    # only a fresh insert is a marker: a snapshot read of old log rows expects nothing; a
+    # parked or dead outbox row (status, empty hash) changed nothing in Magento
     if event.op is not Op.CREATE or event.after is None:
         return
     found = reverse_marker(event.after)
-    if found is None:
+    if found is None or not found[1] or event.after.get("status", "applied") != "applied":
         return
     (aggregate, entity_id), state_hash, outbox_id = found
     expectation = Expectation(aggregate, entity_id, state_hash, outbox_id, event.transaction_id)
