@@ -3,15 +3,28 @@ sync-like event database holding `domain_event` (the contract's DDL), and the wi
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
+import httpx
+import psycopg
 import pytest
+import uvicorn
+from psycopg.rows import dict_row
+from starlette.applications import Starlette
 
+from ficus_contracts.events import DomainEvent
 from ficus_customer import migration
+from ficus_customer.api import create_app
 from ficus_customer.bootstrap import Components, bootstrap
 from ficus_customer.settings import CustomerSettings
 from ficus_devstack import Stack
+from ficus_devstack.process import wait_until
+from ficus_legacy import tokens
 from tests.integration.catalog.conftest import EventTable, fresh_database
 
 pytestmark = pytest.mark.integration
@@ -50,3 +63,81 @@ def components(customer_url: str, events: EventTable) -> Iterator[Components]:
     wired = bootstrap(customer_settings(customer_url, events))
     yield wired
     wired.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(app: Starlette) -> Iterator[str]:
+    """The app served by a real uvicorn on a free port, in a thread (lifespan included)."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    assert wait_until(lambda: server.started, 20.0), "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def fill_pool(url: str, table: str, ids: range) -> None:
+    """Magento ids in the service's pool, as the reverse worker hands them."""
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "INSERT INTO magento_id_pool (entity_table, entity_id) SELECT %s, unnest(%s::bigint[])",
+            (table, list(ids)),
+        )
+
+
+@dataclass
+class Service:
+    url: str
+    database_url: str
+    events: EventTable
+    http: httpx.Client
+
+    def admin(self) -> dict[str, str]:
+        token = tokens.issue(tokens.signing_key(CRYPT_KEY), 1, tokens.UserType.ADMIN)
+        return {"Authorization": f"Bearer {token}"}
+
+    def bearer(self, token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    def outbox(self) -> list[dict[str, Any]]:
+        with psycopg.connect(self.database_url, row_factory=dict_row) as conn:
+            return conn.execute("SELECT * FROM outbox ORDER BY id").fetchall()
+
+    def state(self, entity_id: int) -> dict[str, Any] | None:
+        with psycopg.connect(self.database_url, row_factory=dict_row) as conn:
+            row = conn.execute(
+                "SELECT state FROM customer WHERE entity_id = %s", (entity_id,)
+            ).fetchone()
+        return None if row is None else dict(row["state"])
+
+    def apply(self, *events_: DomainEvent) -> None:
+        """Publish events and wait until the service's consumer applied them."""
+        seqs = self.events.publish(*events_)
+        with psycopg.connect(self.database_url) as conn:
+
+            def done() -> bool:
+                row = conn.execute("SELECT max(last_seq) FROM consumer_checkpoint").fetchone()
+                return bool(row and row[0] is not None and row[0] >= max(seqs))
+
+            assert wait_until(done, 10.0, 0.02)
+
+
+@pytest.fixture
+def service(customer_url: str, events: EventTable) -> Iterator[Service]:
+    """The customer service over HTTP, its pool filled with Magento ids (customers from 1000,
+    addresses from 2000)."""
+    fill_pool(customer_url, "customer_entity", range(1000, 1050))
+    fill_pool(customer_url, "customer_address_entity", range(2000, 2050))
+    app = create_app(customer_settings(customer_url, events))
+    with serving(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+        yield Service(url, customer_url, events, http)

@@ -10,9 +10,11 @@ from psycopg_pool import ConnectionPool
 
 from ficus_contracts.events import DomainEvent
 from ficus_customer import migration, repository, stores
+from ficus_customer.accounts import Accounts
 from ficus_customer.applying import CustomerApply
 from ficus_customer.core.hlc import HybridClock
 from ficus_customer.errors import MissingSetting
+from ficus_customer.reads import Reads
 from ficus_customer.repository import Conn
 from ficus_customer.settings import CustomerSettings
 from ficus_feed.applier import BatchApplier
@@ -36,6 +38,8 @@ class Components:
     clock: HybridClock
     signing_key: str
     metrics: FeedMetrics
+    reads: Reads
+    accounts: Accounts
     dead_letters: DeadLetters[Conn, DomainEvent]
     consumer: Consumer | None
 
@@ -109,4 +113,7 @@ def bootstrap(settings: CustomerSettings) -> Components:
     metrics = FeedMetrics.standard("customer")
     applier = feed_applier(settings.database_url, settings.consumer_name, clock)
     consumer = build_consumer(settings, applier, metrics) if settings.consumer_enabled else None
-    return Components(settings, pool, clock, key, metrics, DeadLetters(applier), consumer)
+    accounts = Accounts(pool, clock, settings.retry_after_seconds)
+    return Components(
+        settings, pool, clock, key, metrics, Reads(pool), accounts, DeadLetters(applier), consumer
+    )

@@ -7,10 +7,15 @@ import argparse
 import dataclasses
 import json
 import logging
+import sys
+
+import uvicorn
 
 from ficus_customer import migration
+from ficus_customer.api import create_app
 from ficus_customer.bootstrap import feed_applier
 from ficus_customer.core.hlc import HybridClock
+from ficus_customer.errors import MissingSetting
 from ficus_customer.settings import CustomerSettings
 from ficus_feed.replay import DeadLetters
 
@@ -55,4 +60,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.command == "dlq":
         raise SystemExit(_dlq(settings, args.dlq_command, args.id if "id" in args else None))
-    raise SystemExit("serve: not wired yet")
+    given = (("host", args.host), ("port", args.port))
+    settings = settings.model_copy(update={k: v for k, v in given if v is not None})
+    try:
+        app = create_app(settings)
+    except MissingSetting as exc:
+        print(f"ficus_customer: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False)

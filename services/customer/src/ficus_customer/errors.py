@@ -31,7 +31,7 @@ class CustomerError(Exception):
 
     status = 500
 
-    def __init__(self, message: str, parameters: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str, parameters: dict[str, Any] | list[Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.parameters = parameters or {}

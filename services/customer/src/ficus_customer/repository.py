@@ -178,3 +178,19 @@ def address_owner(conn: Conn, address_id: int) -> int | None:
         (Jsonb([{"entity_id": address_id}]),),
     ).fetchone()
     return None if row is None else int(row["entity_id"])
+
+
+def revoke_tokens(conn: Conn, customer_id: int, before: int) -> None:
+    """Customer tokens issued at or before `before` (Unix time) are refused from now on."""
+    conn.execute(
+        "INSERT INTO token_revocation (customer_id, revoked_before) VALUES (%s, %s)"
+        " ON CONFLICT (customer_id) DO UPDATE SET revoked_before = EXCLUDED.revoked_before",
+        (customer_id, before),
+    )
+
+
+def revoked_before(conn: Conn, customer_id: int) -> int | None:
+    row = conn.execute(
+        "SELECT revoked_before FROM token_revocation WHERE customer_id = %s", (customer_id,)
+    ).fetchone()
+    return None if row is None else int(row["revoked_before"])

@@ -1,0 +1,191 @@
+"""The customer service's writes, each ONE Postgres transaction: the customer row and one outbox
+row (payload = the new state, base = the service's view of Magento before the write, the HLC,
+the service's version), then `NOTIFY ficus_outbox_customer` (delivered at commit); the view of
+Magento becomes the new state. Ids of new customers and addresses come from the Magento id pool.
+
+Sign-in and password checks count their failures (Magento's lockout) in a committed write, so
+they return the failure for the caller to raise after the commit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from psycopg.errors import UniqueViolation
+from psycopg_pool import ConnectionPool
+
+from ficus_contracts.customers import CustomerState
+from ficus_customer import repository, stores
+from ficus_customer.core import edits
+from ficus_customer.core.hlc import HybridClock
+from ficus_customer.errors import (
+    AuthenticationFailed,
+    CustomerError,
+    InputError,
+    NoSuchEntity,
+    Unavailable,
+)
+from ficus_customer.repository import Clocks, Conn, Stored
+from ficus_legacy.core import accounts, passwords
+
+NO_IDS = "The service is busy. Please try again later."
+
+
+class Accounts:
+    """Customer writes against the pool; `conn` variants run in the caller's transaction."""
+
+    def __init__(self, pool: ConnectionPool[Conn], clock: HybridClock, retry_after: int) -> None:
+        self.pool = pool
+        self.clock = clock
+        self.retry_after = retry_after
+
+    @contextmanager
+    def transaction(self) -> Iterator[Conn]:
+        with self.pool.connection() as conn, conn.transaction():
+            yield conn
+
+    def new_id(self, conn: Conn, table: str) -> int:
+        taken = repository.take_id(conn, table)
+        if taken is None:
+            raise Unavailable(NO_IDS, self.retry_after)
+        return taken
+
+    def _commit(self, conn: Conn, before: Stored | None, state: CustomerState | None) -> None:
+        """The row (or its deletion) + the outbox row, in `conn`'s transaction."""
+        previous = before.clocks if before else Clocks(0, 0, 0)
+        hlc = self.clock.now(after=previous.hlc)
+        clocks = Clocks(previous.forward_version, previous.version + 1, hlc)
+        entity_id = state.entity_id if state else before.state.entity_id  # type: ignore[union-attr]
+        base = before.magento_view if before else None
+        if state is None:
+            repository.remove(conn, entity_id, previous.forward_version)
+        else:
+            try:
+                repository.save(conn, state, state.model_dump(mode="json"), clocks)
+            except UniqueViolation as exc:  # a concurrent write took the email
+                raise InputError(edits.DUPLICATE_EMAIL) from exc
+        repository.append_outbox(conn, entity_id, state, base, clocks)
+
+    def _email_free(self, conn: Conn, state: CustomerState) -> None:
+        owner = repository.email_owner(conn, state.email, state.website_id)
+        if owner is not None and owner != state.entity_id:
+            raise InputError(edits.DUPLICATE_EMAIL)
+
+    def create(
+        self, conn: Conn, store_code: str | None, data: dict[str, Any], password: str | None
+    ) -> CustomerState:
+        """`POST /V1/customers`: a new customer in the store's website."""
+        store = stores.resolve(conn, store_code)
+        if password is not None:
+            strong(password)
+        website = int(data.get("website_id") or store.website_id or 1)
+        store_id = int(data.get("store_id") or store.store_id or 1)
+        digest = passwords.hash_password(password) if password else None
+        state = edits.created(
+            self.new_id(conn, repository.CUSTOMER_TABLE), data, website,
+            (store_id, stores.name_of(conn, store_id)), digest,
+            lambda: self.new_id(conn, repository.ADDRESS_TABLE), _now(),
+        )  # fmt: skip
+        self._email_free(conn, state)
+        self._commit(conn, None, state)
+        return state
+
+    def update(self, customer_id: int, data: dict[str, Any]) -> CustomerState:
+        """`PUT /V1/customers/{id}` and `/me`."""
+        with self.transaction() as conn:
+            before = load(conn, customer_id, for_update=True)
+            new_id = lambda: self.new_id(conn, repository.ADDRESS_TABLE)  # noqa: E731
+            state = edits.updated(before.state, data, new_id, _now())
+            self._email_free(conn, state)
+            self._commit(conn, before, state)
+            return state
+
+    def delete(self, customer_id: int) -> None:
+        with self.transaction() as conn:
+            self._commit(conn, load(conn, customer_id, for_update=True), None)
+
+    def delete_address(self, address_id: int) -> None:
+        """`DELETE /V1/addresses/{addressId}`: the address leaves its customer's set."""
+        with self.transaction() as conn:
+            owner = repository.address_owner(conn, address_id)
+            if owner is None:
+                raise NoSuchEntity.field("addressId", address_id)
+            before = load(conn, owner, for_update=True)
+            state = before.state
+            changes: dict[str, Any] = {
+                "addresses": [a for a in state.addresses if a.entity_id != address_id],
+                "updated_at": _now(),
+            }
+            for flag in ("default_billing", "default_shipping"):
+                if getattr(state, flag) == address_id:
+                    changes[flag] = None
+            self._commit(conn, before, edits.changed(state, changes))
+
+    def sign_in(self, store_code: str | None, email: str, password: str) -> int | None:
+        """The customer id, or None (unknown, inactive, locked or a wrong password)."""
+        with self.transaction() as conn:
+            store = stores.resolve(conn, store_code)
+            found = repository.find_by_email(conn, email, store.website_id)
+            before = None if found is None else load(conn, found, for_update=True)
+            if before is None or not before.state.is_active:
+                return None
+            state, now = before.state, datetime.now(UTC)
+            if edits.lockout(state).locked(now):
+                return None
+            if not passwords.check_password(password, state.password_hash):
+                self._fail(conn, before, now)
+                return None
+            changes: dict[str, Any] = {}
+            if state.failures_num or state.first_failure or state.lock_expires:
+                changes.update(failures_num=0, first_failure=None, lock_expires=None)
+            if passwords.needs_upgrade(state.password_hash):
+                changes["password_hash"] = passwords.hash_password(password)
+            if changes:
+                self._commit(conn, before, edits.changed(state, changes))
+            return state.entity_id
+
+    def _fail(self, conn: Conn, before: Stored, now: datetime) -> bool:
+        """Count a failed password; True when the account is locked now."""
+        fields = edits.lockout(before.state).after_failure(now)
+        self._commit(conn, before, edits.with_lockout(before.state, fields))
+        return fields.locked(now)
+
+    def change_password(self, customer_id: int, current: str, new: str) -> CustomerError | None:
+        """`PUT /V1/customers/me/password`: the error to raise after commit, None once changed;
+        the customer's older tokens are revoked."""
+        with self.transaction() as conn:
+            before = load(conn, customer_id, for_update=True)
+            state = before.state
+            if not passwords.check_password(current, state.password_hash):
+                locked = self._fail(conn, before, datetime.now(UTC))
+                return AuthenticationFailed(accounts.LOCKED if locked else accounts.MISMATCH)
+            if new.lower() == state.email.lower():
+                raise InputError(accounts.SAME_AS_EMAIL)
+            strong(new)
+            changes = {"password_hash": passwords.hash_password(new), "rp_token": None,
+                       "rp_token_created_at": None, "updated_at": _now()}  # fmt: skip
+            self._commit(conn, before, edits.changed(state, changes))
+            repository.revoke_tokens(conn, customer_id, int(time.time()))
+            return None
+
+
+def load(conn: Conn, customer_id: int, *, for_update: bool = False) -> Stored:
+    stored = repository.load(conn, customer_id, for_update=for_update)
+    if stored is None:
+        raise NoSuchEntity.field("customerId", customer_id)
+    return stored
+
+
+def strong(password: str) -> None:
+    try:
+        accounts.check_strength(password)
+    except accounts.WeakPassword as exc:
+        raise InputError(exc.message, exc.parameters) from exc
+
+
+def _now() -> str:
+    return edits.magento_time(datetime.now(UTC))

@@ -1,0 +1,94 @@
+"""What every customer route needs from a request: the service's parts, the caller (admin or
+customer token, checked as Magento checks them), the JSON body, the searchCriteria, the answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from ficus_customer.bootstrap import Components
+from ficus_customer.errors import InputError, NotAuthorized
+from ficus_legacy import tokens
+from ficus_legacy.core.searchcriteria import SearchCriteria, parse_search_criteria
+
+T = TypeVar("T")
+
+
+def parts(request: Request) -> Components:
+    components: Components = request.app.state.components
+    return components
+
+
+async def blocking(call: Callable[..., T], *args: Any) -> T:
+    """Run a database call in the thread pool (psycopg is used synchronously)."""
+    return await run_in_threadpool(call, *args)
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def require_admin(request: Request, resource: str) -> int:
+    """The admin user id of the request's token; Magento's 401 otherwise."""
+    token = _bearer(request)
+    if token is None:
+        raise NotAuthorized.resources(resource)
+    try:
+        claims = tokens.verify(parts(request).signing_key, token, tokens.UserType.ADMIN)
+    except tokens.TokenError as exc:
+        raise NotAuthorized.resources(resource) from exc
+    return claims.user_id
+
+
+async def require_customer(request: Request) -> int:
+    """The customer id of the request's customer token (`self` routes); a token issued before
+    the customer's last password change is refused."""
+    token = _bearer(request)
+    if token is None:
+        raise NotAuthorized.resources("self")
+    components = parts(request)
+    try:
+        claims = tokens.verify(components.signing_key, token, tokens.UserType.CUSTOMER)
+        before = await blocking(components.reads.revoked_before, claims.user_id)
+        if before is not None and claims.issued_at <= before:
+            raise tokens.TokenError(tokens.REVOKED)
+    except tokens.TokenError as exc:
+        raise NotAuthorized.resources("self") from exc
+    return claims.user_id
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object; 400 "Decoding error." when it is not one."""
+    try:
+        data = json.loads(await request.body() or b"null")
+    except ValueError as exc:
+        raise InputError("Decoding error.") from exc
+    if not isinstance(data, dict):
+        raise InputError("Decoding error.")
+    return data
+
+
+def section(body: dict[str, Any], key: str) -> dict[str, Any]:
+    value = body.get(key)
+    if not isinstance(value, dict):
+        raise InputError.required(key)
+    return value
+
+
+def search_criteria(request: Request) -> SearchCriteria:
+    return parse_search_criteria(request.query_params.multi_items())
+
+
+def store_code(request: Request) -> str | None:
+    code: str | None = request.path_params.get("store_code")
+    return code
+
+
+def ok(content: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(content, status_code=status)
