@@ -15,10 +15,18 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ficus_catalog import rest
+from ficus_catalog import category_rest, rest
 from ficus_catalog.bootstrap import bootstrap
 from ficus_catalog.criteria_sql import BadField
-from ficus_catalog.errors import CatalogError, NotAuthorized, ProductNotFound, UnknownStore
+from ficus_catalog.errors import (
+    CatalogError,
+    InvalidAttribute,
+    InvalidValue,
+    NoSuchEntity,
+    NotAuthorized,
+    ProductNotFound,
+    UnknownStore,
+)
 from ficus_catalog.native import native_product
 from ficus_catalog.product_mapper import product_state
 from ficus_catalog.rest import catalog_of
@@ -32,6 +40,8 @@ STORE_NOT_FOUND = "The store that was requested wasn't found. Verify the store a
 INVALID = 'Invalid value of "%value" provided for the %fieldName field.'
 NO_ROUTE = "Request does not match any route."
 NOT_AUTHORIZED = "The consumer isn't authorized to access %resources."
+NO_SUCH_ENTITY = "No such entity with %fieldName = %fieldValue"
+INVALID_ATTRIBUTE = "Invalid attribute name: %1"
 
 
 native = APIRouter(prefix="/v1")
@@ -130,10 +140,18 @@ def _error_body(exc: Exception) -> tuple[int, dict[str, Any]]:
         return 404, {"message": STORE_NOT_FOUND}
     if isinstance(exc, ProductNotFound):
         return 404, {"message": PRODUCT_NOT_FOUND}
+    if isinstance(exc, NoSuchEntity):
+        return 404, {
+            "message": NO_SUCH_ENTITY,
+            "parameters": {"fieldName": exc.field, "fieldValue": exc.value},
+        }
     if isinstance(exc, NotAuthorized):
         return 401, {"message": NOT_AUTHORIZED, "parameters": {"resources": exc.resource}}
-    if isinstance(exc, BadField):
-        return 400, {"message": INVALID, "parameters": {"fieldName": exc.where, "value": exc.name}}
+    if isinstance(exc, BadField | InvalidValue):
+        where, name = (exc.where, exc.name) if isinstance(exc, BadField) else (exc.field, exc.value)
+        return 400, {"message": INVALID, "parameters": {"fieldName": where, "value": name}}
+    if isinstance(exc, InvalidAttribute):
+        return 400, {"message": INVALID_ATTRIBUTE, "parameters": [exc.name]}
     if isinstance(exc, SearchCriteriaError):
         return 400, {"message": exc.message, "parameters": exc.parameters}
     return 500, {"message": str(exc)}
@@ -166,7 +184,7 @@ def create_app(settings: CatalogSettings) -> FastAPI:
             await catalog.bodies.close()
 
     app = FastAPI(title="Ficus catalog", lifespan=lifespan)
-    app.router.routes.extend(rest.ROUTES)
+    app.router.routes.extend([*rest.ROUTES, *category_rest.ROUTES])
     app.add_middleware(rest.MagentoPaths)
     for router in (native, ops):
         app.include_router(router)

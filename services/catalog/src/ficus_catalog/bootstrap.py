@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ficus_catalog.applying import CatalogApply, Prepared
 from ficus_catalog.bodies import StoredBodies
+from ficus_catalog.categories import CategoryReads
 from ficus_catalog.database import make_engine, make_read_engine
 from ficus_catalog.migration import run_migrations
 from ficus_catalog.reads import CatalogReads, seed_stores
@@ -35,6 +36,7 @@ class Catalog:
     read_engine: Engine
     sessions: sessionmaker[Session]
     reads: CatalogReads
+    categories: CategoryReads
     bodies: StoredBodies
     metrics: FeedMetrics
     dead_letters: DeadLetters[Session, Prepared]
@@ -94,7 +96,8 @@ def bootstrap(settings: CatalogSettings) -> Catalog:
     applier = feed_applier(sessions, settings.consumer_name)
     consumer = build_consumer(settings, applier, metrics) if settings.consumer_enabled else None
     read_engine = make_read_engine(settings.db_url)
-    reads = CatalogReads(sessionmaker(read_engine, expire_on_commit=False))
+    read_sessions = sessionmaker(read_engine, expire_on_commit=False)
+    reads = CatalogReads(read_sessions)
     bodies = StoredBodies(settings.db_url, settings.default_store)
     return Catalog(
         settings,
@@ -102,6 +105,7 @@ def bootstrap(settings: CatalogSettings) -> Catalog:
         read_engine,
         sessions,
         reads,
+        CategoryReads(read_sessions),
         bodies,
         metrics,
         DeadLetters(applier),

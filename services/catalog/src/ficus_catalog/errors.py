@@ -5,7 +5,11 @@ CatalogError
  │                       ficus_feed InvalidEvent, which the feed's policy isolates)
  ├── UnknownStore        a store code not in the store table → HTTP 404 (Magento's body)
  ├── ProductNotFound     no product with that sku / id → HTTP 404 (Magento's body)
+ ├── NoSuchEntity        no category with that id → HTTP 404 ("No such entity with …")
+ ├── InvalidValue        a path or query value of the wrong type → HTTP 400
+ ├── NotAuthorized       no admin token for the route's ACL resource → HTTP 401
  └── BadSearchCriteria   unsupported searchCriteria field or condition → HTTP 400
+      └── InvalidAttribute  a category list field that is no category attribute → HTTP 400
 """
 
 from __future__ import annotations
@@ -33,6 +37,20 @@ class ProductNotFound(CatalogError):
         self.key = key
 
 
+class NoSuchEntity(CatalogError):
+    def __init__(self, field: str, value: object) -> None:
+        super().__init__(f"no entity with {field} = {value!r}")
+        self.field = field
+        self.value = value
+
+
+class InvalidValue(CatalogError):
+    def __init__(self, field: str, value: str) -> None:
+        super().__init__(f"invalid {field}: {value!r}")
+        self.field = field
+        self.value = value
+
+
 class NotAuthorized(CatalogError):
     def __init__(self, resource: str) -> None:
         super().__init__(f"not authorized for {resource}")
@@ -41,3 +59,11 @@ class NotAuthorized(CatalogError):
 
 class BadSearchCriteria(CatalogError):
     """A searchCriteria field or condition the catalog cannot translate to SQL."""
+
+
+class InvalidAttribute(BadSearchCriteria):
+    """Magento's EAV collection: "Invalid attribute name: %1"."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"invalid attribute name {name!r}")
+        self.name = name

@@ -17,10 +17,11 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ficus_catalog.bootstrap import Catalog
-from ficus_catalog.core.body import page_body
+from ficus_catalog.core.body import json_bytes, page_body
 from ficus_catalog.errors import NotAuthorized, ProductNotFound, UnknownStore
 from ficus_legacy import tokens
 from ficus_legacy.core import fields
+from ficus_legacy.core.product_types import PRODUCT_TYPES
 from ficus_legacy.core.restpath import routed_scope
 from ficus_legacy.core.searchcriteria import parse_search_criteria
 
@@ -34,20 +35,30 @@ def catalog_of(request: Request) -> Catalog:
     return catalog
 
 
-def require_admin(request: Request) -> None:
-    """Magento's products ACL: an admin token, when the catalog knows Magento's JWT secret."""
+def require_admin(request: Request, resource: str = PRODUCTS_ACL) -> None:
+    """Magento's ACL: an admin token, when the catalog knows Magento's JWT secret."""
     secret = catalog_of(request).settings.jwt_secret
     if secret is None:
         return
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthorized(PRODUCTS_ACL)
+        raise NotAuthorized(resource)
     try:
         claims = tokens.verify(secret.get_secret_value(), token.strip())
     except tokens.TokenError as exc:
-        raise NotAuthorized(PRODUCTS_ACL) from exc
+        raise NotAuthorized(resource) from exc
     if claims.user_type is not tokens.UserType.ADMIN:
-        raise NotAuthorized(PRODUCTS_ACL)
+        raise NotAuthorized(resource)
+
+
+async def store_of(request: Request) -> int:
+    """The store view of `/rest/{store_code}/V1/…` (the default view without a code)."""
+    catalog = catalog_of(request)
+    code = request.path_params.get("store_code")
+    store = await catalog.bodies.store_id(code)
+    if store is None:
+        raise UnknownStore(code or catalog.settings.default_store)
+    return store
 
 
 class MagentoPaths:
@@ -95,17 +106,19 @@ def _search(catalog: Catalog, store: int, query: list[tuple[str, str]]) -> bytes
 async def search_products(request: Request) -> Response:
     """searchCriteria: the page assembled from its products' stored JSON."""
     require_admin(request)
-    catalog = catalog_of(request)
-    code = request.path_params.get("store_code")
-    store = await catalog.bodies.store_id(code)
-    if store is None:
-        raise UnknownStore(code or catalog.settings.default_store)
+    store = await store_of(request)
     items = request.query_params.multi_items()
-    body = await run_in_threadpool(_search, catalog, store, items)
+    body = await run_in_threadpool(_search, catalog_of(request), store, items)
     return answer(request, body)
 
 
-def _get(path: str, endpoint: Endpoint) -> Route:
+async def product_types(request: Request) -> Response:
+    """ProductTypeListInterface: the types a 2.4 install declares (no store lookup)."""
+    require_admin(request)
+    return answer(request, json_bytes(list(PRODUCT_TYPES)))
+
+
+def get(path: str, endpoint: Endpoint) -> Route:
     """GET only, as the FastAPI routes were (Starlette adds HEAD to a GET route by default;
     a HEAD stays Magento's "no route")."""
     route = Route(path, endpoint)
@@ -114,8 +127,10 @@ def _get(path: str, endpoint: Endpoint) -> Route:
 
 
 ROUTES = [
-    _get("/rest/V1/products/{sku:path}", get_product),
-    _get("/rest/{store_code}/V1/products/{sku:path}", get_product),
-    _get("/rest/V1/products", search_products),
-    _get("/rest/{store_code}/V1/products", search_products),
+    get("/rest/V1/products/types", product_types),
+    get("/rest/{store_code}/V1/products/types", product_types),
+    get("/rest/V1/products/{sku:path}", get_product),
+    get("/rest/{store_code}/V1/products/{sku:path}", get_product),
+    get("/rest/V1/products", search_products),
+    get("/rest/{store_code}/V1/products", search_products),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from ficus_legacy.core.product_types import PRODUCT_TYPES
 from ficus_standin.repositories import product_search, products, stock
 from ficus_standin.web import (
     envelope,
@@ -34,6 +35,13 @@ def search(request: Request) -> JSONResponse:
         ids, total = product_search.search(conn, eav, criteria, store.store_id)
         items = products.render_many(conn, eav, ids, store.store_id)
     return envelope(items, criteria, total)
+
+
+@router.get("/types")
+def types(request: Request) -> JSONResponse:
+    """ProductTypeListInterface (declared before `/{sku}`, as Magento matches it first)."""
+    require_admin(request, ACL)
+    return ok(list(PRODUCT_TYPES))
 
 
 @router.get("/{sku}")

@@ -1,0 +1,91 @@
+"""Category reads and product types, catalog vs stand-in: every category by id and the tree in
+every store view (root, depth), the error bodies, `fields`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+pytestmark = pytest.mark.integration
+
+Standin = tuple[TestClient, dict[str, str]]
+
+
+def _same(catalog: TestClient, standin: Standin, path: str, **headers: str) -> Any:
+    legacy, auth = standin
+    sent = headers or auth
+    expected, got = legacy.get(path, headers=sent), catalog.get(path, headers=sent)
+    assert (got.status_code, got.json()) == (expected.status_code, expected.json()), path
+    return got.json()
+
+
+def _ids(node: dict[str, Any]) -> list[int]:
+    return [node["id"], *(i for child in node["children_data"] for i in _ids(child))]
+
+
+@pytest.fixture(scope="module")
+def codes(stores: dict[str, int]) -> list[str]:
+    return ["all" if store_id == 0 else code for code, store_id in stores.items()]
+
+
+@pytest.fixture(scope="module")
+def category_ids(standin: Standin) -> list[int]:
+    legacy, auth = standin
+    return _ids(legacy.get("/rest/all/V1/categories", headers=auth).json())
+
+
+def test_every_category_by_id_in_every_store_view(
+    catalog: TestClient, standin: Standin, codes: list[str], category_ids: list[int]
+) -> None:
+    assert len(category_ids) > 5
+    for code in codes:
+        for category_id in category_ids:
+            body = _same(catalog, standin, f"/rest/{code}/V1/categories/{category_id}")
+            assert body["id"] == category_id
+
+
+def test_the_tree_in_every_store_view_with_root_and_depth(
+    catalog: TestClient, standin: Standin, codes: list[str], category_ids: list[int]
+) -> None:
+    for code in codes:
+        tree = _same(catalog, standin, f"/rest/{code}/V1/categories")
+        assert tree["children_data"], code
+        _same(catalog, standin, f"/rest/{code}/V1/categories?depth=1")
+        _same(catalog, standin, f"/rest/{code}/V1/categories?rootCategoryId={category_ids[2]}")
+        _same(catalog, standin, f"/rest/{code}/V1/categories?rootCategoryId=1&depth=0")
+    _same(catalog, standin, "/rest/V1/categories/")
+    _same(catalog, standin, "/rest/V1/categories?fields=id,children_data[id,name]")
+    _same(catalog, standin, f"/rest/V1/categories/{category_ids[2]}?fields=name,custom_attributes")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/rest/V1/categories/999999",
+        "/rest/V1/categories/abc",
+        "/rest/V1/categories?rootCategoryId=999999",
+        "/rest/V1/categories?rootCategoryId=x",
+        "/rest/V1/categories?depth=",
+        "/rest/nowhere/V1/categories/2",
+        "/rest/nowhere/V1/categories",
+        "/rest/V1/products/types",
+        "/rest/default/V1/products/types/",
+        "/rest/V1/products/types?fields=name",
+    ],
+)
+def test_errors_and_product_types_equal_the_standin(
+    catalog: TestClient, standin: Standin, path: str
+) -> None:
+    _same(catalog, standin, path)
+
+
+@pytest.mark.parametrize(
+    "path", ["/rest/V1/categories", "/rest/V1/categories/2", "/rest/V1/products/types"]
+)
+def test_a_missing_token_is_refused_like_the_standin(
+    catalog: TestClient, standin: Standin, path: str
+) -> None:
+    body = _same(catalog, standin, path, Authorization="Bearer nope")
+    assert "isn't authorized" in body["message"]
