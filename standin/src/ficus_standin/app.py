@@ -18,6 +18,7 @@ from ficus_standin.db import Database, MysqlTarget, dict_cursor
 from ficus_standin.eavcache import EavCache
 from ficus_standin.errors import InputError, MagentoError
 from ficus_standin.routes import (
+    addresses,
     carts,
     catalog,
     customers,
@@ -38,7 +39,10 @@ NO_ROUTE = "Request does not match any route."
 
 def _v1() -> APIRouter:
     router = APIRouter(prefix="/V1")
-    modules = (token_routes, products, catalog, customers, guest_carts, carts, orders, store_routes)
+    modules = (
+        token_routes, products, catalog, customers, addresses, guest_carts, carts, orders,
+        store_routes,
+    )  # fmt: skip
     for module in modules:
         router.include_router(module.router)
     return router

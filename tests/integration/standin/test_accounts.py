@@ -33,6 +33,7 @@ CUSTOMER = {
     },
     "password": "Passw0rd!",
 }
+PROFILE = {"email": "ada@example.com", "firstname": "Ada", "lastname": "Lovelace"}
 
 
 def test_admin_token_is_a_json_string_jwt(client: TestClient) -> None:
@@ -142,7 +143,7 @@ def test_customer_updates_move_updated_at(
     ).json()
     me = client.put(
         "/rest/V1/customers/me",
-        json={"customer": {"firstname": "Augusta"}},
+        json={"customer": {**PROFILE, "firstname": "Augusta"}},  # a save replaces the customer
         headers={"Authorization": f"Bearer {token}"},
     )
     assert me.status_code == 200 and me.json()["firstname"] == "Augusta"
@@ -157,7 +158,9 @@ def test_customer_updates_move_updated_at(
         "SELECT email FROM customer_entity WHERE entity_id = %s", customer_id
     ) == ("ada@example.com")
     renamed = client.put(
-        f"/rest/V1/customers/{customer_id}", json={"customer": {"lastname": "King"}}, headers=admin
+        f"/rest/V1/customers/{customer_id}",
+        json={"customer": {**PROFILE, "lastname": "King"}},
+        headers=admin,
     )
     assert renamed.json()["lastname"] == "King"
     free = client.post("/rest/V1/customers/isEmailAvailable", json={"customerEmail": "new@x.io"})

@@ -70,7 +70,9 @@ def test_updates_and_a_lock_reach_the_grid(
     customer_id = client.post("/rest/V1/customers", json=ADA).json()["id"]
     changed = client.put(
         f"/rest/V1/customers/{customer_id}",
-        json={"customer": {"firstname": "Augusta", "email": "augusta@example.com"}},
+        json={
+            "customer": {**ADA["customer"], "firstname": "Augusta", "email": "augusta@example.com"}
+        },
         headers=admin,
     )
     assert changed.status_code == 200, changed.text

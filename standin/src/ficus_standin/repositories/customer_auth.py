@@ -60,6 +60,15 @@ def check_strength(password: str) -> None:
         )
 
 
+def check_not_email(password: str, email: object) -> None:
+    """`CredentialsValidator::checkPasswordDifferentFromEmail` (case-insensitive)."""
+    if isinstance(email, str) and password.lower() == email.lower():
+        raise InputError(
+            "The password can't be the same as the email address. Create a new password and try"
+            " again."
+        )
+
+
 def sign_in(conn: Connection, store: Store, email: str, password: str) -> int | None:
     """The customer id, or None (unknown, inactive, locked or a wrong password: one answer)."""
     row = _auth_row(
@@ -89,11 +98,7 @@ def change_password(
     if not check_password(current, row["password_hash"]):
         locked = _record_failure(conn, row)
         return AuthenticationFailed(LOCKED if locked else MISMATCH)
-    if new.lower() == (row["email"] or "").lower():
-        raise InputError(
-            "The password can't be the same as the email address. Create a new password and try"
-            " again."
-        )
+    check_not_email(new, row["email"])
     check_strength(new)
     changes = {"password_hash": hash_password(new), "rp_token": None, "rp_token_created_at": None}
     _save(conn, row, changes)

@@ -96,6 +96,15 @@ def update(
         return ok(customers.get(conn, customer_id))
 
 
+@router.delete("/{customer_id}")
+def delete(customer_id: int, request: Request) -> JSONResponse:
+    """`deleteById` [Magento_Customer::delete]: the customer, its addresses and grid row."""
+    require_admin(request, "Magento_Customer::delete")
+    with standin(request).db.transaction() as conn:
+        customers.delete(conn, customer_id)
+    return ok(True)
+
+
 @router.post("")
 def create(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
     """Anonymous sign-up: `{"customer": {...}, "password": "..."}`."""
