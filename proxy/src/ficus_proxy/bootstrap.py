@@ -7,7 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
@@ -138,7 +138,12 @@ def build_worker(settings: ProxySettings) -> Worker:
     legacy = Origin.parse("legacy", settings.legacy_url)
     shadow = ShadowSender(forwarder, legacy, recorder, rules, metrics, policy)
     guards = {d: DomainGuard(guard_policy(settings)) for d in settings.upstreams}
-    server = ProxyServer(settings, routes, state, forwarder, reporter, shadow, guards, metrics)
+    # writes never fail open, so never trip; their budget asks control to roll the lane back
+    writes = replace(guard_policy(settings), trip_after_failures=0)
+    write_guards = {d: DomainGuard(writes) for d in settings.upstreams}
+    server = ProxyServer(
+        settings, routes, state, forwarder, reporter, shadow, guards, metrics, write_guards
+    )
     listener = stats = None
     if settings.control_db_url:
         listener = CutoverListener(

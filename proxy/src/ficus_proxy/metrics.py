@@ -31,6 +31,11 @@ class ProxyMetrics:
             "ficus_proxy_fallbacks", "Reads served by Magento after the new backend failed",
             ["domain", "reason"], registry=r,
         )  # fmt: skip
+        self._write_unavailable = Counter(
+            "ficus_proxy_write_unavailable",
+            "Writes answered 503 with Retry-After (new backend failed, breaker open, draining)",
+            ["domain", "reason"], registry=r,
+        )  # fmt: skip
         self._rejected = Counter("ficus_proxy_rejected", "Refused requests", ["reason"], registry=r)
         self._shadow = Counter(
             "ficus_proxy_shadow", "Shadow comparisons", ["domain", "result"], registry=r
@@ -71,6 +76,9 @@ class ProxyMetrics:
 
     def fallback(self, domain: str, reason: str) -> None:
         self._child(self._fallbacks, domain, reason).inc()
+
+    def write_unavailable(self, domain: str, reason: str) -> None:
+        self._child(self._write_unavailable, domain, reason).inc()
 
     def rejected(self, reason: str) -> None:
         self._child(self._rejected, reason).inc()

@@ -1,6 +1,7 @@
 """The answers the proxy writes itself, Magento-shaped (`{"message": ...}`): upstream failures,
 refused requests (429 with `Retry-After`; other refusals close the connection, whose request
-may be half-read), and the cohort cookie."""
+may be half-read), a write the domain cannot take now (503 with `Retry-After`, the same words
+whatever the cause: nothing of Ficus shows), and the cohort cookie."""
 
 from __future__ import annotations
 
@@ -17,6 +18,15 @@ def error_response(status: int, message: str) -> web.Response:
     return web.Response(
         status=status, body=json.dumps({"message": message}), content_type="application/json"
     )
+
+
+UNAVAILABLE_MESSAGE = "The service is temporarily unavailable. Please try again later."
+
+
+def unavailable_response(retry_after: int) -> web.Response:
+    response = error_response(503, UNAVAILABLE_MESSAGE)
+    response.headers["Retry-After"] = str(max(1, retry_after))
+    return response
 
 
 def rejection_response(exc: RejectedRequest) -> web.Response:

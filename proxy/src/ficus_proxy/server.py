@@ -1,7 +1,10 @@
 """The data plane: an aiohttp low-level server (no router in front of proxied traffic) whose
 single handler admits the request (rate limits), refuses unsafe requests, decides, forwards,
 falls back to Magento on a failed read of a new backend, and hands shadow copies to the
-shadow sender. The shopper listener serves nothing of its own but `/healthz`: the admin paths
+shadow sender. A write the new backend fails never goes to Magento (that would split the system
+of record): the shopper gets a Magento-shaped 503 with Retry-After, counted against the
+domain's writes budget; so does every write of a domain whose writes lane is draining. The
+shopper listener serves nothing of its own but `/healthz`: the admin paths
 live on the admin listener (admin.py); which backend answered is kept in the trace there,
 never sent to the shopper.
 """
@@ -10,52 +13,36 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from aiohttp import web
-from multidict import CIMultiDict
 
 from ficus_contracts.cutover import Direction
 from ficus_proxy.body import ClientBody, buffer_body, stream_body
+from ficus_proxy.call import SMALL_BODY, Call, Failed, small
 from ficus_proxy.core.bucketing import cookie_value
 from ficus_proxy.core.failure import counts_against_new, is_route_miss
 from ficus_proxy.core.routing import Decision, RequestFacts, RouteTable, Target, check_path, decide
 from ficus_proxy.core.trace import Trace
-from ficus_proxy.cutover.core.guard import DomainGuard, Rollback, Trip
+from ficus_proxy.cutover.actions import GuardActions
+from ficus_proxy.cutover.core.guard import Action, DomainGuard
 from ficus_proxy.cutover.core.state import CutoverMap
-from ficus_proxy.cutover.reporting import ControlReporter, Report
+from ficus_proxy.cutover.reporting import ControlReporter
 from ficus_proxy.edge import EdgeGuard
 from ficus_proxy.errors import BodyTooLarge, RejectedRequest, UpstreamError
 from ficus_proxy.forwarder import Body, Forwarder, Origin, UpstreamResponse
 from ficus_proxy.headers import client_response_headers, request_id, upstream_request_headers
 from ficus_proxy.metrics import ProxyMetrics
-from ficus_proxy.responses import cohort_cookie, error_response, rejection_response
+from ficus_proxy.responses import (
+    cohort_cookie,
+    error_response,
+    rejection_response,
+    unavailable_response,
+)
 from ficus_proxy.settings import ProxySettings
 from ficus_proxy.shadow.sender import ShadowRequest, ShadowSender
 
-SMALL_BODY = 256 * 1024
 HEALTHZ = "/healthz"
 Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
-
-
-@dataclass(slots=True)
-class _Call:
-    """One proxied request, as it goes upstream."""
-
-    request: web.BaseRequest
-    raw: str
-    path: str
-    decision: Decision
-    headers: CIMultiDict[str]
-    rid: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Failed:
-    """Why the new backend's answer to a read is not sent to the shopper."""
-
-    reason: str
-    status: int
 
 
 class ProxyServer:
@@ -69,6 +56,7 @@ class ProxyServer:
         shadow: ShadowSender,
         guards: dict[str, DomainGuard],
         metrics: ProxyMetrics,
+        write_guards: dict[str, DomainGuard] | None = None,
     ) -> None:
         self.settings = settings
         self.routes = routes
@@ -77,7 +65,9 @@ class ProxyServer:
         self.reporter = reporter
         self.shadow = shadow
         self.guards = guards
+        self.write_guards = write_guards or {}
         self.metrics = metrics
+        self.actions = GuardActions(state, reporter, metrics)
         self.legacy = Origin.parse("legacy", settings.legacy_url)
         self.upstreams = {d: Origin.parse(d, u) for d, u in settings.upstreams.items()}
         self.trace = Trace(settings.trace_size)
@@ -108,6 +98,8 @@ class ProxyServer:
         facts = RequestFacts(request.method, path, headers.get("Authorization"), cookie)
         decision = decide(facts, self.routes, self.state.effective)
         call = self._call(request, raw, path, decision)
+        if decision.target is Target.DRAINING:
+            return self._unwritable(call, "draining", 0.0)
         origin = self.upstreams.get(decision.domain or "")
         if origin is None or decision.target is Target.LEGACY:
             return await self._forward(call, self.legacy, self._stream_body(request))
@@ -115,16 +107,16 @@ class ProxyServer:
             return await self._shadowed(call, origin)
         if decision.direction is Direction.READS:
             return await self._read_new(call, origin)
-        return await self._forward(call, origin, self._stream_body(request))
+        return await self._write_new(call, origin)
 
-    def _call(self, request: web.BaseRequest, raw: str, path: str, decision: Decision) -> _Call:
+    def _call(self, request: web.BaseRequest, raw: str, path: str, decision: Decision) -> Call:
         rid = request_id(request.headers.get("X-Request-Id"))
         peer = request.remote
         trusted = peer in self.edge.trusted
         out = upstream_request_headers(request.headers, peer, request.scheme, trusted, rid)
-        return _Call(request, raw, path, decision, out, rid)
+        return Call(request, raw, path, decision, out, rid)
 
-    async def _read_new(self, call: _Call, origin: Origin) -> web.StreamResponse:
+    async def _read_new(self, call: Call, origin: Origin) -> web.StreamResponse:
         domain = origin.name
         guard = self.guards[domain]
         body = await self._buffer_body(call.request)
@@ -134,15 +126,41 @@ class ProxyServer:
         started = time.perf_counter()
         answer = await self._try_new(call, origin, body)
         latency_ms = (time.perf_counter() - started) * 1000
-        if isinstance(answer, _Failed):
+        if isinstance(answer, Failed):
             return await self._fall_back(call, guard, answer, latency_ms, body)
-        self._act(domain, guard.succeeded(latency_ms))
+        self._act(domain, Direction.READS, guard.succeeded(latency_ms))
         upstream, prefetched = answer
         return await self._relay(call, upstream, "new", started, prefetched)
 
+    async def _write_new(self, call: Call, origin: Origin) -> web.StreamResponse:
+        """The new backend's answer to a write, or a 503 with Retry-After: never Magento's."""
+        domain = origin.name
+        guard = self.write_guards.get(domain) or self.guards[domain]
+        body = await self._buffer_body(call.request)
+        if not guard.allow():
+            self._act(domain, Direction.WRITES, guard.rejected())
+            return self._unwritable(call, "breaker_open", 0.0)
+        started = time.perf_counter()
+        answer = await self._try_new(call, origin, body)
+        latency_ms = (time.perf_counter() - started) * 1000
+        if isinstance(answer, Failed):
+            self._act(domain, Direction.WRITES, guard.failed(latency_ms, answer.reason))
+            return self._unwritable(call, answer.reason.split(" ")[0], latency_ms / 1000)
+        self._act(domain, Direction.WRITES, guard.succeeded(latency_ms))
+        upstream, prefetched = answer
+        return await self._relay(call, upstream, "new", started, prefetched)
+
+    def _unwritable(self, call: Call, reason: str, seconds: float) -> web.Response:
+        """A write the domain cannot take now; `reason` goes to the metrics, never the shopper.
+        A failure of the new backend counts as its 503; a write refused while draining as the
+        proxy's own."""
+        self.metrics.write_unavailable(call.decision.domain or "", reason)
+        self._answered(call, "proxy" if reason == "draining" else "new", 503, seconds)
+        return unavailable_response(self.settings.write_retry_after)
+
     async def _try_new(
-        self, call: _Call, origin: Origin, body: bytes | None
-    ) -> tuple[UpstreamResponse, bytes | None] | _Failed:
+        self, call: Call, origin: Origin, body: bytes | None
+    ) -> tuple[UpstreamResponse, bytes | None] | Failed:
         """The new backend's answer, or why it is not the shopper's."""
         method = call.request.method
         try:
@@ -152,19 +170,19 @@ class ProxyServer:
             status = upstream.status
             if status >= 500:
                 upstream.release()
-                return _Failed(f"status {status}", status)
+                return Failed(f"status {status}", status)
             prefetched = None
-            if method != "HEAD" and (_small(upstream) or status in (404, 405)):
+            if method != "HEAD" and (small(upstream) or status in (404, 405)):
                 # a broken body can still fall back
-                prefetched = await upstream.read(None if _small(upstream) else SMALL_BODY)
+                prefetched = await upstream.read(None if small(upstream) else SMALL_BODY)
             if is_route_miss(status, prefetched):
-                return _Failed("route_miss", status)
+                return Failed("route_miss", status)
         except UpstreamError as exc:
-            return _Failed(type(exc).__name__, exc.status)
+            return Failed(type(exc).__name__, exc.status)
         return upstream, prefetched
 
     async def _fall_back(
-        self, call: _Call, guard: DomainGuard, failed: _Failed, latency_ms: float, body: Body
+        self, call: Call, guard: DomainGuard, failed: Failed, latency_ms: float, body: Body
     ) -> web.StreamResponse:
         """Magento answers; the failure counts against the new backend only if Magento did not
         fail the same request too (else the request, not the backend, was at fault)."""
@@ -173,13 +191,13 @@ class ProxyServer:
         response = await self._forward(call, self.legacy, body)
         if counts_against_new(response.status):
             self.metrics.fallback(domain, failed.reason.split(" ")[0])
-            self._act(domain, guard.failed(latency_ms, failed.reason))
+            self._act(domain, Direction.READS, guard.failed(latency_ms, failed.reason))
         else:
             self.metrics.fallback(domain, "not_counted")
             guard.inconclusive()
         return response
 
-    async def _forward(self, call: _Call, origin: Origin, body: Body) -> web.StreamResponse:
+    async def _forward(self, call: Call, origin: Origin, body: Body) -> web.StreamResponse:
         legacy = origin is self.legacy
         backend = "legacy" if legacy else "new"
         timeout = self.settings.legacy_timeout if legacy else self.settings.new_timeout
@@ -197,7 +215,7 @@ class ProxyServer:
 
     async def _relay(
         self,
-        call: _Call,
+        call: Call,
         upstream: UpstreamResponse,
         backend: str,
         started: float,
@@ -208,7 +226,7 @@ class ProxyServer:
 
     async def _relay_kept(
         self,
-        call: _Call,
+        call: Call,
         upstream: UpstreamResponse,
         backend: str,
         started: float,
@@ -221,7 +239,7 @@ class ProxyServer:
         if call.decision.set_cookie is not None:
             max_age = self.settings.cohort_cookie_max_age
             headers.add("Set-Cookie", cohort_cookie(call.decision.set_cookie, max_age))
-        if body is None and _small(upstream) and call.request.method != "HEAD":
+        if body is None and small(upstream) and call.request.method != "HEAD":
             try:
                 body = await upstream.read()
             except UpstreamError as exc:
@@ -244,13 +262,13 @@ class ProxyServer:
         await streamed.write_eof()
         return streamed, b"".join(kept) if size <= keep else None
 
-    def _answered(self, call: _Call, backend: str, status: int, seconds: float) -> None:
+    def _answered(self, call: Call, backend: str, status: int, seconds: float) -> None:
         """Count the answer the shopper gets, and keep it in the admin trace."""
         domain = call.decision.domain
         self.metrics.request(domain, backend, status, seconds)
         self.trace.add(call.rid, call.request.method, call.path, domain, backend, status)
 
-    async def _shadowed(self, call: _Call, origin: Origin) -> web.StreamResponse:
+    async def _shadowed(self, call: Call, origin: Origin) -> web.StreamResponse:
         """Magento answers; once the shopper's response is written, a copy goes to `origin`."""
         body = await self._buffer_body(call.request)
         started = time.perf_counter()
@@ -272,7 +290,7 @@ class ProxyServer:
         return response
 
     def _shadow_request(
-        self, call: _Call, origin: Origin, body: bytes | None, status: int, legacy_body: bytes
+        self, call: Call, origin: Origin, body: bytes | None, status: int, legacy_body: bytes
     ) -> ShadowRequest:
         assert call.decision.route is not None
         return ShadowRequest(
@@ -286,33 +304,16 @@ class ProxyServer:
             legacy_body=legacy_body,
         )
 
-    def _act(self, domain: str, actions: list[Trip | Rollback]) -> None:
-        self.metrics.breaker_state(domain, self.guards[domain].breaker_state.value)
-        for action in actions:
-            seen = self.state.get(domain)
-            payload = {
-                "direction": "reads",
-                "reason": action.reason,
-                "actor": "proxy:auto",
-                "measured": action.measured,
-                # control refuses the action if reads are no longer on the lane measured here
-                "seen_reads": str(seen.reads) if seen is not None else None,
-            }
-            if isinstance(action, Trip):
-                self.state.trip_reads(domain)
-                self.metrics.tripped.labels(domain).set(1)
-                self.reporter.submit(
-                    Report("trip", domain, payload, lambda: self.state.trip_delivered(domain))
-                )
-            else:
-                self.reporter.submit(Report("rollback", domain, payload))
+    def _act(self, domain: str, direction: Direction, actions: list[Action]) -> None:
+        reads = direction is Direction.READS
+        guards = self.guards if reads else self.write_guards
+        if domain in guards:
+            label = domain if reads else f"{domain}:writes"
+            self.metrics.breaker_state(label, guards[domain].breaker_state.value)
+        self.actions.perform(domain, direction, actions)
 
     def _stream_body(self, request: web.BaseRequest) -> Body:
         return stream_body(request, self.settings.max_body_bytes, self.settings.body_timeout)
 
     async def _buffer_body(self, request: web.BaseRequest) -> bytes | None:
         return await buffer_body(request, self.settings.max_body_bytes, self.settings.body_timeout)
-
-
-def _small(upstream: UpstreamResponse) -> bool:
-    return upstream.content_length is not None and upstream.content_length <= SMALL_BODY

@@ -64,6 +64,8 @@ class ProxySettings(BaseSettings):
     budget_max_p99_ms: float = 500.0
     budget_min_requests: int = 50
     rollback_cooldown: float = 30.0
+    # a write the new backend fails, or a write while its lane drains: 503 with this Retry-After
+    write_retry_after: int = 5
     # shadow
     shadow_sample_rate: float = 1.0
     noise_sample_rate: float = 0.1

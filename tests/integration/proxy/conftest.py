@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS cutover_state (
     writes_stage text NOT NULL DEFAULT 'legacy',
     writes_percent int NOT NULL DEFAULT 0,
     reads_fail_open_tripped bool NOT NULL DEFAULT false,
+    writes_draining bool NOT NULL DEFAULT false,
     version bigint NOT NULL DEFAULT 0,
     updated_at timestamptz NOT NULL DEFAULT now()
 );
@@ -112,14 +113,17 @@ def set_cutover(db_url: str, state: DomainCutover) -> int:
     with psycopg.connect(db_url) as conn:
         row = conn.execute(
             "INSERT INTO cutover_state AS s (domain, reads_stage, reads_percent, writes_stage,"
-            " writes_percent, reads_fail_open_tripped, version) VALUES (%s,%s,%s,%s,%s,%s,1)"
+            " writes_percent, reads_fail_open_tripped, writes_draining, version)"
+            " VALUES (%s,%s,%s,%s,%s,%s,%s,1)"
             " ON CONFLICT (domain) DO UPDATE SET reads_stage = EXCLUDED.reads_stage,"
             " reads_percent = EXCLUDED.reads_percent, writes_stage = EXCLUDED.writes_stage,"
             " writes_percent = EXCLUDED.writes_percent,"
             " reads_fail_open_tripped = EXCLUDED.reads_fail_open_tripped,"
+            " writes_draining = EXCLUDED.writes_draining,"
             " version = s.version + 1, updated_at = now() RETURNING version",
             (state.domain, state.reads.stage.value, state.reads.percent,
-             state.writes.stage.value, state.writes.percent, state.reads_fail_open_tripped),
+             state.writes.stage.value, state.writes.percent, state.reads_fail_open_tripped,
+             state.writes_draining),
         ).fetchone()  # fmt: skip
         conn.execute("SELECT pg_notify(%s, %s)", (CUTOVER_CHANNEL, state.domain))
         assert row is not None

@@ -9,6 +9,12 @@ an `/index.php` prefix and a trailing slash removed), so `//rest/V1/products`,
 `/rest//V1/products`, `/rest/V1/products/` and `/index.php/rest/V1/products` route exactly as
 `/rest/V1/products` does; the raw bytes are still what is forwarded.
 
+Writes of a domain whose writes lane is draining (a writes rollback in progress) are decided
+`DRAINING`: the proxy answers them 503 with Retry-After. Read your writes: a shopper whose
+writes go to the new backend (dual N% for their bucket, or new) also reads the domain from it,
+so the reads share of a domain is max(reads share, writes share) (the read still falls back to
+Magento if the new backend fails it).
+
 The proxy routes on the bytes it forwards (the raw path, still percent-encoded). Paths that
 an upstream could resolve differently from the matcher are refused up front by `check_path`:
 dot-segments (`/./`, `/../`, also percent-encoded), backslashes, NUL, and any request target
@@ -49,6 +55,7 @@ class Target(enum.StrEnum):
     LEGACY = "legacy"
     NEW = "new"
     SHADOW = "legacy+shadow"
+    DRAINING = "draining"  # a write while its lane drains: 503 with Retry-After
 
 
 @dataclass(frozen=True)
@@ -184,25 +191,31 @@ def decide(
     state = cutover.get(route.domain)
     if state is None:
         return route.fixed[Target.LEGACY]
-    lane = state.lane(route.direction)
-    if route.direction is Direction.READS and state.reads_fail_open_tripped:
-        lane = Lane()
-    return _decide_lane(facts, route, lane, make_cookie)
+    if route.direction is Direction.WRITES:
+        if state.writes_draining:
+            return route.fixed[Target.DRAINING]
+        return _decide_lane(facts, route, state.writes.share_new, Target.LEGACY, make_cookie)
+    reads = Lane() if state.reads_fail_open_tripped else state.reads
+    otherwise = Target.SHADOW if reads.stage is Stage.SHADOW else Target.LEGACY
+    share = max(reads.share_new, state.writes.share_new)  # read your writes
+    return _decide_lane(facts, route, share, otherwise, make_cookie)
 
 
 def _decide_lane(
-    facts: RequestFacts, route: Route, lane: Lane, make_cookie: Callable[[], str]
+    facts: RequestFacts,
+    route: Route,
+    share: int,
+    otherwise: Target,
+    make_cookie: Callable[[], str],
 ) -> Decision:
-    if lane.stage is Stage.SHADOW and route.direction is Direction.READS:
-        return route.fixed[Target.SHADOW]
-    share = lane.share_new
+    """NEW for the cohort buckets below `share`, `otherwise` for the others."""
     if share == 0:
-        return route.fixed[Target.LEGACY]
+        return route.fixed[otherwise]
     if share == 100:
         return route.fixed[Target.NEW]
     key, fresh = _cohort(facts, make_cookie)
     bucket = bucket_of(key)
-    target = Target.NEW if bucket < share else Target.LEGACY
+    target = Target.NEW if bucket < share else otherwise
     cookie = key.value if fresh else None
     return Decision(target, route.domain, route.direction, route, bucket, cookie)
 

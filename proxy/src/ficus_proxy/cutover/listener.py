@@ -21,18 +21,20 @@ log = logging.getLogger(__name__)
 
 _SELECT = (
     "SELECT domain, reads_stage, reads_percent, writes_stage, writes_percent,"
-    f" reads_fail_open_tripped, version FROM {CUTOVER_TABLE}"
+    f" reads_fail_open_tripped, version, writes_draining FROM {CUTOVER_TABLE}"
 )
 
 
 def row_to_cutover(row: tuple[object, ...]) -> DomainCutover:
-    domain, r_stage, r_pct, w_stage, w_pct, tripped, version = row
+    """A `_SELECT` row; `writes_draining` (the 8th column) defaults to false."""
+    domain, r_stage, r_pct, w_stage, w_pct, tripped, version, *rest = row
     return DomainCutover(
         domain=str(domain),
         reads=Lane(Stage(str(r_stage)), int(str(r_pct or 0))),
         writes=Lane(Stage(str(w_stage)), int(str(w_pct or 0))),
         reads_fail_open_tripped=bool(tripped),
         version=int(str(version)),
+        writes_draining=bool(rest[0]) if rest else False,
     )
 
 

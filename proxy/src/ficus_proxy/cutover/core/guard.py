@@ -1,6 +1,8 @@
-"""Per-domain protection of a new backend's reads, sans-IO: the server reports outcomes, the
-guard answers with what to do (nothing, trip the reads, ask for a rollback). Pure: the clock
-is passed in.
+"""Per-domain protection of a new backend, sans-IO: the server reports outcomes, the guard
+answers with what to do (nothing, trip the reads, ask for a rollback). Pure: the clock is
+passed in. A domain has one guard for its reads and one for its writes; the writes guard never
+trips (`trip_after_failures=0`: writes never fail open), its budget asks for a rollback of the
+writes lane.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from ficus_proxy.cutover.core.budget import BudgetPolicy, ErrorBudget
 
 @dataclass(frozen=True)
 class GuardPolicy:
-    trip_after_failures: int = 3
+    trip_after_failures: int = 3  # 0: never trip
     breaker_failures: int = 5
     breaker_cooldown: float = 5.0
     budget: BudgetPolicy = BudgetPolicy()
@@ -67,11 +69,17 @@ class DomainGuard:
         nothing counts (a half-open probe is released, counters stay as they are)."""
         self.breaker.release_probe()
 
+    def rejected(self) -> list[Action]:
+        """The open breaker refused the request: an error for the budget, nothing for the
+        breaker (its cool-down is not prolonged)."""
+        self.budget.record(0.0, error=True)
+        return self._check_budget()
+
     def failed(self, latency_ms: float, reason: str) -> list[Action]:
         self.breaker.record_failure()
         self.budget.record(latency_ms, error=True)
         actions: list[Action] = []
-        if self.trip.record_failure():
+        if self.policy.trip_after_failures and self.trip.record_failure():
             self.trip.reset()
             count = self.policy.trip_after_failures
             measured = {"consecutive_failures": count, "last_failure": reason}
