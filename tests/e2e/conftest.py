@@ -33,6 +33,7 @@ PORTS = {
     "catalog_port": 31082,
     "control_port": 31083,
     "search_port": 31084,
+    "customer_port": 31085,
     "proxy_port": 31000,
 }
 SECOND_PROXY_PORT = 31001

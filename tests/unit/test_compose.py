@@ -14,13 +14,14 @@ from pydantic_settings import BaseSettings
 
 from ficus_catalog.settings import CatalogSettings
 from ficus_control.settings import ControlSettings
+from ficus_customer.settings import CustomerSettings
 from ficus_proxy.settings import ProxySettings
 from ficus_search.settings import SearchSettings
 from ficus_sync.capture.kafka.settings import KafkaPathSettings
 from ficus_sync.settings import SyncSettings
 
 ROOT = Path(__file__).resolve().parents[2]
-FICUS_SERVICES = {"proxy", "control", "sync", "catalog", "search"}
+FICUS_SERVICES = {"proxy", "control", "sync", "catalog", "search", "customer"}
 ONE_SHOTS = {"control-migrate"}  # run to completion before the service that depends on them
 ENGINES = {"magento-db", "postgres", "kafka", "connect", "elasticsearch"}
 # member → the settings classes that read its FICUS_* environment
@@ -30,6 +31,7 @@ SETTINGS: dict[str, tuple[type[BaseSettings], ...]] = {
     "sync": (SyncSettings, KafkaPathSettings),
     "catalog": (CatalogSettings,),
     "search": (SearchSettings,),
+    "customer": (CustomerSettings,),
 }
 
 

@@ -103,14 +103,14 @@ delegate.register(app, "search", "ficus_search", [], "Search service: `rebuild`,
 delegate.register(app, "catalog", "ficus_catalog", [], "Catalog service: `migrate`, `dlq`.")
 
 
-SERVICE_MIGRATIONS = ("ficus_sync", "ficus_catalog", "ficus_search")
+SERVICE_MIGRATIONS = ("ficus_sync", "ficus_catalog", "ficus_search", "ficus_customer")
 
 
 @app.command()
 def migrate() -> None:
     """Upgrade every Ficus database to its Alembic head: control's here, then sync's, the
-    catalog's and search's, each through its own `python -m ficus_<x> migrate` (same settings as
-    the service). Idempotent; stops at the first failure."""
+    catalog's, search's and the customer service's, each through its own `python -m ficus_<x>
+    migrate` (same settings as the service). Idempotent; stops at the first failure."""
     from ficus_control.provision import run_migrations
     from ficus_control.settings import ControlSettings
 

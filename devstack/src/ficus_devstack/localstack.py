@@ -1,5 +1,6 @@
 """The whole local stack of `ficus up`: engines, then the Magento stand-in (seeded once), the
-control plane (migrated, with CLI and proxy tokens), sync, the catalog service and the proxy.
+control plane (migrated, with CLI and proxy tokens), sync, the catalog, search and customer
+services and the proxy.
 
 Deployables are started as processes (`python -m ficus_<x> …`) and provisioned through their
 own commands, so the control plane imports none of them."""
@@ -114,6 +115,11 @@ class LocalStack:
             service(
                 "search", ["ficus_search", "serve", "--port", str(s.search_port)], s.search_port
             ),
+            service(
+                "customer",
+                ["ficus_customer", "serve", "--port", str(s.customer_port)],
+                s.customer_port,
+            ),
             service("proxy", ["ficus_proxy", "serve", "--port", str(s.proxy_port)], s.proxy_port),
         ]
 
@@ -147,6 +153,7 @@ class LocalStack:
         upstreams = {
             "catalog": f"http://{s.host}:{s.catalog_port}",
             "search": f"http://{s.host}:{s.search_port}",
+            "customer": f"http://{s.host}:{s.customer_port}",
         }
         env = {
             **self.env,

@@ -26,6 +26,7 @@ class StackSettings(BaseSettings):
     catalog_port: int = 18082
     control_port: int = 18083
     search_port: int = 18084
+    customer_port: int = 18085
     proxy_port: int = 18000
     elasticsearch_port: int = 19200
     os_user: str = "ficus"
@@ -39,7 +40,11 @@ class StackSettings(BaseSettings):
         "ficus_sync",
         "ficus_catalog",
         "ficus_search",
+        "ficus_customer",
     )
+    # env.php's `crypt/key` of the local Magento (the stand-in's development key): the stand-in
+    # and the customer service sign and check Magento's JWTs with the key derived from it
+    magento_crypt_key: str = "ficus0standin0development0key032"  # noqa: S105 - local stack only
 
     def env_name(self, field: str) -> str:
         return f"FICUS_{field.upper()}"

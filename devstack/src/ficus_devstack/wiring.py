@@ -27,6 +27,12 @@ def component_env(s: StackSettings) -> dict[str, str]:
         "FICUS_CATALOG_DB_URL": pg("ficus_catalog"),
         "FICUS_CATALOG_EVENTS_URL": pg("ficus_sync"),
         "FICUS_SEARCH_DATABASE_URL": pg("ficus_search"),
+        "FICUS_STANDIN_CRYPT_KEY": s.magento_crypt_key,
+        "FICUS_CUSTOMER_DATABASE_URL": pg("ficus_customer"),
+        "FICUS_CUSTOMER_EVENTS_URL": pg("ficus_sync"),
+        "FICUS_CUSTOMER_MAGENTO_CRYPT_KEY": s.magento_crypt_key,
+        # sync's reverse worker reads the customer service's outbox and id pool there
+        "FICUS_SYNC_REVERSE_CUSTOMER_DATABASE_URL": pg("ficus_customer"),
         "FICUS_SEARCH_ELASTICSEARCH_URL": f"{base}:{s.elasticsearch_port}",
         "FICUS_SEARCH_EVENTS_URL": pg("ficus_sync"),
         "FICUS_CONTROL_DB_URL": pg("ficus_control"),

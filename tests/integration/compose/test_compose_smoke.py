@@ -57,6 +57,7 @@ def _variables(stack: Stack, magento_database: str) -> dict[str, str]:
         "MAGENTO_DB_NAME": magento_database,
         "MAGENTO_DB_ROOT_PASSWORD": "unused-by-the-embedded-engine",
         "DEBEZIUM_DB_PASSWORD": "unused-by-the-embedded-engine",
+        "MAGENTO_CRYPT_KEY": "0123456789abcdef0123456789abcdef",
         "MAGENTO_URL": f"http://127.0.0.1:{free_port()}",
         "FICUS_PROXY_TOKEN": "smoke-token",
         "FICUS_SYNC_ENGINE": "embedded",

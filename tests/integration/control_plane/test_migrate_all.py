@@ -1,5 +1,5 @@
-"""`ficus migrate` upgrades every Ficus database (control, sync, catalog, search) to its Alembic
-head, the way an operator does before a deploy; running it again changes nothing."""
+"""`ficus migrate` upgrades every Ficus database (control, sync, catalog, search, customer) to its
+Alembic head, the way an operator does before a deploy; running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ SERVICES = {  # service -> the setting that names its database
     "sync": "FICUS_SYNC_POSTGRES_URL",
     "catalog": "FICUS_CATALOG_DB_URL",
     "search": "FICUS_SEARCH_DATABASE_URL",
+    "customer": "FICUS_CUSTOMER_DATABASE_URL",
 }
 
 
