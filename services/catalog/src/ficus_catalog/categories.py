@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from ficus_catalog.core import category_criteria
 from ficus_catalog.errors import NoSuchEntity
 from ficus_catalog.product_mapper import category_state
 from ficus_catalog.tables import CatalogStore, Category, ProductCategory
-from ficus_contracts.events import CategoryState
 from ficus_legacy.core.category_json import render_category, render_tree
+from ficus_legacy.core.searchcriteria import SearchCriteria
 
 ADMIN_ROOT = 1  # the tree root of store 0 (`all`): Magento's "Root Catalog"
 _WITH_VALUES = selectinload(Category.stores)
@@ -64,12 +65,18 @@ class CategoryReads:
             counts = _product_counts(session, [s.entity_id for s in states])
             return render_tree(root_id, states, counts, store_id)
 
-    def states(self) -> list[CategoryState]:
-        """Every category (a searchCriteria list filters them in memory: a catalog has a few
-        hundred or thousand categories)."""
+    def page(self, criteria: SearchCriteria, store_id: int) -> dict[str, Any]:
+        """`GET /V1/categories/list`: every category loaded, filtered in memory (a catalog has
+        a few thousand at most), each item as `one` renders it."""
         with self._sessions() as session:
-            stmt = select(Category).order_by(Category.entity_id).options(_WITH_VALUES)
-            return [category_state(c) for c in session.scalars(stmt)]
+            stmt = select(Category).options(_WITH_VALUES)
+            states = [category_state(c) for c in session.scalars(stmt)]
+        chosen, total = category_criteria.select(states, criteria, store_id)
+        children: dict[int, list[int]] = {}
+        for state in sorted(states, key=lambda s: (s.position, s.entity_id)):
+            children.setdefault(state.parent_id, []).append(state.entity_id)
+        items = [render_category(s, store_id, children.get(s.entity_id, [])) for s in chosen]
+        return {"items": items, "search_criteria": criteria.echo(), "total_count": total}
 
 
 def _root(session: Session, store_id: int) -> int:

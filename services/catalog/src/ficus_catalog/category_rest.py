@@ -14,6 +14,7 @@ from starlette.responses import Response
 from ficus_catalog.core.body import json_bytes
 from ficus_catalog.errors import InvalidValue
 from ficus_catalog.rest import answer, catalog_of, get, require_admin, store_of
+from ficus_legacy.core.searchcriteria import parse_search_criteria
 
 CATEGORIES_ACL = "Magento_Catalog::categories"
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -47,7 +48,18 @@ async def get_category(request: Request) -> Response:
     return answer(request, json_bytes(found))
 
 
+async def category_list(request: Request) -> Response:
+    """CategoryListInterface::getList: searchCriteria over the categories of the store view."""
+    require_admin(request, CATEGORIES_ACL)
+    criteria = parse_search_criteria(request.query_params.multi_items())
+    store = await store_of(request)
+    page = await run_in_threadpool(catalog_of(request).categories.page, criteria, store)
+    return answer(request, json_bytes(page))
+
+
 ROUTES = [
+    get("/rest/V1/categories/list", category_list),
+    get("/rest/{store_code}/V1/categories/list", category_list),
     get("/rest/V1/categories", category_tree),
     get("/rest/{store_code}/V1/categories", category_tree),
     get("/rest/V1/categories/{category_id}", get_category),

@@ -89,3 +89,57 @@ def test_a_missing_token_is_refused_like_the_standin(
 ) -> None:
     body = _same(catalog, standin, path, Authorization="Bearer nope")
     assert "isn't authorized" in body["message"]
+
+
+LISTS = [
+    {},
+    {"[filter_groups][0][filters][0][field]": "name",
+     "[filter_groups][0][filters][0][value]": "%o%",
+     "[filter_groups][0][filters][0][condition_type]": "like",
+     "[sortOrders][0][field]": "name", "[sortOrders][0][direction]": "ASC"},
+    {"[filter_groups][0][filters][0][field]": "level",
+     "[filter_groups][0][filters][0][value]": "2",
+     "[filter_groups][0][filters][0][condition_type]": "gteq",
+     "[filter_groups][1][filters][0][field]": "is_active",
+     "[filter_groups][1][filters][0][value]": "1",
+     "[sortOrders][0][field]": "position", "[sortOrders][0][direction]": "DESC",
+     "[pageSize]": "4", "[currentPage]": "2"},
+    {"[filter_groups][0][filters][0][field]": "parent_id",
+     "[filter_groups][0][filters][0][value]": "3,4,2",
+     "[filter_groups][0][filters][0][condition_type]": "in",
+     "[filter_groups][0][filters][1][field]": "url_key",
+     "[filter_groups][0][filters][1][value]": "WOMEN",
+     "[sortOrders][0][field]": "url_key"},
+    {"[filter_groups][0][filters][0][field]": "description",
+     "[filter_groups][0][filters][0][condition_type]": "null",
+     "[sortOrders][0][field]": "entity_id", "[sortOrders][0][direction]": "DESC"},
+    {"[filter_groups][0][filters][0][field]": "entity_id",
+     "[filter_groups][0][filters][0][value]": "10",
+     "[filter_groups][0][filters][0][condition_type]": "lt",
+     "[filter_groups][0][filters][1][field]": "path",
+     "[filter_groups][0][filters][1][value]": "1/2/3/%",
+     "[filter_groups][0][filters][1][condition_type]": "like",
+     "[sortOrders][0][field]": "is_anchor", "[sortOrders][1][field]": "name"},
+    {"[filter_groups][0][filters][0][field]": "nope", "[filter_groups][0][filters][0][value]": "1"},
+    {"[sortOrders][0][field]": "nope"},
+    {"[pageSize]": "3", "[currentPage]": "99"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("search", LISTS)
+@pytest.mark.parametrize("code", ["all", "default", "french"])
+def test_category_lists_equal_the_standin(
+    catalog: TestClient, standin: Standin, search: dict[str, str], code: str
+) -> None:
+    query = "&".join(f"searchCriteria{k}={v}" for k, v in search.items()) or "searchCriteria="
+    body = _same(catalog, standin, f"/rest/{code}/V1/categories/list?{query}")
+    assert "message" in body or body["items"] or body["total_count"] >= 0
+
+
+def test_category_list_errors_and_fields_equal_the_standin(
+    catalog: TestClient, standin: Standin
+) -> None:
+    _same(catalog, standin, "/rest/V1/categories/list")
+    _same(catalog, standin, "/rest/V1/categories/list/?searchCriteria=&fields=items[id,name]")
+    _same(catalog, standin, "/rest/nowhere/V1/categories/list?searchCriteria=")
+    _same(catalog, standin, "/rest/V1/categories/list?searchCriteria=", Authorization="Bearer x")
