@@ -4,7 +4,8 @@
 Pure, so every side that holds a customer answers the same JSON: Magento's output processor
 leaves nulls out; `default_billing`/`default_shipping` are strings on the customer and `true`
 flags on the address they name; `street` is the stored text split into lines; `region` is always
-an object (`region_id` 0 when there is none).
+an object (`region_id` 0 when there is none). Keys follow the interfaces' getters, the order
+Magento's `DataObjectProcessor` writes them in.
 """
 
 from __future__ import annotations
@@ -26,16 +27,23 @@ def render_address(address: AddressState, customer: CustomerState) -> dict[str, 
     out: dict[str, Any] = {
         "id": address.entity_id,
         "customer_id": customer.entity_id,
-        "region": {"region_code": address.region, "region": address.region, "region_id": region_id},
+        "region": _present(
+            {"region_code": address.region, "region": address.region, "region_id": region_id}
+        ),
         "region_id": region_id,
         "country_id": address.country_id,
         "street": address.street.split("\n"),
         "company": address.company,
         "telephone": address.telephone,
+        "fax": address.fax,
         "postcode": address.postcode,
         "city": address.city,
         "firstname": address.firstname,
         "lastname": address.lastname,
+        "middlename": address.middlename,
+        "prefix": address.prefix,
+        "suffix": address.suffix,
+        "vat_id": address.vat_id,
     }
     if customer.default_shipping == address.entity_id:
         out["default_shipping"] = True
@@ -55,6 +63,7 @@ def render_customer(state: CustomerState) -> dict[str, Any]:
         "group_id": state.group_id,
         "default_billing": _reference(state.default_billing),
         "default_shipping": _reference(state.default_shipping),
+        "confirmation": state.confirmation,
         "created_at": state.created_at,
         "updated_at": state.updated_at,
         "created_in": state.created_in,
@@ -63,6 +72,8 @@ def render_customer(state: CustomerState) -> dict[str, Any]:
         "firstname": state.firstname,
         "lastname": state.lastname,
         "middlename": state.middlename,
+        "prefix": state.prefix,
+        "suffix": state.suffix,
         "gender": state.gender,
         "store_id": state.store_id,
         "taxvat": state.taxvat,

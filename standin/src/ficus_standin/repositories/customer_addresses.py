@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ficus_legacy.customers import grid
+from ficus_contracts.customers import CustomerState
+from ficus_legacy.core.customer_json import render_address
+from ficus_legacy.customers import grid, read
 from ficus_standin.db import Connection, dict_cursor
 from ficus_standin.errors import InputError, NoSuchEntity
 
@@ -23,69 +25,39 @@ _COLUMNS = (
 _DEFAULTS = ("default_billing", "default_shipping")
 
 
-def render(row: dict[str, Any], customer: dict[str, Any]) -> dict[str, Any]:
-    """One address as `AddressInterface` (its getters' order, nulls left out)."""
-    region_id = row["region_id"] or 0
-    out: dict[str, Any] = {
-        "id": row["entity_id"],
-        "customer_id": row["parent_id"],
-        "region": _present(
-            {"region_code": row["region"], "region": row["region"], "region_id": region_id}
-        ),
-        "region_id": region_id,
-        "country_id": row["country_id"],
-        "street": (row["street"] or "").split("\n"),
-        "company": row["company"],
-        "telephone": row["telephone"],
-        "fax": row["fax"],
-        "postcode": row["postcode"],
-        "city": row["city"],
-        "firstname": row["firstname"],
-        "lastname": row["lastname"],
-        "middlename": row["middlename"],
-        "prefix": row["prefix"],
-        "suffix": row["suffix"],
-        "vat_id": row["vat_id"],
-    }
-    if customer["default_shipping"] == row["entity_id"]:
-        out["default_shipping"] = True
-    if customer["default_billing"] == row["entity_id"]:
-        out["default_billing"] = True
-    return _present(out)
-
-
-def _present(out: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in out.items() if v is not None}
-
-
-def of_customers(conn: Connection, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The address rows of each customer, by entity_id."""
-    found: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    if not ids:
-        return found
-    marks = ", ".join(["%s"] * len(ids))
-    with dict_cursor(conn) as cur:
+def _ids(conn: Connection, customer_id: int) -> set[int]:
+    with conn.cursor() as cur:
         cur.execute(
-            f"SELECT * FROM customer_address_entity WHERE parent_id IN ({marks})"
-            " ORDER BY entity_id",
-            ids,
+            "SELECT entity_id FROM customer_address_entity WHERE parent_id = %s", (customer_id,)
         )
-        for row in cur.fetchall():
-            found[row["parent_id"]].append(row)
-    return found
+        return {int(row[0]) for row in cur.fetchall()}
 
 
 def get(conn: Connection, address_id: int) -> dict[str, Any]:
     """`GET /V1/customers/addresses/{addressId}`."""
-    row = _row(conn, address_id)
-    return render(row, _customer(conn, row["parent_id"]))
+    state = _state(conn, int(_row(conn, address_id)["parent_id"]))
+    return _render(state, address_id)
 
 
 def default(conn: Connection, customer_id: int, kind: str) -> dict[str, Any] | None:
     """The customer's default `billing` / `shipping` address, None without one."""
-    customer = _customer(conn, customer_id)
-    address_id = customer[f"default_{kind}"]
-    return None if address_id is None else render(_row(conn, address_id), customer)
+    state = _state(conn, customer_id)
+    address_id = state.default_billing if kind == "billing" else state.default_shipping
+    return None if address_id is None else _render(state, address_id)
+
+
+def _state(conn: Connection, customer_id: int) -> CustomerState:
+    state = read(conn, [customer_id]).get(customer_id)
+    if state is None:
+        raise NoSuchEntity.field("customerId", customer_id)
+    return state
+
+
+def _render(state: CustomerState, address_id: int) -> dict[str, Any]:
+    for address in state.addresses:
+        if address.entity_id == address_id:
+            return render_address(address, state)
+    raise NoSuchEntity.field("addressId", address_id)
 
 
 def delete(conn: Connection, address_id: int) -> int:
@@ -114,7 +86,7 @@ def add(conn: Connection, customer_id: int, addresses: list[Any]) -> None:
 
 def replace(conn: Connection, customer_id: int, addresses: list[Any]) -> None:
     """The customer's address set becomes `addresses` (updated, created, the rest deleted)."""
-    existing = {int(a["entity_id"]) for a in of_customers(conn, [customer_id])[customer_id]}
+    existing = _ids(conn, customer_id)
     kept: set[int] = set()
     for data in addresses:
         address_id = _save(conn, customer_id, _object(data), existing)
@@ -189,17 +161,4 @@ def _row(conn: Connection, address_id: int) -> dict[str, Any]:
         row: dict[str, Any] | None = cur.fetchone()
     if row is None:
         raise NoSuchEntity.field("addressId", address_id)
-    return row
-
-
-def _customer(conn: Connection, customer_id: int) -> dict[str, Any]:
-    with dict_cursor(conn) as cur:
-        cur.execute(
-            "SELECT entity_id, default_billing, default_shipping FROM customer_entity"
-            " WHERE entity_id = %s",
-            (customer_id,),
-        )
-        row: dict[str, Any] | None = cur.fetchone()
-    if row is None:
-        raise NoSuchEntity.field("customerId", customer_id)
     return row

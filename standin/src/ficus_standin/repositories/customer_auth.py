@@ -11,11 +11,10 @@ fails: these functions return the error for the caller to raise once the transac
 
 from __future__ import annotations
 
-import re
 import time
-from datetime import datetime, timedelta
 from typing import Any
 
+from ficus_legacy.core import accounts
 from ficus_legacy.core.passwords import check_password, hash_password, needs_upgrade
 from ficus_legacy.customers import grid
 from ficus_legacy.tokens import UserType
@@ -24,49 +23,23 @@ from ficus_standin.db import Connection, dict_cursor
 from ficus_standin.errors import AuthenticationFailed, InputError, MagentoError
 from ficus_standin.stores import Store
 
-MAX_FAILURES = 10
-LOCK_THRESHOLD = timedelta(minutes=10)
-MIN_LENGTH = 8
-MAX_LENGTH = 256
-CHARACTER_CLASSES = 3
-MISMATCH = "The password doesn't match this account. Verify the password and try again."
-LOCKED = "The account is locked."
 _AUTH_COLUMNS = (
     "entity_id, email, password_hash, is_active, failures_num, first_failure, lock_expires"
 )
 
 
 def check_strength(password: str) -> None:
-    """Magento's `checkPasswordStrength` under the defaults (8 characters, 3 classes)."""
-    if len(password) > MAX_LENGTH:
-        raise InputError("Please enter a password with at most %1 characters.", [MAX_LENGTH])
-    if len(password) < MIN_LENGTH:
-        raise InputError(
-            "The password needs at least %1 characters. Create a new password and try again.",
-            [str(MIN_LENGTH)],
-        )
-    if password.strip() != password:
-        raise InputError(
-            "The password can't begin or end with a space. Verify the password and try again."
-        )
-    classes = sum(
-        re.search(p, password) is not None for p in (r"[0-9]", r"[A-Z]", r"[a-z]", r"[^a-zA-Z0-9]")
-    )
-    if classes < CHARACTER_CLASSES:
-        raise InputError(
-            "Minimum of different classes of characters in password is %1. Classes of characters:"
-            " Lower Case, Upper Case, Digits, Special Characters.",
-            [str(CHARACTER_CLASSES)],
-        )
+    """Magento's `checkPasswordStrength` under the defaults, as a 400."""
+    try:
+        accounts.check_strength(password)
+    except accounts.WeakPassword as exc:
+        raise InputError(exc.message, exc.parameters) from exc
 
 
 def check_not_email(password: str, email: object) -> None:
     """`CredentialsValidator::checkPasswordDifferentFromEmail` (case-insensitive)."""
     if isinstance(email, str) and password.lower() == email.lower():
-        raise InputError(
-            "The password can't be the same as the email address. Create a new password and try"
-            " again."
-        )
+        raise InputError(accounts.SAME_AS_EMAIL)
 
 
 def sign_in(conn: Connection, store: Store, email: str, password: str) -> int | None:
@@ -76,7 +49,7 @@ def sign_in(conn: Connection, store: Store, email: str, password: str) -> int | 
         "email = %s AND (website_id = %s OR %s = 0) ORDER BY entity_id LIMIT 1",
         (email, store.website_id, store.website_id),
     )
-    if row is None or not row["is_active"] or _locked(row):
+    if row is None or not row["is_active"] or _lockout(row).locked(row["now"]):
         return None
     if not check_password(password, row["password_hash"]):
         _record_failure(conn, row)
@@ -97,7 +70,7 @@ def change_password(
         return AuthenticationFailed("Invalid login or password.")
     if not check_password(current, row["password_hash"]):
         locked = _record_failure(conn, row)
-        return AuthenticationFailed(LOCKED if locked else MISMATCH)
+        return AuthenticationFailed(accounts.LOCKED if locked else accounts.MISMATCH)
     check_not_email(new, row["email"])
     check_strength(new)
     changes = {"password_hash": hash_password(new), "rp_token": None, "rp_token_created_at": None}
@@ -116,26 +89,22 @@ def _auth_row(conn: Connection, where: str, args: tuple[Any, ...]) -> dict[str, 
     return row
 
 
-def _locked(row: dict[str, Any]) -> bool:
-    expires: datetime | None = row["lock_expires"]
-    return expires is not None and expires > row["now"]
+def _lockout(row: dict[str, Any]) -> accounts.Lockout:
+    return accounts.Lockout(
+        int(row["failures_num"] or 0), row["first_failure"], row["lock_expires"]
+    )
 
 
 def _record_failure(conn: Connection, row: dict[str, Any]) -> bool:
     """`processAuthenticationFailure`; True when the account is now locked."""
-    now: datetime = row["now"]
-    failures = int(row["failures_num"] or 0) + 1
-    expires: datetime | None = row["lock_expires"]
-    changes: dict[str, Any] = {}
-    if failures == 1 or row["first_failure"] is None or (expires is not None and now > expires):
-        failures, expires = 1, None
-        changes.update(first_failure=now, lock_expires=None)
-    elif failures >= MAX_FAILURES:
-        expires = now + LOCK_THRESHOLD
-        changes["lock_expires"] = expires
-    changes["failures_num"] = failures
+    after = _lockout(row).after_failure(row["now"])
+    changes = {
+        "failures_num": after.failures_num,
+        "first_failure": after.first_failure,
+        "lock_expires": after.lock_expires,
+    }
     _save(conn, row, changes)
-    return expires is not None and expires > now
+    return after.locked(row["now"])
 
 
 def _save(conn: Connection, row: dict[str, Any], changes: dict[str, Any]) -> None:

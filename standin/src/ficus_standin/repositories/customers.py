@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ficus_legacy.core.customer_json import render_customer
 from ficus_legacy.core.passwords import hash_password
 from ficus_legacy.core.searchcriteria import SearchCriteria
-from ficus_legacy.customers import grid
+from ficus_legacy.customers import grid, read
 from ficus_standin import sqlsearch
 from ficus_standin.db import Connection, dict_cursor
 from ficus_standin.errors import InputError, NoSuchEntity
@@ -44,50 +45,12 @@ EMAIL_MISSING = "The customer email is missing. Enter and try again."
 _NAMES = (("firstname", "First Name"), ("lastname", "Last Name"))
 
 
-def _fmt(value: Any) -> Any:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime") else value
-
-
-def _render(row: dict[str, Any], addresses: list[dict[str, Any]]) -> dict[str, Any]:
-    """The customer as `CustomerInterface` (its getters' order, nulls left out)."""
-    out: dict[str, Any] = {
-        "id": row["entity_id"],
-        "group_id": row["group_id"],
-        "default_billing": _reference(row["default_billing"]),
-        "default_shipping": _reference(row["default_shipping"]),
-        "confirmation": row["confirmation"],
-        "created_at": _fmt(row["created_at"]),
-        "updated_at": _fmt(row["updated_at"]),
-        "created_in": row["created_in"],
-        "dob": None if row["dob"] is None else str(row["dob"]),
-        "email": row["email"],
-        "firstname": row["firstname"],
-        "lastname": row["lastname"],
-        "middlename": row["middlename"],
-        "prefix": row["prefix"],
-        "suffix": row["suffix"],
-        "gender": row["gender"],
-        "store_id": row["store_id"],
-        "taxvat": row["taxvat"],
-        "website_id": row["website_id"],
-        "addresses": [customer_addresses.render(a, row) for a in addresses],
-        "disable_auto_group_change": row["disable_auto_group_change"],
-        "extension_attributes": {"is_subscribed": False},
-    }
-    return {k: v for k, v in out.items() if v is not None}
-
-
-def _reference(address_id: int | None) -> str | None:
-    return None if address_id is None else str(address_id)
-
-
 def get(conn: Connection, customer_id: int) -> dict[str, Any]:
-    with dict_cursor(conn) as cur:
-        cur.execute("SELECT * FROM customer_entity WHERE entity_id = %s", (customer_id,))
-        row = cur.fetchone()
-    if row is None:
+    """`getById`: the customer as Magento's JSON (`ficus_legacy.core.customer_json`)."""
+    state = read(conn, [customer_id]).get(customer_id)
+    if state is None:
         raise NoSuchEntity.field("customerId", customer_id)
-    return _render(row, customer_addresses.of_customers(conn, [customer_id])[customer_id])
+    return render_customer(state)
 
 
 def search(conn: Connection, criteria: SearchCriteria) -> tuple[list[dict[str, Any]], int]:
@@ -102,13 +65,13 @@ def search(conn: Connection, criteria: SearchCriteria) -> tuple[list[dict[str, A
         cur.execute(f"SELECT COUNT(*) AS n FROM customer_entity c WHERE {where}", params)
         total = int(cur.fetchone()["n"])  # type: ignore[index]
         cur.execute(
-            f"SELECT c.* FROM customer_entity c WHERE {where} ORDER BY {order}"
+            f"SELECT c.entity_id FROM customer_entity c WHERE {where} ORDER BY {order}"
             + sqlsearch.limit_clause(criteria),
             params,
         )
-        rows = list(cur.fetchall())
-    addresses = customer_addresses.of_customers(conn, [r["entity_id"] for r in rows])
-    return [_render(r, addresses[r["entity_id"]]) for r in rows], total
+        ids = [int(row["entity_id"]) for row in cur.fetchall()]
+    states = read(conn, ids)
+    return [render_customer(states[i]) for i in ids], total
 
 
 def require_email(data: dict[str, Any]) -> str:
