@@ -70,3 +70,11 @@ def test_a_revoked_token_is_refused_as_magento_ignores_it(keyed: TestClient, mag
     magento.conn.commit()
     refused = keyed.get("/rest/V1/customers/me", headers=auth)
     assert (refused.status_code, refused.json()) == (401, SELF_DENIED)
+
+
+def test_the_crypt_key_comes_from_ficus_standin_crypt_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FICUS_STANDIN_CRYPT_KEY", CRYPT_KEY)
+    assert StandinSettings().signing_secret() == tokens.signing_key(CRYPT_KEY)
+    monkeypatch.delenv("FICUS_STANDIN_CRYPT_KEY")
+    default = StandinSettings().crypt_key.get_secret_value()
+    assert len(default) == 32 and StandinSettings(jwt_secret="x" * 32).signing_secret() == "x" * 32
