@@ -1,8 +1,9 @@
 """Composition root: builds sync's components from its settings, picks the capture engine
 (`FICUS_SYNC_ENGINE`: its source, snapshot strategy and lag reader, in `capture()`, the one
 place that tells the engines apart) and names the workers `run` supervises (`workers()`):
-forward streaming (reconnect with backoff, resume from the committed checkpoint) and the
-MariaDB GTID probe. A further worker (the reverse direction) is one more entry there."""
+forward streaming (reconnect with backoff, resume from the committed checkpoint), the
+MariaDB GTID probe and one reverse worker per domain whose service takes writes
+(`ficus_sync.reverse`: its outbox into Magento)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ from ficus_sync.mirror import Mirror, PgConn, TouchSet
 from ficus_sync.pipeline import Pipeline
 from ficus_sync.projector import Projector
 from ficus_sync.reader import MirrorStateReader
+from ficus_sync.reverse.outbox import probe_backlog
+from ficus_sync.reverse.status import ReverseStatus
+from ficus_sync.reverse.worker import ReverseConfig, ReverseWorker
 from ficus_sync.settings import SyncSettings
 from ficus_sync.snapshot import Snapshotter
 
@@ -203,12 +207,37 @@ def announce_store_views(components: Components) -> int:
     return emitted
 
 
-def workers(settings: SyncSettings, lag: LagTracker) -> dict[str, Worker]:
-    """The long-running workers of `run`, by thread name; each runs until its event is set."""
-    return {
+def workers(
+    settings: SyncSettings, lag: LagTracker, reverse: ReverseStatus | None = None
+) -> dict[str, Worker]:
+    """The long-running workers of `run`, by thread name; each runs until its event is set.
+    With `reverse`, one reverse worker per domain whose service database is configured."""
+    found: dict[str, Worker] = {
         "stream": functools.partial(stream, settings, lag),
         "probe": functools.partial(probe_master, settings, lag),
     }
+    if reverse is not None:
+        found.update(reverse_workers(settings, reverse))
+    return found
+
+
+def reverse_workers(settings: SyncSettings, reverse: ReverseStatus) -> dict[str, Worker]:
+    """One reverse worker per domain whose service database is configured."""
+    return {
+        f"reverse-{domain}": ReverseWorker(
+            ReverseConfig.from_settings(settings, domain), reverse
+        ).run
+        for domain in settings.reverse_databases()
+    }
+
+
+def reverse_status(settings: SyncSettings, lag: LagTracker) -> ReverseStatus:
+    """Reverse sync's status in sync's metrics registry, probing each domain's outbox afresh."""
+    probes = {
+        domain: functools.partial(probe_backlog, url)
+        for domain, url in settings.reverse_databases().items()
+    }
+    return ReverseStatus(lag.registry, probes)
 
 
 def stream(settings: SyncSettings, lag: LagTracker, stop: threading.Event) -> None:

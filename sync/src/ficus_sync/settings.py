@@ -36,3 +36,18 @@ class SyncSettings(BaseSettings):
     engine: Literal["embedded", "kafka"] = "embedded"
     # Alembic environment of sync's database (default: the repository's migrations/sync)
     migrations_dir: Path | None = None
+    # Reverse sync (docs/reverse-sync.md): the customer service's database (its outbox and
+    # Magento id pool); unset → no reverse worker for customer
+    reverse_customer_database_url: str | None = None
+    reverse_batch: int = 200  # outbox rows read per round
+    reverse_pool_low: int = 50  # top up the service's Magento id pool below this many ids …
+    reverse_pool_block: int = 200  # … by a block of this many
+    reverse_poll_seconds: float = 0.5  # idle poll besides the outbox NOTIFY
+    # test hook: "before_commit:N" / "after_commit:N" kills the worker (SIGKILL) at that point
+    # of its N-th outbox row (proves exactly once across kill -9); never set in production
+    reverse_fault: str | None = None
+
+    def reverse_databases(self) -> dict[str, str]:
+        """The service database of every domain that takes writes (reverse sync runs for it)."""
+        found = {"customer": self.reverse_customer_database_url}
+        return {domain: url for domain, url in found.items() if url}

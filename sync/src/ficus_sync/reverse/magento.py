@@ -1,0 +1,178 @@
+"""Adapter: Magento's side of reverse sync, through ficus_legacy's customer reader/writer.
+
+One outbox row is ONE MySQL transaction, in this order: read Magento's current customer
+`FOR UPDATE` → 3-way merge (core) → INSERT the `ficus_reverse_log` marker (the first write:
+capture sees it before the rows it explains) → write the merged state → INSERT the conflicts →
+COMMIT. Driver errors are translated here once: connection losses, lock wait timeouts and
+deadlocks are `SourceUnavailable` (retried); any other failure of a row is `PoisonRow` (DLQ).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pymysql
+from pydantic import ValidationError
+
+from ficus_contracts.customers import CustomerState
+from ficus_contracts.reverse import OutboxRow, hlc_physical_ms
+from ficus_legacy import customers as legacy
+from ficus_legacy.errors import LegacyError
+from ficus_sync.core.statehash import state_hash
+from ficus_sync.errors import SourceUnavailable
+from ficus_sync.reverse import ledger
+from ficus_sync.reverse.core import Conflict, merge_customer, newest_wins_time_ms
+from ficus_sync.reverse.errors import PoisonRow
+
+Connection = Any  # pymysql.connections.Connection
+Fault = Callable[[str], None]  # a test hook: called at "before_commit" and "after_commit"
+
+# lock wait timeout, deadlock, too many connections, shutdown, connection gone/lost/killed
+TRANSIENT_CODES = frozenset({1040, 1053, 1205, 1213, 1927, 2003, 2006, 2013, 2055})
+_DUPLICATE_KEY = 1062
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What applying one outbox row did: `duplicate` means the log already had it."""
+
+    status: Literal["applied", "parked", "duplicate"]
+    conflicts: tuple[Conflict, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    state: CustomerState | None
+    delete: bool = False
+    conflicts: tuple[Conflict, ...] = field(default_factory=tuple)
+
+    @property
+    def parked(self) -> bool:
+        return self.state is None and not self.delete
+
+
+@contextlib.contextmanager
+def translated() -> Iterator[None]:
+    """Map a driver's or a payload's failure once: transient, or a poison row."""
+    try:
+        yield
+    except pymysql.err.InterfaceError as exc:
+        raise SourceUnavailable(f"MariaDB: {exc}") from exc
+    except pymysql.err.MySQLError as exc:
+        if exc.args and exc.args[0] in TRANSIENT_CODES:
+            raise SourceUnavailable(f"MariaDB: {exc}") from exc
+        raise PoisonRow(f"MariaDB refused the row: {exc}") from exc
+    except LegacyError as exc:  # a write Magento's constraints refuse
+        raise PoisonRow(str(exc)) from exc
+    except (ValidationError, ValueError, TypeError, KeyError) as exc:
+        raise PoisonRow(f"invalid outbox row: {exc}") from exc
+
+
+def _ignore(_point: str) -> None:
+    return None
+
+
+class Magento:
+    """One domain's writes into Magento's database (a pymysql connection, autocommit off)."""
+
+    def __init__(self, conn: Connection, domain: str, fault: Fault = _ignore) -> None:
+        self.conn = conn
+        self.domain = domain
+        self.fault = fault
+
+    def apply(self, row: OutboxRow, offset_ms: float, *, replay: bool = False) -> Outcome:
+        """Apply one outbox row in one transaction (see the module docstring)."""
+        with translated(), self.transaction():
+            if replay:
+                ledger.forget_dead(self.conn, self.domain, row.id)
+            current = legacy.read(self.conn, [row.entity_id], for_update=True).get(row.entity_id)
+            plan = self._plan(row, current, offset_ms)
+            if not self._mark(row, plan):
+                self.conn.rollback()
+                return Outcome("duplicate")
+            if plan.delete and current is not None:
+                legacy.delete(self.conn, row.entity_id)
+            elif plan.state is not None:
+                legacy.write(self.conn, plan.state, current)
+            ledger.record_conflicts(self.conn, self.domain, row, plan.conflicts)
+            self.fault("before_commit")
+            self.conn.commit()
+        self.fault("after_commit")
+        return Outcome("parked" if plan.parked else "applied", plan.conflicts)
+
+    def bury(self, row: OutboxRow, error: str) -> None:
+        """The reverse DLQ: log the row as dead (its own transaction) so the stream goes on."""
+        with translated(), self.transaction():
+            with contextlib.suppress(pymysql.err.IntegrityError):  # already logged
+                ledger.log(self.conn, self.domain, row, "", "dead", error[:4000])
+            self.conn.commit()
+
+    def _plan(self, row: OutboxRow, current: CustomerState | None, offset_ms: float) -> _Plan:
+        if row.kind == "deleted":
+            return _Plan(None, delete=True)
+        if row.payload is None:
+            raise ValueError(f"outbox row {row.id} ({row.kind}) has no payload")
+        service = CustomerState.model_validate(row.payload)
+        magento_ms = 0.0 if current is None else newest_wins_time_ms(current.updated_at, offset_ms)
+        merge = merge_customer(
+            row.base,
+            service.model_dump(mode="json"),
+            None if current is None else current.model_dump(mode="json"),
+            service_ms=hlc_physical_ms(row.hlc),
+            magento_ms=magento_ms,
+            email_taken_by=self.email_owner(service),
+        )
+        state = None if merge.state is None else CustomerState.model_validate(merge.state)
+        return _Plan(state, conflicts=merge.conflicts)
+
+    def _mark(self, row: OutboxRow, plan: _Plan) -> bool:
+        """INSERT the log row; False when it is there already (applied by an earlier run)."""
+        digest = "" if plan.parked else state_hash(plan.state)
+        try:
+            ledger.log(self.conn, self.domain, row, digest, "parked" if plan.parked else "applied")
+        except pymysql.err.IntegrityError as exc:
+            if exc.args and exc.args[0] == _DUPLICATE_KEY:
+                return False
+            raise
+        return True
+
+    def email_owner(self, state: CustomerState) -> int | None:
+        """Another Magento customer holding the state's (email, website), if any."""
+        with self.conn.cursor() as cur:
+            cur.execute(
+                "SELECT entity_id FROM customer_entity WHERE email = %s AND website_id <=> %s "
+                "AND entity_id <> %s LIMIT 1",
+                (state.email, state.website_id, state.entity_id),
+            )
+            found = cur.fetchone()
+        return None if found is None else int(found[0])
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN … (the body commits); rolled back when the body raises."""
+        self.conn.begin()
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(Exception):  # the connection may be gone
+                self.conn.rollback()
+            raise
+
+    # -- the id pool ------------------------------------------------------------------------
+
+    def reserve(self, table: str, size: int) -> tuple[int, list[int]]:
+        """Reserve a block of `table`'s ids (AUTO_INCREMENT raised past it: that ALTER commits on
+        its own, so a crash right after loses the block, never hands it twice) and record it
+        for handing; returns the block's id and its ids."""
+        with translated():
+            ids = list(legacy.reserve_ids(self.conn, table, size))
+            block = ledger.reserve_block(self.conn, table, ids)
+            self.conn.commit()
+        return block, ids
+
+    def clock_offset_ms(self) -> float:
+        with translated():
+            return float(legacy.clock_offset_ms(self.conn))

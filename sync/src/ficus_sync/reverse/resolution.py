@@ -1,0 +1,94 @@
+"""An operator's decision on an open conflict (`conflicts resolve ID --take magento|service`),
+applied in ONE MySQL transaction with the conflict's closing, like the worker's writes:
+
+- take service: Magento's row gets the service's value of the field (a parked customer: the
+  service's whole state from its outbox row), unless that would give two customers one email;
+- take magento: Magento keeps its value and its customer is written again with a later
+  `updated_at`: forward capture projects it as a change and the service receives Magento's
+  value as an ordinary event, through the pipeline (the service's tables are never written).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from ficus_contracts.customers import CustomerState
+from ficus_legacy import customers as legacy
+from ficus_sync.reverse import ledger
+from ficus_sync.reverse.core.merge import EXISTENCE_FIELD
+from ficus_sync.reverse.errors import ResolutionRefused
+from ficus_sync.reverse.magento import Magento, translated
+from ficus_sync.reverse.outbox import Outbox
+
+Side = Literal["magento", "service"]
+_STAMP = "%Y-%m-%d %H:%M:%S"
+
+
+def resolve(magento: Magento, outbox: Outbox, conflict_id: int, take: Side, who: str) -> str:
+    """Apply the decision; returns what was done (for the CLI). Raises ResolutionRefused."""
+    conn = magento.conn
+    with translated(), magento.transaction():
+        found = ledger.conflicts(conn, conflict_id=conflict_id, for_update=True)
+        if not found or found[0].status != "open":
+            raise ResolutionRefused(f"conflict {conflict_id} is not open (or does not exist)")
+        conflict = found[0]
+        current = legacy.read(conn, [conflict.entity_id], for_update=True).get(conflict.entity_id)
+        if take == "service":
+            done = _take_service(magento, outbox, conflict, current)
+        else:
+            done = _take_magento(magento, conflict, current)
+        ledger.close_conflict(conn, conflict_id, f"{who}: take {take}")
+        conn.commit()
+    return done
+
+
+def _take_service(
+    magento: Magento, outbox: Outbox, conflict: ledger.ConflictRow, current: CustomerState | None
+) -> str:
+    if current is None or conflict.field == EXISTENCE_FIELD:
+        row = outbox.row(conflict.outbox_id)
+        if row is None or row.payload is None:
+            raise ResolutionRefused(f"the service's outbox row {conflict.outbox_id} is gone")
+        state = CustomerState.model_validate(row.payload)
+    else:
+        document = current.model_dump(mode="json")
+        _set(document, conflict.field, conflict.service_value)
+        state = CustomerState.model_validate(document)
+    state = state.model_copy(update={"updated_at": _later(magento, current)})
+    owner = magento.email_owner(state)
+    if owner is not None:
+        raise ResolutionRefused(
+            f"email {state.email!r} is held by Magento customer {owner} of the same website: "
+            "change one of the two first"
+        )
+    legacy.write(magento.conn, state, current)
+    return f"customer {state.entity_id}: {conflict.field} set to the service's value in Magento"
+
+
+def _take_magento(
+    magento: Magento, conflict: ledger.ConflictRow, current: CustomerState | None
+) -> str:
+    if current is None:
+        return f"customer {conflict.entity_id} is not in Magento: nothing to send to the service"
+    touched = current.model_copy(update={"updated_at": _later(magento, current)})
+    legacy.write(magento.conn, touched, current)
+    return f"customer {current.entity_id}: Magento's {conflict.field} goes to the service"
+
+
+def _set(document: dict[str, Any], name: str, value: Any) -> None:
+    if name.startswith("attributes."):
+        document.setdefault("attributes", {})[name.removeprefix("attributes.")] = value
+    else:
+        document[name] = value
+
+
+def _later(magento: Magento, current: CustomerState | None) -> str:
+    """Now by Magento's clock, and at least a second after the row's `updated_at` (so the
+    write is a change the forward path sees)."""
+    with magento.conn.cursor() as cur:
+        cur.execute("SELECT UTC_TIMESTAMP()")
+        (now,) = cur.fetchone()
+    if current is not None:
+        now = max(now, datetime.strptime(current.updated_at, _STAMP) + timedelta(seconds=1))
+    return str(now.strftime(_STAMP))

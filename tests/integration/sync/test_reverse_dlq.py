@@ -1,0 +1,67 @@
+"""Reverse sync's DLQ on real databases: a row Magento refuses is logged dead and
+acknowledged, the stream goes on, health shows it, and a replay after the cause is fixed
+applies it in the worker's one transaction."""
+
+# ruff: noqa: F811 - the fixtures are imported from test_reverse_support
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from ficus_sync.reverse import actions
+from ficus_sync.reverse.worker import ReverseConfig
+from tests.integration.sync.conftest import poll
+from tests.integration.sync.test_reverse_support import (  # noqa: F401 - fixtures
+    Magento,
+    Running,
+    Service,
+    config,
+    customer,
+    drained,
+    magento,
+    service,
+    worker,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def test_poison_rows_go_to_the_dlq_and_the_stream_goes_on(
+    service: Service, magento: Magento, worker: Callable[[], Running], mysql_url: str
+) -> None:
+    invalid = service.write({"entity_id": 8001, "email": None}, entity_id=8001)
+    refused = service.write(customer(8002, website_id=77))  # no such website: a FK refuses
+    fine = service.write(customer(8003))
+    running = worker()
+    drained(service)
+    assert magento.read(8003) is not None and magento.read(8002) is None
+    assert [(r[0], r[3]) for r in magento.log()] == [
+        (invalid, "dead"), (refused, "dead"), (fine, "applied"),
+    ]  # fmt: skip
+    dead = actions.dead_letters(mysql_url, "customer")
+    assert [d.outbox_id for d in dead] == [invalid, refused]
+    assert "invalid outbox row" in dead[0].error and "foreign key" in dead[1].error.lower()
+    poll(lambda: running.status.health()["customer"]["dlq"] == 2, 10, "health shows no DLQ")
+    health = running.status.health()["customer"]
+    assert health["running"] and health["pending"] == 0 and health["last_error"]
+    assert running.status.dead_total.labels("customer")._value.get() == 2
+
+
+def test_replay_applies_a_fixed_dead_row_and_leaves_a_still_broken_one(
+    service: Service, magento: Magento, worker: Callable[[], Running], config: ReverseConfig,
+    mysql_url: str,
+) -> None:  # fmt: skip
+    invalid = service.write({"entity_id": 8011}, entity_id=8011)
+    refused = service.write(customer(8012, website_id=78))
+    running = worker()
+    drained(service)
+    running.halt()
+    with magento.conn.cursor() as cur:  # the cause is fixed: the website exists now
+        cur.execute("INSERT INTO store_website VALUES (78, 'w78', 'W78', 0, 1, 0)")
+    result = actions.replay(config)
+    assert result.replayed == [refused] and list(result.failed) == [invalid]
+    assert magento.read(8012) == customer(8012, website_id=78)
+    assert [(r[0], r[3]) for r in magento.log()] == [(invalid, "dead"), (refused, "applied")]
+    assert [d.outbox_id for d in actions.dead_letters(mysql_url, "customer")] == [invalid]
