@@ -4,6 +4,7 @@ rendered at apply (`rest`), the native `/v1/products`, health, readiness and met
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,6 +32,7 @@ from ficus_catalog.native import native_product
 from ficus_catalog.product_mapper import product_state
 from ficus_catalog.rest import catalog_of
 from ficus_catalog.settings import CatalogSettings
+from ficus_legacy.core.fields import FieldsFilterError
 from ficus_legacy.core.searchcriteria import SearchCriteriaError
 
 PRODUCT_NOT_FOUND = (
@@ -44,6 +46,7 @@ NO_SUCH_ENTITY = "No such entity with %fieldName = %fieldValue"
 INVALID_ATTRIBUTE = "Invalid attribute name: %1"
 
 
+log = logging.getLogger(__name__)
 native = APIRouter(prefix="/v1")
 
 
@@ -165,6 +168,14 @@ async def _no_route(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
 
 
+async def _internal_error(_: Request, exc: Exception) -> JSONResponse:
+    """Magento's 500 body (e.g. a `fields` sub-filter over a list of scalars, its TypeError)."""
+    report = f"webapi-{uuid.uuid4().hex[:13]}"
+    log.error("catalog request failed (report %s): %s", report, exc)
+    message = f"Internal Error. Details are available in Magento log file. Report ID: {report}"
+    return JSONResponse({"message": message}, status_code=500)
+
+
 async def _handle(_: Request, exc: Exception) -> JSONResponse:
     status, body = _error_body(exc)
     return JSONResponse(body, status_code=status)
@@ -191,4 +202,5 @@ def create_app(settings: CatalogSettings) -> FastAPI:
     app.add_exception_handler(CatalogError, _handle)
     app.add_exception_handler(SearchCriteriaError, _handle)
     app.add_exception_handler(StarletteHTTPException, _no_route)
+    app.add_exception_handler(FieldsFilterError, _internal_error)
     return app
