@@ -1,0 +1,1 @@
+"""Ficus nginx plane: nginx (with njs) enforcing the cutover state."""

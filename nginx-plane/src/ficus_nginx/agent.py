@@ -1,0 +1,84 @@
+"""The agent: keeps nginx's configuration equal to the control database's cutover state.
+
+LISTENs on `ficus_cutover`; on every notification (and every `resync_seconds` as a safety
+net) it reloads the table, re-renders nginx.conf and, if the text changed, reloads nginx
+gracefully (SIGHUP): the change reaches nginx within one round trip plus a reload (well under
+1 s). When the database is unreachable nginx keeps the last configuration it has, and the
+agent reconnects with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+
+import psycopg
+
+from ficus_contracts.cutover import CUTOVER_CHANNEL, DomainCutover
+from ficus_nginx.core.render import render
+from ficus_nginx.core.routes import NginxRoute
+from ficus_nginx.nginx import NginxProcess, write_files
+from ficus_nginx.settings import AgentSettings
+from ficus_nginx.state import load_state
+
+log = logging.getLogger(__name__)
+
+
+class Agent:
+    """Renders and (re)loads one nginx plane; `applied` counts configurations nginx was sent."""
+
+    def __init__(
+        self, settings: AgentSettings, routes: list[NginxRoute], nginx: NginxProcess
+    ) -> None:
+        self._settings = settings
+        self._routes = routes
+        self._nginx = nginx
+        self._conf: str | None = None
+        self._connected = False
+        self.applied = 0
+
+    def apply(self, state: Mapping[str, DomainCutover]) -> bool:
+        """Render `state`; write and reload only if the configuration changed."""
+        conf = render(self._settings.plane, self._routes, state)
+        if conf == self._conf:
+            return False
+        write_files(self._nginx.prefix, conf)
+        if self._nginx.process is None:
+            self._nginx.start()
+        else:
+            self._nginx.reload()
+        self._conf = conf
+        self.applied += 1
+        return True
+
+    async def run(self) -> None:
+        """Serve: start nginx with what the database says (everything on Magento if it cannot
+        be reached), then follow the state until cancelled."""
+        self.apply({})
+        dsn = self._settings.control_db_url
+        if dsn is None:
+            await asyncio.Event().wait()
+            return
+        delay = 0.1
+        while True:
+            try:
+                await self._follow(dsn)
+            except (psycopg.Error, OSError, TimeoutError) as exc:
+                log.warning("cutover state: control DB unavailable (%s); keeping nginx as is", exc)
+            if self._connected:
+                delay, self._connected = 0.1, False
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+    async def _follow(self, dsn: str) -> None:
+        conn = await psycopg.AsyncConnection.connect(
+            dsn, autocommit=True, connect_timeout=3, keepalives_idle=5
+        )
+        async with conn:
+            await conn.execute(f"LISTEN {CUTOVER_CHANNEL}")
+            self._connected = True
+            while True:
+                self.apply(await load_state(conn))
+                async for _ in conn.notifies(timeout=self._settings.resync_seconds, stop_after=1):
+                    pass

@@ -1,0 +1,1 @@
+"""Pure: the route table and cutover state rendered as nginx configuration text."""

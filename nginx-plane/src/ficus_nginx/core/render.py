@@ -1,0 +1,274 @@
+"""nginx.conf as text, from the plane, the route table and the cutover state. Pure.
+
+Per request nginx looks up, in order: the route (`map` of `"$request_method $request_uri"`
+onto `<domain>:r|w`, see core.routes), its plan under the current state (core.plan), and, only
+for a canary / dual split, the njs module's cohort decision (ficus.js). The plan's mode picks
+a named location: `@new_read` fails open to `@legacy` (a 5xx, a timeout, a refused connection,
+a 404/405), `@new_write` never does (`@unwritable`: Magento's 503 shape with Retry-After),
+`@draining` answers every write of a draining domain the same way. Everything else goes to
+Magento. A state change re-renders only the plan map; nginx reloads gracefully.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+from ficus_contracts.cutover import DomainCutover
+from ficus_nginx.core.plan import LEGACY, plan_for
+from ficus_nginx.core.plane import UNAVAILABLE_MESSAGE, Plane, address
+from ficus_nginx.core.routes import NginxRoute
+
+JS_FILE = "ficus.js"
+# a path Magento's router could read differently than nginx: refused (ficus_proxy check_path)
+_UNSAFE = r"~*^(?:[^/]|[^?]*(?:\\|%5c|%2e|%00|/\.\.?(?:/|\?|$)))"
+_TEMP = "tmp"  # under the plane's prefix
+_ENCODED_SLASH = r"~*^\S+ [^?]*%2f"
+_STATUSES_5XX = "500 501 502 503 504 505 506 507 508 510 511"
+_HOP_BY_HOP_DOWN = ("Proxy-Authenticate", "Proxy-Connection", "Trailer", "Upgrade", "Keep-Alive")
+
+
+def render(plane: Plane, routes: Iterable[NginxRoute], cutover: Mapping[str, DomainCutover]) -> str:
+    routes = list(routes)
+    version = max((s.version for s in cutover.values()), default=0)
+    head = [f"# rendered by ficus_nginx (cutover versions up to {version}): do not edit"]
+    if plane.js_module:
+        head.append(f"load_module {plane.js_module};")
+    head += [
+        f"worker_processes {plane.workers};",
+        f"pid {plane.prefix}/nginx.pid;",
+        f"error_log {plane.prefix}/error.log warn;",
+        f"events {{ worker_connections {plane.worker_connections}; }}",
+        "http {",
+    ]
+    body = [
+        *_basics(plane),
+        *_upstreams(plane),
+        *_route_map(routes),
+        *_plan_map(plane, routes, cutover),
+        *_decision_maps(),
+        *_header_maps(plane),
+        *_proxy_headers(plane),
+        *_shopper_server(plane),
+        *_admin_server(plane),
+    ]
+    return "\n".join([*head, *("    " + line if line else "" for line in body), "}", ""])
+
+
+def _ms(seconds: float) -> str:
+    return f"{round(seconds * 1000)}ms"
+
+
+def _q(text: str) -> str:
+    """An nginx string literal."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _basics(plane: Plane) -> list[str]:
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temp = [f"{kind}_temp_path {plane.prefix}/{_TEMP}/{kind};" for kind in kinds]
+    return [
+        "access_log off;",
+        "server_tokens off;",
+        "merge_slashes off;  # the route map reads the raw request line",
+        f"client_max_body_size {plane.max_body_bytes};",
+        *temp,
+        f"js_path {plane.prefix};",
+        f"js_import ficus from {JS_FILE};",
+        "js_set $ficus_js ficus.decide;",
+        "js_var $ficus_cookie;",
+        "",
+    ]
+
+
+def _upstreams(plane: Plane) -> list[str]:
+    servers = {"legacy": plane.legacy_url} | {
+        f"new_{domain}": url for domain, url in sorted(plane.upstreams.items())
+    }
+    lines = []
+    for name, url in servers.items():
+        lines += [
+            f"upstream {name} {{",
+            f"    server {address(url)};",
+            f"    keepalive {plane.keepalive};",
+            "}",
+        ]
+    return [*lines, ""]
+
+
+def _route_map(routes: list[NginxRoute]) -> list[str]:
+    lines = ['map "$request_method $request_uri" $ficus_route {', '    default "";']
+    lines.append(f'    {_q(_ENCODED_SLASH)} "";  # an encoded slash never matches a route')
+    for route in routes:
+        regex = route.regex()
+        if regex is not None:
+            lines.append(f"    {_q('~' + regex)} {route.key};")
+    return [*lines, "}", ""]
+
+
+def _plan_map(
+    plane: Plane, routes: list[NginxRoute], cutover: Mapping[str, DomainCutover]
+) -> list[str]:
+    lines = ["map $ficus_route $ficus_plan {", f"    default {LEGACY};"]
+    domains = plane.upstream_domains()
+    for key in dict.fromkeys(route.key for route in routes):
+        plan = plan_for(key, cutover, domains, plane.cohort_cookie_max_age)
+        if plan != LEGACY:
+            lines.append(f"    {key} {plan};")
+    return [*lines, "}", ""]
+
+
+def _decision_maps() -> list[str]:
+    return [
+        "map $ficus_plan $ficus_decision {",
+        "    default $ficus_plan;",
+        "    ~^split: $ficus_js;  # the sticky cohort bucket, computed by ficus.js",
+        "}",
+        "map $ficus_decision $ficus_mode {",
+        "    default legacy;",
+        "    ~^(?<mode>read|write|drain): $mode;",
+        "}",
+        "map $ficus_decision $ficus_new {",
+        "    default legacy;",
+        "    ~^(?:read|write):(?<domain>.+)$ new_$domain;",
+        "}",
+        f"map $request_uri $ficus_unsafe {{ default 0; {_q(_UNSAFE)} 1; }}",
+        "",
+    ]
+
+
+def _header_maps(plane: Plane) -> list[str]:
+    trusted = "".join(f" {cidr} 1;" for cidr in plane.trusted_proxies)
+    return [
+        f"geo $ficus_trusted {{ default 0;{trusted} }}",
+        "map $ficus_trusted $ficus_xff { default $remote_addr; 1 $proxy_add_x_forwarded_for; }",
+        "map $http_x_forwarded_proto $ficus_xfp_in {",
+        '    default $http_x_forwarded_proto; "" $scheme;',
+        "}",
+        "map $ficus_trusted $ficus_xfp { default $scheme; 1 $ficus_xfp_in; }",
+        "map $http_x_forwarded_host $ficus_xfh_in {",
+        '    default $http_x_forwarded_host; "" $http_host;',
+        "}",
+        "map $ficus_trusted $ficus_xfh { default $http_host; 1 $ficus_xfh_in; }",
+        "map $http_x_request_id $ficus_rid {",
+        "    default $request_id;",
+        "    '~^[A-Za-z0-9._:\\-]{1,128}$' $http_x_request_id;",
+        "}",
+        'map $upstream_http_x_request_id $ficus_answer_rid { default ""; "" $ficus_rid; }',
+        "",
+    ]
+
+
+def _proxy_headers(plane: Plane) -> list[str]:
+    dropped = ["X-Real-IP", "Forwarded", "True-Client-IP", "Proxy-Authorization",
+               "Proxy-Connection", "Trailer", *plane.internal_headers]  # fmt: skip
+    hidden = [*_HOP_BY_HOP_DOWN, *plane.internal_headers]
+    return [
+        "proxy_http_version 1.1;",
+        "proxy_next_upstream off;",
+        f"proxy_connect_timeout {_ms(plane.connect_timeout)};",
+        'proxy_set_header Connection "";',
+        "proxy_set_header Host $http_host;",
+        "proxy_set_header X-Forwarded-For $ficus_xff;",
+        "proxy_set_header X-Forwarded-Proto $ficus_xfp;",
+        "proxy_set_header X-Forwarded-Host $ficus_xfh;",
+        "proxy_set_header X-Request-Id $ficus_rid;",
+        *(f'proxy_set_header {name} "";' for name in dropped),
+        *(f"proxy_hide_header {name};" for name in hidden),
+        "",
+    ]
+
+
+def _answer_headers() -> list[str]:
+    return [
+        "    add_header Set-Cookie $ficus_cookie always;",
+        "    add_header X-Request-Id $ficus_answer_rid always;",
+    ]
+
+
+def _unavailable(plane: Plane) -> list[str]:
+    body = json.dumps({"message": UNAVAILABLE_MESSAGE})
+    return [
+        f"    add_header Retry-After {max(1, plane.write_retry_after)} always;",
+        "    add_header X-Request-Id $ficus_rid always;",
+        "    default_type application/json;",
+        f"    return 503 {_q(body)};",
+    ]
+
+
+def _shopper_server(plane: Plane) -> list[str]:
+    refused = json.dumps({"message": "refused path"})
+    new_read = f"error_page 404 405 {_STATUSES_5XX} = @legacy;"
+    return [
+        "server {",
+        f"    listen {plane.host}:{plane.port} reuseport;",
+        "    default_type application/json;  # the answers nginx writes itself",
+        "    location = /healthz {",
+        "        default_type application/json;",
+        '        return 200 \'{"status": "ok"}\';',
+        "    }",
+        "    location / {",
+        "        recursive_error_pages on;  # @new_read / @new_write have error pages of their own",
+        "        error_page 418 = @new_read;",
+        "        error_page 419 = @new_write;",
+        "        error_page 420 = @draining;",
+        f"        if ($ficus_unsafe) {{ return 400 {_q(refused)}; }}",
+        "        if ($ficus_mode = read) { return 418; }",
+        "        if ($ficus_mode = write) { return 419; }",
+        "        if ($ficus_mode = drain) { return 420; }",
+        *_legacy_pass(plane),
+        "    }",
+        "    location @legacy {",
+        *_legacy_pass(plane),
+        "    }",
+        "    location @new_read {",
+        *_new_pass(plane, new_read),
+        "    }",
+        "    location @new_write {",
+        *_new_pass(plane, f"error_page 405 {_STATUSES_5XX} = @unwritable;"),
+        "    }",
+        "    location @unwritable {",
+        *_unavailable(plane),
+        "    }",
+        "    location @draining {",
+        *_unavailable(plane),
+        "    }",
+        "}",
+        "",
+    ]
+
+
+def _legacy_pass(plane: Plane) -> list[str]:
+    return [
+        "        proxy_pass http://legacy;",
+        f"        proxy_read_timeout {_ms(plane.legacy_timeout)};",
+        f"        proxy_send_timeout {_ms(plane.legacy_timeout)};",
+        *("    " + line for line in _answer_headers()),
+    ]
+
+
+def _new_pass(plane: Plane, error_page: str) -> list[str]:
+    return [
+        "        proxy_pass http://$ficus_new;",
+        "        proxy_intercept_errors on;",
+        f"        {error_page}",
+        f"        proxy_read_timeout {_ms(plane.new_timeout)};",
+        f"        proxy_send_timeout {_ms(plane.new_timeout)};",
+        *("    " + line for line in _answer_headers()),
+    ]
+
+
+def _admin_server(plane: Plane) -> list[str]:
+    if plane.admin_port is None:
+        return []
+    return [
+        "server {",
+        f"    listen {plane.admin_host}:{plane.admin_port};",
+        "    location = /healthz {",
+        "        default_type application/json;",
+        '        return 200 \'{"status": "ok"}\';',
+        "    }",
+        "    location = /nginx_status { stub_status; }",
+        "    location / { return 404; }",
+        "}",
+    ]

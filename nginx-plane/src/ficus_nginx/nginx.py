@@ -1,0 +1,90 @@
+"""The nginx process (an adapter): its files under the plane's prefix, `nginx -t`, start,
+graceful reload (SIGHUP: new workers take the new configuration, old ones finish what they
+have in flight), stop."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+from importlib.resources import files
+from pathlib import Path
+
+from ficus_nginx.core.render import JS_FILE
+from ficus_nginx.errors import NginxError
+
+CONF_FILE = "nginx.conf"
+
+
+def nginx_binary() -> str:
+    """Debian's nginx (`/usr/sbin` is not always on PATH)."""
+    found = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if found is None:
+        raise NginxError("nginx is not installed (scripts/bootstrap.sh installs it)")
+    return found
+
+
+def write_files(prefix: Path, conf: str) -> Path:
+    """Write nginx.conf (atomically: a reload never reads half a file) and ficus.js."""
+    for sub in ("tmp", "logs"):
+        (prefix / sub).mkdir(parents=True, exist_ok=True)
+    js = files("ficus_nginx").joinpath(JS_FILE).read_text()
+    _replace(prefix / JS_FILE, js)
+    path = prefix / CONF_FILE
+    _replace(path, conf)
+    return path
+
+
+def _replace(path: Path, text: str) -> None:
+    if path.exists() and path.read_text() == text:
+        return
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+def check(prefix: Path) -> None:
+    """`nginx -t` on the written configuration; NginxError with nginx's words if refused."""
+    result = _run(prefix, "-t")
+    if result.returncode != 0:
+        raise NginxError(f"nginx -t refused {prefix / CONF_FILE}: {result.stderr.strip()}")
+
+
+def _run(prefix: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [nginx_binary(), "-p", str(prefix), "-c", str(prefix / CONF_FILE), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+
+
+class NginxProcess:
+    """One nginx master in the foreground (`daemon off`), a child of this process."""
+
+    def __init__(self, prefix: Path) -> None:
+        self.prefix = prefix
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [nginx_binary(), "-p", str(self.prefix), "-c", str(self.prefix / CONF_FILE),
+                   "-g", "daemon off;"]  # fmt: skip
+        log = (self.prefix / "logs" / "master.log").open("ab")
+        self.process = subprocess.Popen(command, stdout=log, stderr=log)
+
+    def reload(self) -> None:
+        """Graceful reload. nginx keeps the old configuration if it refuses the new one."""
+        if self.process is None or self.process.poll() is not None:
+            raise NginxError("nginx is not running")
+        os.kill(self.process.pid, signal.SIGHUP)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # graceful: in-flight requests finish
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None

@@ -1,0 +1,80 @@
+"""The rendered nginx.conf: what it says, and that nginx accepts it (`nginx -t`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ficus_contracts.cutover import DomainCutover, Lane, Stage
+from ficus_nginx.__main__ import load_routes
+from ficus_nginx.core.plane import Plane, address
+from ficus_nginx.core.render import render
+from ficus_nginx.nginx import check, write_files
+
+ROUTES = load_routes(Path("proxy/routes.yaml"))
+JS_MODULE = "/usr/lib/nginx/modules/ngx_http_js_module.so"
+STATE = {
+    "catalog": DomainCutover("catalog", Lane(Stage.CANARY, 30), Lane(Stage.DUAL, 10), version=4),
+    "customer": DomainCutover("customer", Lane(Stage.NEW), Lane(Stage.NEW), writes_draining=True),
+    "inventory": DomainCutover("inventory", Lane(Stage.SHADOW), Lane(Stage.LEGACY)),
+}
+
+
+def plane(prefix: Path, **overrides: object) -> Plane:
+    values: dict[str, object] = {
+        "prefix": str(prefix),
+        "legacy_url": "http://127.0.0.1:34810",
+        "upstreams": {"catalog": "http://127.0.0.1:34811", "customer": "http://[::1]:34812/"},
+        "port": 34813,
+        "admin_port": 34814,
+        "trusted_proxies": ("10.0.0.0/8",),
+    } | overrides
+    return Plane(**values)  # type: ignore[arg-type]
+
+
+def test_the_plan_map_carries_the_state(tmp_path: Path) -> None:
+    conf = render(plane(tmp_path), ROUTES, STATE)
+    assert "catalog:r split:30:read:catalog:legacy:-:31536000;" in conf
+    assert "catalog:w split:10:write:catalog:legacy:-:31536000;" in conf
+    assert "customer:w drain:customer;" in conf
+    assert "customer:r read:catalog" not in conf and "customer:r read:customer;" in conf
+    assert "inventory:" not in conf.split("$ficus_plan {")[1].split("}")[0]  # shadow: Magento
+    assert "cutover versions up to 4" in conf
+    assert "server [::1]:34812;" in conf
+
+
+def test_internals_stay_off_the_shopper_port(tmp_path: Path) -> None:
+    conf = render(plane(tmp_path), ROUTES, STATE)
+    shopper, admin = conf.split("listen 127.0.0.1:34814;")
+    assert "nginx_status" not in shopper and "stub_status" in admin
+    assert "proxy_hide_header X-Ficus-Target;" in conf
+    assert 'proxy_set_header X-Ficus-Debug "";' in conf
+    assert "geo $ficus_trusted { default 0; 10.0.0.0/8 1; }" in conf
+    assert render(plane(tmp_path, admin_port=None), ROUTES, {}).count("listen ") == 1
+
+
+def test_reads_fail_open_and_writes_never_do(tmp_path: Path) -> None:
+    conf = render(plane(tmp_path), ROUTES, STATE)
+    new_read = conf.split("location @new_read {")[1].split("}")[0]
+    new_write = conf.split("location @new_write {")[1].split("}")[0]
+    assert "= @legacy;" in new_read and "502 503 504" in new_read and "404 405" in new_read
+    assert "@legacy" not in new_write and "= @unwritable;" in new_write
+    assert "return 503" in conf.split("location @unwritable {")[1].split("}")[0]
+
+
+def test_addresses() -> None:
+    assert address("http://127.0.0.1:18080/") == "127.0.0.1:18080"
+    assert address("http://magento") == "magento:80"
+    with pytest.raises(ValueError, match="http://"):
+        address("https://magento")
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+                    reason="nginx is not installed")  # fmt: skip
+def test_nginx_accepts_the_rendered_configuration(tmp_path: Path) -> None:
+    if not Path(JS_MODULE).exists():
+        pytest.skip("libnginx-mod-http-js is not installed (scripts/bootstrap.sh installs it)")
+    write_files(tmp_path, render(plane(tmp_path), ROUTES, STATE))
+    check(tmp_path)  # raises NginxError with nginx's words
