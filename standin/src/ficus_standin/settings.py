@@ -31,6 +31,9 @@ class StandinSettings(BaseSettings):
     admin_username: str = "admin"
     admin_password: SecretStr = SecretStr("admin123")
     token_ttl_seconds: int = 3600
+    # `checkout/options/enable_guest_checkout_login`: off by default since Magento 2.4.7, and then
+    # isEmailAvailable answers true for every email (no account enumeration).
+    guest_checkout_login: bool = False
     pool_size: int = 8
 
     def signing_secret(self) -> str:

@@ -163,8 +163,7 @@ def test_customer_updates_move_updated_at(
         headers=admin,
     )
     assert renamed.json()["lastname"] == "King"
-    free = client.post("/rest/V1/customers/isEmailAvailable", json={"customerEmail": "new@x.io"})
     used = client.post(
         "/rest/V1/customers/isEmailAvailable", json={"customerEmail": "bob@example.com"}
     )
-    assert (free.json(), used.json()) == (True, False)
+    assert used.json() is True  # guest checkout login off (Magento 2.4.7+): no enumeration

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from ficus_standin import StandinSettings, create_app
 from tests.integration.standin.conftest import Seed
 
 pytestmark = pytest.mark.integration
@@ -190,3 +191,17 @@ def test_delete_a_customer(client: TestClient, admin: dict[str, str], magento: S
     assert magento.scalar("SELECT COUNT(*) FROM customer_address_entity") == 0
     again = client.delete(f"/rest/V1/customers/{customer_id}", headers=admin)
     assert again.status_code == 404 and again.json()["parameters"]["fieldName"] == "customerId"
+
+
+def test_is_email_available_checks_only_with_guest_checkout_login(
+    client: TestClient, magento: Seed, settings: StandinSettings
+) -> None:
+    _create(client)
+    ask = "/rest/V1/customers/isEmailAvailable"
+    assert client.post(ask, json={"customerEmail": PROFILE["email"]}).json() is True
+    checking = settings.model_copy(update={"guest_checkout_login": True})
+    with TestClient(create_app(checking)) as strict:
+        assert strict.post(ask, json={"customerEmail": PROFILE["email"]}).json() is False
+        assert strict.post(ask, json={"customerEmail": "new@example.com"}).json() is True
+        other = strict.post(ask, json={"customerEmail": PROFILE["email"], "websiteId": 2})
+        assert other.json() is True

@@ -61,11 +61,16 @@ def _text(body: dict[str, Any], key: str) -> str:
 
 @router.post("/isEmailAvailable")
 def email_available(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
-    """Anonymous: is `customerEmail` free in `websiteId` (default: the store's website)?"""
+    """Anonymous: is `customerEmail` free in `websiteId` (default: the store's website)?
+
+    Always true unless guest checkout login is enabled (Magento 2.4.7+'s default is off)."""
     email = body.get("customerEmail")
     if not isinstance(email, str) or not email:
         raise InputError.required("customerEmail")
-    with standin(request).db.transaction() as conn:
+    parts = standin(request)
+    if not parts.settings.guest_checkout_login:
+        return ok(True)
+    with parts.db.transaction() as conn:
         website = body.get("websiteId") or store_of(request, conn).website_id
         return ok(customer_updates.email_available(conn, email, int(website)))
 
