@@ -126,3 +126,5 @@ def test_trailing_slashes_are_not_part_of_a_rest_route() -> None:
         "raw_path": b"/rest/V1/products",
     }
     assert routed_scope(same := {"path": "/rest/V1/x"}) is same
+    encoded = {"path": "/rest/V1/products/a b/", "raw_path": b"/rest/V1/products/a%20b/"}
+    assert routed_scope(encoded)["raw_path"] == b"/rest/V1/products/a%20b"

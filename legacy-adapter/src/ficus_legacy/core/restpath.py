@@ -24,4 +24,6 @@ def routed_scope(scope: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     path = route_path(scope["path"])
     if path == scope["path"]:
         return scope
-    return {**scope, "path": path, "raw_path": path.encode()}
+    raw = scope.get("raw_path")
+    raw_path = raw.rstrip(b"/") if isinstance(raw, bytes) and raw.rstrip(b"/") else path.encode()
+    return {**scope, "path": path, "raw_path": raw_path}
