@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
-from ficus_sync import bootstrap, database
+from ficus_sync import bootstrap, database, reverse_cli
 from ficus_sync.capture.port import SnapshotRequested, SnapshotResult
 from ficus_sync.errors import SyncError
 from ficus_sync.http import create_app
@@ -41,6 +41,8 @@ dlq = typer.Typer(help="Dead letters: events that could not be applied.")
 reconcile = typer.Typer(help="Compare sync's projections with Magento.")
 app.add_typer(dlq, name="dlq")
 app.add_typer(reconcile, name="reconcile")
+app.add_typer(reverse_cli.reverse, name="reverse")
+app.add_typer(reverse_cli.conflicts, name="conflicts")
 console = Console()
 
 
@@ -60,11 +62,13 @@ def run(
     """Snapshot if needed, then stream changes forever; serve /healthz, /v1/lag, /metrics."""
     settings = SyncSettings()
     lag = LagTracker()
-    app_ = create_app(lag, bootstrap.capture(settings).lag_reader)
+    reverse_ = bootstrap.reverse_status(settings, lag)
+    app_ = create_app(lag, bootstrap.capture(settings).lag_reader, reverse_)
     config = uvicorn.Config(
         app_, host=host or settings.host, port=port or settings.port, log_level="warning"
     )
-    failure = _serve_while_working(uvicorn.Server(config), bootstrap.workers(settings, lag))
+    workers = bootstrap.workers(settings, lag, reverse_)
+    failure = _serve_while_working(uvicorn.Server(config), workers)
     if failure is not None:
         console.print(f"[red]sync stopped:[/red] {failure}")
         raise typer.Exit(2)
@@ -192,7 +196,7 @@ def _lag_table(document: dict[str, Any]) -> Table:
     table = Table(title="sync lag")
     for column in ("scope", "name", "seconds behind", "events behind"):
         table.add_column(column)
-    for scope, key in (("domain", "domains"), ("table", "tables")):
+    for scope, key in (("domain", "domains"), ("reverse", "reverse"), ("table", "tables")):
         for name, lag_ in document.get(key, {}).items():
             table.add_row(scope, name, f"{lag_['seconds_behind']:.3f}", str(lag_["events_behind"]))
     kafka = document.get("kafka")

@@ -1,5 +1,6 @@
-"""Sync's HTTP surface: `/healthz`, `/v1/lag` (the control plane's gate reads it) and
-Prometheus `/metrics`.
+"""Sync's HTTP surface: `/healthz`, `/v1/lag` (the control plane's gate reads it), reverse
+sync's `/v1/reverse/health` and `/v1/reverse/{domain}/drain` (control's writes gates and the
+writes rollback call them) and Prometheus `/metrics`.
 
 On the Kafka engine `/v1/lag` also carries `"kafka": {"consumer_lag", "partitions"}`: the
 consumer group's committed offsets vs the topics' high watermarks, next to the source lag.
@@ -10,18 +11,22 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, HTTPException, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ficus_sync.capture.port import LagReader
 from ficus_sync.lag import LagTracker
+from ficus_sync.reverse.status import ReverseStatus
 
 log = logging.getLogger(__name__)
 
 
-def create_app(lag: LagTracker, kafka_lag: LagReader | None = None) -> FastAPI:
+def create_app(
+    lag: LagTracker, kafka_lag: LagReader | None = None, reverse: ReverseStatus | None = None
+) -> FastAPI:
     """`kafka_lag` reads the Kafka consumer lag (the composition root's `Capture.lag_reader`:
-    None on the embedded engine)."""
+    None on the embedded engine); `reverse` is reverse sync's status (None: no reverse
+    worker)."""
     app = FastAPI(title="ficus-sync")
 
     @app.get("/healthz")
@@ -33,9 +38,11 @@ def create_app(lag: LagTracker, kafka_lag: LagReader | None = None) -> FastAPI:
 
     @app.get("/v1/lag")
     def get_lag() -> dict[str, Any]:
-        """`{"domains": {"catalog": {"seconds_behind", "events_behind"}}, "tables": {...}}`,
-        plus `"kafka": {"consumer_lag": N, "partitions": {...}}` on the Kafka engine."""
+        """`{"domains": {"catalog": {"seconds_behind", "events_behind"}}, "tables": {...},
+        "reverse": {"customer": {"seconds_behind", "events_behind"}}}`, plus `"kafka":
+        {"consumer_lag": N, "partitions": {...}}` on the Kafka engine."""
         document = lag.snapshot()
+        document["reverse"] = reverse.lag() if reverse is not None else {}
         if kafka_lag is not None:
             try:
                 document["kafka"] = kafka_lag()
@@ -43,6 +50,23 @@ def create_app(lag: LagTracker, kafka_lag: LagReader | None = None) -> FastAPI:
                 log.warning("reading the Kafka consumer lag failed: %s", exc)
                 document["kafka"] = {"error": str(exc)}
         return document
+
+    @app.get("/v1/reverse/health")
+    def reverse_health() -> dict[str, Any]:
+        """`{"customer": {"running", "dlq", "lag_seconds", "pending", "last_error"}}`."""
+        return reverse.health() if reverse is not None else {}
+
+    @app.post("/v1/reverse/{domain}/drain")
+    def drain(domain: str, timeout: float = 30.0) -> dict[str, Any]:
+        """Wait until the domain's outbox has nothing pending (at most `timeout` seconds):
+        `{"drained": bool, "pending": n}`."""
+        if reverse is None or domain not in reverse.domains:
+            raise HTTPException(404, f"no reverse sync for domain {domain!r}")
+        try:
+            backlog = reverse.drain(domain, min(max(timeout, 0.0), 600.0))
+        except Exception as exc:  # noqa: BLE001 - the service's database away: not drained
+            raise HTTPException(503, f"reading the {domain} outbox failed: {exc}") from exc
+        return {"drained": backlog.pending == 0, "pending": backlog.pending}
 
     @app.get("/metrics")
     def metrics() -> Response:
