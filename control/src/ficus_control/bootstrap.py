@@ -11,6 +11,7 @@ from ficus_control.adapters.pg_tokens import PostgresTokenStore
 from ficus_control.adapters.proxy_diff import HttpDiffSource
 from ficus_control.adapters.proxy_metrics import HttpProxyMetrics
 from ficus_control.adapters.sync_lag import HttpLagProbe
+from ficus_control.adapters.writes_evidence import HttpWritesEvidence
 from ficus_control.cutover import CutoverService, DomainRegistry
 from ficus_control.plan.loader import default_plan_path, load_plan
 from ficus_control.plan.ports import ExtraSignals
@@ -44,6 +45,12 @@ def bootstrap(settings: ControlSettings) -> Control:
     plan = plan_service(settings, service, store, lag, [metrics])
     if settings.plan_gates:
         service.plan_gate = plan
+    service.writes_evidence = HttpWritesEvidence(
+        settings.sync_url, settings.service_urls, settings.routes_file,
+        PostgresPlanStore(settings.db_url, settings.http_timeout).last_reconciliation,
+        settings.http_timeout,
+    )  # fmt: skip
+    service.max_reverse_lag_seconds = settings.reverse_lag_gate_seconds
     return Control(
         service=service,
         tokens=PostgresTokenStore(settings.db_url, settings.http_timeout),

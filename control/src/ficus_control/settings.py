@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ficus_control.cutover.core.domains import DEFAULT_DOMAINS
 
+DEFAULT_ROUTES = Path(__file__).resolve().parents[3] / "proxy" / "routes.yaml"
+
 
 def _default_token_file() -> Path:
     home = os.environ.get("FICUS_HOME")
@@ -46,6 +48,13 @@ class ControlSettings(BaseSettings):
     # forward move of a domain in the plan (`ficus cutover` too) needs the plan's criteria,
     # else only `ficus plan next` does and `ficus cutover` keeps the gate policy's gates
     plan_file: Path | None = None
+    # writes gates: each domain's service (GET /_ficus/routes), the proxy's route table, and
+    # reverse sync's lag limit (GET {sync_url}/v1/reverse/health)
+    service_urls: dict[str, str] = Field(
+        default_factory=lambda: {"customer": "http://127.0.0.1:18085"}
+    )
+    routes_file: Path = DEFAULT_ROUTES
+    reverse_lag_gate_seconds: float = Field(default=5.0, gt=0)
     plan_gates: bool = False
     # the admin API's bearer check: how long a verified token is trusted without the database
     # (a revoked token works at most this long), and failed attempts allowed per client IP

@@ -123,10 +123,12 @@ def set_gate_policy(
 
 @router.get("/gates/{domain}")
 def gates(domain: str, request: Request, _: Principal = Depends(viewer)) -> dict[str, Any]:
-    """The gate policy's gates (reads beyond shadow) and, for a domain in the plan, where it
-    stands with its next step's criteria (`plan`, as GET /plan/{domain} answers)."""
+    """The gate policy's gates (reads beyond shadow), the writes gates with their evidence
+    (`writes`: every forward move of writes) and, for a domain in the plan, where it stands with
+    its next step's criteria (`plan`, as GET /plan/{domain} answers)."""
     report = _service(request).gates(domain)
     body = {"domain": domain, "policy": asdict(report.policy), **report.as_dict()}
+    body["writes"] = _service(request).writes_gates(domain)[1]  # every forward writes move
     plan = control_of(request).plan
     if plan is not None and plan.plan.domain(domain) is not None:
         body["plan"] = PlanDomainOut.of(plan.view(domain)).model_dump(mode="json")

@@ -9,6 +9,7 @@ from ficus_contracts.cutover import Direction, DomainCutover, Lane
 from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord
 from ficus_control.cutover.core.chain import GENESIS, ChainReport
 from ficus_control.cutover.core.gates import GatePolicy, LagReading, ShadowWindow
+from ficus_control.cutover.core.writes_gates import WritesEvidence
 from ficus_control.errors import ConcurrentChange
 
 
@@ -75,3 +76,13 @@ class FixedLag:
 
     def lag(self, domain: str) -> LagReading:
         return self.reading
+
+
+@dataclass
+class FixedWritesEvidence:
+    """WritesEvidenceSource answering `evidence` for every domain."""
+
+    fixed: WritesEvidence
+
+    def evidence(self, domain: str) -> WritesEvidence:
+        return self.fixed

@@ -9,6 +9,7 @@ from ficus_contracts.cutover import Direction, DomainCutover, Lane
 from ficus_control.cutover.core.audit import AuditEntry, AuditRecord
 from ficus_control.cutover.core.chain import ChainReport
 from ficus_control.cutover.core.gates import GatePolicy, LagReading, ShadowWindow
+from ficus_control.cutover.core.writes_gates import WritesEvidence
 
 
 class CutoverStore(Protocol):
@@ -72,4 +73,11 @@ class PlanGate(Protocol):
 class LagProbe(Protocol):
     def lag(self, domain: str) -> LagReading:
         """Never raises: an unreachable sync gives a reading with `error` set."""
+        ...
+
+
+class WritesEvidenceSource(Protocol):
+    def evidence(self, domain: str) -> WritesEvidence:
+        """Reverse sync's health, the last reconciliation and the service's write routes of
+        `domain`. Never raises: what cannot be read is reported as missing (no evidence)."""
         ...

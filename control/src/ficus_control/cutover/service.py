@@ -7,16 +7,18 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
-from ficus_control.cutover.core import gates, transitions
+from ficus_control.cutover.core import gates, transitions, writes_gates
 from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord, admin_entry
 from ficus_control.cutover.core.chain import ChainReport
 from ficus_control.cutover.core.domains import DomainRegistry
+from ficus_control.cutover.core.gates import GateResult
 from ficus_control.cutover.ports import (
     CutoverStore,
     LagProbe,
     PlanGate,
     PolicySource,
     ShadowStats,
+    WritesEvidenceSource,
 )
 from ficus_control.errors import (
     GateRefused,
@@ -35,18 +37,16 @@ class GateReport:
     results: list[gates.GateResult]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            **self.measured.as_dict(),
-            "gates": [
-                {
-                    "gate": r.gate.value,
-                    "passed": r.passed,
-                    "measured": r.measured,
-                    "threshold": r.threshold,
-                }
-                for r in self.results
-            ],
-        }
+        return {**self.measured.as_dict(), "gates": [_result(r) for r in self.results]}
+
+
+def _result(r: gates.GateResult) -> dict[str, Any]:
+    return {
+        "gate": r.gate.value,
+        "passed": r.passed,
+        "measured": r.measured,
+        "threshold": r.threshold,
+    }
 
 
 class CutoverService:
@@ -64,6 +64,9 @@ class CutoverService:
         self.shadow = shadow
         self.lag_probe = lag
         self.plan_gate: PlanGate | None = None  # set: every forward move is gated by the plan
+        # writes lanes: no source means no evidence, so every writes gate fails (until forced)
+        self.writes_evidence: WritesEvidenceSource | None = None
+        self.max_reverse_lag_seconds = 5.0
 
     def states(self) -> list[DomainCutover]:
         stored = {state.domain: state for state in self.store.states()}
@@ -101,6 +104,17 @@ class CutoverService:
         )
         return GateReport(domain, policy, measured, gates.evaluate(policy, measured))
 
+    def writes_gates(self, domain: str) -> tuple[list[GateResult], dict[str, Any]]:
+        """The writes gates of `domain` now, and what was measured."""
+        self.domains.require(domain)
+        if self.writes_evidence is None:
+            missing = writes_gates.ReverseHealth(error="control has no writes evidence source")
+            evidence = writes_gates.WritesEvidence(missing, None, frozenset(), None, "not wired")
+        else:
+            evidence = self.writes_evidence.evidence(domain)
+        results = writes_gates.evaluate_writes(self.max_reverse_lag_seconds, evidence)
+        return results, {**evidence.as_dict(), "gates": [_result(r) for r in results]}
+
     def cutover(
         self,
         domain: str,
@@ -113,8 +127,8 @@ class CutoverService:
         plan_gate: PlanGate | None = None,
     ) -> DomainCutover:
         """Move one lane forward, gated by the plan (`plan_gate`, else the service's) when it
-        covers the domain, else for reads beyond shadow by the gate policy. Clears a reads
-        trip."""
+        covers the domain, else for reads beyond shadow by the gate policy; every forward move
+        of writes also by the writes gates. Clears a reads trip."""
         if force and not reason.strip():
             raise InvalidRequest("--force needs a --reason; it is written to the audit log")
         state = self.get(domain)
@@ -140,6 +154,22 @@ class CutoverService:
         plan_gate: PlanGate | None,
     ) -> dict[str, Any]:
         """What was measured; raises when a gate fails and the move is not forced."""
+        measured = self._plan_or_policy(state, direction, target, force, plan_gate)
+        if writes_gates.writes_gates_apply(direction, state.lane(direction), target):
+            results, measured["writes"] = self.writes_gates(state.domain)
+            bad = gates.failed(results)
+            if bad and not force:
+                raise GateRefused(bad)
+        return measured
+
+    def _plan_or_policy(
+        self,
+        state: DomainCutover,
+        direction: Direction,
+        target: Lane,
+        force: bool,
+        plan_gate: PlanGate | None,
+    ) -> dict[str, Any]:
         verdict = plan_gate.check(state, direction, target) if plan_gate is not None else None
         if verdict is not None:
             if verdict.failed and not force:

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
+# the writes gates read it too: it lives with them, the plan re-exports it
+from ficus_control.cutover.core.writes_gates import Reconciliation as Reconciliation
 from ficus_control.plan.core.evaluate import Reading
 from ficus_control.plan.core.model import Plan, Signal
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    """The last consistency check of a domain: how many records it compared, how many
-    differed, how long ago."""
-
-    sampled: int
-    mismatched: int
-    age_s: float
 
 
 class PlanStore(Protocol):

@@ -16,6 +16,12 @@ from ficus_contracts.cutover import Direction, Lane, Stage
 class Gate(enum.StrEnum):
     FORWARD_LAG = "forward_lag"
     SHADOW_MISMATCH = "shadow_mismatch"
+    # writes (core/writes_gates.py)
+    REVERSE_RUNNING = "reverse_running"
+    REVERSE_DLQ = "reverse_dlq"
+    REVERSE_LAG = "reverse_lag"
+    RECONCILIATION = "reconciliation"
+    WRITE_ROUTES = "write_routes"
 
 
 @dataclass(frozen=True)
