@@ -120,22 +120,7 @@ class Projector:
     ) -> int:
         """Two round trips per chunk: (1) the aggregates' mirror rows, their last seen hashes
         and expected echoes, pipelined together; (2) id map, events and projection rows."""
-        with conn.pipeline():
-            previous_rows = conn.execute(
-                "SELECT entity_id, version, state_hash FROM projection "
-                "WHERE aggregate = %s AND entity_id = ANY(%s)",
-                (aggregate, ids),
-            )
-            expected_rows = conn.execute(
-                "SELECT entity_id, outbox_id, state_hash FROM echo_expectation "
-                "WHERE aggregate = %s AND entity_id = ANY(%s)",
-                (aggregate, ids),
-            )
-            states = self.reader.read(conn, aggregate, ids)  # its own pipeline nests in ours
-        previous = {int(r[0]): (int(r[1]), str(r[2])) for r in previous_rows.fetchall()}
-        expected: Expected = {}
-        for entity_id, outbox_id, digest in expected_rows.fetchall():
-            expected.setdefault(int(entity_id), []).append((int(outbox_id), str(digest)))
+        states, previous, expected = self._read(conn, aggregate, ids)
         changes: list[Change] = []
         echoes: list[Echo] = []
         for item in self._changes(ids, states, previous, expected):
@@ -154,6 +139,28 @@ class Projector:
             raise ProjectionError(f"{aggregate}: events written for {len(changes)} changes differ")
         self._count(aggregate, len(changes), sum(not e.recorded for e in echoes))
         return len(changes)
+
+    def _read(
+        self, conn: PgConn, aggregate: Aggregate, ids: list[int]
+    ) -> tuple[dict[int, State], dict[int, tuple[int, str]], Expected]:
+        """The states, the projection rows (version, hash) and the expected echoes of `ids`."""
+        with conn.pipeline():
+            previous_rows = conn.execute(
+                "SELECT entity_id, version, state_hash FROM projection "
+                "WHERE aggregate = %s AND entity_id = ANY(%s)",
+                (aggregate, ids),
+            )
+            expected_rows = conn.execute(
+                "SELECT entity_id, outbox_id, state_hash FROM echo_expectation "
+                "WHERE aggregate = %s AND entity_id = ANY(%s)",
+                (aggregate, ids),
+            )
+            states = self.reader.read(conn, aggregate, ids)  # its own pipeline nests in ours
+        previous = {int(r[0]): (int(r[1]), str(r[2])) for r in previous_rows.fetchall()}
+        expected: Expected = {}
+        for entity_id, outbox_id, digest in expected_rows.fetchall():
+            expected.setdefault(int(entity_id), []).append((int(outbox_id), str(digest)))
+        return states, previous, expected
 
     def _count(self, aggregate: Aggregate, emitted: int, suppressed: int) -> None:
         self.emitted[aggregate] += emitted

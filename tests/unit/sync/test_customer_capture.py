@@ -10,6 +10,7 @@ from ficus_sync.core.echo import Expectation, plan_echoes
 from ficus_sync.core.envelope import ChangeEvent, Op, Row
 from ficus_sync.core.statehash import DELETED_HASH, state_hash, state_text, text_hash
 from ficus_sync.core.tables import AGGREGATES, CAPTURED, touched
+from ficus_sync.projector import Change, Echo, Projector
 
 
 @pytest.mark.parametrize(
@@ -111,3 +112,18 @@ def test_parked_and_dead_outbox_rows_expect_nothing() -> None:
         transaction_id="0-1-6",
     )  # fmt: skip
     assert plan_echoes([parked, dead], {}).add == []
+
+
+def test_the_projector_drops_a_state_an_expectation_names_and_emits_any_other() -> None:
+    state = CustomerState(
+        entity_id=1, website_id=1, email="a@example.com", created_at="2024-01-01 00:00:00",
+        updated_at="2024-01-01 00:00:00",
+    )  # fmt: skip
+    digest = state_hash(state)
+    states = {1: state, 2: state, 3: state}
+    previous = {1: (4, "old"), 2: (4, digest), 3: (4, "old")}
+    expected = {1: [(7, "other"), (8, digest), (6, digest)], 2: [(9, digest)], 3: [(5, "x")]}
+    found = list(Projector._changes([1, 2, 3], states, previous, expected))  # type: ignore[arg-type]
+    assert found[0] == Echo(1, digest, 8, recorded=False)
+    assert found[1] == Echo(2, digest, 9, recorded=True)
+    assert found[2] == Change(3, 5, digest, state_text(state))
