@@ -84,3 +84,16 @@ def test_ddl_on_a_captured_table_is_reported_other_ddl_is_not() -> None:
     other = a.feed(event(QueryEvent, query="ALTER TABLE sales_order ADD COLUMN x int"), "f", 4)
     assert other is not None and other.schema_changed == set()
     assert other.position["gtid"] == "0-1-7"
+
+
+def test_ddl_names_the_table_after_if_not_exists_and_a_schema() -> None:
+    a = assembler()
+    spellings = [
+        "CREATE TABLE IF NOT EXISTS `catalog_product_entity` (x int)",
+        "DROP TABLE IF EXISTS catalog_product_entity",
+        "ALTER TABLE `magento`.`catalog_product_entity` ADD COLUMN y int",
+    ]
+    for n, query in enumerate(spellings):
+        a.feed(gtid(10 + n), "f", 10 * n)
+        done = a.feed(event(QueryEvent, query=query), "f", 10 * n + 1)
+        assert done is not None and done.schema_changed == {"catalog_product_entity"}, query

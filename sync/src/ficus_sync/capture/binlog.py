@@ -34,7 +34,9 @@ from ficus_sync.core.envelope import ChangeEvent, Op, SourcePosition, TableHints
 from ficus_sync.errors import SNAPSHOT_COMMAND, BinlogPurged, CaptureError, SourceUnavailable
 
 _DDL = re.compile(
-    r"^\s*(?:ALTER|CREATE|DROP|RENAME|TRUNCATE)\s+TABLE\s+(?:IF\s+\w+\s+)?`?(\w+)`?", re.I
+    r"^\s*(?:ALTER|CREATE|DROP|RENAME|TRUNCATE)\s+TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
+    r"(?:`?\w+`?\.)?`?(\w+)`?",
+    re.I,
 )
 _EVENTS = [
     MariadbGtidEvent,
