@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 
 import psycopg
@@ -18,7 +19,7 @@ import psycopg
 from ficus_contracts.cutover import CUTOVER_CHANNEL, DomainCutover
 from ficus_nginx.core.render import render
 from ficus_nginx.core.routes import NginxRoute
-from ficus_nginx.nginx import NginxProcess, write_files
+from ficus_nginx.nginx import NginxProcess, check, write_files
 from ficus_nginx.settings import AgentSettings
 from ficus_nginx.state import load_state
 
@@ -33,23 +34,28 @@ class Agent:
     ) -> None:
         self._settings = settings
         self._routes = routes
-        self._nginx = nginx
+        self.nginx = nginx
         self._conf: str | None = None
         self._connected = False
         self.applied = 0
 
     def apply(self, state: Mapping[str, DomainCutover]) -> bool:
         """Render `state`; write and reload only if the configuration changed."""
+        started = time.perf_counter()
         conf = render(self._settings.plane, self._routes, state)
         if conf == self._conf:
             return False
-        write_files(self._nginx.prefix, conf)
-        if self._nginx.process is None:
-            self._nginx.start()
+        write_files(self.nginx.prefix, conf)
+        check(self.nginx.prefix)  # nginx would keep the old one silently: say it here
+        if self.nginx.process is None:
+            self.nginx.start()
         else:
-            self._nginx.reload()
+            self.nginx.reload()
         self._conf = conf
         self.applied += 1
+        versions = {domain: row.version for domain, row in state.items()}
+        ms = (time.perf_counter() - started) * 1000
+        log.info("nginx: cutover state %s sent in %.0f ms", versions, ms)
         return True
 
     async def run(self) -> None:

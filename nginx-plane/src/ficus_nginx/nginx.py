@@ -77,6 +77,21 @@ class NginxProcess:
             raise NginxError("nginx is not running")
         os.kill(self.process.pid, signal.SIGHUP)
 
+    def workers(self) -> set[int]:
+        """The pids of the master's children (its workers, old and new, during a reload)."""
+        if self.process is None:
+            return set()
+        master = str(self.process.pid)
+        children = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # exited meanwhile
+            if fields[1] == master:
+                children.add(int(stat.parent.name))
+        return children
+
     def stop(self) -> None:
         if self.process is None:
             return

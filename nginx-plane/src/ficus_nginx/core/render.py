@@ -20,8 +20,9 @@ from ficus_nginx.core.plane import UNAVAILABLE_MESSAGE, Plane, address
 from ficus_nginx.core.routes import NginxRoute
 
 JS_FILE = "ficus.js"
-# a path Magento's router could read differently than nginx: refused (ficus_proxy check_path)
-_UNSAFE = r"~*^(?:[^/]|[^?]*(?:\\|%5c|%2e|%00|/\.\.?(?:/|\?|$)))"
+# a request line whose target is not origin-form, or a path Magento's router could read
+# differently than nginx: refused (ficus_proxy check_path)
+_UNSAFE = r"~*^\S+ (?:[^/]|[^?\s]*(?:\\|%5c|%2e|%00|/\.\.?(?:[/?\s]|$)))"
 _TEMP = "tmp"  # under the plane's prefix
 _ENCODED_SLASH = r"~*^\S+ [^?]*%2f"
 _STATUSES_5XX = "500 501 502 503 504 505 506 507 508 510 511"
@@ -132,7 +133,7 @@ def _decision_maps() -> list[str]:
         "    default legacy;",
         "    ~^(?:read|write):(?<domain>.+)$ new_$domain;",
         "}",
-        f"map $request_uri $ficus_unsafe {{ default 0; {_q(_UNSAFE)} 1; }}",
+        f"map $request $ficus_unsafe {{ default 0; {_q(_UNSAFE)} 1; }}",
         "",
     ]
 
