@@ -115,3 +115,20 @@ def test_an_edit_of_a_customer_deleted_in_magento_parks_and_can_be_restored(
     actions.resolve_conflict(config, conflict.id, "service", "tester")
     now = magento.read(7131)
     assert now is not None and now.firstname == "Still here"
+
+
+def test_a_new_customer_on_an_id_magento_uses_parks_and_never_overwrites(
+    service: Service, magento: Magento, worker: Callable[[], Running], config: ReverseConfig,
+    mysql_url: str,
+) -> None:  # fmt: skip
+    theirs = customer(7141, email="magento@example.com")
+    magento.write(theirs)
+    service.write(customer(7141, email="service@example.com"))  # no base: born in the service
+    worker()
+    drained(service)
+    assert magento.read(7141) == theirs
+    [conflict] = open_conflicts(mysql_url)
+    assert conflict.field == "(customer)" and conflict.magento_value["email"] == theirs.email
+    with pytest.raises(ResolutionRefused, match="Magento customer 7141 exists"):
+        actions.resolve_conflict(config, conflict.id, "service", "tester")
+    assert magento.read(7141) == theirs

@@ -47,7 +47,10 @@ def test_kill9_after_commit_and_before_commit_applies_each_row_once(
     service: Service, magento: Magento, mysql_url: str, tmp_path: Path
 ) -> None:
     ids = [service.write(customer(7300 + n)) for n in range(ROWS // 2)]
-    ids += [service.write(customer(7300 + n, firstname=f"v{n}")) for n in range(ROWS // 2)]
+    ids += [
+        service.write(customer(7300 + n, firstname=f"v{n}"), customer(7300 + n))
+        for n in range(ROWS // 2)
+    ]
 
     crashed = reverse_process(mysql_url, service, tmp_path, "after_commit:5")
     assert crashed.wait(60) == -signal.SIGKILL, crashed.output()[-2000:]

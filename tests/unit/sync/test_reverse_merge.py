@@ -145,11 +145,12 @@ def test_an_edit_of_a_customer_magento_deleted_parks() -> None:
     assert result.parked and result.conflicts[0].field == EXISTENCE_FIELD
 
 
-def test_no_base_with_magento_present_takes_the_service() -> None:
-    service = changed(BASE, firstname="Anna")
-    result = merge(None, service, changed(BASE, lastname="X"))
-    assert result.conflicts == () and result.state["firstname"] == "Anna"
-    assert result.state["lastname"] == "Lee"
+def test_a_new_customer_whose_id_magento_already_uses_parks() -> None:
+    result = merge(None, changed(BASE, firstname="Anna"), changed(BASE, email="other@x.io"))
+    assert result.parked
+    [conflict] = result.conflicts
+    assert (conflict.field, conflict.open) == (EXISTENCE_FIELD, True)
+    assert conflict.magento_value["email"] == "other@x.io"
 
 
 def test_magento_time_uses_the_clock_offset() -> None:

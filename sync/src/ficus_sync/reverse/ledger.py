@@ -132,6 +132,15 @@ def forget_dead(conn: Connection, domain: str, outbox_id: int) -> bool:
         return bool(cur.rowcount)
 
 
+def dead_count(conn: Connection, domain: str) -> int:
+    with conn.cursor() as cur:
+        cur.execute(
+            f"SELECT count(*) FROM {REVERSE_LOG_TABLE} WHERE domain = %s AND status = 'dead'",  # noqa: S608
+            (domain,),
+        )
+        return int(cur.fetchone()[0])
+
+
 def dead(conn: Connection, domain: str) -> list[DeadRow]:
     with conn.cursor() as cur:
         cur.execute(

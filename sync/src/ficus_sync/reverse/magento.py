@@ -10,6 +10,7 @@ deadlocks are `SourceUnavailable` (retried); any other failure of a row is `Pois
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -33,6 +34,7 @@ Fault = Callable[[str], None]  # a test hook: called at "before_commit" and "aft
 # lock wait timeout, deadlock, too many connections, shutdown, connection gone/lost/killed
 TRANSIENT_CODES = frozenset({1040, 1053, 1205, 1213, 1927, 2003, 2006, 2013, 2055})
 _DUPLICATE_KEY = 1062
+ATTRIBUTES_EVERY_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,14 @@ class Magento:
         self.conn = conn
         self.domain = domain
         self.fault = fault
+        self._attributes: tuple[legacy.CustomerAttributes | None, float] = (None, 0.0)
 
     def apply(self, row: OutboxRow, offset_ms: float, *, replay: bool = False) -> Outcome:
         """Apply one outbox row in one transaction (see the module docstring)."""
         with translated(), self.transaction():
             if replay:
                 ledger.forget_dead(self.conn, self.domain, row.id)
-            current = legacy.read(self.conn, [row.entity_id], for_update=True).get(row.entity_id)
+            current = self.read(row.entity_id)
             plan = self._plan(row, current, offset_ms)
             if not self._mark(row, plan):
                 self.conn.rollback()
@@ -96,12 +99,28 @@ class Magento:
             if plan.delete and current is not None:
                 legacy.delete(self.conn, row.entity_id)
             elif plan.state is not None:
-                legacy.write(self.conn, plan.state, current)
+                self.write(plan.state, current)
             ledger.record_conflicts(self.conn, self.domain, row, plan.conflicts)
             self.fault("before_commit")
             self.conn.commit()
         self.fault("after_commit")
         return Outcome("parked" if plan.parked else "applied", plan.conflicts)
+
+    def read(self, entity_id: int) -> CustomerState | None:
+        """Magento's customer, locked (FOR UPDATE) until the transaction ends."""
+        found = legacy.read(self.conn, [entity_id], for_update=True, attributes=self.attributes())
+        return found.get(entity_id)
+
+    def write(self, state: CustomerState, current: CustomerState | None) -> None:
+        legacy.write(self.conn, state, current, attributes=self.attributes())
+
+    def attributes(self) -> legacy.CustomerAttributes:
+        """Magento's customer EAV attributes, read again every minute (not per row)."""
+        loaded, at = self._attributes
+        if loaded is None or time.monotonic() - at > ATTRIBUTES_EVERY_SECONDS:
+            loaded = legacy.CustomerAttributes.load(self.conn)
+            self._attributes = (loaded, time.monotonic())
+        return loaded
 
     def bury(self, row: OutboxRow, error: str) -> None:
         """The reverse DLQ: log the row as dead (its own transaction) so the stream goes on."""

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from ficus_contracts.customers import CustomerState
-from ficus_legacy import customers as legacy
 from ficus_sync.reverse import ledger
 from ficus_sync.reverse.core.merge import EXISTENCE_FIELD
 from ficus_sync.reverse.errors import ResolutionRefused
@@ -33,7 +32,7 @@ def resolve(magento: Magento, outbox: Outbox, conflict_id: int, take: Side, who:
         if not found or found[0].status != "open":
             raise ResolutionRefused(f"conflict {conflict_id} is not open (or does not exist)")
         conflict = found[0]
-        current = legacy.read(conn, [conflict.entity_id], for_update=True).get(conflict.entity_id)
+        current = magento.read(conflict.entity_id)
         if take == "service":
             done = _take_service(magento, outbox, conflict, current)
         else:
@@ -46,7 +45,12 @@ def resolve(magento: Magento, outbox: Outbox, conflict_id: int, take: Side, who:
 def _take_service(
     magento: Magento, outbox: Outbox, conflict: ledger.ConflictRow, current: CustomerState | None
 ) -> str:
-    if current is None or conflict.field == EXISTENCE_FIELD:
+    if current is not None and conflict.field == EXISTENCE_FIELD:
+        raise ResolutionRefused(
+            f"Magento customer {current.entity_id} exists: the service's customer cannot take "
+            "its place (resolve it in the service, or --take magento)"
+        )
+    if current is None:
         row = outbox.row(conflict.outbox_id)
         if row is None or row.payload is None:
             raise ResolutionRefused(f"the service's outbox row {conflict.outbox_id} is gone")
@@ -62,7 +66,7 @@ def _take_service(
             f"email {state.email!r} is held by Magento customer {owner} of the same website: "
             "change one of the two first"
         )
-    legacy.write(magento.conn, state, current)
+    magento.write(state, current)
     return f"customer {state.entity_id}: {conflict.field} set to the service's value in Magento"
 
 
@@ -72,7 +76,7 @@ def _take_magento(
     if current is None:
         return f"customer {conflict.entity_id} is not in Magento: nothing to send to the service"
     touched = current.model_copy(update={"updated_at": _later(magento, current)})
-    legacy.write(magento.conn, touched, current)
+    magento.write(touched, current)
     return f"customer {current.entity_id}: Magento's {conflict.field} goes to the service"
 
 

@@ -177,7 +177,7 @@ class Session:
         return self._offset[0]
 
     def dlq(self) -> int:
-        return len(ledger.dead(self.magento.conn, self.config.domain))
+        return ledger.dead_count(self.magento.conn, self.config.domain)
 
     def top_up_pool(self) -> None:
         """Hand blocks reserved earlier (a crash may have left one), then reserve more for

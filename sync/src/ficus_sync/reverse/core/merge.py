@@ -11,7 +11,9 @@ attribute and `addresses` as one field. Per field:
   its `updated_at` corrected by the clock offset; a tie goes to the service).
 An email the service wants but another Magento customer of the website already has is a manual
 conflict too: never two customers per (email, website). A customer born in the service (no
-base, not in Magento) whose email is taken cannot be written at all: the merge parks it.
+base) whose email is taken, or whose id Magento already uses, cannot be written at all; nor can
+an edit of a customer Magento deleted meanwhile: the merge parks them (an open conflict on the
+email, or on the customer itself).
 """
 
 from __future__ import annotations
@@ -106,10 +108,12 @@ def merge_customer(
     Magento customer holding the service's (email, website), if any."""
     if magento is None:
         return _into_nothing(base, service, email_taken_by)
+    if base is None:  # born in the service, yet Magento has that id: never overwrite another
+        taken = Conflict(EXISTENCE_FIELD, dict(magento), dict(service), "magento", "manual", True)
+        return Merge(None, (taken,))
     merged: dict[str, Any] = {}
     conflicts: list[Conflict] = []
-    theirs, ours = fields(magento), fields(service)
-    before = fields(base) if base is not None else theirs  # no base: only the service changed
+    theirs, ours, before = fields(magento), fields(service), fields(base)
     for name in sorted({*theirs, *ours}):
         value, conflict = _field(
             name, before.get(name, ABSENT), ours.get(name, ABSENT), theirs.get(name, ABSENT),
