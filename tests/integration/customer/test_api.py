@@ -6,13 +6,22 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import httpx
 import jwt
 import psycopg
 import pytest
 
+from ficus_customer.api import create_app
 from ficus_customer.testing import customer_event, customer_state
 from ficus_legacy import tokens
-from tests.integration.customer.conftest import CRYPT_KEY, Service
+from tests.integration.catalog.conftest import EventTable
+from tests.integration.customer.conftest import (
+    CRYPT_KEY,
+    Service,
+    customer_settings,
+    fill_pool,
+    serving,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -199,11 +208,15 @@ def test_search_over_the_states(service: Service) -> None:
     assert answer.status_code == 400
 
 
-def test_email_available(service: Service) -> None:
-    service.http.post("/rest/V1/customers", json=signup())
-    ask = "/rest/V1/customers/isEmailAvailable"
-    assert service.http.post(ask, json={"customerEmail": "ada@example.com"}).json() is False
-    assert service.http.post(ask, json={"customerEmail": "new@example.com"}).json() is True
+def test_email_available_with_guest_checkout_login(customer_url: str, events: EventTable) -> None:
+    settings = customer_settings(customer_url, events, guest_checkout_login=True)
+    fill_pool(customer_url, "customer_entity", range(1000, 1001))
+    with serving(create_app(settings)) as url, httpx.Client(base_url=url) as http:
+        service = Service(url, customer_url, events, http)
+        service.http.post("/rest/V1/customers", json=signup(addresses=[]))
+        ask = "/rest/V1/customers/isEmailAvailable"
+        assert service.http.post(ask, json={"customerEmail": "ADA@example.com"}).json() is False
+        assert service.http.post(ask, json={"customerEmail": "new@example.com"}).json() is True
 
 
 def test_a_password_change_revokes_older_tokens(service: Service) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from itertools import count
+from typing import Any
 
 import pytest
 
 from ficus_customer.core import edits
-from ficus_customer.errors import InputError
+from ficus_customer.errors import InputError, NoSuchEntity
 from ficus_customer.testing import address_state, customer_state
+from ficus_legacy.core.customer_json import render_customer
 
 NOW = "2026-12-07 10:00:00"
 
@@ -17,18 +19,30 @@ def _ids(start: int = 500) -> edits.NewId:
     return count(start).__next__
 
 
-def test_a_profile_save_changes_only_the_given_fields() -> None:
-    state = customer_state(1)
-    saved = edits.updated(state, {"firstname": "Grace", "gender": "1", "unknown": "x"}, _ids(), NOW)
-    assert (saved.firstname, saved.gender, saved.lastname) == ("Grace", 1, state.lastname)
+def _posted(**changes: Any) -> dict[str, Any]:
+    """The customer as GET answers it, changed: what a client PUTs back."""
+    return {**render_customer(customer_state(1)), **changes}
+
+
+def test_a_save_replaces_the_profile_and_keeps_group_store_website() -> None:
+    state = customer_state(1, prefix="Dr", taxvat="X1", group_id=4)
+    posted = {"email": "new@x.com", "firstname": "Grace", "lastname": "Hopper", "gender": "1"}
+    saved = edits.updated(state, posted, _ids(), NOW)
+    assert (saved.firstname, saved.gender, saved.prefix, saved.taxvat) == ("Grace", 1, None, None)
+    assert (saved.group_id, saved.store_id, saved.website_id) == (4, 1, 1)
     assert saved.updated_at == NOW and saved.addresses == state.addresses
+    assert saved.default_billing == state.default_billing
 
 
-@pytest.mark.parametrize("field", ["email", "firstname", "lastname"])
-def test_a_required_field_cannot_be_emptied(field: str) -> None:
+def test_the_required_fields() -> None:
     with pytest.raises(InputError) as caught:
-        edits.updated(customer_state(1), {field: ""}, _ids(), NOW)
-    assert caught.value.parameters == {"fieldName": field}
+        edits.require_email({"firstname": "A"})
+    assert caught.value.message == edits.EMAIL_MISSING
+    with pytest.raises(InputError) as caught:
+        edits.require_names({"email": "a@b.c"})
+    assert caught.value.message == (
+        '"First Name" is a required value.\n"Last Name" is a required value.'
+    )
 
 
 def test_the_address_list_is_the_address_set() -> None:
@@ -37,22 +51,31 @@ def test_the_address_list_is_the_address_set() -> None:
     kept = {"id": 10, "firstname": "A", "lastname": "B", "street": ["1 Road", "Floor 2"],
             "city": "Paris", "country_id": "FR", "telephone": "1"}  # fmt: skip
     new = {**kept, "id": None, "city": "Lyon", "default_billing": True}
-    saved = edits.updated(state, {"addresses": [kept, new]}, _ids(), NOW)
+    new.pop("id")
+    saved = edits.updated(state, _posted(addresses=[kept, new]), _ids(), NOW)
     assert [(a.entity_id, a.city) for a in saved.addresses] == [(10, "Paris"), (500, "Lyon")]
     assert saved.addresses[0].street == "1 Road\nFloor 2"
     assert saved.addresses[0].created_at == state.addresses[0].created_at
-    assert (saved.default_billing, saved.default_shipping) == (500, 10)
+    # 500 flagged billing; 10 is listed unflagged, so it stops being the shipping default
+    assert (saved.default_billing, saved.default_shipping) == (500, None)
+
+
+def test_an_address_of_another_customer_is_not_found() -> None:
+    item = {"id": 99, "firstname": "A", "lastname": "B", "street": ["1"], "city": "C",
+            "country_id": "FR", "telephone": "1"}  # fmt: skip
+    with pytest.raises(NoSuchEntity):
+        edits.updated(customer_state(1), _posted(addresses=[item]), _ids(), NOW)
 
 
 def test_an_address_needs_magentos_required_fields() -> None:
     with pytest.raises(InputError) as caught:
-        edits.updated(customer_state(1), {"addresses": [{"firstname": "A"}]}, _ids(), NOW)
+        edits.updated(customer_state(1), _posted(addresses=[{"firstname": "A"}]), _ids(), NOW)
     assert caught.value.parameters == {"fieldName": "lastname"}
 
 
 def test_a_new_customer() -> None:
     data = {"email": "a@b.c", "firstname": "A", "lastname": "B", "dob": "1990-01-02 00:00:00"}
-    state = edits.created(7, data, 1, (1, "Default Store View"), "h:s:1", _ids(), NOW)
+    state = edits.created(7, data, (1, 1, "Default Store View"), "h:s:1", _ids(), NOW)
     assert (state.entity_id, state.group_id, state.dob, state.created_in) == (
         7, 1, "1990-01-02", "Default Store View",
     )  # fmt: skip

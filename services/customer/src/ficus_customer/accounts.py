@@ -70,10 +70,13 @@ class Accounts:
                 raise InputError(edits.DUPLICATE_EMAIL) from exc
         repository.append_outbox(conn, entity_id, state, base, clocks)
 
-    def _email_free(self, conn: Conn, state: CustomerState) -> None:
-        owner = repository.email_owner(conn, state.email, state.website_id)
-        if owner is not None and owner != state.entity_id:
+    def _check(self, conn: Conn, data: dict[str, Any], website_id: int | None, but: int) -> None:
+        """Magento's order: the email, its uniqueness in the website, then the names."""
+        email = edits.require_email(data)
+        owner = repository.email_owner(conn, email, website_id)
+        if owner is not None and owner != but:
             raise InputError(edits.DUPLICATE_EMAIL)
+        edits.require_names(data)
 
     def create(
         self, conn: Conn, store_code: str | None, data: dict[str, Any], password: str | None
@@ -82,15 +85,17 @@ class Accounts:
         store = stores.resolve(conn, store_code)
         if password is not None:
             strong(password)
+            if password.lower() == str(data.get("email") or "").lower():
+                raise InputError(accounts.SAME_AS_EMAIL)
         website = int(data.get("website_id") or store.website_id or 1)
+        self._check(conn, data, website, 0)
         store_id = int(data.get("store_id") or store.store_id or 1)
         digest = passwords.hash_password(password) if password else None
         state = edits.created(
-            self.new_id(conn, repository.CUSTOMER_TABLE), data, website,
-            (store_id, stores.name_of(conn, store_id)), digest,
+            self.new_id(conn, repository.CUSTOMER_TABLE), data,
+            (website, store_id, stores.name_of(conn, store_id)), digest,
             lambda: self.new_id(conn, repository.ADDRESS_TABLE), _now(),
         )  # fmt: skip
-        self._email_free(conn, state)
         self._commit(conn, None, state)
         return state
 
@@ -98,9 +103,10 @@ class Accounts:
         """`PUT /V1/customers/{id}` and `/me`."""
         with self.transaction() as conn:
             before = load(conn, customer_id, for_update=True)
+            website = data.get("website_id", before.state.website_id)
+            self._check(conn, data, None if website is None else int(website), customer_id)
             new_id = lambda: self.new_id(conn, repository.ADDRESS_TABLE)  # noqa: E731
             state = edits.updated(before.state, data, new_id, _now())
-            self._email_free(conn, state)
             self._commit(conn, before, state)
             return state
 

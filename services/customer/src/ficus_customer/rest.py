@@ -49,20 +49,32 @@ async def put_me(request: Request) -> Response:
     return _customer(await blocking(parts(request).accounts.update, customer_id, data))
 
 
-async def _default_address(request: Request, flag: str) -> Response:
-    customer_id = await require_customer(request)
+async def _default_address(request: Request, customer_id: int, flag: str) -> Response:
+    """The customer's default billing/shipping address; null without one."""
     state = await blocking(parts(request).reads.customer, customer_id)
     wanted = getattr(state, flag)
     found = next((a for a in state.addresses if a.entity_id == wanted), None)
     return ok(None if found is None else render_address(found, state))
 
 
-async def billing_address(request: Request) -> Response:
-    return await _default_address(request, "default_billing")
+async def my_billing(request: Request) -> Response:
+    return await _default_address(request, await require_customer(request), "default_billing")
 
 
-async def shipping_address(request: Request) -> Response:
-    return await _default_address(request, "default_shipping")
+async def my_shipping(request: Request) -> Response:
+    return await _default_address(request, await require_customer(request), "default_shipping")
+
+
+async def billing(request: Request) -> Response:
+    require_admin(request, MANAGE)
+    customer_id: int = request.path_params["customer_id"]
+    return await _default_address(request, customer_id, "default_billing")
+
+
+async def shipping(request: Request) -> Response:
+    require_admin(request, MANAGE)
+    customer_id: int = request.path_params["customer_id"]
+    return await _default_address(request, customer_id, "default_shipping")
 
 
 def _text(body: dict[str, Any], key: str) -> str:
@@ -83,11 +95,14 @@ async def change_password(request: Request) -> Response:
 
 
 async def email_available(request: Request) -> Response:
-    """Anonymous: is `customerEmail` free in `websiteId` (default: the store's website)?"""
+    """Anonymous: is `customerEmail` free in `websiteId` (default: the store's website)?
+    Always true unless guest checkout login is enabled (Magento 2.4.7+'s default is off)."""
     body = await json_body(request)
     email = body.get("customerEmail")
     if not isinstance(email, str) or not email:
         raise InputError.required("customerEmail")
+    if not parts(request).settings.guest_checkout_login:
+        return ok(True)
     reads = parts(request).reads
     website = body.get("websiteId") or (await blocking(reads.store, store_code(request))).website_id
     return ok(await blocking(reads.email_available, email, int(website)))
@@ -121,7 +136,7 @@ async def delete_customer(request: Request) -> Response:
 
 
 async def get_address(request: Request) -> Response:
-    require_admin(request, ACL)
+    require_admin(request, MANAGE)
     address, state = await blocking(parts(request).reads.address, request.path_params["address_id"])
     return ok(render_address(address, state))
 
@@ -177,14 +192,16 @@ async def customer_token(request: Request) -> Response:
 
 # (method, Magento path in routes.yaml notation, endpoint), the most specific paths first
 TABLE: list[tuple[str, str, Endpoint]] = [
-    ("GET", "/V1/customers/me/billingAddress", billing_address),
-    ("GET", "/V1/customers/me/shippingAddress", shipping_address),
+    ("GET", "/V1/customers/me/billingAddress", my_billing),
+    ("GET", "/V1/customers/me/shippingAddress", my_shipping),
     ("PUT", "/V1/customers/me/password", change_password),
     ("GET", "/V1/customers/me", get_me),
     ("PUT", "/V1/customers/me", put_me),
     ("POST", "/V1/customers/isEmailAvailable", email_available),
     ("GET", "/V1/customers/search", search),
     ("GET", "/V1/customers/addresses/{addressId}", get_address),
+    ("GET", "/V1/customers/{customerId}/billingAddress", billing),
+    ("GET", "/V1/customers/{customerId}/shippingAddress", shipping),
     ("GET", "/V1/customers/{customerId}", get_customer),
     ("PUT", "/V1/customers/{customerId}", put_customer),
     ("DELETE", "/V1/customers/{customerId}", delete_customer),

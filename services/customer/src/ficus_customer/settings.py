@@ -35,3 +35,6 @@ class CustomerSettings(BaseSettings):
     migrations_dir: Path | None = None
     idempotency_hours: int = 24
     retry_after_seconds: int = 2
+    # `checkout/options/enable_guest_checkout_login`, off by default since Magento 2.4.7: while
+    # off, isEmailAvailable answers true for every email (no account enumeration)
+    guest_checkout_login: bool = False
