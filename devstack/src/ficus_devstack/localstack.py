@@ -170,8 +170,10 @@ class LocalStack:
         return env
 
     def seed_magento(self) -> None:
-        """Install Magento's schema and a small generated store, once."""
+        """Install Magento's schema and a small generated store, once; a store seeded by an
+        older release gets the tables it lacks (`ficus_standin upgrade`)."""
         if self._magento_has_products():
+            self._run(["ficus_standin", "upgrade", "--url", self.settings.mariadb_url])
             return
         self._run(["ficus_standin", "seed", *DEMO_STORE, "--url", self.settings.mariadb_url])
 

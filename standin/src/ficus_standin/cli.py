@@ -12,8 +12,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ficus_legacy.customers import grid
 from ficus_legacy.errors import LegacyError
 from ficus_legacy.mysql import connect
+from ficus_legacy.schema import create_tables
 from ficus_standin.generator import SeedSpec, generate
 from ficus_standin.settings import StandinSettings
 
@@ -93,5 +95,26 @@ def seed(
     )
 
 
+def upgrade(
+    url: str = typer.Option(None, help="mysql://user:pw@host:port/db (FICUS_LEGACY_MYSQL_URL)"),
+) -> None:
+    """Bring a store seeded by an older release up to this schema, as `bin/magento setup:upgrade`
+    then `indexer:reindex customer_grid` would: create the tables it lacks, rebuild the grid."""
+    console = Console()
+    try:
+        conn = connect(url or mysql_url())
+    except pymysql.MySQLError as exc:
+        console.print(f"[red]cannot connect to MariaDB:[/red] {exc.args[-1] if exc.args else exc}")
+        raise typer.Exit(2) from exc
+    try:
+        create_tables(conn)
+        grid.refresh_all(conn)
+        conn.commit()
+    finally:
+        conn.close()
+    console.print("schema upgraded, customer grid reindexed")
+
+
 app.command("serve")(serve)
 app.command("seed")(seed)
+app.command("upgrade")(upgrade)

@@ -106,3 +106,20 @@ def test_seed_command(stack: Stack, mariadb_database: str) -> None:
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 1
     assert "already holds generated data" in again.output
+
+
+def test_upgrade_gives_an_older_store_the_tables_it_lacks(
+    stack: Stack, mariadb_database: str, mariadb_conn: Conn
+) -> None:
+    s = stack.settings
+    url = f"mysql://{s.mariadb_user}:{s.mariadb_password}@{s.host}:{s.mariadb_port}/{mariadb_database}"
+    seeded = CliRunner().invoke(app, ["seed", "--products", "10", "--customers", "4", "--url", url])
+    assert seeded.exit_code == 0, seeded.output
+    with mariadb_conn.cursor() as cur:  # what a store seeded by the previous release lacks
+        cur.execute("DROP TABLE customer_grid_flat")
+        cur.execute("DROP TABLE jwt_auth_revoked")
+    mariadb_conn.commit()
+    result = CliRunner().invoke(app, ["upgrade", "--url", url])
+    assert result.exit_code == 0, result.output
+    assert _rows(mariadb_conn, "SELECT COUNT(*) FROM customer_grid_flat") == [(4,)]
+    assert _rows(mariadb_conn, "SELECT COUNT(*) FROM jwt_auth_revoked") == [(0,)]
