@@ -80,7 +80,7 @@ CREATE INDEX dead_letter_seq ON dead_letter (seq);
 
 _DROP = """
 DROP TABLE IF EXISTS dead_letter, consumer_checkpoint, token_revocation, idempotency_key,
-    customer_store, customer_tombstone, customer, outbox, magento_id_pool;
+    customer_store, customer_tombstone, customer, outbox, magento_id_pool, magento_id_block;
 """
 
 
