@@ -202,3 +202,24 @@ def writes_lane(control: ControlClient, stage: str, percent: int | None = None) 
         if control.get("/domains/customer")["writes"]["stage"] != "legacy":
             move_writes(control, "legacy")
         move_reads(control, "legacy", domain="customer")
+
+
+def binlog_position(db: Databases) -> tuple[str, int]:
+    [row] = db.mysql("SHOW MASTER STATUS")
+    return str(row[0]), int(row[1])
+
+
+def binlog_transactions(db: Databases, since: tuple[str, int]) -> list[set[str]]:
+    """The tables each committed binlog transaction after `since` wrote (one file: the test's
+    window is far smaller than a binlog file)."""
+    events = db.mysql(f"SHOW BINLOG EVENTS IN '{since[0]}' FROM {since[1]}")
+    transactions: list[set[str]] = []
+    tables: set[str] = set()
+    for event in events:
+        kind, info = str(event[2]), str(event[5])
+        if kind == "Table_map":
+            tables.add(info.rsplit(".", 1)[-1].rstrip(")"))
+        elif kind == "Xid":
+            transactions.append(tables)
+            tables = set()
+    return transactions
