@@ -84,6 +84,9 @@ def test_an_empty_id_pool_is_a_503_with_retry_after(service: Service) -> None:
     assert answer.status_code == 503
     assert set(answer.json()) == {"message"} and answer.headers["retry-after"] == "2"
     assert len(service.outbox()) == 1
+    metrics = service.http.get("/metrics").text
+    assert 'ficus_customer_writes_total{kind="upserted"} 1.0' in metrics
+    assert "ficus_customer_id_pool_empty_total 1.0" in metrics
 
 
 def test_login_issues_magentos_jwt_and_me_answers_the_customer(service: Service) -> None:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from prometheus_client import CollectorRegistry, Counter
 from psycopg.errors import UniqueViolation
 from psycopg_pool import ConnectionPool
 
@@ -35,22 +37,56 @@ from ficus_legacy.core import accounts, passwords
 NO_IDS = "The service is busy. Please try again later."
 
 
+@dataclass(frozen=True)
+class WriteMetrics:
+    """Writes committed (with their outbox rows), and writes refused for want of an id."""
+
+    writes: Counter
+    no_ids: Counter
+
+    @classmethod
+    def standard(cls, registry: CollectorRegistry) -> WriteMetrics:
+        return cls(
+            Counter("ficus_customer_writes_total", "Customer writes committed, each with its"
+                    " outbox row, by kind (upserted, deleted).", ["kind"], registry=registry),
+            Counter("ficus_customer_id_pool_empty_total", "Writes answered 503 because the"
+                    " Magento id pool had no id left.", registry=registry),
+        )  # fmt: skip
+
+
 class Accounts:
     """Customer writes against the pool; `conn` variants run in the caller's transaction."""
 
-    def __init__(self, pool: ConnectionPool[Conn], clock: HybridClock, retry_after: int) -> None:
+    def __init__(
+        self,
+        pool: ConnectionPool[Conn],
+        clock: HybridClock,
+        retry_after: int,
+        metrics: WriteMetrics,
+    ) -> None:
         self.pool = pool
         self.clock = clock
         self.retry_after = retry_after
+        self.metrics = metrics
+        self._written: dict[int, list[str]] = {}
 
     @contextmanager
     def transaction(self) -> Iterator[Conn]:
-        with self.pool.connection() as conn, conn.transaction():
-            yield conn
+        """One transaction; its writes are counted once it committed."""
+        with self.pool.connection() as conn:
+            self._written[id(conn)] = []
+            try:
+                with conn.transaction():
+                    yield conn
+                for kind in self._written[id(conn)]:
+                    self.metrics.writes.labels(kind).inc()
+            finally:
+                del self._written[id(conn)]
 
     def new_id(self, conn: Conn, table: str) -> int:
         taken = repository.take_id(conn, table)
         if taken is None:
+            self.metrics.no_ids.inc()
             raise Unavailable(NO_IDS, self.retry_after)
         return taken
 
@@ -69,6 +105,7 @@ class Accounts:
             except UniqueViolation as exc:  # a concurrent write took the email
                 raise InputError(edits.DUPLICATE_EMAIL) from exc
         repository.append_outbox(conn, entity_id, state, base, clocks)
+        self._written.get(id(conn), []).append("deleted" if state is None else "upserted")
 
     def _check(self, conn: Conn, data: dict[str, Any], website_id: int | None, but: int) -> None:
         """Magento's order: the email, its uniqueness in the website, then the names."""

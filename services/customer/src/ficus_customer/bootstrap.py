@@ -10,7 +10,7 @@ from psycopg_pool import ConnectionPool
 
 from ficus_contracts.events import DomainEvent
 from ficus_customer import migration, repository, stores
-from ficus_customer.accounts import Accounts
+from ficus_customer.accounts import Accounts, WriteMetrics
 from ficus_customer.applying import CustomerApply
 from ficus_customer.core.hlc import HybridClock
 from ficus_customer.errors import MissingSetting
@@ -113,7 +113,8 @@ def bootstrap(settings: CustomerSettings) -> Components:
     metrics = FeedMetrics.standard("customer")
     applier = feed_applier(settings.database_url, settings.consumer_name, clock)
     consumer = build_consumer(settings, applier, metrics) if settings.consumer_enabled else None
-    accounts = Accounts(pool, clock, settings.retry_after_seconds)
+    writes = WriteMetrics.standard(metrics.registry)
+    accounts = Accounts(pool, clock, settings.retry_after_seconds, writes)
     return Components(
         settings, pool, clock, key, metrics, Reads(pool), accounts, DeadLetters(applier), consumer
     )
