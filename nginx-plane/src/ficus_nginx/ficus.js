@@ -26,61 +26,50 @@ var SIGMA = [
     [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5],
     [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0]];
 
-// 64-bit words are (lo, hi) pairs of 32-bit halves: v[2i] low, v[2i+1] high
-function add64(v, a, b) {
-    var lo = v[a] + v[b], hi = v[a + 1] + v[b + 1];
-    if (lo >= 0x100000000) { hi++; }
-    v[a] = lo >>> 0; v[a + 1] = hi >>> 0;
-}
-
-function addWord(v, a, lo, hi) {
-    var l = v[a] + lo, h = v[a + 1] + hi;
-    if (l >= 0x100000000) { h++; }
-    v[a] = l >>> 0; v[a + 1] = h >>> 0;
-}
-
-function xorRotr(v, a, b, n) {  // v[a] = rotr64(v[a] ^ v[b], n)
-    var lo = (v[a] ^ v[b]) >>> 0, hi = (v[a + 1] ^ v[b + 1]) >>> 0, t;
-    if (n >= 32) { t = lo; lo = hi; hi = t; n -= 32; }
-    if (n > 0) {
-        t = ((lo >>> n) | (hi << (32 - n))) >>> 0;
-        hi = ((hi >>> n) | (lo << (32 - n))) >>> 0;
-        lo = t;
-    }
-    v[a] = lo; v[a + 1] = hi;
-}
+// 64-bit words are (lo, hi) pairs of 32-bit halves: v[2i] low, v[2i+1] high. The mixing
+// function G works on locals (njs interprets: one call per G, no helper calls inside).
+var TWO32 = 4294967296;
+var SIGMA2 = SIGMA.map(function (row) { return row.map(function (i) { return 2 * i; }); });
 
 function mix(v, m, a, b, c, d, x, y) {
-    add64(v, a, b); addWord(v, a, m[x], m[x + 1]);
-    xorRotr(v, d, a, 32);
-    add64(v, c, d);
-    xorRotr(v, b, c, 24);
-    add64(v, a, b); addWord(v, a, m[y], m[y + 1]);
-    xorRotr(v, d, a, 16);
-    add64(v, c, d);
-    xorRotr(v, b, c, 63);
+    var alo = v[a], ahi = v[a + 1], blo = v[b], bhi = v[b + 1];
+    var clo = v[c], chi = v[c + 1], dlo = v[d], dhi = v[d + 1], lo, tlo, thi;
+    lo = alo + blo; ahi = ahi + bhi + (lo >= TWO32 ? 1 : 0); lo = lo >>> 0;
+    alo = lo + m[x]; ahi = (ahi + m[x + 1] + (alo >= TWO32 ? 1 : 0)) >>> 0; alo = alo >>> 0;
+    tlo = (dlo ^ alo) >>> 0; dlo = (dhi ^ ahi) >>> 0; dhi = tlo;  // rotr 32
+    lo = clo + dlo; chi = (chi + dhi + (lo >= TWO32 ? 1 : 0)) >>> 0; clo = lo >>> 0;
+    tlo = blo ^ clo; thi = bhi ^ chi;  // rotr 24
+    blo = ((tlo >>> 24) | (thi << 8)) >>> 0; bhi = ((thi >>> 24) | (tlo << 8)) >>> 0;
+    lo = alo + blo; ahi = ahi + bhi + (lo >= TWO32 ? 1 : 0); lo = lo >>> 0;
+    alo = lo + m[y]; ahi = (ahi + m[y + 1] + (alo >= TWO32 ? 1 : 0)) >>> 0; alo = alo >>> 0;
+    tlo = dlo ^ alo; thi = dhi ^ ahi;  // rotr 16
+    dlo = ((tlo >>> 16) | (thi << 16)) >>> 0; dhi = ((thi >>> 16) | (tlo << 16)) >>> 0;
+    lo = clo + dlo; chi = (chi + dhi + (lo >= TWO32 ? 1 : 0)) >>> 0; clo = lo >>> 0;
+    tlo = blo ^ clo; thi = bhi ^ chi;  // rotr 63
+    blo = ((thi >>> 31) | (tlo << 1)) >>> 0; bhi = ((tlo >>> 31) | (thi << 1)) >>> 0;
+    v[a] = alo; v[a + 1] = ahi; v[b] = blo; v[b + 1] = bhi;
+    v[c] = clo; v[c + 1] = chi; v[d] = dlo; v[d + 1] = dhi;
 }
 
 function compress(h, block, offset, counter, last) {
-    var v = new Array(32), m = new Array(32), i, r, s;
-    for (i = 0; i < 16; i++) { v[i] = h[i]; v[i + 16] = IV[i]; }
+    var v = h.concat(IV), m = new Array(32), i, r, s, at;
     v[24] = (v[24] ^ counter) >>> 0;  // counters above 2**32 bytes never happen here
     if (last) { v[28] = (~v[28]) >>> 0; v[29] = (~v[29]) >>> 0; }
     for (i = 0; i < 32; i++) {
-        var at = offset + 4 * i;
+        at = offset + 4 * i;
         m[i] = (block[at] | (block[at + 1] << 8) | (block[at + 2] << 16)
                 | (block[at + 3] << 24)) >>> 0;
     }
     for (r = 0; r < 12; r++) {
-        s = SIGMA[r % 10];
-        mix(v, m, 0, 8, 16, 24, 2 * s[0], 2 * s[1]);
-        mix(v, m, 2, 10, 18, 26, 2 * s[2], 2 * s[3]);
-        mix(v, m, 4, 12, 20, 28, 2 * s[4], 2 * s[5]);
-        mix(v, m, 6, 14, 22, 30, 2 * s[6], 2 * s[7]);
-        mix(v, m, 0, 10, 20, 30, 2 * s[8], 2 * s[9]);
-        mix(v, m, 2, 12, 22, 24, 2 * s[10], 2 * s[11]);
-        mix(v, m, 4, 14, 16, 26, 2 * s[12], 2 * s[13]);
-        mix(v, m, 6, 8, 18, 28, 2 * s[14], 2 * s[15]);
+        s = SIGMA2[r % 10];
+        mix(v, m, 0, 8, 16, 24, s[0], s[1]);
+        mix(v, m, 2, 10, 18, 26, s[2], s[3]);
+        mix(v, m, 4, 12, 20, 28, s[4], s[5]);
+        mix(v, m, 6, 14, 22, 30, s[6], s[7]);
+        mix(v, m, 0, 10, 20, 30, s[8], s[9]);
+        mix(v, m, 2, 12, 22, 24, s[10], s[11]);
+        mix(v, m, 4, 14, 16, 26, s[12], s[13]);
+        mix(v, m, 6, 8, 18, 28, s[14], s[15]);
     }
     for (i = 0; i < 16; i++) { h[i] = (h[i] ^ v[i] ^ v[i + 16]) >>> 0; }
 }
