@@ -27,6 +27,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench_proxy import BODY, NGINX, PATH, _stop
 from httpload import (
     LAST_CPU,
     closed_loop,
@@ -44,10 +45,7 @@ from ficus_nginx.core.plane import Plane
 from ficus_nginx.core.render import render
 from ficus_nginx.nginx import write_files
 
-PATH = "/rest/V1/products/24-MB01"
-BODY = json.dumps({"sku": "24-MB01", "name": "Joust Duffle Bag", "description": "x" * 1900})
 HEADERS = {"Cookie": "ficus_cohort=0123456789abcdef01234567"}
-NGINX = "/usr/sbin/nginx"
 ROUTES = Path(__file__).resolve().parent.parent / "proxy" / "routes.yaml"
 BARE_NGINX = "nginx proxy_pass"
 CANARY = {"catalog": DomainCutover("catalog", Lane(Stage.CANARY, 50), version=1)}
@@ -92,14 +90,6 @@ def start(stack: ExitStack, argv: list[str], cpu: str) -> subprocess.Popen[bytes
 def start_nginx(stack: ExitStack, prefix: Path, cpu: str) -> subprocess.Popen[bytes]:
     argv = [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"]
     return start(stack, argv, cpu)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def targets(stack: ExitStack, tmp: Path) -> dict[str, tuple[int, list[int]]]:
