@@ -3,18 +3,23 @@ encode the transaction's number, and a listener on sync's `domain_event` that tu
 back into (now - commit time of that transaction).
 
 The load commits one transaction every 20 ms holding rate x 20 ms row changes, each on a
-distinct product; the price written is `tick * 1000 + i`, so an event's price names its tick.
+distinct product; the price written is `run * 10 000 000 + tick * 1000 + i`, so an event's
+price names its run, tick and row. Only events of this run count, each (tick, row) once: an
+event carrying a price written by an earlier run (the Kafka path re-projecting a product while
+Debezium's snapshot of another table still flows, after the embedded run wrote the prices) is
+`foreign`, a second event for the same (tick, row) is a `duplicate` (re-delivery).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import socket
 import statistics
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +29,8 @@ from ficus_legacy.mysql import connect
 from ficus_standin.generator import SeedSpec, generate
 
 TICK = 0.02
+RUN = 10_000_000  # price = run * RUN + tick * 1000 + i
+_runs = itertools.count(1)
 
 
 def free_port() -> int:
@@ -64,14 +71,58 @@ def seed_store(mariadb_url: str, products: int) -> Store:
     return Store(price_id, ids)
 
 
+Key = tuple[int, int]  # (tick, row in tick)
+
+
+@dataclass
+class Load:
+    """What one run wrote: each tick's commit time and which product each (tick, row) set."""
+
+    run: int = field(default_factory=lambda: next(_runs))
+    commits: dict[int, float] = field(default_factory=dict)
+    writes: dict[Key, int] = field(default_factory=dict)
+
+    def price(self, tick: int, i: int) -> int:
+        return self.run * RUN + tick * 1000 + i
+
+    def decode(self, price: str | None) -> tuple[int, Key] | None:
+        """(run, (tick, row)) of a price the load wrote; None for any other price."""
+        if price is None:
+            return None
+        value = int(Decimal(price))
+        run, rest = divmod(value, RUN)
+        return (run, divmod(rest, 1000)) if run else None
+
+    def accounted(self, seen: set[Key]) -> tuple[int, int]:
+        """(coalesced, missing): changes without an event of their own whose product has a
+        later change seen (one event stood for both), and changes lost."""
+        last_seen: dict[int, Key] = {}
+        for key in seen:
+            product = self.writes.get(key)
+            if product is not None and key > last_seen.get(product, (-1, -1)):
+                last_seen[product] = key
+        coalesced = missing = 0
+        for key, product in self.writes.items():
+            if key in seen:
+                continue
+            if key < last_seen.get(product, (-1, -1)):
+                coalesced += 1
+            else:
+                missing += 1
+        return coalesced, missing
+
+
 class Listener(threading.Thread):
     """Reads new domain events on each NOTIFY and records their lag."""
 
-    def __init__(self, url: str, commits: dict[int, float]) -> None:
+    def __init__(self, url: str, load: Load) -> None:
         super().__init__(daemon=True)
         self.url = url
-        self.commits = commits
+        self.load = load
         self.lags: list[float] = []
+        self.seen: set[Key] = set()
+        self.duplicates = 0
+        self.foreign = 0
         self.stop = threading.Event()
         self.ready = threading.Event()
 
@@ -91,29 +142,46 @@ class Listener(threading.Thread):
                 now = time.time()
                 for seq, price in rows:
                     last = seq
-                    tick = int(Decimal(price)) // 1000 if price else -1
-                    if tick in self.commits:
-                        self.lags.append(now - self.commits[tick])
+                    self.record(price, now)
+
+    def record(self, price: str | None, now: float) -> None:
+        decoded = self.load.decode(price)
+        if decoded is None:
+            return
+        run, key = decoded
+        if run != self.load.run:
+            self.foreign += 1
+        elif key in self.seen:
+            self.duplicates += 1
+        elif key[0] in self.load.commits:
+            self.seen.add(key)
+            self.lags.append(now - self.load.commits[key[0]])
 
 
-def load(url: str, store: Store, rate: int, seconds: float, commits: dict[int, float]) -> None:
-    """Sustain `rate` row changes/s for `seconds`, recording each tick's commit time."""
+def load(url: str, store: Store, rate: int, seconds: float, run: Load) -> None:
+    """Sustain `rate` row changes/s for `seconds`, recording each tick's commit time. Products
+    are taken round-robin from a shuffled list, so one product changes again only after all
+    others did (a tick never repeats a product)."""
     per_tick = max(1, round(rate * TICK))
     conn = connect(url)
-    rng = random.Random(rate)
+    order = list(store.products)
+    random.Random(rate).shuffle(order)
+    cursor = 0
     start = time.perf_counter()
     tick = 0
     with conn.cursor() as cur:
         while time.perf_counter() - start < seconds:
             tick += 1
-            chosen = rng.sample(store.products, per_tick)
+            chosen = [order[(cursor + i) % len(order)] for i in range(per_tick)]
+            cursor += per_tick
             cur.executemany(
                 "UPDATE catalog_product_entity_decimal SET value = %s WHERE entity_id = %s "
                 "AND attribute_id = %s AND store_id = 0",
-                [(tick * 1000 + i, p, store.price_id) for i, p in enumerate(chosen)],
+                [(run.price(tick, i), p, store.price_id) for i, p in enumerate(chosen)],
             )
             conn.commit()
-            commits[tick] = time.time()
+            run.commits[tick] = time.time()
+            run.writes.update(((tick, i), p) for i, p in enumerate(chosen))
             delay = start + tick * TICK - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
@@ -128,14 +196,28 @@ class Measured:
     expected: int
     lags: list[float]
     cpu: float | None  # share of one core used by the sync process
+    cpu_seconds: float | None = None  # CPU the sync process used for this run
+    coalesced: int = 0
+    missing: int = 0
+    duplicates: int = 0
+    foreign: int = 0
+
+    @property
+    def us_per_change(self) -> float | None:
+        if self.cpu_seconds is None or not self.expected:
+            return None
+        return self.cpu_seconds / self.expected * 1e6
 
     def line(self) -> str:
         head = f"{self.engine:8} {self.rate:5} changes/s (achieved {self.achieved:.0f})"
         if not self.lags:
             return f"{head}: no events seen"
         cpu = f", sync CPU {self.cpu:.0%}" if self.cpu is not None else ""
+        if self.us_per_change is not None:
+            cpu += f" = {self.us_per_change:.0f} µs/change"
         return (
-            f"{head}: {len(self.lags)}/{self.expected} events, "
+            f"{head}: {len(self.lags)}/{self.expected} events (+{self.coalesced} coalesced, "
+            f"{self.missing} missing, {self.duplicates} duplicate, {self.foreign} foreign), "
             f"lag p50 {percentile(self.lags, 0.5) * 1000:.0f} ms, "
             f"p99 {percentile(self.lags, 0.99) * 1000:.0f} ms, "
             f"max {max(self.lags) * 1000:.0f} ms, mean {statistics.mean(self.lags) * 1000:.0f} ms"
@@ -154,22 +236,25 @@ def measure(
     quiet_seconds: float = 3.0,
 ) -> Measured:
     """One load run at `rate`; waits until no new event came for `quiet_seconds` (max 30 s)."""
-    commits: dict[int, float] = {}
-    listener = Listener(pg_url, commits)
+    run = Load()
+    listener = Listener(pg_url, run)
     listener.start()
     listener.ready.wait(10)
     cpu_before = cpu_seconds(sync_pid) if sync_pid else 0.0
     started = time.perf_counter()
-    load(mariadb_url, store, rate, seconds, commits)
+    load(mariadb_url, store, rate, seconds, run)
     loaded = time.perf_counter() - started
-    expected = len(commits) * max(1, round(rate * TICK))
+    expected = len(run.writes)
     drained, seen = time.monotonic(), -1
     while time.monotonic() - drained < 30 and len(listener.lags) != seen:
         seen = len(listener.lags)
         time.sleep(quiet_seconds)
     listener.stop.set()
     listener.join()
-    cpu = None
+    used = cpu = None
     if sync_pid:
-        cpu = (cpu_seconds(sync_pid) - cpu_before) / (time.perf_counter() - started)
-    return Measured(engine, rate, expected / loaded, expected, listener.lags, cpu)
+        used = cpu_seconds(sync_pid) - cpu_before
+        cpu = used / (time.perf_counter() - started)
+    coalesced, missing = run.accounted(listener.seen)
+    return Measured(engine, rate, expected / loaded, expected, listener.lags, cpu, used,
+                    coalesced, missing, listener.duplicates, listener.foreign)  # fmt: skip
