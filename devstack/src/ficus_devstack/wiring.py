@@ -26,6 +26,8 @@ def component_env(s: StackSettings) -> dict[str, str]:
         "FICUS_SYNC_CATALOG_URL": f"{base}:{s.catalog_port}",
         "FICUS_CATALOG_DB_URL": pg("ficus_catalog"),
         "FICUS_CATALOG_EVENTS_URL": pg("ficus_sync"),
+        # Magento's crypt key: the catalog accepts exactly the stand-in's tokens
+        "FICUS_CATALOG_MAGENTO_CRYPT_KEY": s.magento_crypt_key,
         "FICUS_SEARCH_DATABASE_URL": pg("ficus_search"),
         "FICUS_STANDIN_CRYPT_KEY": s.magento_crypt_key,
         "FICUS_CUSTOMER_DATABASE_URL": pg("ficus_customer"),

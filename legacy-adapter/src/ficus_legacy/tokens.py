@@ -24,6 +24,7 @@ __all__ = [
     "TokenError",
     "UserType",
     "issue",
+    "revoked",
     "signing_key",
     "verify",
 ]
@@ -112,8 +113,13 @@ def verify(
         raise TokenError("token expired")
     if expected is not None and parsed.user_type is not expected:
         raise TokenError("token of another user type")
-    if revoked_before is not None:
-        before = revoked_before(parsed.user_type, parsed.user_id)
-        if before is not None and parsed.issued_at <= before:
-            raise TokenError(REVOKED)
+    if revoked_before is not None and revoked(
+        parsed, revoked_before(parsed.user_type, parsed.user_id)
+    ):
+        raise TokenError(REVOKED)
     return parsed
+
+
+def revoked(claims: TokenClaims, revoke_before: int | None) -> bool:
+    """`RevokedValidator`: a token issued at or before its user's `revoke_before` is refused."""
+    return revoke_before is not None and claims.issued_at <= revoke_before

@@ -19,7 +19,7 @@ from ficus_catalog.bootstrap import Catalog, bootstrap
 from ficus_catalog.database import make_engine
 from ficus_catalog.migration import run_migrations
 from ficus_catalog.settings import CatalogSettings
-from ficus_catalog.testing import STORES, event_row
+from ficus_catalog.testing import CRYPT_KEY, STORES, event_row
 from ficus_contracts.events import DOMAIN_EVENT_CHANNEL, DOMAIN_EVENT_DDL, DomainEvent
 from ficus_devstack import Stack
 from ficus_sync.settings import SyncSettings
@@ -95,6 +95,7 @@ def catalog_settings(catalog_url: str, events: EventTable, **overrides: Any) -> 
         "db_url": catalog_url,
         "events_url": events.url,
         "stores": STORES,
+        "magento_crypt_key": CRYPT_KEY,
         "poll_interval": 30.0,  # only NOTIFY wakes the consumer quickly
     }
     values.update(overrides)

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ficus_catalog.api import create_app
-from ficus_catalog.testing import STORES, product_event, product_state
+from ficus_catalog.testing import STORES, admin_headers, product_event, product_state
 from ficus_contracts.events import CategoryLink, ProductState
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
@@ -48,7 +48,7 @@ def client(stack: Stack) -> Iterator[TestClient]:
         events = EventTable(url)
         events.publish(*(product_event(s, 1) for s in STATES))
         app = create_app(catalog_settings(catalog_url, events))
-        with TestClient(app) as test_client:
+        with TestClient(app, headers=admin_headers()) as test_client:
             assert wait_until(lambda: _count(test_client) == len(STATES), 10)
             yield test_client
 

@@ -15,6 +15,7 @@ from pydantic import SecretStr
 
 from ficus_catalog.api import create_app
 from ficus_catalog.settings import CatalogSettings
+from ficus_catalog.testing import CRYPT_KEY
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
 from ficus_standin import StandinSettings
@@ -33,7 +34,7 @@ ADMIN = {"username": "admin", "password": "Secret-admin-1"}
 def standin(sync_settings: SyncSettings) -> Iterator[tuple[TestClient, dict[str, str]]]:
     settings = StandinSettings(
         mysql_url=SecretStr(sync_settings.mysql_url),
-        jwt_secret=SecretStr("integration-secret-of-sufficient-length"),
+        crypt_key=SecretStr(CRYPT_KEY),
         admin_username=ADMIN["username"],
         admin_password=SecretStr(ADMIN["password"]),
         pool_size=2,
@@ -73,7 +74,7 @@ def _compare(
     for sku in [item["sku"] for item in page["items"]]:
         for code in codes:
             path = f"/rest/{code}/V1/products/{sku}"
-            expected, got = legacy.get(path, headers=auth), catalog.get(path)
+            expected, got = legacy.get(path, headers=auth), catalog.get(path, headers=auth)
             if (got.status_code, got.json()) != (expected.status_code, expected.json()):
                 mismatches.append(
                     f"{path}: catalog {got.status_code} {got.json()} != stand-in"
@@ -95,7 +96,10 @@ def test_magento_changes_reach_the_catalog_api_through_sync(
     stores = _stores(shop)
     with fresh_database(stack, "catalog") as catalog_url:
         settings = CatalogSettings(
-            db_url=catalog_url, events_url=sync_settings.postgres_url, stores=stores
+            db_url=catalog_url,
+            events_url=sync_settings.postgres_url,
+            stores=stores,
+            magento_crypt_key=CRYPT_KEY,
         )
         with TestClient(create_app(settings)) as catalog:
             wait_caught_up(sync_settings, timeout=90)
@@ -123,7 +127,8 @@ def test_magento_changes_reach_the_catalog_api_through_sync(
             assert put.status_code == 200, put.text
 
             def priced() -> bool:
-                got = catalog.get(f"/rest/default/V1/products/{first['sku']}").json()
+                path = f"/rest/default/V1/products/{first['sku']}"
+                got = catalog.get(path, headers=auth).json()
                 return bool(got.get("price") == 123.45)
 
             assert wait_until(priced, 10, 0.01)

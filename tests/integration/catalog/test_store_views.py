@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from ficus_catalog.api import create_app as create_catalog
 from ficus_catalog.settings import CatalogSettings
+from ficus_catalog.testing import CRYPT_KEY, admin_headers
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
 from ficus_search.api import create_app as create_search
@@ -41,6 +42,7 @@ def services(
             events_url=sync_settings.postgres_url,
             stores={"admin": 0, "default": 1, "gone": 9},
             poll_interval=0.2,
+            magento_crypt_key=CRYPT_KEY,
         )
         search = SearchSettings(
             database_url=url,
@@ -48,7 +50,10 @@ def services(
             poll_interval=0.2,
             store_refresh_seconds=0.2,
         )
-        with TestClient(create_catalog(catalog)) as c, TestClient(create_search(search)) as s:
+        with (
+            TestClient(create_catalog(catalog), headers=admin_headers()) as c,
+            TestClient(create_search(search)) as s,
+        ):
             yield c, s
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ficus_catalog.testing import STORES
+from ficus_catalog.testing import CRYPT_KEY, STORES, admin_headers
 from ficus_devstack.process import wait_until
 from tests.integration.catalog.conftest import EventTable
 
@@ -61,6 +61,7 @@ def served(catalog_url: str, events: EventTable) -> Iterator[tuple[str, int]]:
         "FICUS_CATALOG_DB_URL": catalog_url,
         "FICUS_CATALOG_EVENTS_URL": events.url,
         "FICUS_CATALOG_STORES": str(STORES).replace("'", '"'),
+        "FICUS_CATALOG_MAGENTO_CRYPT_KEY": CRYPT_KEY,
     }
     argv = [sys.executable, "-m", "ficus_catalog", "serve", "--port", str(port), "--workers", "2"]
     process = subprocess.Popen(argv, env=env)
@@ -76,7 +77,7 @@ def test_two_workers_share_one_port(served: tuple[str, int]) -> None:
     assert wait_until(lambda: ready(url), 60), "the catalog never became ready"
     assert wait_until(lambda: len(children(pid)) >= 2, 10)
     for _ in range(4):
-        answer = httpx.get(f"{url}/rest/french/V1/products/NOPE")
+        answer = httpx.get(f"{url}/rest/french/V1/products/NOPE", headers=admin_headers())
         assert answer.status_code == 404
         assert answer.json()["message"].startswith("The product that was requested")
 

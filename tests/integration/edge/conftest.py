@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ficus_catalog.testing import STORES
+from ficus_catalog.testing import CRYPT_KEY, STORES, admin_headers
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
 from ficus_search.testing import CatalogGenerator, write_events
@@ -42,6 +42,7 @@ def targets(
             "FICUS_CATALOG_DB_URL": catalog_db,
             "FICUS_CATALOG_EVENTS_URL": module_dbs.events,
             "FICUS_CATALOG_STORES": json.dumps(STORES),
+            "FICUS_CATALOG_MAGENTO_CRYPT_KEY": CRYPT_KEY,
         }
         search_env = {
             "FICUS_SEARCH_DATABASE_URL": module_dbs.search,
@@ -51,7 +52,10 @@ def targets(
         }
         catalog = stack_of.enter_context(serve("ficus_catalog", catalog_env, logs, "/healthz"))
         search = stack_of.enter_context(serve("ficus_search", search_env, logs, "/healthz"))
-        clients = [httpx.Client(base_url=b, timeout=TIMEOUT) for b, _ in (catalog, search)]
+        clients = [  # the catalog's routes need an admin token, as Magento's
+            httpx.Client(base_url=catalog[0], headers=admin_headers(), timeout=TIMEOUT),
+            httpx.Client(base_url=search[0], timeout=TIMEOUT),
+        ]
         for client in clients:
             stack_of.callback(client.close)
         url = standin_settings.mysql_url.get_secret_value()

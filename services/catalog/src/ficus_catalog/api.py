@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ficus_catalog import category_rest, rest
-from ficus_catalog.bootstrap import bootstrap
+from ficus_catalog.bootstrap import bootstrap, signing_key
 from ficus_catalog.criteria_sql import BadField
 from ficus_catalog.errors import (
     CatalogError,
@@ -34,6 +34,7 @@ from ficus_catalog.rest import catalog_of
 from ficus_catalog.settings import CatalogSettings
 from ficus_legacy.core.fields import FieldsFilterError
 from ficus_legacy.core.searchcriteria import SearchCriteriaError
+from ficus_legacy.core.webapi_auth import not_authorized_body
 
 PRODUCT_NOT_FOUND = (
     "The product that was requested doesn't exist. Verify the product and try again."
@@ -41,7 +42,6 @@ PRODUCT_NOT_FOUND = (
 STORE_NOT_FOUND = "The store that was requested wasn't found. Verify the store and try again."
 INVALID = 'Invalid value of "%value" provided for the %fieldName field.'
 NO_ROUTE = "Request does not match any route."
-NOT_AUTHORIZED = "The consumer isn't authorized to access %resources."
 NO_SUCH_ENTITY = "No such entity with %fieldName = %fieldValue"
 INVALID_ATTRIBUTE = "Invalid attribute name: %1"
 
@@ -149,7 +149,7 @@ def _error_body(exc: Exception) -> tuple[int, dict[str, Any]]:
             "parameters": {"fieldName": exc.field, "fieldValue": exc.value},
         }
     if isinstance(exc, NotAuthorized):
-        return 401, {"message": NOT_AUTHORIZED, "parameters": {"resources": exc.resource}}
+        return 401, not_authorized_body(exc.resources)
     if isinstance(exc, BadField | InvalidValue):
         where, name = (exc.where, exc.name) if isinstance(exc, BadField) else (exc.field, exc.value)
         return 400, {"message": INVALID, "parameters": {"fieldName": where, "value": name}}
@@ -182,6 +182,9 @@ async def _handle(_: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(settings: CatalogSettings) -> FastAPI:
+    """The catalog's app; refuses (`MissingSetting`) without Magento's crypt key."""
+    signing_key(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         catalog = bootstrap(settings)

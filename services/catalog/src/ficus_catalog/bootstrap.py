@@ -1,5 +1,5 @@
-"""Composition root: settings → engine, sessions, reads, stored bodies, metrics, the feed's
-consumer."""
+"""Composition root: settings → Magento's token key, engine, sessions, reads, stored bodies,
+metrics, the feed's consumer."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ficus_catalog.applying import CatalogApply, Prepared
+from ficus_catalog.auth import Gate, NoRevocations
 from ficus_catalog.bodies import StoredBodies
 from ficus_catalog.categories import CategoryReads
 from ficus_catalog.database import make_engine, make_read_engine
+from ficus_catalog.errors import MissingSetting
 from ficus_catalog.migration import run_migrations
 from ficus_catalog.reads import CatalogReads, seed_stores
 from ficus_catalog.rendering import render_missing
@@ -25,6 +27,7 @@ from ficus_feed.pg.ledger import Ledger
 from ficus_feed.pg.sessions import POISON, SessionTransactions
 from ficus_feed.pg.source import PostgresEventSource
 from ficus_feed.replay import DeadLetters
+from ficus_legacy import tokens
 
 CatalogApplier = BatchApplier[Session, Prepared]
 
@@ -41,6 +44,7 @@ class Catalog:
     metrics: FeedMetrics
     dead_letters: DeadLetters[Session, Prepared]
     consumer: Consumer | None
+    gate: Gate
 
     def start(self) -> None:
         if self.consumer is not None:
@@ -51,6 +55,18 @@ class Catalog:
             self.consumer.stop()
         self.engine.dispose()
         self.read_engine.dispose()
+
+
+def signing_key(settings: CatalogSettings) -> str:
+    """The JWT key Magento derives from env.php's crypt key; refuses to go on without it."""
+    crypt_key = settings.magento_crypt_key
+    if crypt_key is None or not crypt_key.get_secret_value().strip():
+        raise MissingSetting(
+            "FICUS_CATALOG_MAGENTO_CRYPT_KEY is not set: the catalog accepts exactly Magento's"
+            " tokens, checked with the key derived from env.php's crypt/key (the stand-in's"
+            " FICUS_STANDIN_CRYPT_KEY), and cannot start without it"
+        )
+    return tokens.signing_key(crypt_key.get_secret_value())
 
 
 def feed_applier(sessions: sessionmaker[Session], consumer_name: str) -> CatalogApplier:
@@ -85,8 +101,10 @@ def prepare_database(settings: CatalogSettings, sessions: sessionmaker[Session])
 
 
 def bootstrap(settings: CatalogSettings) -> Catalog:
-    """Migrate and render what the migration left unrendered (if asked), seed the store
-    table and wire every part; nothing runs yet (`StoredBodies` opens in the event loop)."""
+    """Check Magento's key material, migrate and render what the migration left unrendered
+    (if asked), seed the store table and wire every part; nothing runs yet (`StoredBodies`
+    opens in the event loop)."""
+    gate = Gate(signing_key(settings), NoRevocations())
     engine = make_engine(settings.db_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
     if settings.migrate_on_start:
@@ -110,4 +128,5 @@ def bootstrap(settings: CatalogSettings) -> Catalog:
         metrics,
         DeadLetters(applier),
         consumer,
+        gate,
     )

@@ -32,7 +32,7 @@ async def category_tree(request: Request) -> Response:
     """CategoryManagementInterface::getTree: the store's root, or `rootCategoryId`, `depth`."""
     root = _integer("rootCategoryId", request.query_params.get("rootCategoryId"))
     depth = _integer("depth", request.query_params.get("depth"))
-    require_admin(request, CATEGORIES_ACL)
+    await require_admin(request, CATEGORIES_ACL)
     store = await store_of(request)
     tree = await run_in_threadpool(catalog_of(request).categories.tree, store, root, depth)
     return answer(request, json_bytes(tree))
@@ -42,7 +42,7 @@ async def get_category(request: Request) -> Response:
     """CategoryRepositoryInterface::get as the request's store view sees it."""
     category_id = _integer("category_id", request.path_params["category_id"])
     assert category_id is not None
-    require_admin(request, CATEGORIES_ACL)
+    await require_admin(request, CATEGORIES_ACL)
     store = await store_of(request)
     found = await run_in_threadpool(catalog_of(request).categories.one, category_id, store)
     return answer(request, json_bytes(found))
@@ -50,7 +50,7 @@ async def get_category(request: Request) -> Response:
 
 async def category_list(request: Request) -> Response:
     """CategoryListInterface::getList: searchCriteria over the categories of the store view."""
-    require_admin(request, CATEGORIES_ACL)
+    await require_admin(request, CATEGORIES_ACL)
     criteria = parse_search_criteria(request.query_params.multi_items())
     store = await store_of(request)
     page = await run_in_threadpool(catalog_of(request).categories.page, criteria, store)

@@ -17,8 +17,9 @@ from fastapi import FastAPI
 from sqlalchemy.orm import sessionmaker
 
 from ficus_catalog.api import create_app
-from ficus_catalog.bootstrap import feed_applier, prepare_database
+from ficus_catalog.bootstrap import feed_applier, prepare_database, signing_key
 from ficus_catalog.database import make_engine
+from ficus_catalog.errors import MissingSetting
 from ficus_catalog.migration import run_migrations
 from ficus_catalog.settings import CatalogSettings
 from ficus_feed.replay import DeadLetters
@@ -61,6 +62,7 @@ def _serve(settings: CatalogSettings) -> None:
     socket): the database is migrated here once, the workers start with migrate_on_start off.
     No access log: a line per request costs more CPU than a by-sku read (the proxy logs)."""
     host, port = settings.host, settings.port
+    signing_key(settings)  # refuses before any worker starts
     if settings.workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, access_log=False)
         return
@@ -77,7 +79,8 @@ def _serve(settings: CatalogSettings) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the catalog service; settings come from FICUS_CATALOG_* variables."""
+    """Run the catalog service; settings come from FICUS_CATALOG_* variables. `serve` exits 2
+    without Magento's crypt key (FICUS_CATALOG_MAGENTO_CRYPT_KEY)."""
     parser = argparse.ArgumentParser(prog="python -m ficus_catalog")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API and run the event consumer")
@@ -101,4 +104,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(_dlq(settings, args.dlq_command, args.id if "id" in args else None))
     given = (("host", args.host), ("port", args.port), ("workers", args.workers))
     settings = settings.model_copy(update={k: v for k, v in given if v is not None})
-    _serve(settings)
+    try:
+        _serve(settings)
+    except MissingSetting as exc:
+        print(f"ficus_catalog: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc

@@ -7,9 +7,10 @@ CatalogError
  ├── ProductNotFound     no product with that sku / id → HTTP 404 (Magento's body)
  ├── NoSuchEntity        no category with that id → HTTP 404 ("No such entity with …")
  ├── InvalidValue        a path or query value of the wrong type → HTTP 400
- ├── NotAuthorized       no admin token for the route's ACL resource → HTTP 401
- └── BadSearchCriteria   unsupported searchCriteria field or condition → HTTP 400
-      └── InvalidAttribute  a category list field that is no category attribute → HTTP 400
+ ├── NotAuthorized       no credential Magento accepts for the route's ACL resources → 401
+ ├── BadSearchCriteria   unsupported searchCriteria field or condition → HTTP 400
+ │    └── InvalidAttribute  a category list field that is no category attribute → HTTP 400
+ └── MissingSetting      the service refuses to start (exit code 2)
 """
 
 from __future__ import annotations
@@ -52,9 +53,9 @@ class InvalidValue(CatalogError):
 
 
 class NotAuthorized(CatalogError):
-    def __init__(self, resource: str) -> None:
-        super().__init__(f"not authorized for {resource}")
-        self.resource = resource
+    def __init__(self, *resources: str) -> None:
+        super().__init__(f"not authorized for {', '.join(resources)}")
+        self.resources = resources
 
 
 class BadSearchCriteria(CatalogError):
@@ -67,3 +68,7 @@ class InvalidAttribute(BadSearchCriteria):
     def __init__(self, name: str) -> None:
         super().__init__(f"invalid attribute name {name!r}")
         self.name = name
+
+
+class MissingSetting(CatalogError):
+    """A setting without which the service must not run (e.g. Magento's crypt key)."""

@@ -22,6 +22,9 @@ class CatalogSettings(BaseSettings):
     first store event from sync replaces it, and later starts leave the table alone.
     `default_store` (a code) answers requests without a store code only until then too: the
     store events name Magento's default store view.
+
+    The Magento routes accept exactly Magento's credentials: an admin JWT signed with the key
+    derived from `magento_crypt_key`, not revoked in Magento (`jwt_auth_revoked`, fed by sync).
     """
 
     model_config = SettingsConfigDict(env_prefix="FICUS_CATALOG_", frozen=True)
@@ -37,9 +40,12 @@ class CatalogSettings(BaseSettings):
     poll_interval: float = 1.0
     batch_size: int = 500
     gap_grace: float = 0.5
-    # Magento's JWT secret (the stand-in's FICUS_STANDIN_JWT_SECRET): when set, the Magento
-    # routes require an admin token as Magento does; unset, they are open (behind the proxy).
-    jwt_secret: SecretStr | None = None
+    # env.php's `crypt/key` (FICUS_CATALOG_MAGENTO_CRYPT_KEY, the stand-in's
+    # FICUS_STANDIN_CRYPT_KEY): tokens are checked with the key Magento derives from it. No
+    # default: the service refuses to start without it (`bootstrap.signing_key`).
+    magento_crypt_key: SecretStr | None = None
+    # how long a user's `jwt_auth_revoked` row read from the catalog's database is reused
+    revocation_cache_seconds: float = Field(default=1.0, ge=0)
     migrate_on_start: bool = True
     # `serve` runs this many processes behind one port (each with its own consumer: the feed
     # applies every event once across replicas); the database is migrated once, before.

@@ -1,5 +1,6 @@
 """Test factories (shipped with the package, as mitmproxy's `tflow`): product states and
-domain events shaped like sync's projector emits them."""
+domain events shaped like sync's projector emits them, and Magento's credentials as the
+catalog checks them (a test crypt key, an admin token signed with its derived key)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,21 @@ from ficus_contracts.events import (
     ProductState,
     StockItem,
 )
+from ficus_legacy import tokens
 
 STORES = {"admin": 0, "default": 1, "french": 2, "german": 3}
+# env.php's crypt/key of the tests (32 characters, as Magento generates them)
+CRYPT_KEY = "ficus0catalog00test000crypt0key0"
+
+
+def bearer(user_id: int = 1, user_type: tokens.UserType = tokens.UserType.ADMIN, **kw: Any) -> str:
+    """A token Magento would issue with `CRYPT_KEY` (kw: `now`, `ttl_seconds`)."""
+    return tokens.issue(tokens.signing_key(CRYPT_KEY), user_id, user_type, **kw)
+
+
+def admin_headers(user_id: int = 1) -> dict[str, str]:
+    """`Authorization: Bearer …` of an admin, for the catalog's Magento routes."""
+    return {"Authorization": f"Bearer {bearer(user_id)}"}
 
 
 def product_state(entity_id: int, **overrides: Any) -> ProductState:

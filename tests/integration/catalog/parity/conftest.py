@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from ficus_catalog.api import create_app
+from ficus_catalog.testing import CRYPT_KEY
 from ficus_contracts.events import (
     CategoryState,
     DomainEvent,
@@ -32,7 +33,6 @@ from tests.integration.catalog.conftest import EventTable, catalog_settings, fre
 AUTH: dict[str, str] = {}  # the admin token, shared by both apps (set by the stand-in fixture)
 
 ADMIN = {"username": "admin", "password": "Secret-admin-1"}
-SECRET = "integration-secret-of-sufficient-length"
 PRODUCTS = 240
 
 
@@ -88,7 +88,7 @@ def standin(stack: Stack, magento: tuple[str, Any]) -> Iterator[tuple[TestClient
     url = f"mysql://{s.mariadb_user}:{s.mariadb_password}@{s.host}:{s.mariadb_port}/{magento[0]}"
     settings = StandinSettings(
         mysql_url=SecretStr(url),
-        jwt_secret=SecretStr(SECRET),
+        crypt_key=SecretStr(CRYPT_KEY),
         admin_username=ADMIN["username"],
         admin_password=SecretStr(ADMIN["password"]),
         pool_size=2,
@@ -111,7 +111,7 @@ def catalog(
     with fresh_database(stack, "catalog") as catalog_url, fresh_database(stack, "sync") as url:
         events = EventTable(url)
         events.publish(*(_event(s) for s in [*others, *states]))
-        settings = catalog_settings(catalog_url, events, stores=stores, jwt_secret=SECRET)
+        settings = catalog_settings(catalog_url, events, stores=stores)
         app = create_app(settings)
         with TestClient(app) as client:
             assert wait_until(lambda: _total(client) == len(states), 20)

@@ -1,0 +1,82 @@
+"""Magento 2.4.8's web API authorization rules (pure), shared by the services that answer
+Magento's REST routes.
+
+How Magento decides (`Webapi\\Controller\\Rest\\RequestValidator`): the route is matched first
+(a miss is "Request does not match any route."), then `Framework\\Webapi\\Authorization::
+isAllowed(route resources)`, then the service runs. The caller comes from the bearer token
+(`Webapi\\Model\\Authorization\\TokenUserContext`): a header that is not `Bearer <token>`, a
+malformed token, one signed with another key, an expired or revoked one, all leave the caller
+a guest; they never answer a distinct error. A route is allowed when each of its resources
+is: `anonymous` for everyone, `self` for a customer, any other ACL resource for an admin
+whose role grants it (`Magento_Backend::all` grants every resource). Otherwise Magento
+answers 401 with `NOT_AUTHORIZED`, the route's resources joined by ", ".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "ADMIN",
+    "ALL_RESOURCES",
+    "ANONYMOUS",
+    "CUSTOMER",
+    "GUEST",
+    "NOT_AUTHORIZED",
+    "SELF",
+    "Caller",
+    "bearer",
+    "is_allowed",
+    "not_authorized_body",
+]
+
+ANONYMOUS = "anonymous"
+SELF = "self"
+ALL_RESOURCES = "Magento_Backend::all"
+NOT_AUTHORIZED = "The consumer isn't authorized to access %resources."
+# `Magento\Authorization\Model\UserContextInterface` user types
+ADMIN = 2
+CUSTOMER = 3
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a request: `user_type` None is a guest. `resources` are the ACL resources an
+    admin's role grants (None: not known here, every resource)."""
+
+    user_type: int | None = None
+    user_id: int | None = None
+    resources: frozenset[str] | None = None
+
+
+GUEST = Caller()
+
+
+def bearer(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (scheme case-insensitive)."""
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def _allows(caller: Caller, resource: str) -> bool:
+    if resource == ANONYMOUS:
+        return True
+    if resource == SELF:
+        return caller.user_type == CUSTOMER
+    if caller.user_type != ADMIN:
+        return False
+    granted = caller.resources
+    return granted is None or ALL_RESOURCES in granted or resource in granted
+
+
+def is_allowed(caller: Caller, resources: Iterable[str]) -> bool:
+    """Magento's `Authorization::isAllowed`: every resource of the route is allowed."""
+    return all(_allows(caller, resource) for resource in resources)
+
+
+def not_authorized_body(resources: Sequence[str]) -> dict[str, Any]:
+    """Magento's 401 body for a route's resources."""
+    return {"message": NOT_AUTHORIZED, "parameters": {"resources": ", ".join(resources)}}
