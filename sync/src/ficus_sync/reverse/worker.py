@@ -5,8 +5,9 @@ A session (reconnected with backoff after any transient failure):
 2. each round: hand reserved id blocks to the service's pool and top it up (low watermark);
    read the pending outbox rows; acknowledge those the reverse log already has (applied before
    a crash, the ack lost); apply each other row in ONE MySQL transaction
-   (`Magento.apply`) → COMMIT → ack in the service's database. A poison row is logged dead
-   (the reverse DLQ) and acknowledged: the stream goes on;
+   (`Magento.apply`) → COMMIT → ack in the service's database (acks flushed every 50 ms and at
+   the end of the round). A poison row is logged dead (the reverse DLQ) and acknowledged: the
+   stream goes on;
 3. sleep on the outbox's NOTIFY channel (or poll every `poll_seconds`) when idle.
 """
 
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 POOL_TABLES = ("customer_entity", "customer_address_entity")
 OFFSET_EVERY_SECONDS = 60.0
+ACK_EVERY_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -124,10 +126,13 @@ class ReverseWorker:
     def _round(self, session: Session) -> bool:
         rows = session.outbox.pending(self.config.batch)
         done = ledger.logged(session.magento.conn, self.config.domain, [r.id for r in rows])
-        session.outbox.ack(sorted(done))  # applied before a crash: acknowledge, never re-apply
+        session.outbox.ack(sorted(done))  # applied before a crash: acknowledged, not re-applied
+        acks = _Acks(session.outbox)
         for row in rows:
             if row.id not in done:
                 self._apply(session, row)
+                acks.add(row.id)
+        acks.flush()
         return len(rows) >= self.config.batch
 
     def _apply(self, session: Session, row: OutboxRow) -> None:
@@ -140,13 +145,30 @@ class ReverseWorker:
             self.status.running(self.config.domain, True, f"outbox row {row.id}: {exc}")
         else:
             self._count(outcome)
-        session.outbox.ack([row.id])
 
     def _count(self, outcome: Outcome) -> None:
         if outcome.status != "duplicate":
             self.status.applied_total.labels(self.config.domain).inc()
         for conflict in outcome.conflicts:
             self.status.conflicts_total.labels(self.config.domain, conflict.policy).inc()
+
+
+class _Acks:
+    """Acknowledgements in the service's database, a few per commit there: every acked row is
+    in Magento's log already (a crash before the flush only leaves rows to re-ack)."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox, self.since = outbox, time.monotonic()
+        self.ids: list[int] = []
+
+    def add(self, outbox_id: int) -> None:
+        self.ids.append(outbox_id)
+        if time.monotonic() - self.since >= ACK_EVERY_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        self.outbox.ack(self.ids)
+        self.ids, self.since = [], time.monotonic()
 
 
 class Session:
