@@ -10,9 +10,11 @@ from ficus_control.adapters.pg_plan import PostgresPlanStore
 from ficus_control.adapters.pg_tokens import PostgresTokenStore
 from ficus_control.adapters.proxy_diff import HttpDiffSource
 from ficus_control.adapters.proxy_metrics import HttpProxyMetrics
+from ficus_control.adapters.reverse_drain import HttpReverseDrain
 from ficus_control.adapters.sync_lag import HttpLagProbe
 from ficus_control.adapters.writes_evidence import HttpWritesEvidence
 from ficus_control.cutover import CutoverService, DomainRegistry
+from ficus_control.cutover.drain import WritesRollback
 from ficus_control.plan.loader import default_plan_path, load_plan
 from ficus_control.plan.ports import ExtraSignals
 from ficus_control.plan.service import PlanService
@@ -51,6 +53,8 @@ def bootstrap(settings: ControlSettings) -> Control:
         settings.http_timeout,
     )  # fmt: skip
     service.max_reverse_lag_seconds = settings.reverse_lag_gate_seconds
+    drain = HttpReverseDrain(settings.sync_url, settings.http_timeout)
+    service.writes_rollback = WritesRollback(store, drain)
     return Control(
         service=service,
         tokens=PostgresTokenStore(settings.db_url, settings.http_timeout),

@@ -50,8 +50,10 @@ class ControlClient:
         clean = {k: v for k, v in params.items() if v is not None}
         return self._request("GET", path, params=clean)
 
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        return self._request("POST", path, json=body)
+    def post(self, path: str, body: dict[str, Any], timeout: float | None = None) -> Any:
+        """`timeout`: for a call that waits on purpose (a writes rollback's drain)."""
+        extra = {} if timeout is None else {"timeout": max(timeout, self.http.timeout.read or 0)}
+        return self._request("POST", path, json=body, **extra)
 
     def close(self) -> None:
         self.http.close()

@@ -5,7 +5,8 @@ ControlError
  ├── InvalidRequest       a stage/percent/direction that makes no sense       → HTTP 400, exit 2
  ├── TransitionRefused    the move breaks a transition rule                   → HTTP 409, exit 3
  │    ├── ConcurrentChange  someone changed the domain meanwhile; retry       → HTTP 409, exit 3
- │    └── StaleDecision   an automatic action measured a lane that is gone    → HTTP 409
+ │    ├── StaleDecision   an automatic action measured a lane that is gone    → HTTP 409
+ │    └── DrainFailed     a writes rollback's drain did not finish: not moved  → HTTP 409, exit 3
  ├── GateRefused          a gate failed; names each failing gate and value    → HTTP 409, exit 4
  ├── PlanRefused          the plan's criteria for the step do not hold        → HTTP 409, exit 4
  ├── AuthError
@@ -53,10 +54,19 @@ class ConcurrentChange(TransitionRefused):
 
 
 class StaleDecision(TransitionRefused):
-    def __init__(self, domain: str, seen: str, current: str) -> None:
+    def __init__(self, domain: str, direction: str, seen: str, current: str) -> None:
         super().__init__(
-            f"{domain} reads moved on since this decision was taken (decided at {seen}, "
+            f"{domain} {direction} moved on since this decision was taken (decided at {seen}, "
             f"now {current}); not applied"
+        )
+
+
+class DrainFailed(TransitionRefused):
+    def __init__(self, domain: str, why: str) -> None:
+        super().__init__(
+            f"{domain} writes were not rolled back: reverse sync did not drain the outbox "
+            f"({why}); the lane is where it was and writes are taken again. Fix reverse sync "
+            "and retry, or roll back without draining: --force --reason '…' (audited)"
         )
 
 

@@ -36,7 +36,7 @@ def test_dual_is_stored_audited_and_rolled_back(service: CutoverService) -> None
     assert service.get("customer").writes == Lane(Stage.DUAL, 10) == state.writes
     moved = service.audit("customer", 1)[0].entry
     assert (moved.from_lane, moved.to_lane) == (Lane(), Lane(Stage.DUAL, 10))
-    back = service.rollback("customer", Direction.WRITES, "t")
+    back = service.rollback("customer", Direction.WRITES, "t", reason="test", force=True)
     assert back.writes == Lane()
     assert service.verify_audit().ok
 

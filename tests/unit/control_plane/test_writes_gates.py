@@ -117,7 +117,7 @@ def test_writes_move_with_evidence_and_every_forward_move_is_gated(
     source.fixed = replace(GOOD, health=replace(GOOD.health, dlq=1))
     with pytest.raises(GateRefused, match="reverse_dlq FAILED: measured 1 dead letters"):
         service.cutover("customer", W, Lane(Stage.DUAL, 50), "t")
-    back = service.rollback("customer", W, "t")  # never gated
+    back = service.rollback("customer", W, "t", reason="x", force=True)  # never gated
     assert back.writes == Lane()
 
 

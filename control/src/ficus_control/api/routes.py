@@ -72,7 +72,8 @@ def rollback(
     to = lane_of(body.to, body.percent) if body.to is not None else None
     state = service.rollback(
         domain, body.direction, who.actor, to, body.reason, body.measured, body.seen_reads,
-        note=body.note,
+        note=body.note, seen_writes=body.seen_writes, force=body.force,
+        drain_timeout=body.drain_timeout,
     )  # fmt: skip
     return DomainOut.of(state)
 

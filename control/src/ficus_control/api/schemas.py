@@ -88,6 +88,10 @@ _SEEN = (
 )
 
 
+_SEEN_WRITES = (
+    "an automatic writes rollback: the writes lane it measured (e.g. 'dual 40%'); refused (409)"
+    " if the writes lane is no longer that"
+)
 _NOTE_IN = AliasChoices("note", "actor")
 
 
@@ -108,6 +112,9 @@ class RollbackIn(BaseModel):
     note: str = Field(default="", max_length=200, description=_NOTE, validation_alias=_NOTE_IN)
     measured: dict[str, Any] = Field(default_factory=dict)
     seen_reads: str | None = Field(default=None, max_length=40, description=_SEEN)
+    seen_writes: str | None = Field(default=None, max_length=40, description=_SEEN_WRITES)
+    force: bool = Field(default=False, description="writes: roll back without draining")
+    drain_timeout: float = Field(default=30.0, gt=0, le=600, description="writes: seconds")
 
 
 class TripIn(BaseModel):

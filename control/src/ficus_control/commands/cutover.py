@@ -59,9 +59,18 @@ def rollback(
     to: Stage | None = typer.Option(None, "--to", help="target stage; default: one step back"),
     percent: int | None = typer.Option(None, "--percent", help="with --to canary or dual"),
     reason: str = typer.Option("", "--reason", help="why (audited)"),
+    force: bool = typer.Option(
+        False, "--force", help="writes: roll back without draining (needs --reason; audited)"
+    ),
+    drain_timeout: float = typer.Option(30.0, "--drain-timeout", help="writes: seconds"),
 ) -> None:
     """Roll a domain's reads (default) or writes back: one step, or --to an earlier stage.
-    Never gated; every proxy replica follows within a second."""
+    Never gated; every proxy replica follows within a second.
+
+    Writes drain first: the domain's writes answer 503 with Retry-After while reverse sync
+    applies the outbox to Magento, then the lane flips, the outbox is checked empty again and
+    writes resume (each step audited). A drain that does not finish within --drain-timeout
+    leaves the lane where it was (exit 3). --force --reason skips the drain."""
     if reads and writes:
         raise bad_input("roll back one lane at a time: --reads or --writes")
     direction = "writes" if writes else "reads"
@@ -71,9 +80,11 @@ def rollback(
         "percent": percent,
         "reason": reason,
         "actor": actor(),
+        "force": force,
+        "drain_timeout": drain_timeout,
     }
     with handled(), api_client() as client:
-        state = client.post(f"/domains/{domain}/rollback", body)
+        state = client.post(f"/domains/{domain}/rollback", body, timeout=drain_timeout + 15)
     console.print(f"[green]✓[/] {domain} {direction} rolled back → {state[direction]['label']}")
     render.domains(console, [state])
 

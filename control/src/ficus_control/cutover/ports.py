@@ -81,3 +81,20 @@ class WritesEvidenceSource(Protocol):
         """Reverse sync's health, the last reconciliation and the service's write routes of
         `domain`. Never raises: what cannot be read is reported as missing (no evidence)."""
         ...
+
+
+@dataclass(frozen=True)
+class DrainReport:
+    """Reverse sync's answer to a drain: everything the service accepted is in Magento
+    (`drained`), or how much is still pending; `error` says why it is unknown."""
+
+    drained: bool
+    pending: int | None = None
+    error: str | None = None
+
+
+class ReverseDrain(Protocol):
+    def drain(self, domain: str, timeout: float) -> DrainReport:
+        """Wait (at most `timeout` seconds) until reverse sync has applied the domain's outbox
+        to Magento. Never raises: an unreachable sync gives a report with `error` set."""
+        ...

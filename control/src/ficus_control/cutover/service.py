@@ -12,6 +12,7 @@ from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord, ad
 from ficus_control.cutover.core.chain import ChainReport
 from ficus_control.cutover.core.domains import DomainRegistry
 from ficus_control.cutover.core.gates import GateResult
+from ficus_control.cutover.drain import WritesRollback
 from ficus_control.cutover.ports import (
     CutoverStore,
     LagProbe,
@@ -21,6 +22,7 @@ from ficus_control.cutover.ports import (
     WritesEvidenceSource,
 )
 from ficus_control.errors import (
+    DrainFailed,
     GateRefused,
     InvalidRequest,
     PlanRefused,
@@ -67,6 +69,7 @@ class CutoverService:
         # writes lanes: no source means no evidence, so every writes gate fails (until forced)
         self.writes_evidence: WritesEvidenceSource | None = None
         self.max_reverse_lag_seconds = 5.0
+        self.writes_rollback: WritesRollback | None = None  # None: writes roll back only forced
 
     def states(self) -> list[DomainCutover]:
         stored = {state.domain: state for state in self.store.states()}
@@ -193,29 +196,31 @@ class CutoverService:
         measured: Mapping[str, Any] | None = None,
         seen_reads: str | None = None,
         note: str = "",
+        *,
+        seen_writes: str | None = None,
+        force: bool = False,
+        drain_timeout: float = 30.0,
     ) -> DomainCutover:
         """Move one lane back: to `to`, or one step back. Never gated. An automatic rollback
-        whose measured reads lane (`seen_reads`) is no longer the lane is refused: another
-        proxy's rollback, or a person's move, came first."""
+        whose measured lane (`seen_reads`, `seen_writes`) is no longer the lane is refused:
+        another proxy's rollback, or a person's move, came first. A writes rollback drains
+        reverse sync's outbox first (see `drain.py`); `force` (with a reason) skips the drain."""
         state = self.get(domain)
-        _check_fresh(state, seen_reads)
+        _check_fresh(state, direction, seen_writes if direction is Direction.WRITES else seen_reads)
+        if force and not reason.strip():
+            raise InvalidRequest("--force needs a --reason; it is written to the audit log")
         current = state.lane(direction)
         history = self.store.forward_history(domain, direction)
         target = transitions.rollback_target(domain, direction, current, to, history)
-        new = _with_lane(state, direction, target)
         entry = AuditEntry(
-            actor,
-            domain,
-            direction,
-            Action.ROLLBACK,
-            current,
-            target,
-            reason,
-            False,
-            dict(measured or {}),
-            note,
-        )
-        return self.store.commit(state.version, new, entry)
+            actor, domain, direction, Action.ROLLBACK, current, target, reason, force,
+            dict(measured or {}), note,
+        )  # fmt: skip
+        if direction is Direction.WRITES and not force:
+            if self.writes_rollback is None:
+                raise DrainFailed(domain, "control has no reverse sync drain configured")
+            return self.writes_rollback.run(state, target, entry, drain_timeout)
+        return self.store.commit(state.version, _with_lane(state, direction, target), entry)
 
     def trip(
         self,
@@ -235,7 +240,7 @@ class CutoverService:
         state = self.get(domain)
         if state.reads_fail_open_tripped:
             return state
-        _check_fresh(state, seen_reads)
+        _check_fresh(state, Direction.READS, seen_reads)
         entry = AuditEntry(
             actor,
             domain,
@@ -262,9 +267,10 @@ class CutoverService:
         return self.store.commit(state.version, new, entry)
 
 
-def _check_fresh(state: DomainCutover, seen_reads: str | None) -> None:
-    if seen_reads is not None and seen_reads != str(state.reads):
-        raise StaleDecision(state.domain, seen_reads, str(state.reads))
+def _check_fresh(state: DomainCutover, direction: Direction, seen: str | None) -> None:
+    lane = str(state.lane(direction))
+    if seen is not None and seen != lane:
+        raise StaleDecision(state.domain, direction, seen, lane)
 
 
 def _with_lane(state: DomainCutover, direction: Direction, lane: Lane) -> DomainCutover:
