@@ -81,7 +81,17 @@ class OutboxRow(BaseModel):
     service_version: int
 
 
-OUTBOX_DDL: Final = """
+ID_BLOCK_DDL: Final = """
+CREATE TABLE IF NOT EXISTS magento_id_block (
+    block_id  bigint      PRIMARY KEY,
+    handed_at timestamptz NOT NULL DEFAULT now()
+);
+"""
+"""The id blocks the reverse worker handed to the pool (part of OUTBOX_DDL; the worker also
+runs it, for a service database migrated before the table existed)."""
+
+OUTBOX_DDL: Final = (
+    """
 CREATE TABLE IF NOT EXISTS outbox (
     id              bigserial PRIMARY KEY,
     aggregate       text        NOT NULL,
@@ -101,11 +111,9 @@ CREATE TABLE IF NOT EXISTS magento_id_pool (
     entity_id    bigint NOT NULL,
     PRIMARY KEY (entity_table, entity_id)
 );
-CREATE TABLE IF NOT EXISTS magento_id_block (
-    block_id  bigint      PRIMARY KEY,
-    handed_at timestamptz NOT NULL DEFAULT now()
-);
 """
+    + ID_BLOCK_DDL
+)
 """What a service's migration creates for reverse sync (the customer service's 0001 runs it)."""
 
 REVERSE_LOG_DDL: Final = """

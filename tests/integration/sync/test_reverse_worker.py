@@ -117,3 +117,15 @@ def test_a_block_handed_before_a_crash_is_not_handed_twice(
     assert taken not in pooled and set(ids) - {taken} <= pooled
     top = magento.scalar("SELECT COALESCE(MAX(entity_id), 0) FROM customer_entity")
     assert all(entity_id > top for entity_id in pooled)
+
+
+def test_a_broken_id_pool_is_reported_and_the_outbox_still_flows(
+    service: Service, magento: Magento, worker: Callable[[], Running]
+) -> None:
+    service.conn.execute("DROP TABLE magento_id_pool, magento_id_block")
+    service.write(customer(7004))
+    running = worker()
+    drained(service)
+    assert magento.read(7004) == customer(7004)
+    assert "id pool" in (running.status.health()["customer"]["last_error"] or "")
+    assert service.conn.execute("SELECT to_regclass('magento_id_block')").fetchone() != (None,)

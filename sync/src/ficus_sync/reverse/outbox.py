@@ -17,7 +17,13 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from ficus_contracts.reverse import ID_POOL_TABLE, OUTBOX_TABLE, OutboxRow, outbox_channel
+from ficus_contracts.reverse import (
+    ID_BLOCK_DDL,
+    ID_POOL_TABLE,
+    OUTBOX_TABLE,
+    OutboxRow,
+    outbox_channel,
+)
 from ficus_sync.errors import SourceUnavailable
 from ficus_sync.reverse.status import Backlog
 
@@ -37,6 +43,11 @@ class Outbox:
     def __init__(self, conn: PgConn, domain: str) -> None:
         self.conn = conn
         self.domain = domain
+
+    def ensure(self) -> None:
+        """The worker's own bookkeeping table (`ID_BLOCK_DDL`): the service's migration
+        creates it with the outbox; a database migrated before it existed gets it here."""
+        self.conn.execute(ID_BLOCK_DDL)  # type: ignore[arg-type]
 
     def pending(self, limit: int = 200) -> list[OutboxRow]:
         """Un-acknowledged rows, oldest first (payload/base as JSON dicts)."""

@@ -117,11 +117,22 @@ class ReverseWorker:
         with Session.open(self.config, self.fault) as session:
             self.status.running(self.config.domain, True)
             while not stop.is_set():
-                session.top_up_pool()
+                self._top_up(session)
                 busy = self._round(session)
                 self.status.observed(self.config.domain, session.outbox.backlog(), session.dlq())
                 if not busy:
                     session.wakeup.wait(self.config.poll_seconds)
+
+    def _top_up(self, session: Session) -> None:
+        """Keep the id pool filled; a failure there (other than a database away) is reported
+        but does not stop the outbox: the service answers 503 only once its pool is empty."""
+        try:
+            session.top_up_pool()
+        except TRANSIENT:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported in /v1/reverse/health
+            log.exception("reverse %s: topping up the id pool failed", self.config.domain)
+            self.status.running(self.config.domain, True, f"id pool: {exc}")
 
     def _round(self, session: Session) -> bool:
         rows = session.outbox.pending(self.config.batch)
@@ -189,7 +200,9 @@ class Session:
             wakeup = Wakeup(config.service_url, config.domain)
             stack.callback(_quietly, wakeup.close)
             ledger.ensure(my)
-            yield cls(config, Magento(my, config.domain, fault), Outbox(pg, config.domain), wakeup)
+            outbox = Outbox(pg, config.domain)
+            outbox.ensure()
+            yield cls(config, Magento(my, config.domain, fault), outbox, wakeup)
 
     def offset_ms(self) -> float:
         """Magento's clock minus ours, measured again every minute."""
