@@ -1,9 +1,11 @@
 """HTTP load for the benches: h2load runs (closed loop, and open loop at a fixed rate with a
-per-request log), the CPU a process tree spent (utime+stime from /proc), free ports, and the
-command-line tools a bench needs (installed with apt-get when run as root, else named)."""
+per-request log), an asyncio open loop for writes (any method, per-request headers and bodies),
+the CPU a process tree spent (utime+stime from /proc), free ports, and the command-line tools a
+bench needs (installed with apt-get when run as root, else named)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
@@ -167,3 +169,118 @@ def closed_loop(
         raise SystemExit(f"h2load printed no request counts:\n{out}")
     done = int(found.group(1))
     return Closed(done, float(rate.group(1)), done - int(status.group(1)))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One request of an open-loop run: when it was due and when its answer ended (wall clock,
+    seconds), and its status (0: no answer: refused, reset or timed out)."""
+
+    due: float
+    done: float
+    status: int
+
+    @property
+    def ms(self) -> float:
+        return (self.done - self.due) * 1000
+
+
+def http_request(
+    method: str, address: tuple[str, int], path: str, headers: Mapping[str, str], body: bytes
+) -> bytes:
+    """An HTTP/1.1 request's bytes (keep-alive), for `open_loop`."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {address[0]}:{address[1]}"]
+    lines += [f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def open_loop(
+    address: tuple[str, int], requests: Sequence[bytes], rate: float, timeout: float = 30
+) -> list[Answer]:
+    """Each of `requests` (raw HTTP/1.1, see `http_request`; any method, its own headers and
+    body) sent at its due time, `rate` per second, whether or not earlier ones were answered
+    (open loop: latency counts from the due time, so a server that falls behind shows it), on
+    an idle keep-alive connection or a new one."""
+    return asyncio.run(_open_loop(address, requests, rate, timeout))
+
+
+async def _open_loop(
+    address: tuple[str, int], requests: Sequence[bytes], rate: float, timeout: float
+) -> list[Answer]:
+    loop, wall = asyncio.get_running_loop(), time.time()
+    start, idle, tasks = loop.time(), _Idle(), []
+    for n, request in enumerate(requests):
+        delay = start + n / rate - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        one = _send(address, idle, request, wall + n / rate, timeout)
+        tasks.append(asyncio.create_task(one))
+    answers = await asyncio.gather(*tasks)
+    idle.close()
+    return answers
+
+
+Conn = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+class _Idle(list[Conn]):
+    def close(self) -> None:
+        for _, writer in self:
+            writer.close()
+
+
+async def _send(
+    address: tuple[str, int], idle: _Idle, request: bytes, due: float, timeout: float
+) -> Answer:
+    conn = None
+    try:
+        conn = idle.pop() if idle else await asyncio.open_connection(*address)
+        conn[1].write(request)
+        status, close = await asyncio.wait_for(_response(conn[0]), timeout)
+        if close:
+            conn[1].close()
+        else:
+            idle.append(conn)
+        return Answer(due, time.time(), status)
+    except (OSError, ValueError, TimeoutError, asyncio.IncompleteReadError):
+        if conn is not None:
+            conn[1].close()
+        return Answer(due, time.time(), 0)
+
+
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Status and whether the server closes; the body read (Content-Length or chunked)."""
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionResetError("closed before answering")
+    status, length, chunked, close = int(status_line.split()[1]), 0, False, False
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == "content-length":
+            length = int(value)
+        chunked |= name == "transfer-encoding" and "chunked" in value
+        close |= name == "connection" and value == "close"
+    if not chunked:
+        await reader.readexactly(length)
+        return status, close
+    while size := int((await reader.readline()).split(b";")[0], 16):
+        await reader.readexactly(size + 2)
+    while await reader.readline() not in (b"\r\n", b""):
+        pass  # trailers
+    return status, close
+
+
+def open_loop_latency(answers: Sequence[Answer], seconds: float) -> Latency:
+    """Quantiles of the 2xx answers (the first 10 % by due time dropped as warm-up), the
+    answers that were not 2xx, and the rate of 2xx answers that ended within the run's
+    `seconds` (answers still owed when the load stopped do not count, as with h2load -D)."""
+    ok = sorted((a for a in answers if 200 <= a.status < 300), key=lambda a: a.due)
+    errors = len(answers) - len(ok)
+    end = min((a.due for a in answers), default=0.0) + seconds
+    got = sum(1 for a in ok if a.done <= end) / seconds
+    kept = sorted(a.ms for a in ok[len(ok) // 10 :])
+    if len(kept) < 2:
+        return Latency(float("nan"), float("nan"), errors, got)
+    quantiles = statistics.quantiles(kept, n=100)
+    return Latency(quantiles[49], quantiles[98], errors, got)
