@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from ficus_control.settings import ControlSettings
 from tests.integration.control_plane.conftest import Tokens, bearer
-from tests.integration.control_plane.writes_servers import Sync, healthy, serving
+from tests.integration.control_plane.writes_servers import Sync, healthy, serving, settings_with
 
 pytestmark = pytest.mark.integration
 
@@ -25,10 +25,7 @@ def sync() -> Iterator[Sync]:
 
 @pytest.fixture
 def settings(control_db: str, sync: Sync) -> ControlSettings:
-    return ControlSettings(
-        db_url=control_db, sync_url=sync.url, proxy_urls=("http://proxy.test",),
-        service_urls={"customer": sync.url},
-    )  # fmt: skip
+    return settings_with(control_db, sync)
 
 
 class Api:

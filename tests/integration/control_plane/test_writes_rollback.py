@@ -19,7 +19,7 @@ from ficus_control.bootstrap import Control
 from ficus_control.cli import app
 from ficus_control.settings import ControlSettings
 from tests.integration.control_plane.conftest import Tokens
-from tests.integration.control_plane.writes_servers import Answer, Sync, serving
+from tests.integration.control_plane.writes_servers import Answer, Sync, serving, settings_with
 
 pytestmark = pytest.mark.integration
 
@@ -32,10 +32,7 @@ def sync() -> Iterator[Sync]:
 
 @pytest.fixture
 def settings(control_db: str, sync: Sync) -> ControlSettings:
-    return ControlSettings(
-        db_url=control_db, sync_url=sync.url, proxy_urls=("http://proxy.test",),
-        service_urls={"customer": sync.url},
-    )  # fmt: skip
+    return settings_with(control_db, sync)
 
 
 @pytest.fixture

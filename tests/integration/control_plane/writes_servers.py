@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ficus_control.settings import ControlSettings
 from ficus_customer.rest import manifest
 
 Answer = tuple[int, Any]
@@ -78,3 +79,11 @@ def serving(sync: Sync) -> Iterator[Sync]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def settings_with(control_db: str, sync: Sync) -> ControlSettings:
+    """Control settings whose sync and customer service are `sync`."""
+    return ControlSettings(
+        db_url=control_db, sync_url=sync.url, proxy_urls=("http://proxy.test",),
+        service_urls={"customer": sync.url},
+    )  # fmt: skip
