@@ -1,6 +1,6 @@
-"""Reverse sync's DLQ on real databases: a row Magento refuses is logged dead and
+"""Reverse sync's failures on real databases: a row Magento refuses is logged dead and
 acknowledged, the stream goes on, health shows it, and a replay after the cause is fixed
-applies it in the worker's one transaction."""
+applies it in the worker's one transaction; lost connections (both databases) are retried."""
 
 # ruff: noqa: F811 - the fixtures are imported from test_reverse_support
 
@@ -65,3 +65,32 @@ def test_replay_applies_a_fixed_dead_row_and_leaves_a_still_broken_one(
     assert magento.read(8012) == customer(8012, website_id=78)
     assert [(r[0], r[3]) for r in magento.log()] == [(invalid, "dead"), (refused, "applied")]
     assert [d.outbox_id for d in actions.dead_letters(mysql_url, "customer")] == [invalid]
+
+
+def test_lost_connections_are_retried_and_nothing_is_lost_or_repeated(
+    service: Service, magento: Magento, worker: Callable[[], Running]
+) -> None:
+    running = worker()
+    first = [service.write(customer(8100 + n)) for n in range(10)]
+    drained(service)
+    kill_other_sessions(service, magento)  # both databases drop the worker's connections
+    second = [service.write(customer(8200 + n)) for n in range(10)]
+    drained(service)
+    assert [row[0] for row in magento.log()] == first + second
+    assert magento.scalar("SELECT count(*) FROM customer_entity") == 20
+    poll(lambda: running.status.health()["customer"]["running"], 10, "the worker did not resume")
+    assert running.status.health()["customer"]["last_error"]  # the loss was reported
+
+
+def kill_other_sessions(service: Service, magento: Magento) -> None:
+    service.conn.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    with magento.conn.cursor() as cur:
+        cur.execute(
+            "SELECT id FROM information_schema.processlist WHERE db = DATABASE() "
+            "AND id <> CONNECTION_ID()"
+        )
+        for (session_id,) in cur.fetchall():
+            cur.execute(f"KILL CONNECTION {int(session_id)}")
