@@ -1,0 +1,73 @@
+"""No echo, end to end through one `python -m ficus_sync run` (forward capture and the reverse
+worker): N service writes become N Magento transactions whose echo forward sync recognises —
+the projection records Magento's new state, no domain event is emitted, no version moves."""
+
+# ruff: noqa: F811 - the fixtures are imported from test_reverse_support
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import psycopg
+import pytest
+
+from ficus_sync.core.statehash import state_hash
+from ficus_sync.settings import SyncSettings
+from tests.integration.sync.conftest import SyncProcess, poll
+from tests.integration.sync.test_reverse_support import (  # noqa: F401 - fixtures
+    Magento,
+    Service,
+    customer,
+    drained,
+    magento,
+    service,
+    sync_run,
+)
+
+pytestmark = pytest.mark.integration
+
+CUSTOMERS = range(7600, 7610)
+
+
+def projected(settings: SyncSettings) -> dict[int, str]:
+    with psycopg.connect(settings.postgres_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT entity_id, state_hash FROM projection WHERE aggregate = 'customer'"
+        ).fetchall()
+    return {int(r[0]): str(r[1]) for r in rows}
+
+
+def streaming(settings: SyncSettings) -> bool:
+    """Forward sync took its snapshot and streams (so what follows is a change, not a copy)."""
+    try:
+        return httpx.get(f"http://127.0.0.1:{settings.port}/healthz", timeout=2).is_success
+    except httpx.HTTPError:
+        return False
+
+
+def customer_events(settings: SyncSettings) -> int:
+    with psycopg.connect(settings.postgres_url, autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM domain_event WHERE aggregate = 'customer'")
+        return int(row.fetchone()[0])  # type: ignore[index]
+
+
+def test_service_writes_come_back_as_no_event(
+    service: Service, magento: Magento, sync_run: Callable[[], tuple[SyncSettings, SyncProcess]]
+) -> None:
+    settings, process = sync_run()
+    poll(lambda: streaming(settings), 60, f"sync never streamed: {process.output()[-2000:]}")
+    for entity_id in CUSTOMERS:
+        service.write(customer(entity_id))
+    for entity_id in CUSTOMERS:
+        edit = customer(entity_id, firstname="Edited", updated_at="2026-01-02 10:00:00")
+        service.write(edit, customer(entity_id))
+    drained(service, timeout=60)
+    expected = {e: state_hash(magento.read(e)) for e in CUSTOMERS}
+    poll(lambda: projected(settings) == expected, 60,
+         f"forward sync never projected Magento's state: {process.output()[-2000:]}")  # fmt: skip
+    assert customer_events(settings) == 0, "an echo of reverse sync came back as an event"
+    assert len(magento.log()) == 2 * len(CUSTOMERS)
+    admin = magento.read(CUSTOMERS[0]).model_copy(update={"lastname": "Admin"})  # type: ignore[union-attr]
+    magento.write(admin)  # a genuine Magento edit still reaches the services
+    poll(lambda: customer_events(settings) == 1, 60, "a Magento edit was not emitted")
