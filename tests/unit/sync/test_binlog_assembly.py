@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from pymysqlreplication import BinLogStreamReader
 from pymysqlreplication.event import MariadbGtidEvent, QueryEvent, XidEvent
 from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, WriteRowsEvent
+from pymysqlreplication.table import Table
 
-from ficus_sync.capture.binlog import _Assembler
+from ficus_sync.capture.binlog import _Assembler, _forget
 from ficus_sync.core.envelope import Op
 
 
@@ -97,3 +99,28 @@ def test_ddl_names_the_table_after_if_not_exists_and_a_schema() -> None:
         a.feed(gtid(10 + n), "f", 10 * n)
         done = a.feed(event(QueryEvent, query=query), "f", 10 * n + 1)
         assert done is not None and done.schema_changed == {"catalog_product_entity"}, query
+
+
+def test_a_ddl_drops_the_altered_tables_maps_only() -> None:
+    """Table maps are parsed once per table id (freeze_schema); after a DDL of a captured
+    table, its next map must be parsed afresh (the new columns), the others stay."""
+    stream = event(
+        BinLogStreamReader,
+        table_map={
+            7: event(Table, table="catalog_product_entity"),
+            8: event(Table, table="cataloginventory_stock_item"),
+            9: event(Table, table="catalog_product_entity"),
+        },
+    )
+    _forget(stream, set())
+    assert set(stream.table_map) == {7, 8, 9}
+    _forget(stream, {"catalog_product_entity"})
+    assert set(stream.table_map) == {8}
+
+
+def test_a_ddl_transaction_names_the_captured_table_it_altered() -> None:
+    a = assembler()
+    a.feed(gtid(6), "f", 1)
+    alter = event(QueryEvent, query="ALTER TABLE `catalog_product_entity` ADD COLUMN x int")
+    done = a.feed(alter, "f", 2)
+    assert done is not None and done.schema_changed == {"catalog_product_entity"}
