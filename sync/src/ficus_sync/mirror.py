@@ -178,19 +178,16 @@ class Mirror:
                 conn.execute(bulk_upsert_sql(shape, columns), arrays)  # type: ignore[arg-type]
 
     def _delete(self, conn: PgConn, table: str, doomed: list[tuple[Key, Row | None]]) -> TouchSet:
-        """Delete rows by key, then replay InnoDB's cascades (which the binlog omits). A row
-        inserted and deleted within one batch never reached the mirror, yet rows inserted in
-        that batch may reference it: its last image from the binlog drives the cascade then."""
+        """Delete rows by key (one statement), then replay InnoDB's cascades (which the binlog
+        omits). A row inserted and deleted within one batch never reached the mirror, yet rows
+        inserted in that batch may reference it: its last image from the binlog drives the
+        cascade then."""
         shape = self.shapes[table]
-        where = " AND ".join(f'"{c}" = %s' for c in shape.primary_key)
-        sql = f"DELETE FROM {qualified(table)} WHERE {where} RETURNING *"
+        found = _delete_matching(conn, shape, shape.primary_key, [k for k, _ in doomed], "DELETE")
+        gone = {i for i, _ in found}
+        removed = [row for _, row in found]
+        removed += [image for i, (_, image) in enumerate(doomed) if i not in gone and image]
         touches = TouchSet()
-        removed: list[Row] = []
-        with conn.cursor(row_factory=dict_row) as cur:
-            for key, image in doomed:
-                cur.execute(sql, key)  # type: ignore[arg-type]
-                rows = cur.fetchall()
-                removed.extend(rows if rows or image is None else [image])
         for row in removed:
             touches.add_row(table, row)
         touches.merge(self._cascade(conn, table, removed))
@@ -212,20 +209,11 @@ class Mirror:
                 touches.merge(self._cascade(conn, fk.child, affected))
         return touches
 
-    @staticmethod
-    def _cascade_one(conn: PgConn, fk: ForeignKey, values: list[tuple[Value, ...]]) -> list[Row]:
-        where = " AND ".join(f'"{c}" = %s' for c in fk.columns)
-        if fk.rule == "CASCADE":
-            sql = f"DELETE FROM {qualified(fk.child)} WHERE {where} RETURNING *"
-        else:
-            assignments = ", ".join(f'"{c}" = NULL' for c in fk.columns)
-            sql = f"UPDATE {qualified(fk.child)} SET {assignments} WHERE {where} RETURNING *"
-        affected: list[Row] = []
-        with conn.cursor(row_factory=dict_row) as cur:
-            for value in set(values):
-                cur.execute(sql, value)  # type: ignore[arg-type]
-                affected.extend(cur.fetchall())
-        return affected
+    def _cascade_one(self, conn: PgConn, fk: ForeignKey, values: list[Key]) -> list[Row]:
+        rule = "DELETE" if fk.rule == "CASCADE" else "SET NULL"
+        distinct = sorted(set(values), key=repr)
+        found = _delete_matching(conn, self.shapes[fk.child], fk.columns, distinct, rule)
+        return [row for _, row in found]
 
     def _truncate(self, conn: PgConn, table: str) -> TouchSet:
         touches = TouchSet()
@@ -238,6 +226,30 @@ class Mirror:
             touches.add_row(table, row)
         touches.merge(self._cascade(conn, table, removed))
         return touches
+
+
+def _delete_matching(
+    conn: PgConn, shape: TableShape, columns: Sequence[str], keys: Sequence[Key], rule: str
+) -> list[tuple[int, Row]]:
+    """One statement for all `keys`: DELETE the rows whose `columns` equal a key (rule
+    "DELETE"), or set those columns to NULL ("SET NULL"); returns (index of the key, the row
+    as it was deleted or as it is now) for every row it changed."""
+    if not keys:
+        return []
+    arrays = ", ".join(f"%s::{_pg_type(shape, c)}[]" for c in columns)
+    names = ", ".join(f'"{c}"' for c in columns)
+    match = " AND ".join(f't."{c}" = d."{c}"' for c in columns)
+    keyed = f"unnest({arrays}) WITH ORDINALITY AS d({names}, ficus_key)"
+    if rule == "DELETE":
+        sql = f"DELETE FROM {qualified(shape.name)} t USING {keyed} WHERE {match}"
+    else:
+        nulls = ", ".join(f'"{c}" = NULL' for c in columns)
+        sql = f"UPDATE {qualified(shape.name)} t SET {nulls} FROM {keyed} WHERE {match}"
+    params = [[key[i] for key in keys] for i in range(len(columns))]
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(f"{sql} RETURNING d.ficus_key, t.*", params)  # type: ignore[arg-type]
+        rows = cur.fetchall()
+    return [(int(row.pop("ficus_key")) - 1, row) for row in rows]
 
 
 def upsert_sql(shape: TableShape, columns: Sequence[str]) -> str:
