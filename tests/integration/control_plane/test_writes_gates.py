@@ -5,11 +5,14 @@ reconciliation recorded through the API. Missing evidence refuses; --force --rea
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from ficus_control.cli import app
 from ficus_control.settings import ControlSettings
 from tests.integration.control_plane.conftest import Tokens, bearer
 from tests.integration.control_plane.writes_servers import Sync, healthy, serving, settings_with
@@ -104,3 +107,17 @@ def test_gates_view_shows_the_writes_evidence(api: Api, client: TestClient, toke
     assert writes["reverse"]["running"] is True
     assert writes["write_routes"]["missing"] == []
     assert [g["gate"] for g in writes["gates"] if not g["passed"]] == ["reconciliation"]
+
+
+def test_ficus_gates_shows_the_writes_gates(
+    api: Api, api_url: str, tokens: Tokens, tmp_path: Path
+) -> None:
+    env = {
+        "FICUS_CONTROL_API_URL": api_url, "FICUS_TOKEN": tokens.viewer,
+        "FICUS_CONTROL_TOKEN_FILE": str(tmp_path / "no-token"), "COLUMNS": "250",
+    }  # fmt: skip
+    result = CliRunner().invoke(app, ["gates", "customer"], env=env)
+    out = " ".join(result.output.split())
+    assert "Gates for every forward move of customer writes" in out
+    assert "│ reconciliation │ FAILED │ unknown (no evidence: no reconciliation recorded)" in out
+    assert result.exit_code == 4  # the reads gates (no shadow traffic), as before

@@ -43,8 +43,9 @@ def audit(
 
 
 def gates(domain: str = typer.Argument(..., help="e.g. catalog")) -> None:
-    """Evaluate the gates for moving a domain's reads beyond shadow, now, and the plan's
-    criteria for the domain's next step. Exit 4 if a gate fails."""
+    """Evaluate the gates for moving a domain's reads beyond shadow, now, the writes gates
+    (shown; they refuse a writes move, not this command), and the plan's criteria for the
+    domain's next step. Exit 4 if a reads gate fails."""
     with handled(), api_client() as client:
         report = client.get(f"/gates/{domain}")
     render.gates(console, report)

@@ -66,12 +66,20 @@ def audit_verify(console: Console, report: dict[str, Any]) -> None:
 
 
 def gates(console: Console, report: dict[str, Any]) -> None:
-    table = Table(title=f"Gates for {report['domain']} reads beyond shadow")
+    _gate_table(console, f"Gates for {report['domain']} reads beyond shadow", report["gates"])
+    writes = report.get("writes")
+    if writes is not None:
+        title = f"Gates for every forward move of {report['domain']} writes"
+        _gate_table(console, title, writes["gates"])
+
+
+def _gate_table(console: Console, title: str, rows: list[dict[str, Any]]) -> None:
+    table = Table(title=title)
     for column in ("gate", "verdict", "measured", "required"):
         table.add_column(column)
-    for gate in report["gates"]:
+    for gate in rows:
         verdict = "[green]ok[/]" if gate["passed"] else "[red]FAILED[/]"
-        table.add_row(gate["gate"], verdict, gate["measured"], gate["threshold"])
+        table.add_row(gate["gate"], verdict, escape(gate["measured"]), gate["threshold"])
     console.print(table)
 
 
