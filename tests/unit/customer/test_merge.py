@@ -1,13 +1,20 @@
-"""The forward merge: Magento's event, except the fields the service's pending writes change."""
+"""The forward merge: Magento's event, except the fields the service's recent writes change
+and the event has not seen yet."""
 
 from __future__ import annotations
 
-from ficus_customer.core.merge import changed_fields, merge_forward, pending_fields
+from typing import Any
+
+from ficus_customer.core.merge import Write, changed_fields, kept_fields, merge_forward
 from ficus_customer.testing import address_state, customer_state
 
 
-def _json(**fields: object) -> dict[str, object]:
+def _json(**fields: Any) -> dict[str, Any]:
     return customer_state(1, **fields).model_dump(mode="json")
+
+
+def _merge(theirs: dict[str, Any], ours: dict[str, Any], *writes: Write) -> dict[str, Any]:
+    return merge_forward(theirs, ours, kept_fields(theirs, writes))
 
 
 def test_fields_are_top_level_attribute_codes_and_the_address_list() -> None:
@@ -17,38 +24,41 @@ def test_fields_are_top_level_attribute_codes_and_the_address_list() -> None:
                                     "addresses"}  # fmt: skip
 
 
-def test_the_service_keeps_what_its_pending_writes_change() -> None:
+def test_an_unacked_write_keeps_its_fields() -> None:
     base = _json()
     ours = _json(firstname="Service", attributes={"loyalty": "gold"})
-    theirs = _json(firstname="Old", lastname="Magento", attributes={"loyalty": "silver"})
-    mine = pending_fields([(base, ours)])
-    merged = merge_forward(theirs, ours, mine)
-    assert merged["firstname"] == "Service"
+    theirs = _json(firstname="Magento", lastname="Magento", attributes={"loyalty": "silver"})
+    merged = _merge(theirs, ours, Write(base, ours, acked=False))
+    assert (merged["firstname"], merged["lastname"]) == ("Service", "Magento")
     assert merged["attributes"] == {"loyalty": "gold"}
-    assert merged["lastname"] == "Magento"
 
 
-def test_an_event_emitted_before_magento_got_the_write_does_not_undo_it() -> None:
+def test_an_event_emitted_before_an_acked_write_does_not_undo_it() -> None:
     base = _json(firstname="Ada")
     first = _json(firstname="Grace")
     second = _json(firstname="Grace", lastname="Hopper")
-    mine = pending_fields([(base, first), (first, second)])
-    stale_event = _json(firstname="Ada", dob="1906-12-09")
-    merged = merge_forward(stale_event, second, mine)
+    stale = _json(firstname="Ada", dob="1906-12-09")  # Magento before both writes, + a dob edit
+    merged = _merge(stale, second, Write(base, first, True), Write(first, second, True))
     assert (merged["firstname"], merged["lastname"], merged["dob"]) == (
-        "Grace",
-        "Hopper",
-        "1906-12-09",
-    )
+        "Grace", "Hopper", "1906-12-09",
+    )  # fmt: skip
 
 
-def test_a_customer_born_in_the_service_keeps_every_field() -> None:
+def test_a_magento_change_after_an_acked_write_is_taken() -> None:
+    base = _json(firstname="Ada")
+    ours = _json(firstname="Grace")
+    later = _json(firstname="Augusta")  # neither the value replaced nor ours: Magento's edit
+    assert _merge(later, ours, Write(base, ours, acked=True))["firstname"] == "Augusta"
+
+
+def test_a_customer_born_in_the_service_keeps_every_field_until_acked() -> None:
     ours = _json(firstname="Service")
-    assert merge_forward(_json(firstname="Magento"), ours, pending_fields([(None, ours)])) == ours
+    magento = _json(firstname="Magento")
+    assert _merge(magento, ours, Write(None, ours, acked=False)) == ours
+    assert _merge(magento, ours, Write(None, ours, acked=True)) == magento
 
 
 def test_an_attribute_the_service_removed_stays_removed() -> None:
     base = _json(attributes={"loyalty": "gold"})
     ours = _json()
-    merged = merge_forward(base, ours, pending_fields([(base, ours)]))
-    assert merged["attributes"] == {}
+    assert _merge(base, ours, Write(base, ours, acked=False))["attributes"] == {}

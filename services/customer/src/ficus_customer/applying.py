@@ -3,7 +3,8 @@
 A customer event wins when its version is newer than the last forward version applied (or the
 tombstone's). Its payload becomes the service's view of Magento (`magento_view`). The state
 becomes the payload too, unless the customer has writes of its own still on their way to Magento
-(un-acked outbox rows): then the fields those writes change stay the service's (`core.merge`).
+(un-acked outbox rows, or rows acked so recently that forward sync may still deliver events
+emitted before them): then the fields those writes change stay the service's (`core.merge`).
 A deletion deletes; while the service's own deletion is pending, Magento's older upserts are
 ignored. Every applied event moves the service's clock past its time.
 """
@@ -11,7 +12,6 @@ ignored. Every applied event moves the service's clock past its time.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -19,7 +19,7 @@ from ficus_contracts.customers import CustomerState
 from ficus_contracts.events import DomainEvent, EventKind, StoreState
 from ficus_customer import repository, stores
 from ficus_customer.core.hlc import HybridClock
-from ficus_customer.core.merge import merge_forward, pending_fields
+from ficus_customer.core.merge import Write, kept_fields, merge_forward
 from ficus_customer.errors import InvalidEvent
 from ficus_customer.repository import Clocks, Conn, Stored
 from ficus_feed.core import Outcome
@@ -27,19 +27,22 @@ from ficus_feed.core import Outcome
 AGGREGATES = frozenset({"customer", "store"})
 
 
-def _merged(current: Stored, theirs: CustomerState, pending: list[Any]) -> CustomerState:
-    writes = [(base, payload) for base, payload in pending if payload is not None]
+def _merged(current: Stored, theirs: CustomerState, writes: list[Write]) -> CustomerState:
+    writes = [w for w in writes if w.payload is not None]
     if not writes:
         return theirs
     ours = current.state.model_dump(mode="json")
-    merged = merge_forward(theirs.model_dump(mode="json"), ours, pending_fields(writes))
+    event = theirs.model_dump(mode="json")
+    merged = merge_forward(event, ours, kept_fields(event, writes))
     try:
         return CustomerState.model_validate(merged)
     except ValidationError as exc:
         raise InvalidEvent(f"merged customer is invalid: {exc}") from exc
 
 
-def apply_customer(conn: Conn, event: DomainEvent, clock: HybridClock) -> Outcome:
+def apply_customer(
+    conn: Conn, event: DomainEvent, clock: HybridClock, grace_seconds: float
+) -> Outcome:
     """One customer event, in the caller's transaction."""
     current = repository.load(conn, event.entity_id, for_update=True)
     if current is not None:
@@ -48,34 +51,37 @@ def apply_customer(conn: Conn, event: DomainEvent, clock: HybridClock) -> Outcom
         floor = repository.tombstone_version(conn, event.entity_id)
     if event.version <= floor:
         return Outcome.STALE
-    pending = repository.pending_writes(conn, event.entity_id)
-    if current is None and pending:
+    if current is None and repository.has_pending_deletion(conn, event.entity_id):
         return Outcome.STALE  # the service deleted it; Magento's deletion is on its way
     hlc = clock.observe(event.source_ts_ms)
     if event.kind is EventKind.DELETED or not isinstance(event.payload, CustomerState):
         repository.remove(conn, event.entity_id, event.version)
         return Outcome.DELETED
     theirs = event.payload
-    state = theirs if current is None else _merged(current, theirs, pending)
+    recent = repository.recent_writes(conn, event.entity_id, grace_seconds)
+    state = theirs if current is None else _merged(current, theirs, recent)
     version = 1 if current is None else current.clocks.version + 1
     clocks = Clocks(event.version, version, max(hlc, current.clocks.hlc if current else 0))
     repository.save(conn, state, theirs.model_dump(mode="json"), clocks)
     return Outcome.APPLIED
 
 
-def apply_event(conn: Conn, event: DomainEvent, clock: HybridClock) -> Outcome:
+def apply_event(
+    conn: Conn, event: DomainEvent, clock: HybridClock, grace_seconds: float = 60.0
+) -> Outcome:
     if event.aggregate == "store":
         view = event.payload if isinstance(event.payload, StoreState) else None
         applied = stores.apply_store(conn, event.entity_id, event.version, view)
         return Outcome.APPLIED if applied else Outcome.STALE
-    return apply_customer(conn, event, clock)
+    return apply_customer(conn, event, clock, grace_seconds)
 
 
 class CustomerApply:
     """The customer service's side of the feed: customers and store views, one by one."""
 
-    def __init__(self, clock: HybridClock) -> None:
+    def __init__(self, clock: HybridClock, grace_seconds: float = 60.0) -> None:
         self._clock = clock
+        self._grace = grace_seconds
 
     @property
     def aggregates(self) -> Collection[str]:
@@ -85,4 +91,4 @@ class CustomerApply:
         return event
 
     def apply(self, tx: Conn, batch: Sequence[DomainEvent]) -> list[Outcome]:
-        return [apply_event(tx, event, self._clock) for event in batch]
+        return [apply_event(tx, event, self._clock, self._grace) for event in batch]

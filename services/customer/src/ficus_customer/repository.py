@@ -13,6 +13,7 @@ from psycopg.types.json import Jsonb
 
 from ficus_contracts.customers import CustomerState
 from ficus_contracts.reverse import outbox_channel
+from ficus_customer.core.merge import Write
 
 Conn = psycopg.Connection[dict[str, Any]]
 DOMAIN = "customer"
@@ -100,14 +101,25 @@ def tombstone_version(conn: Conn, entity_id: int) -> int:
     return 0 if row is None else int(row["forward_version"])
 
 
-def pending_writes(conn: Conn, entity_id: int) -> list[tuple[dict[str, Any] | None, Any]]:
-    """`(base, payload)` of the customer's un-acked outbox rows, oldest first."""
+def recent_writes(conn: Conn, entity_id: int, grace_seconds: float) -> list[Write]:
+    """The customer's outbox rows not yet acked, or acked within `grace_seconds` (forward sync
+    may still deliver events emitted before them), oldest first."""
     rows = conn.execute(
-        "SELECT base, payload FROM outbox WHERE aggregate = %s AND entity_id = %s"
-        " AND acked_at IS NULL ORDER BY id",
-        (DOMAIN, entity_id),
+        "SELECT base, payload, acked_at IS NOT NULL AS acked FROM outbox WHERE aggregate = %s"
+        " AND entity_id = %s AND (acked_at IS NULL OR acked_at > now() - make_interval("
+        "secs => %s)) ORDER BY id",
+        (DOMAIN, entity_id, grace_seconds),
     ).fetchall()
-    return [(r["base"], r["payload"]) for r in rows]
+    return [Write(r["base"], r["payload"], r["acked"]) for r in rows]
+
+
+def has_pending_deletion(conn: Conn, entity_id: int) -> bool:
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE aggregate = %s AND entity_id = %s"
+        " AND kind = 'deleted' AND acked_at IS NULL) AS pending",
+        (DOMAIN, entity_id),
+    ).fetchone()
+    return bool(row and row["pending"])
 
 
 def append_outbox(
