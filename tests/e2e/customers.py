@@ -19,11 +19,12 @@ import psycopg
 import pymysql
 
 from ficus_control.client import ControlClient
-from ficus_devstack import StackSettings
+from ficus_devstack import ProcessState, Stack, StackSettings
 from ficus_devstack.process import wait_until
 from tests.e2e.shop import ADMIN, move_reads
 
 PASSWORD = "Sup3r-secret-1"
+RETRIES = 6
 _serial = itertools.count()
 
 
@@ -61,6 +62,8 @@ def move_writes(control: ControlClient, stage: str, percent: int | None = None) 
     steps = [("dual", 50), (stage, percent)] if writes["stage"] == "legacy" else []
     if stage == "dual" or not steps:
         steps = [(stage, percent)]
+    if (writes["stage"], writes["percent"] or None) == (stage, percent):
+        steps = []
     version = int(control.get("/domains/customer")["version"])
     for name, pct in steps:
         body = {"direction": "writes", "stage": name, "percent": pct, "force": True}
@@ -80,9 +83,19 @@ class Site:
         headers.update(kw.pop("headers", {}))
         return httpx.request(method, f"{self.url}/rest{path}", headers=headers, timeout=30, **kw)
 
+    def write(self, method: str, path: str, token: str | None = None, **kw: Any) -> httpx.Response:
+        """A write as a well-behaved client sends it: a 503 is retried after its Retry-After
+        (the proxy's answer while the new backend cannot take writes)."""
+        for _ in range(RETRIES):
+            answer = self.call(method, path, token, **kw)
+            if answer.status_code != 503 or "Retry-After" not in answer.headers:
+                return answer
+            time.sleep(min(float(answer.headers["Retry-After"]), 5.0))
+        return answer
+
     def token(self, email: str, password: str = PASSWORD) -> httpx.Response:
         body = {"username": email, "password": password}
-        return self.call("POST", "/V1/integration/customer/token", json=body)
+        return self.write("POST", "/V1/integration/customer/token", json=body)
 
     def customer_token(self, email: str, password: str = PASSWORD) -> str:
         answer = self.token(email, password)
@@ -223,3 +236,18 @@ def binlog_transactions(db: Databases, since: tuple[str, int]) -> list[set[str]]
             transactions.append(tables)
             tables = set()
     return transactions
+
+
+def kill(stack: Stack, name: str) -> None:
+    """SIGKILL a component of the stack (a crash), waiting until it is gone."""
+    process = stack[name].process  # type: ignore[attr-defined]
+    process.kill()
+    await_true(lambda: process.state() is not ProcessState.RUNNING, 10, f"{name} killed")
+
+
+def conflicts_of(db: Databases, entity_id: int) -> list[tuple[Any, ...]]:
+    return db.mysql(
+        "SELECT id, field, winner, policy, status FROM ficus_reverse_conflict "
+        "WHERE domain = 'customer' AND entity_id = %s ORDER BY id",
+        entity_id,
+    )

@@ -32,13 +32,13 @@ def writes_at_new(control: ControlClient) -> Iterator[None]:
 @pytest.mark.usefixtures("writes_at_new")
 def test_a_shopper_signed_up_through_the_proxy_lives_in_magento_too(front: Shopfront) -> None:
     email = unique_email("round-trip")
-    created = front.proxy.call("POST", "/V1/customers", json=signup(email))
+    created = front.proxy.write("POST", "/V1/customers", json=signup(email))
     assert created.status_code == 200, created.text
     customer_id = created.json()["id"]
     token = front.proxy.customer_token(email)
     me = front.proxy.call("GET", "/V1/customers/me", token).json()
     me["firstname"], me["addresses"] = "Augusta", [*me["addresses"], address("Paris", False)]
-    assert front.proxy.call("PUT", "/V1/customers/me", token, json={"customer": me}).is_success
+    assert front.proxy.write("PUT", "/V1/customers/me", token, json={"customer": me}).is_success
 
     def magento_has_it() -> bool:
         name = front.db.mysql(
@@ -81,6 +81,6 @@ def test_passwords_work_on_both_sides_after_the_lag(front: Shopfront) -> None:
 
     token = front.proxy.customer_token(email, "N3w-secret-22")
     change = {"currentPassword": "N3w-secret-22", "newPassword": "Th1rd-secret-33"}
-    assert front.proxy.call("PUT", "/V1/customers/me/password", token, json=change).is_success
+    assert front.proxy.write("PUT", "/V1/customers/me/password", token, json=change).is_success
     await_true(lambda: front.standin.signs_in(email, "Th1rd-secret-33"), LAG, "in Magento")
     assert front.standin.token(email, "N3w-secret-22").status_code == 401
