@@ -3,6 +3,8 @@ the FICUS_<COMPONENT>_* environment variables each deployable reads."""
 
 from __future__ import annotations
 
+import json
+
 from ficus_devstack.settings import StackSettings
 
 ADMIN_PORT_OFFSET = 100  # a proxy's admin listener: its shopper port + 100 (loopback only)
@@ -43,6 +45,8 @@ def component_env(s: StackSettings) -> dict[str, str]:
         "FICUS_CONTROL_PROXY_URL": f"{base}:{proxy_admin_port(s.proxy_port)}",
         "FICUS_CONTROL_SHOP_URL": f"{base}:{s.proxy_port}",
         "FICUS_CONTROL_API_URL": f"{base}:{s.control_port}",
+        # writes gates read each writing service's route manifest (GET /_ficus/routes)
+        "FICUS_CONTROL_SERVICE_URLS": json.dumps({"customer": f"{base}:{s.customer_port}"}),
         "FICUS_PROXY_ADMIN_PORT": str(proxy_admin_port(s.proxy_port)),
         "FICUS_PROXY_LEGACY_URL": f"{base}:{s.standin_port}",
         "FICUS_PROXY_CONTROL_DB_URL": pg("ficus_control"),
