@@ -263,3 +263,14 @@ def test_a_password_changed_on_the_service_works_on_magento(sides: Sides) -> Non
     sides.reverse(customer_id)
     assert _login(sides.magento, "ada@example.com", "N3w-passw0rd").status_code == 200
     assert _login(sides.magento, "ada@example.com").status_code == 401
+
+
+def test_an_address_delete_answers_the_same(sides: Sides) -> None:
+    customer_id = _signup(sides)
+    admin = sides.admin()
+    home = sides.magento.get(f"/rest/V1/customers/{customer_id}", headers=admin).json()
+    address_id = home["addresses"][0]["id"]  # the default billing and shipping address
+    _same(*sides.both("DELETE", f"/rest/V1/addresses/{address_id}", headers=admin))
+    _same(*sides.both("GET", f"/rest/V1/customers/{customer_id}", headers=admin), "updated_at")
+    _same(*sides.both("GET", f"/rest/V1/customers/{customer_id}/billingAddress", headers=admin))
+    _same(*sides.both("DELETE", f"/rest/V1/addresses/{address_id}", headers=admin))
