@@ -7,7 +7,7 @@ Backend: Debian's nginx returning a 2 KB JSON body, pinned with the load generat
 the last CPU. Each data plane runs alone on CPU 0 with one worker: bare nginx `proxy_pass`
 (upstream keep-alive), the Ficus nginx plane with the full route table (proxy/routes.yaml)
 twice, with every domain on Magento and with catalog reads at canary 50 % (each product read
-goes through the njs cohort decision: BLAKE2b of the `ficus_cohort` cookie), and the Python
+goes through the Lua cohort decision: BLAKE2b of the `ficus_cohort` cookie), and the Python
 proxy (`ficus_proxy serve`, no cutover state). Prints per target: req/s at saturation (h2load,
 closed loop, 50 connections), CPU microseconds per request of the plane's processes (from
 /proc), p50 / p99 at a fixed rate and the latency added over going direct, and the ratios to
@@ -41,7 +41,7 @@ from httpload import (
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from ficus_nginx.__main__ import load_routes
-from ficus_nginx.core.plane import Plane
+from ficus_nginx.core.plane import LUA_MODULES, Plane
 from ficus_nginx.core.render import render
 from ficus_nginx.nginx import write_files
 
@@ -206,8 +206,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="rounds; figures are medians")
     args = parser.parse_args()
     require_tools("nginx", "h2load", "taskset")
-    if not Path("/usr/lib/nginx/modules/ngx_http_js_module.so").exists():
-        raise SystemExit("missing libnginx-mod-http-js: run scripts/bootstrap.sh")
+    if not all(Path(module).exists() for module in LUA_MODULES):
+        raise SystemExit("missing libnginx-mod-http-lua: run scripts/bootstrap.sh")
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     report(run(args.seconds, args.rate, args.repeat), args.rate, args.repeat, load)
 

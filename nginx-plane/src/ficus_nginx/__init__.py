@@ -1,1 +1,1 @@
-"""Ficus nginx plane: nginx (with njs) enforcing the cutover state."""
+"""Ficus nginx plane: nginx (with lua-nginx-module) enforcing the cutover state."""

@@ -1,6 +1,6 @@
 """`python -m ficus_nginx render|run`: the nginx plane's command line.
 
-    render [--state FILE] [--check]   write nginx.conf and ficus.js under FICUS_NGINX_PREFIX for
+    render [--state FILE] [--check]   write nginx.conf and ficus.lua under FICUS_NGINX_PREFIX for
                                       the state in FILE (JSON list of cutover rows; none: all
                                       legacy); --check runs `nginx -t` on them
     run                               start nginx and follow the control database's cutover

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import psycopg
 
 from ficus_contracts.cutover import CUTOVER_CHANNEL, DomainCutover
-from ficus_nginx.core.render import render
+from ficus_nginx.core.render import render, skeleton
 from ficus_nginx.core.routes import NginxRoute
 from ficus_nginx.nginx import NginxProcess, check, write_files
 from ficus_nginx.settings import AgentSettings
@@ -37,6 +37,7 @@ class Agent:
         self.nginx = nginx
         self._conf: str | None = None
         self._connected = False
+        self._checked: str | None = None  # the configuration nginx -t accepted, but its plans
         self.applied = 0
 
     def apply(self, state: Mapping[str, DomainCutover]) -> bool:
@@ -46,7 +47,9 @@ class Agent:
         if conf == self._conf:
             return False
         write_files(self.nginx.prefix, conf)
-        check(self.nginx.prefix)  # nginx would keep the old one silently: say it here
+        if skeleton(conf) != self._checked:  # nginx would keep the old one silently: say it
+            check(self.nginx.prefix)
+            self._checked = skeleton(conf)
         if self.nginx.process is None:
             self.nginx.start()
         else:

@@ -11,7 +11,7 @@ import subprocess
 from importlib.resources import files
 from pathlib import Path
 
-from ficus_nginx.core.render import JS_FILE
+from ficus_nginx.core.render import LUA_FILE
 from ficus_nginx.errors import NginxError
 
 CONF_FILE = "nginx.conf"
@@ -28,11 +28,11 @@ def nginx_binary() -> str:
 
 
 def write_files(prefix: Path, conf: str) -> Path:
-    """Write nginx.conf (atomically: a reload never reads half a file) and ficus.js."""
+    """Write nginx.conf (atomically: a reload never reads half a file) and ficus.lua."""
     for sub in ("tmp", "logs"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
-    js = files("ficus_nginx").joinpath(JS_FILE).read_text()
-    _replace(prefix / JS_FILE, js)
+    lua = files("ficus_nginx").joinpath(LUA_FILE).read_text()
+    _replace(prefix / LUA_FILE, lua)
     path = prefix / CONF_FILE
     _replace(path, conf)
     return path

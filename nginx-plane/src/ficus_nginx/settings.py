@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ficus_nginx.core.plane import Plane
+from ficus_nginx.core.plane import LUA_MODULES, Plane
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,8 @@ class AgentSettings:
 
 def from_env(env: Mapping[str, str] = os.environ) -> AgentSettings:
     """FICUS_NGINX_PREFIX, _LEGACY_URL, _UPSTREAMS (JSON domain -> URL), _HOST, _PORT,
-    _ADMIN_PORT, _TRUSTED_PROXIES (JSON list of CIDRs), _WORKERS, _JS_MODULE, _ROUTES_FILE,
+    _ADMIN_PORT, _TRUSTED_PROXIES (JSON list of CIDRs), _WORKERS, _MODULES (comma-separated
+    nginx modules to load; empty: none), _ROUTES_FILE,
     _CONTROL_DB_URL; defaults match the Python proxy's."""
 
     def get(name: str, default: str) -> str:
@@ -37,7 +38,7 @@ def from_env(env: Mapping[str, str] = os.environ) -> AgentSettings:
         admin_port=int(admin) if admin else None,
         trusted_proxies=tuple(json.loads(get("TRUSTED_PROXIES", "[]"))),
         workers=get("WORKERS", "auto"),
-        js_module=get("JS_MODULE", "/usr/lib/nginx/modules/ngx_http_js_module.so") or None,
+        modules=tuple(m for m in get("MODULES", ",".join(LUA_MODULES)).split(",") if m),
     )
     return AgentSettings(
         plane=plane,

@@ -1,4 +1,4 @@
-"""Fixtures of the nginx plane's integration tests: Debian's nginx with the njs module, started
+"""Fixtures of the nginx plane's integration tests: Debian's nginx with the Lua module, started
 by the test on its own port (348xx) under tmp_path, beside the proxy tests' loopback backends,
 in-process Python proxy workers and control database."""
 
@@ -17,7 +17,7 @@ import pytest
 from ficus_contracts.cutover import DomainCutover
 from ficus_nginx.__main__ import load_routes
 from ficus_nginx.agent import Agent
-from ficus_nginx.core.plane import Plane
+from ficus_nginx.core.plane import LUA_MODULES, Plane
 from ficus_nginx.nginx import NginxProcess, nginx_binary
 from ficus_nginx.settings import AgentSettings
 from tests.integration.proxy.backends import Backend
@@ -29,7 +29,6 @@ from tests.integration.proxy.conftest import (  # noqa: F401  (fixtures)
     make_proxy,
 )
 
-JS_MODULE = Path("/usr/lib/nginx/modules/ngx_http_js_module.so")
 ROUTES_FILE = Path("proxy/routes.yaml")
 NGINX_PORTS = range(34820, 34900)
 _taken: set[int] = set()
@@ -40,8 +39,8 @@ def _require_nginx() -> None:
         nginx_binary()
     except Exception as exc:  # noqa: BLE001
         pytest.skip(f"nginx is not installed: {exc}")
-    if not JS_MODULE.exists():
-        pytest.skip("libnginx-mod-http-js is not installed (scripts/bootstrap.sh installs it)")
+    if not all(Path(module).exists() for module in LUA_MODULES):
+        pytest.skip("libnginx-mod-http-lua is not installed (scripts/bootstrap.sh installs it)")
 
 
 async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> float:

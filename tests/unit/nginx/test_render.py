@@ -9,12 +9,11 @@ import pytest
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from ficus_nginx.__main__ import load_routes
-from ficus_nginx.core.plane import Plane, address
-from ficus_nginx.core.render import render
+from ficus_nginx.core.plane import LUA_MODULES, Plane, address
+from ficus_nginx.core.render import render, skeleton
 from ficus_nginx.nginx import check, write_files
 
 ROUTES = load_routes(Path("proxy/routes.yaml"))
-JS_MODULE = "/usr/lib/nginx/modules/ngx_http_js_module.so"
 STATE = {
     "catalog": DomainCutover("catalog", Lane(Stage.CANARY, 30), Lane(Stage.DUAL, 10), version=4),
     "customer": DomainCutover("customer", Lane(Stage.NEW), Lane(Stage.NEW), writes_draining=True),
@@ -74,7 +73,14 @@ def test_addresses() -> None:
 @pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
                     reason="nginx is not installed")  # fmt: skip
 def test_nginx_accepts_the_rendered_configuration(tmp_path: Path) -> None:
-    if not Path(JS_MODULE).exists():
-        pytest.skip("libnginx-mod-http-js is not installed (scripts/bootstrap.sh installs it)")
+    if not all(Path(module).exists() for module in LUA_MODULES):
+        pytest.skip("libnginx-mod-http-lua is not installed (scripts/bootstrap.sh installs it)")
     write_files(tmp_path, render(plane(tmp_path), ROUTES, STATE))
     check(tmp_path)  # raises NginxError with nginx's words
+
+
+def test_the_skeleton_is_the_configuration_but_its_plans(tmp_path: Path) -> None:
+    legacy, split = render(plane(tmp_path), ROUTES, {}), render(plane(tmp_path), ROUTES, STATE)
+    assert legacy != split and skeleton(legacy) == skeleton(split)
+    assert "$ficus_plan {" not in skeleton(split) and "up to 4" not in skeleton(split)
+    assert skeleton(render(plane(tmp_path, port=1), ROUTES, {})) != skeleton(legacy)

@@ -3,7 +3,7 @@
 A plan is one of `legacy:-`, `read:<domain>` (the new backend, failing open to Magento),
 `write:<domain>` (the new backend, a failure is a 503 with Retry-After), `drain:<domain>`
 (writes while the lane drains: 503 with Retry-After), or, for a lane at canary / dual N%
-(0 < N < 100), `split:<N>:<new plan>:<otherwise plan>:<cookie max-age>`, which the njs module
+(0 < N < 100), `split:<N>:<new plan>:<otherwise plan>:<cookie max-age>`, which the Lua module
 resolves per request with the Python proxy's sticky cohort buckets. The rules are those of
 `ficus_proxy.core.routing.decide`: a tripped domain reads from Magento; reads share
 max(reads share, writes share) (read your writes); shadow reads are answered by Magento (the

@@ -9,6 +9,11 @@ from urllib.parse import urlsplit
 # the internal headers the Ficus services and tools are known to use: nginx can only drop
 # headers it can name (the Python proxy drops every `X-Ficus-*`)
 INTERNAL_HEADERS = ("X-Ficus-Target", "X-Ficus-Bucket", "X-Ficus-Debug", "X-Ficus-Internal")
+# Debian's lua-nginx-module (libnginx-mod-http-lua) and the development kit it needs
+LUA_MODULES = (
+    "/usr/lib/nginx/modules/ndk_http_module.so",
+    "/usr/lib/nginx/modules/ngx_http_lua_module.so",
+)
 UNAVAILABLE_MESSAGE = "The service is temporarily unavailable. Please try again later."
 
 
@@ -17,7 +22,7 @@ class Plane:
     """One nginx plane: where it listens, Magento, the new backends (domain -> URL), and the
     limits and timeouts of the Python proxy's settings of the same names."""
 
-    prefix: str  # runtime directory: pid, logs, temp files, the njs module
+    prefix: str  # runtime directory: pid, logs, temp files, the Lua module
     legacy_url: str
     upstreams: Mapping[str, str] = field(default_factory=dict)
     host: str = "0.0.0.0"
@@ -25,7 +30,7 @@ class Plane:
     admin_host: str = "127.0.0.1"
     admin_port: int | None = None
     trusted_proxies: tuple[str, ...] = ()
-    js_module: str | None = "/usr/lib/nginx/modules/ngx_http_js_module.so"
+    modules: tuple[str, ...] = LUA_MODULES
     workers: str = "auto"
     worker_connections: int = 4096
     connect_timeout: float = 2.0

@@ -2,7 +2,7 @@
 
 Per request nginx looks up, in order: the route (`map` of `"$request_method $request_uri"`
 onto `<domain>:r|w`, see core.routes), its plan under the current state (core.plan), and, only
-for a canary / dual split, the njs module's cohort decision (ficus.js). The plan's mode picks
+for a canary / dual split, the Lua module's cohort decision (ficus.lua). The plan's mode picks
 a named location: `@new_read` fails open to `@legacy` (a 5xx, a timeout, a refused connection,
 a 404/405), `@new_write` never does (`@unwritable`: Magento's 503 shape with Retry-After),
 `@draining` answers every write of a draining domain the same way. Everything else goes to
@@ -19,10 +19,11 @@ from ficus_nginx.core.plan import LEGACY, plan_for
 from ficus_nginx.core.plane import UNAVAILABLE_MESSAGE, Plane, address
 from ficus_nginx.core.routes import NginxRoute
 
-JS_FILE = "ficus.js"
+LUA_FILE = "ficus.lua"
 # a request line whose target is not origin-form, or a path Magento's router could read
 # differently than nginx: refused (ficus_proxy check_path)
 _UNSAFE = r"~*^\S+ (?:[^/]|[^?\s]*(?:\\|%5c|%2e|%00|/\.\.?(?:[/?\s]|$)))"
+_PLAN_MAP = "map $ficus_route $ficus_plan {"
 _TEMP = "tmp"  # under the plane's prefix
 _ENCODED_SLASH = r"~*^\S+ [^?]*%2f"
 _STATUSES_5XX = "500 501 502 503 504 505 506 507 508 510 511"
@@ -31,12 +32,11 @@ _HOP_BY_HOP_DOWN = ("Proxy-Authenticate", "Proxy-Connection", "Trailer", "Upgrad
 
 def render(plane: Plane, routes: Iterable[NginxRoute], cutover: Mapping[str, DomainCutover]) -> str:
     routes = list(routes)
-    version = max((s.version for s in cutover.values()), default=0)
-    head = [f"# rendered by ficus_nginx (cutover versions up to {version}): do not edit"]
-    if plane.js_module:
-        head.append(f"load_module {plane.js_module};")
+    head = ["# rendered by ficus_nginx from the route table and the cutover state: do not edit"]
+    head += [f"load_module {module};" for module in plane.modules]
     head += [
         f"worker_processes {plane.workers};",
+        "pcre_jit on;  # the route map's regexes, compiled",
         f"pid {plane.prefix}/nginx.pid;",
         f"error_log {plane.prefix}/error.log warn;",
         f"events {{ worker_connections {plane.worker_connections}; }}",
@@ -54,6 +54,13 @@ def render(plane: Plane, routes: Iterable[NginxRoute], cutover: Mapping[str, Dom
         *_admin_server(plane),
     ]
     return "\n".join([*head, *("    " + line if line else "" for line in body), "}", ""])
+
+
+def skeleton(conf: str) -> str:
+    """`conf` without its plan map: two configurations with the same skeleton differ only in
+    plans (values of a closed vocabulary), so one `nginx -t` vouches for both."""
+    head, _, rest = conf.partition(_PLAN_MAP)
+    return head + rest.partition("}")[2]
 
 
 def _ms(seconds: float) -> str:
@@ -74,10 +81,8 @@ def _basics(plane: Plane) -> list[str]:
         "merge_slashes off;  # the route map reads the raw request line",
         f"client_max_body_size {plane.max_body_bytes};",
         *temp,
-        f"js_path {plane.prefix};",
-        f"js_import ficus from {JS_FILE};",
-        "js_set $ficus_js ficus.decide;",
-        "js_var $ficus_cookie;",
+        f'lua_package_path "{plane.prefix}/?.lua;;";',
+        'init_by_lua_block { require "ficus" }  # loaded once, in the master',
         "",
     ]
 
@@ -110,7 +115,8 @@ def _route_map(routes: list[NginxRoute]) -> list[str]:
 def _plan_map(
     plane: Plane, routes: list[NginxRoute], cutover: Mapping[str, DomainCutover]
 ) -> list[str]:
-    lines = ["map $ficus_route $ficus_plan {", f"    default {LEGACY};"]
+    version = max((s.version for s in cutover.values()), default=0)
+    lines = [_PLAN_MAP, f"    # cutover versions up to {version}", f"    default {LEGACY};"]
     domains = plane.upstream_domains()
     for key in dict.fromkeys(route.key for route in routes):
         plan = plan_for(key, cutover, domains, plane.cohort_cookie_max_age)
@@ -121,10 +127,6 @@ def _plan_map(
 
 def _decision_maps() -> list[str]:
     return [
-        "map $ficus_plan $ficus_decision {",
-        "    default $ficus_plan;",
-        "    ~^split: $ficus_js;  # the sticky cohort bucket, computed by ficus.js",
-        "}",
         "map $ficus_decision $ficus_mode {",
         "    default legacy;",
         "    ~^(?<mode>read|write|drain): $mode;",
@@ -202,7 +204,7 @@ def _shopper_server(plane: Plane) -> list[str]:
     new_read = f"error_page 404 405 {_STATUSES_5XX} = @legacy;"
     return [
         "server {",
-        f"    listen {plane.host}:{plane.port} reuseport;",
+        f"    listen {plane.host}:{plane.port};",
         "    default_type application/json;  # the answers nginx writes itself",
         "    location = /healthz {",
         "        default_type application/json;",
@@ -214,6 +216,11 @@ def _shopper_server(plane: Plane) -> list[str]:
         "        error_page 419 = @new_write;",
         "        error_page 420 = @draining;",
         f"        if ($ficus_unsafe) {{ return 400 {_q(refused)}; }}",
+        '        set $ficus_cookie "";',
+        "        set $ficus_decision $ficus_plan;",
+        "        if ($ficus_plan ~ ^split:) {  # the side of the shopper's sticky cohort bucket",
+        "            set_by_lua_block $ficus_decision { return require('ficus').decide() }",
+        "        }",
         "        if ($ficus_mode = read) { return 418; }",
         "        if ($ficus_mode = write) { return 419; }",
         "        if ($ficus_mode = drain) { return 420; }",
