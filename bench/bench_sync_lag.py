@@ -5,6 +5,12 @@ embedded ones; also the Kafka stack's start-up time (broker + Connect to healthy
 
     uv run python bench/bench_sync_lag.py [--seconds 10] [--rates 500 2000]
                                           [--engines embedded kafka] [--products 3000]
+                                          [--capacity] [--mixed] [--pin] [--multirow]
+                                          [--profile DIR]
+
+--capacity ramps the rate per path until p99 crosses 250 ms (bench/capacity.py); --mixed adds
+new products, stock decrements and deletes to the price updates (bench/mixedload.py); --pin
+puts sync on its own core; --profile runs py-spy on sync (bench/profile_stages.py).
 
 Starts MariaDB and Postgres through the engine manager in their own home
 (.ficus/bench-sync-lag) on free ports and seeds a store. Embedded: `python -m ficus_sync run`
@@ -29,6 +35,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import capacity
 import httpx
 import psycopg
 from lagload import Measured, Store, free_port, measure, percentile, seed_store
@@ -85,13 +92,21 @@ def profiled(
 def measured(
     args: argparse.Namespace, engine: str, urls: tuple[str, str], store: Store, pid: int
 ) -> list[Measured]:
-    results = []
-    for rate in args.rates:
+    if args.pin:
+        capacity.pin(pid)
+
+    def one(rate: int) -> Measured:
         spy = profiled(args, engine, rate, pid)
-        results.append(measure(engine, urls[0], urls[1], store, rate, args.seconds, pid))
+        result = measure(engine, urls[0], urls[1], store, rate, args.seconds, pid,
+                         mixed=args.mixed, multirow=args.multirow)  # fmt: skip
         if spy is not None:
             spy.wait()
-    return results
+        print(result.line(), flush=True)
+        return result
+
+    if args.capacity:
+        return capacity.ramp(one)
+    return [one(rate) for rate in args.rates]
 
 
 def wait_marker(mariadb_url: str, pg_url: str, store: Store, timeout: float) -> bool:
@@ -209,6 +224,12 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", choices=["embedded", "kafka"],
                         default=["embedded", "kafka"])  # fmt: skip
     parser.add_argument("--profile", type=Path, help="py-spy each run into this directory")
+    parser.add_argument("--capacity", action="store_true", help="ramp until p99 > 250 ms")
+    parser.add_argument("--mixed", action="store_true",
+                        help="prices + new products (30 EAV rows) + stock + deletes")  # fmt: skip
+    parser.add_argument("--pin", action="store_true", help="sync on its own core")
+    parser.add_argument("--multirow", action="store_true",
+                        help="one multi-row statement per tick (faster load)")  # fmt: skip
     args = parser.parse_args()
     # SIGTERM (a CI timeout, kill) unwinds through the `finally`s: no engine left running
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -226,15 +247,15 @@ def main() -> None:
         results: list[Measured] = []
         runners = {"embedded": run_embedded, "kafka": run_kafka}
         for engine in args.engines:
-            for result in runners[engine](stack, store, args):
-                print(result.line(), flush=True)
-                results.append(result)
+            results += runners[engine](stack, store, args)
         by = {(r.engine, r.rate): r for r in results if r.lags}
-        for rate in args.rates:
+        for rate in sorted({r.rate for r in results}):
             embedded, kafka = by.get(("embedded", rate)), by.get(("kafka", rate))
             if embedded and kafka:
                 ratio = percentile(kafka.lags, 0.99) / percentile(embedded.lags, 0.99)
                 print(f"{rate} changes/s: kafka p99 / embedded p99 = {ratio:.1f}x (same run)")
+        if args.capacity:
+            print("\n".join(capacity.summary(results)))
     finally:
         stack.down()
 

@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg
+from mixedload import Mixed
 
 from ficus_legacy.mysql import connect
 from ficus_standin.generator import SeedSpec, generate
@@ -81,6 +82,7 @@ class Load:
     run: int = field(default_factory=lambda: next(_runs))
     commits: dict[int, float] = field(default_factory=dict)
     writes: dict[Key, int] = field(default_factory=dict)
+    others: int = 0  # the mixed load's other product changes (new, stock, deletes)
 
     def price(self, tick: int, i: int) -> int:
         return self.run * RUN + tick * 1000 + i
@@ -158,27 +160,54 @@ class Listener(threading.Thread):
             self.lags.append(now - self.load.commits[key[0]])
 
 
-def load(url: str, store: Store, rate: int, seconds: float, run: Load) -> None:
-    """Sustain `rate` row changes/s for `seconds`, recording each tick's commit time. Products
-    are taken round-robin from a shuffled list, so one product changes again only after all
-    others did (a tick never repeats a product)."""
+PER_ROW = (
+    "UPDATE catalog_product_entity_decimal SET value = %s WHERE entity_id = %s "
+    "AND attribute_id = %s AND store_id = 0"
+)
+# pymysql sends executemany of an INSERT … VALUES as one statement: one row event per tick
+MULTI_ROW = (
+    "INSERT INTO catalog_product_entity_decimal (value, entity_id, attribute_id, store_id) "
+    "VALUES (%s, %s, %s, 0) ON DUPLICATE KEY UPDATE value = VALUES(value)"
+)
+
+
+def load(
+    url: str,
+    store: Store,
+    rate: int,
+    seconds: float,
+    run: Load,
+    mixed: bool = False,
+    multirow: bool = False,
+) -> None:
+    """Sustain `rate` product changes/s for `seconds`, recording each tick's commit time.
+    Price updates take products round-robin from a shuffled list, so one product changes
+    again only after all others did (a tick never repeats a product); `mixed` adds new
+    products, stock decrements and deletes (bench/mixedload.py) to each tick; `multirow`
+    writes a tick's prices in one statement (a load generator of one connection reaches
+    higher rates; the binlog then holds one row event per tick, not one per change)."""
     per_tick = max(1, round(rate * TICK))
     conn = connect(url)
     order = list(store.products)
     random.Random(rate).shuffle(order)
+    stocked = order[len(order) * 4 // 5 :] if mixed else []  # never price-updated: an event
+    order = order[: len(order) - len(stocked)]  # of theirs never repeats a timed price
     cursor = 0
     start = time.perf_counter()
     tick = 0
     with conn.cursor() as cur:
+        others = Mixed(cur, stocked, run.run) if mixed else None
+        prices = others.prices(per_tick) if others else per_tick
         while time.perf_counter() - start < seconds:
             tick += 1
-            chosen = [order[(cursor + i) % len(order)] for i in range(per_tick)]
-            cursor += per_tick
+            chosen = [order[(cursor + i) % len(order)] for i in range(prices)]
+            cursor += prices
             cur.executemany(
-                "UPDATE catalog_product_entity_decimal SET value = %s WHERE entity_id = %s "
-                "AND attribute_id = %s AND store_id = 0",
+                MULTI_ROW if multirow else PER_ROW,
                 [(run.price(tick, i), p, store.price_id) for i, p in enumerate(chosen)],
             )
+            if others is not None:
+                run.others += others.tick(cur, per_tick)
             conn.commit()
             run.commits[tick] = time.time()
             run.writes.update(((tick, i), p) for i, p in enumerate(chosen))
@@ -197,6 +226,7 @@ class Measured:
     lags: list[float]
     cpu: float | None  # share of one core used by the sync process
     cpu_seconds: float | None = None  # CPU the sync process used for this run
+    changes: int = 0  # product changes made (price updates = expected, plus mixed ones)
     coalesced: int = 0
     missing: int = 0
     duplicates: int = 0
@@ -204,9 +234,9 @@ class Measured:
 
     @property
     def us_per_change(self) -> float | None:
-        if self.cpu_seconds is None or not self.expected:
+        if self.cpu_seconds is None or not self.changes:
             return None
-        return self.cpu_seconds / self.expected * 1e6
+        return self.cpu_seconds / self.changes * 1e6
 
     def line(self) -> str:
         head = f"{self.engine:8} {self.rate:5} changes/s (achieved {self.achieved:.0f})"
@@ -234,6 +264,8 @@ def measure(
     seconds: float,
     sync_pid: int | None = None,
     quiet_seconds: float = 3.0,
+    mixed: bool = False,
+    multirow: bool = False,
 ) -> Measured:
     """One load run at `rate`; waits until no new event came for `quiet_seconds` (max 30 s)."""
     run = Load()
@@ -242,9 +274,10 @@ def measure(
     listener.ready.wait(10)
     cpu_before = cpu_seconds(sync_pid) if sync_pid else 0.0
     started = time.perf_counter()
-    load(mariadb_url, store, rate, seconds, run)
+    load(mariadb_url, store, rate, seconds, run, mixed, multirow)
     loaded = time.perf_counter() - started
     expected = len(run.writes)
+    changes = expected + run.others
     drained, seen = time.monotonic(), -1
     while time.monotonic() - drained < 30 and len(listener.lags) != seen:
         seen = len(listener.lags)
@@ -256,5 +289,5 @@ def measure(
         used = cpu_seconds(sync_pid) - cpu_before
         cpu = used / (time.perf_counter() - started)
     coalesced, missing = run.accounted(listener.seen)
-    return Measured(engine, rate, expected / loaded, expected, listener.lags, cpu, used,
+    return Measured(engine, rate, changes / loaded, expected, listener.lags, cpu, used, changes,
                     coalesced, missing, listener.duplicates, listener.foreign)  # fmt: skip
