@@ -10,29 +10,34 @@ service. The customer lane is moved to reads `new`, writes `new` (dual 50 first;
 with a reason), then the active customers of website 1 (those who can sign in on the default
 store) are split in three: group S is written straight to the stand-in (the legacy baseline),
 group N through the service (direct and through the proxy), group F by direct SQL in Magento
-(forward lag). Customer tokens are obtained first, through the
-proxy (so by the service: it upgrades the seeded SHA-256 hashes to Argon2id as Magento does).
+(forward lag). Customer tokens are obtained first, through the proxy (so by the service: it
+upgrades the seeded SHA-256 hashes to Argon2id as Magento does).
 
   * Writes, open loop (each request sent at its due time whether or not earlier ones were
-    answered; latency counted from the due time; `bench/httpload.py` open_loop): PUT
+    answered; latency counted from the due time; httpload.open_loop): PUT
     /rest/V1/customers/me (the customer as GET /me answered it, firstname changed, addresses
     kept) at each of --rates, and POST /rest/V1/customers (anonymous sign-up, a new email each)
     at each of --signup-rates, each to the stand-in, to the service and through the proxy.
     A sign-up hashes its password with Argon2id (64 MiB, ops 2: ~100+ ms of CPU on either side),
     so sign-ups saturate at a few per second per core: their rates are their own. p50/p99 of
-    the 2xx answers (first 10 % dropped), `got` = 2xx answers per second (below the rate: the
-    target could not keep up), `err` = other answers or none; x50/x99: ratio to the stand-in's
-    same write at the same rate.
-  * Reverse-sync lag, for every write the service took (direct and proxied): `rev` = Magento's
-    ficus_reverse_log.applied_at (UTC_TIMESTAMP(6) of the statement that opens the reverse
-    worker's MySQL transaction) minus the outbox row's created_at (the service's write
-    transaction); `seen` = when a poller of ficus_reverse_log (every 10 ms, autocommit) first
-    saw that row committed, minus created_at: the write is visible in Magento then.
-    `confl` = conflict-log rows (ficus_reverse_conflict) the run added; `dead` = reverse DLQ.
+    the 2xx answers (first 10 % dropped), `got` = 2xx answers per second that ended within the
+    run (below the rate: the target could not keep up), `err` = other answers or none;
+    x50/x99: ratio to the stand-in's same write at the same rate.
+  * Reverse-sync lag (customerlag.py), for every write the service took (direct and proxied):
+    `rev` = Magento's ficus_reverse_log.applied_at (UTC_TIMESTAMP(6) of the statement that
+    opens the reverse worker's MySQL transaction) minus the outbox row's created_at (the
+    service's write transaction); `seen` = when a poller of ficus_reverse_log (every 10 ms,
+    autocommit) first saw that row committed, minus created_at: the write is visible in
+    Magento then.
+    `rev/s` = rows applied per second from the first to the last applied_at (the worker's
+    throughput once a backlog formed); `confl` = conflict-log rows (ficus_reverse_conflict)
+    the run added; `dead` = reverse-DLQ rows it added.
   * Forward lag at the first write rate >= 200 (else the highest): direct SQL in Magento
     (UPDATE customer_entity lastname + updated_at, one transaction every 20 ms holding rate x
     20 ms customers of group F) -> the service's customer row holding that lastname, seen by a
-    poller of its database (every 10 ms); lag = seen - the MySQL commit's return.
+    poller of its database (every 10 ms); lag = seen - the MySQL commit's return. Forward sync
+    folds a customer's changes within one batch into one event, so a change counts as applied
+    when the service holds its value or a later one of the same customer.
   * CPU per write (ms, utime+stime of the process trees from /proc, from the run's start until
     the outbox drained and forward sync caught up, so reverse and echo work is counted): the
     customer service, the proxy, sync (forward and reverse workers), the stand-in, MariaDB,
@@ -49,23 +54,20 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import math
 import os
 import signal
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 import pymysql
+from customerlag import ForwardRun, Reverse, ReverseLog, forward_run, mysql, pg, quantile
 from httpload import (
     Latency,
     free_port,
@@ -87,10 +89,7 @@ SEEDED_PASSWORD = "Password123!"  # noqa: S105 - the generator's demo customers
 NEW_PASSWORD = "Sup3r-secret-1"  # noqa: S105 - sign-ups of the bench
 PROCESSES = ("customer", "proxy", "sync", "standin", "mariadb", "postgres")
 SIDES = ("standin", "customer", "proxy")
-TICK = 0.02
-UPDATE = (
-    "UPDATE customer_entity SET lastname = %s, updated_at = UTC_TIMESTAMP() WHERE entity_id = %s"
-)
+JSON = {"Content-Type": "application/json"}
 ELIGIBLE = (  # who can sign in on the default store (the generator puts ~15 % on website 2)
     "SELECT entity_id, email FROM customer_entity WHERE website_id = 1 AND is_active = 1"
     " ORDER BY entity_id"
@@ -137,11 +136,6 @@ def wait_for(what: str, check: Callable[[], bool], timeout: float = 180) -> None
         raise SystemExit(f"gave up after {timeout:.0f} s waiting for {what}")
 
 
-def quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
-
-
 @dataclass
 class Customer:
     id: int
@@ -159,55 +153,10 @@ class Result:
     rate: int
     latency: Latency
     cpu_ms: dict[str, float]
-    reverse: list[float]  # applied_at - created_at, ms, per outbox row
-    seen: list[float]  # committed row seen by the poller - created_at, ms
+    reverse: Reverse
     conflicts: int
     dead: int
-
-
-class ReverseLog:
-    """Polls Magento's ficus_reverse_log (autocommit) and notes when each outbox row shows."""
-
-    def __init__(self, settings: StackSettings) -> None:
-        self.conn = magento(settings)
-        self.seen: dict[int, float] = {}
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._poll, daemon=True)
-        self.last = scalar(self.conn, "SELECT COALESCE(MAX(id), 0) FROM ficus_reverse_log")
-
-    def _poll(self) -> None:
-        last = self.last
-        while not self.stop.wait(0.01):
-            with self.conn.cursor() as cur:
-                cur.execute("SELECT id, outbox_id FROM ficus_reverse_log WHERE id > %s", (last,))
-                rows = cur.fetchall()
-            now = time.time()
-            for row_id, outbox_id in rows:
-                self.seen.setdefault(int(outbox_id), now)
-                last = max(last, int(row_id))
-
-    @contextmanager
-    def running(self) -> Iterator[dict[int, float]]:
-        self.thread.start()
-        try:
-            yield self.seen
-        finally:
-            self.stop.set()
-            self.thread.join()
-            self.conn.close()
-
-
-def magento(s: StackSettings) -> pymysql.connections.Connection[Any]:
-    return pymysql.connect(host=s.host, port=s.mariadb_port, user=s.mariadb_user,
-                           password=s.mariadb_password, database=s.mariadb_database,
-                           autocommit=True)  # fmt: skip
-
-
-def scalar(conn: pymysql.connections.Connection[Any], sql: str, *args: object) -> int:
-    with conn.cursor() as cur:
-        cur.execute(sql, args or None)
-        row = cur.fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    failed: dict[int, int]  # answers that were not 2xx, by status (0: none)
 
 
 class Bench:
@@ -223,18 +172,11 @@ class Bench:
     def url(self, side: str) -> str:
         return f"http://{self.s.host}:{getattr(self.s, f'{side}_port')}"
 
-    def pg(self, sql: str, *args: object, database: str = "ficus_customer") -> list[Any]:
-        with psycopg.connect(self.s.postgres_url(database), autocommit=True) as conn:
-            return list(conn.execute(sql, args or None).fetchall())
+    def pg(self, sql: str, *args: object) -> list[Any]:
+        return pg(self.s, sql, *args)
 
     def mysql(self, sql: str, *args: object) -> list[Any]:
-        conn = magento(self.s)
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql, args or None)
-                return list(cur.fetchall())
-        finally:
-            conn.close()
+        return mysql(self.s, sql, *args)
 
     def cpu(self) -> dict[str, float]:
         return {name: tree_cpu_seconds([self.stack[name].process.pid()]) for name in PROCESSES}
@@ -259,7 +201,7 @@ class Bench:
         self.cutover("writes", "new")
 
     def login(self, customer: Customer) -> str:
-        """A customer token through the proxy; True once the service answered it."""
+        """A customer token through the proxy ("" unless the service answered it)."""
         rid = f"bench-{os.urandom(8).hex()}"
         body = {"username": customer.email, "password": SEEDED_PASSWORD}
         answer = httpx.post(f"{self.url('proxy')}/rest/V1/integration/customer/token",
@@ -288,23 +230,10 @@ class Bench:
     def requests(self, write: str, side: str, count: int) -> list[bytes]:
         """`count` distinct writes: PUT /me round the side's group, or sign-ups."""
         address, run = (self.s.host, getattr(self.s, f"{side}_port")), next(_runs)
-        json_type = {"Content-Type": "application/json"}
-        out = []
-        for n in range(count):
-            if write == "sign-up":
-                email = f"bench-{os.getpid()}-{run}-{n}@example.com"
-                customer = {"email": email, "firstname": "Bench", "lastname": f"Signup{n}"}
-                body, headers = {"customer": customer, "password": NEW_PASSWORD}, json_type
-                out.append(
-                    http_request("POST", address, "/rest/V1/customers", headers, dumps(body))
-                )
-                continue
-            group = self.groups["customer" if side == "proxy" else side]
-            who = group[n % len(group)]
-            body = {"customer": {**(who.me or {}), "firstname": f"Run{run}n{n}"}}
-            headers = {**json_type, "Authorization": f"Bearer {who.token}"}
-            out.append(http_request("PUT", address, "/rest/V1/customers/me", headers, dumps(body)))
-        return out
+        if write == "sign-up":
+            return [signup(address, f"bench-{os.getpid()}-{run}-{n}") for n in range(count)]
+        group = self.groups["customer" if side == "proxy" else side]
+        return [put_me(address, group[n % len(group)], f"Run{run}n{n}") for n in range(count)]
 
     def counts(self) -> tuple[int, int]:
         """Rows in Magento's conflict log and reverse DLQ."""
@@ -315,34 +244,33 @@ class Bench:
     def measure(self, write: str, side: str, rate: int, seconds: float) -> Result:
         """One open-loop run, then the outbox drained and forward sync caught up."""
         requests = self.requests(write, side, max(2, int(rate * seconds)))
-        outbox = self.pg("SELECT COALESCE(max(id), 0) FROM outbox")[0][0]
         cpu, counts = self.cpu(), self.counts()
-        with ReverseLog(self.s).running() as seen:
+        with ReverseLog(self.s).running() as log:
             address = (self.s.host, getattr(self.s, f"{side}_port"))
             answers = open_loop(address, requests, rate)
             self.quiet()
         spent = {k: v - cpu[k] for k, v in self.cpu().items()}
         latency = open_loop_latency(answers, len(requests) / rate)
         done = max(1, sum(1 for a in answers if 200 <= a.status < 300))
-        reverse, visible = self.reverse_lags(outbox, seen)
+        reverse = log.lags()
         after = self.counts()
         per_write = {k: v / done * 1000 for k, v in spent.items()}
-        return Result(write, side, rate, latency, per_write, reverse, visible,
-                      after[0] - counts[0], after[1] - counts[1])  # fmt: skip
+        failed = Counter(a.status for a in answers if not 200 <= a.status < 300)
+        return Result(write, side, rate, latency, per_write, reverse,
+                      after[0] - counts[0], after[1] - counts[1], dict(failed))  # fmt: skip
 
-    def reverse_lags(self, outbox: int, seen: dict[int, float]) -> tuple[list[float], list[float]]:
-        """Per outbox row after `outbox`: applied_at and seen, minus created_at, in ms."""
-        created = dict(self.pg(
-            "SELECT id, extract(epoch FROM created_at)::float8 FROM outbox WHERE id > %s", outbox
-        ))  # fmt: skip
-        applied = self.mysql(
-            "SELECT outbox_id, applied_at FROM ficus_reverse_log WHERE domain = 'customer' "
-            "AND outbox_id > %s AND status = 'applied'", outbox,
-        )  # fmt: skip
-        reverse = [(at.replace(tzinfo=UTC).timestamp() - created[int(i)]) * 1000
-                   for i, at in applied if int(i) in created]  # fmt: skip
-        visible = [(seen[i] - created[i]) * 1000 for i in created if i in seen]
-        return reverse, visible
+
+def signup(address: tuple[str, int], name: str) -> bytes:
+    customer = {"email": f"{name}@example.com", "firstname": "Bench", "lastname": name}
+    body = dumps({"customer": customer, "password": NEW_PASSWORD})
+    return http_request("POST", address, "/rest/V1/customers", JSON, body)
+
+
+def put_me(address: tuple[str, int], who: Customer, firstname: str) -> bytes:
+    """The customer as GET /me answered it, with another first name."""
+    body = dumps({"customer": {**(who.me or {}), "firstname": firstname}})
+    headers = {**JSON, "Authorization": f"Bearer {who.token}"}
+    return http_request("PUT", address, "/rest/V1/customers/me", headers, body)
 
 
 def dumps(body: object) -> bytes:
@@ -351,93 +279,24 @@ def dumps(body: object) -> bytes:
 
 @dataclass(frozen=True)
 class Forward:
-    """Direct SQL changes in Magento at `rate` -> the service's customer rows."""
+    """Forward lag at `rate` changes/s, and CPU per change (ms) until forward sync caught up."""
 
     rate: int
-    lags: list[float]  # ms, per change applied in the service (itself or a later one)
-    written: int
-    itself: int  # changes whose own value the poller saw
+    run: ForwardRun
     cpu_ms: dict[str, float]
 
 
 def forward_lag(bench: Bench, rate: int, seconds: float) -> Forward:
-    """Group F's lastname changed by direct SQL, one transaction each tick; a poller of the
-    service's database notes when each value shows."""
-    ids = [c.id for c in bench.groups["forward"]]
-    committed: dict[str, float] = {}
-    seen: dict[str, float] = {}
-    stop = threading.Event()
-    poller = threading.Thread(target=_poll_service, args=(bench, ids, seen, stop), daemon=True)
+    """Group F changed by direct SQL in Magento -> the service's rows."""
     cpu = bench.cpu()
-    poller.start()
-    try:
-        _write_ticks(bench, ids, rate, seconds, committed)
-        last = {name.split("c")[-1]: name for name in committed}  # the last value of each
-        wait_for(
-            "the service to hold every last change", lambda: set(last.values()) <= set(seen), 120
-        )
-        bench.quiet()
-    finally:
-        stop.set()
-        poller.join()
-    spent = {k: (v - cpu[k]) / max(1, len(committed)) * 1000 for k, v in bench.cpu().items()}
-    itself = sum(1 for name in committed if name in seen)
-    return Forward(rate, applied_lags(committed, seen), len(committed), itself, spent)
-
-
-def applied_lags(committed: dict[str, float], seen: dict[str, float]) -> list[float]:
-    """Per change (ms): until the service first held its value or a later one of the same
-    customer (forward sync folds a customer's changes within a batch into one event)."""
-    by_customer: dict[str, list[str]] = {}
-    for name in committed:
-        by_customer.setdefault(name.split("c")[-1], []).append(name)
-    lags = []
-    for names in by_customer.values():
-        soonest = math.inf
-        for name in reversed(names):
-            soonest = min(soonest, seen.get(name, math.inf))
-            if soonest < math.inf:
-                lags.append((soonest - committed[name]) * 1000)
-    return lags
-
-
-def _write_ticks(
-    bench: Bench, ids: list[int], rate: int, seconds: float, committed: dict[str, float]
-) -> None:
-    conn, run, per_tick = magento(bench.s), next(_runs), max(1, round(rate * TICK))
-    conn.autocommit(False)
-    start, n = time.monotonic(), 0
-    try:
-        for tick in range(int(seconds / TICK)):
-            time.sleep(max(0.0, start + tick * TICK - time.monotonic()))  # the load's pace
-            names = []
-            with conn.cursor() as cur:
-                for _ in range(per_tick):
-                    entity_id, n = ids[n % len(ids)], n + 1
-                    names.append(f"Fwd{run}t{tick}n{n}c{entity_id}")
-                    cur.execute(UPDATE, (names[-1], entity_id))
-            conn.commit()
-            at = time.time()
-            committed.update(dict.fromkeys(names, at))
-    finally:
-        conn.close()
-
-
-def _poll_service(
-    bench: Bench, ids: list[int], seen: dict[str, float], stop: threading.Event
-) -> None:
-    with psycopg.connect(bench.s.postgres_url("ficus_customer"), autocommit=True) as conn:
-        while not stop.wait(0.01):
-            rows = conn.execute(
-                "SELECT state->>'lastname' FROM customer WHERE entity_id = ANY(%s)", (ids,)
-            ).fetchall()
-            now = time.time()
-            for (name,) in rows:
-                seen.setdefault(name, now)
+    run = forward_run(bench.s, [c.id for c in bench.groups["forward"]], rate, seconds)
+    bench.quiet()
+    spent = {k: (v - cpu[k]) / max(1, run.written) * 1000 for k, v in bench.cpu().items()}
+    return Forward(rate, run, spent)
 
 
 HEADER = (f"{'write':<8}{'side':<9}{'rate':>5}{'got':>6}{'err':>5}{'p50':>9}{'p99':>9}"
-          f"{'x50':>6}{'x99':>6}{'rev50':>8}{'rev99':>8}{'seen50':>8}{'seen99':>8}{'confl':>6}"
+          f"{'x50':>7}{'x99':>7}{'rev50':>8}{'rev99':>8}{'seen50':>8}{'seen99':>8}{'rev/s':>6}{'confl':>6}"
           f"{'dead':>5} | CPU ms/write" + "".join(f"{n[:8]:>9}" for n in PROCESSES))  # fmt: skip
 
 
@@ -446,36 +305,38 @@ def row(r: Result, ref: Result | None) -> str:
     ratios = (lat.p50_ms / ref.latency.p50_ms, lat.p99_ms / ref.latency.p99_ms) if ref else None
     out = f"{r.write:<8}{r.side:<9}{r.rate:>5}{lat.achieved:>6.1f}{lat.errors:>5}"
     out += f"{lat.p50_ms:>9.1f}{lat.p99_ms:>9.1f}"
-    out += f"{ratios[0]:>6.2g}{ratios[1]:>6.2g}" if ratios else f"{'-':>6}{'-':>6}"
-    for lags in (r.reverse, r.seen):
+    out += f"{ratios[0]:>7.2g}{ratios[1]:>7.2g}" if ratios else f"{'-':>7}{'-':>7}"
+    for lags in (r.reverse.applied, r.reverse.seen):
         out += "".join(f"{quantile(lags, q):>8.0f}" if lags else f"{'-':>8}" for q in (0.5, 0.99))
-    out += f"{r.conflicts:>6}{r.dead:>5} |" + " " * 13
-    return out + "".join(f"{r.cpu_ms[n]:>9.2f}" for n in PROCESSES)
+    out += f"{r.reverse.per_second:>6.0f}{r.conflicts:>6}{r.dead:>5} |" + " " * 13
+    out += "".join(f"{r.cpu_ms[n]:>9.2f}" for n in PROCESSES)
+    return out + "".join(f"  [{code or 'none'}: {n}]" for code, n in sorted(r.failed.items()))
 
 
 def forward_row(f: Forward) -> str:
     cpu = " ".join(f"{n} {f.cpu_ms[n]:.2f}" for n in PROCESSES)
+    lags, folded = f.run.lags, len(f.run.lags) - f.run.itself
     return (f"forward at {f.rate} changes/s (direct SQL in Magento -> the service's row):"
-            f" {len(f.lags)} of {f.written} applied ({f.itself} seen as such, the rest folded"
-            f" into a later change), lag p50 {quantile(f.lags, 0.5):.0f} ms, p99"
-            f" {quantile(f.lags, 0.99):.0f} ms; CPU ms per change: {cpu}")  # fmt: skip
+            f" {len(lags)} of {f.run.written} applied ({folded} folded into a later change),"
+            f" lag p50 {quantile(lags, 0.5):.0f} ms, p99 {quantile(lags, 0.99):.0f} ms;"
+            f" CPU ms per change: {cpu}")  # fmt: skip
 
 
 def both_ways(results: list[Result], f: Forward) -> str:
     """Reverse lag of the proxied PUT run at the forward run's rate, beside forward lag."""
     same = [r for r in results if (r.write, r.side, r.rate) == ("PUT me", "proxy", f.rate)]
-    if not same or not same[0].seen:
+    if not same or not same[0].reverse.seen:
         return f"no proxied PUT run at {f.rate}/s to set beside forward lag"
-    seen = same[0].seen
+    seen, lags = same[0].reverse.seen, f.run.lags
     return (f"at {f.rate} writes/s: reverse lag (service write -> visible in Magento) p50"
             f" {quantile(seen, 0.5):.0f} ms, p99 {quantile(seen, 0.99):.0f} ms (goal < 500);"
-            f" forward lag (Magento commit -> the service's row) p50 {quantile(f.lags, 0.5):.0f}"
-            f" ms, p99 {quantile(f.lags, 0.99):.0f} ms")  # fmt: skip
+            f" forward lag (Magento commit -> the service's row) p50 {quantile(lags, 0.5):.0f}"
+            f" ms, p99 {quantile(lags, 0.99):.0f} ms")  # fmt: skip
 
 
 def passes(r: Result) -> bool:
     lat = r.latency
-    reverse_ok = bool(r.seen) and quantile(r.seen, 0.99) < 500
+    reverse_ok = bool(r.reverse.seen) and quantile(r.reverse.seen, 0.99) < 500
     return lat.p99_ms < 50 and reverse_ok and lat.achieved >= 0.95 * r.rate and lat.errors == 0
 
 
@@ -524,9 +385,12 @@ def legend(args: argparse.Namespace, before: str) -> str:
     return (
         f"(HTTP/1.1 on loopback, open loop; {args.customers} customers; load average before:"
         f" {before}, after: {load_average()}; cores: {os.cpu_count()}. got: 2xx answers/s; err:"
-        " other answers or none; p50/p99: ms from each request's due time; x50/x99: ratio to"
+        " other answers or none (their statuses in brackets, none: no answer); p50/p99: ms from"
+        " each request's due time; x50/x99: ratio to"
         " the stand-in's same write and rate; rev: reverse log applied_at - outbox created_at;"
-        " seen: the reverse log row seen committed - created_at (ms); confl/dead: conflict-log"
+        " seen: the reverse log row seen committed - created_at (ms); rev/s: rows the reverse"
+        " worker applied per second, first to last (its throughput once a backlog formed);"
+        " confl/dead: conflict-log"
         " and reverse-DLQ rows added; CPU: ms per 2xx write until the outbox drained and forward"
         " sync caught up. Goals: write p99 < 50 ms through the proxy, reverse p99 < 500 ms)"
     )
