@@ -50,6 +50,7 @@ class _Plan:
     state: CustomerState | None
     delete: bool = False
     conflicts: tuple[Conflict, ...] = field(default_factory=tuple)
+    service: CustomerState | None = None  # the outbox row's state
 
     @property
     def parked(self) -> bool:
@@ -142,14 +143,17 @@ class Magento:
             None if current is None else current.model_dump(mode="json"),
             service_ms=hlc_physical_ms(row.hlc),
             magento_ms=magento_ms,
-            email_taken_by=self.email_owner(service),
+            email_taken_by=self._email_clash(service, current),
         )
         state = None if merge.state is None else CustomerState.model_validate(merge.state)
-        return _Plan(state, conflicts=merge.conflicts)
+        return _Plan(state, conflicts=merge.conflicts, service=service)
 
     def _mark(self, row: OutboxRow, plan: _Plan) -> bool:
-        """INSERT the log row; False when it is there already (applied by an earlier run)."""
-        digest = "" if plan.parked else state_hash(plan.state)
+        """INSERT the log row; False when it is there already (applied by an earlier run).
+        The echo marker is the merged state's hash only when that is the service's own state:
+        a merge that kept Magento values reaches the service as an ordinary event."""
+        echo = plan.delete or (plan.state is not None and plan.state == plan.service)
+        digest = state_hash(plan.state) if echo else ""
         try:
             ledger.log(self.conn, self.domain, row, digest, "parked" if plan.parked else "applied")
         except pymysql.err.IntegrityError as exc:
@@ -157,6 +161,14 @@ class Magento:
                 return False
             raise
         return True
+
+    def _email_clash(self, service: CustomerState, current: CustomerState | None) -> int | None:
+        """Only a customer whose (email, website) the service changes can clash."""
+        if current is not None and (current.email.lower(), current.website_id) == (
+            service.email.lower(), service.website_id,
+        ):  # fmt: skip
+            return None
+        return self.email_owner(service)
 
     def email_owner(self, state: CustomerState) -> int | None:
         """Another Magento customer holding the state's (email, website), if any."""
