@@ -23,6 +23,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ficus_contracts.auth import AuthRevocationState
 from ficus_contracts.customers import CustomerState
 
 DOMAIN_EVENT_CHANNEL = "ficus_domain_event"
@@ -124,24 +125,29 @@ class DomainEvent(_Frozen):
     """One versioned full-state event; `payload` is None for deletions.
 
     Aggregates: `product` (ProductState), `category` (CategoryState), `store`
-    (StoreState, `entity_id` = store_id) and `customer` (CustomerState with its addresses).
+    (StoreState, `entity_id` = store_id), `customer` (CustomerState with its addresses) and
+    `auth_revocation` (AuthRevocationState, `entity_id` = user_id; `ficus_contracts.auth`).
     Consumers ignore aggregates they do not hold.
     """
 
-    aggregate: Literal["product", "category", "store", "customer"]
+    aggregate: Literal["product", "category", "store", "customer", "auth_revocation"]
     aggregate_id: UUID
     entity_id: int  # Magento's id, as in the id map
     version: int
     kind: EventKind
     source_ts_ms: int | None = None  # Magento commit time, for lag
-    payload: ProductState | CategoryState | StoreState | CustomerState | None = None
+    payload: (
+        ProductState | CategoryState | StoreState | CustomerState | AuthRevocationState | None
+    ) = None
 
 
-PAYLOAD_TYPES: dict[str, type[ProductState | CategoryState | StoreState | CustomerState]] = {
+Payload = ProductState | CategoryState | StoreState | CustomerState | AuthRevocationState
+PAYLOAD_TYPES: dict[str, type[Payload]] = {
     "product": ProductState,
     "category": CategoryState,
     "store": StoreState,
     "customer": CustomerState,
+    "auth_revocation": AuthRevocationState,
 }
 """Each aggregate's payload model: an `upserted` event of that aggregate carries exactly it."""
 

@@ -49,12 +49,18 @@ def _bearer(request: Request) -> str | None:
 
 
 def require_admin(request: Request, resource: str) -> int:
-    """The admin user id of the request's token; 401 otherwise (Magento's message)."""
+    """The admin user id of the request's unrevoked token; 401 otherwise (Magento's message)."""
     token = _bearer(request)
+    parts = standin(request)
     if token is None:
         raise NotAuthorized.resources(resource)
     try:
-        claims = tokens.verify(standin(request).settings.signing_secret(), token)
+        with parts.db.transaction() as conn:
+            claims = tokens.verify(
+                parts.settings.signing_secret(),
+                token,
+                revoked_before=partial(revocations.revoked_before, conn),
+            )
     except tokens.TokenError as exc:
         raise NotAuthorized.resources(resource) from exc
     if claims.user_type is not tokens.UserType.ADMIN:

@@ -3,6 +3,8 @@ or older one is ignored, `deleted` removes the aggregate and leaves a tombstone 
 
 Store events (`StoreState`) replace the store view's `catalog_store` row, and with the first
 one the rows seeded from settings go (sync's snapshot emits every store view at once).
+Revocation events (`AuthRevocationState`) replace the user's `token_revocation` row. The
+catalog holds these four aggregates only (`AGGREGATES`); the feed ignores the others.
 
 A product's rows include its Magento JSON per store view (`product_json`, rendered by the
 mapper when the event is prepared); deleting a product deletes it (ON DELETE CASCADE).
@@ -24,8 +26,21 @@ from sqlalchemy import delete, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from ficus_catalog.product_mapper import Rows, category_rows, product_rows, store_rows
-from ficus_catalog.tables import AppliedVersion, CatalogStore, Category, Product
+from ficus_catalog.product_mapper import (
+    Rows,
+    category_rows,
+    product_rows,
+    revocation_rows,
+    store_rows,
+)
+from ficus_catalog.tables import (
+    AppliedVersion,
+    CatalogStore,
+    Category,
+    Product,
+    TokenRevocation,
+)
+from ficus_contracts.auth import AuthRevocationState
 from ficus_contracts.events import (
     CategoryState,
     DomainEvent,
@@ -33,7 +48,9 @@ from ficus_contracts.events import (
     ProductState,
     StoreState,
 )
-from ficus_feed.core import AGGREGATES, Outcome
+from ficus_feed.core import Outcome
+
+AGGREGATES = frozenset({"product", "category", "store", "auth_revocation"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +74,8 @@ def prepare(event: DomainEvent) -> Prepared:
         return Prepared(event, category_rows(event.aggregate_id, event.version, payload))
     if isinstance(payload, StoreState):
         return Prepared(event, store_rows(event.version, payload))
+    if isinstance(payload, AuthRevocationState):
+        return Prepared(event, revocation_rows(event.aggregate_id, event.version, payload))
     return Prepared(event, None)
 
 
@@ -66,8 +85,11 @@ def _remove(session: Session, aggregate: str, mine: list[Prepared]) -> None:
     if aggregate == "store":
         _remove_stores(session, entity_ids, mine)
         return
-    table = Product if aggregate == "product" else Category
     ids = [p.event.aggregate_id for p in mine]
+    if aggregate == "auth_revocation":
+        _remove_revocations(session, ids, mine)
+        return
+    table = Product if aggregate == "product" else Category
     session.execute(
         delete(table)
         .where(or_(table.uuid.in_(ids), table.entity_id.in_(entity_ids)))
@@ -87,6 +109,20 @@ def _remove_stores(session: Session, store_ids: list[int], mine: list[Prepared])
                 CatalogStore.version.is_(None),
             )
         )
+    )
+
+
+def _remove_revocations(session: Session, ids: list[uuid.UUID], mine: list[Prepared]) -> None:
+    """The rows of these events' aggregates, and any row of the same user (its key)."""
+    users = [
+        (int(r["user_type_id"]), int(r["user_id"]))
+        for p in mine
+        if p.rows is not None
+        for r in p.rows.tables.get(TokenRevocation, [])
+    ]
+    key = tuple_(TokenRevocation.user_type_id, TokenRevocation.user_id)
+    session.execute(
+        delete(TokenRevocation).where(or_(TokenRevocation.aggregate_id.in_(ids), key.in_(users)))
     )
 
 

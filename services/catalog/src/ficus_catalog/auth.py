@@ -23,11 +23,31 @@ class RevocationSource(Protocol):
         ...
 
 
-class NoRevocations:
-    """A source without rows (tests of the credential cases that involve no revocation)."""
+class CachedRevocations:
+    """A `RevocationSource` that reuses each user's answer for `ttl` seconds: a revocation
+    reaches the catalog within the sync lag plus `ttl`. Bounded: the cache is dropped whole
+    when it holds `size` users."""
+
+    def __init__(
+        self,
+        source: RevocationSource,
+        ttl: float,
+        clock: Callable[[], float] = time.monotonic,
+        size: int = 100_000,
+    ) -> None:
+        self._source, self._ttl, self._clock, self._size = source, ttl, clock, size
+        self._seen: dict[tuple[int, int], tuple[float, int | None]] = {}
 
     async def revoke_before(self, user_type: int, user_id: int) -> int | None:
-        return None
+        key, now = (user_type, user_id), self._clock()
+        seen = self._seen.get(key)
+        if seen is not None and now - seen[0] < self._ttl:
+            return seen[1]
+        before = await self._source.revoke_before(user_type, user_id)
+        if len(self._seen) >= self._size:
+            self._seen.clear()
+        self._seen[key] = (now, before)
+        return before
 
 
 class Gate:

@@ -38,6 +38,9 @@ LEFT JOIN LATERAL (
 ) AS j ON true
 """
 BY_SKU = {kind: _BY_SKU.format(store=query) for kind, query in STORES.items()}
+REVOKE_BEFORE = (
+    "SELECT revoke_before FROM token_revocation WHERE user_type_id = %(type)s AND user_id = %(id)s"
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,8 @@ class Found:
 
 
 class StoredBodies:
-    """Adapter over `product_json` for the by-sku route; open it inside the event loop."""
+    """Adapter over `product_json` for the by-sku route, and over `token_revocation` for the
+    gate (a `RevocationSource`); open it inside the event loop."""
 
     def __init__(self, db_url: str, default_store: str, size: int = 4) -> None:
         self._default_store = default_store
@@ -81,12 +85,17 @@ class StoredBodies:
         row = await self._one(BY_SKU[kind], {"code": code, "sku": sku.lower()})
         return Found(None, None) if row is None else Found(row[0], row[1])
 
+    async def revoke_before(self, user_type: int, user_id: int) -> int | None:
+        """The user's `jwt_auth_revoked.revoke_before` as sync delivered it (`RevocationSource`)."""
+        row = await self._one(REVOKE_BEFORE, {"type": user_type, "id": user_id})
+        return None if row is None else int(row[0])
+
     def _store(self, store_code: str | None) -> tuple[str, str]:
         if store_code is None:
             return "default", self._default_store
         return ("admin" if store_code == ADMIN_CODE else "code"), store_code
 
-    async def _one(self, query: str, params: dict[str, str]) -> tuple[Any, ...] | None:
+    async def _one(self, query: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
         async with self._pool.connection() as conn:
             cursor = conn.cursor(binary=True)
             await cursor.execute(query, params)

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ficus_catalog.applying import CatalogApply, Prepared
-from ficus_catalog.auth import Gate, NoRevocations
+from ficus_catalog.auth import CachedRevocations, Gate
 from ficus_catalog.bodies import StoredBodies
 from ficus_catalog.categories import CategoryReads
 from ficus_catalog.database import make_engine, make_read_engine
@@ -104,7 +104,7 @@ def bootstrap(settings: CatalogSettings) -> Catalog:
     """Check Magento's key material, migrate and render what the migration left unrendered
     (if asked), seed the store table and wire every part; nothing runs yet (`StoredBodies`
     opens in the event loop)."""
-    gate = Gate(signing_key(settings), NoRevocations())
+    key = signing_key(settings)
     engine = make_engine(settings.db_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
     if settings.migrate_on_start:
@@ -117,6 +117,7 @@ def bootstrap(settings: CatalogSettings) -> Catalog:
     read_sessions = sessionmaker(read_engine, expire_on_commit=False)
     reads = CatalogReads(read_sessions)
     bodies = StoredBodies(settings.db_url, settings.default_store)
+    gate = Gate(key, CachedRevocations(bodies, settings.revocation_cache_seconds))
     return Catalog(
         settings,
         engine,

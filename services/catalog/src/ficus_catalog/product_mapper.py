@@ -1,5 +1,6 @@
 """`ProductState` / `CategoryState` ↔ the catalog's normalized rows, losslessly: rows built
-from a state rebuild exactly that state. `StoreState` → its `catalog_store` row.
+from a state rebuild exactly that state. `StoreState` → its `catalog_store` row,
+`AuthRevocationState` → its `token_revocation` row.
 
 A product's rows include its Magento JSON per store view (`product_json`), rendered from the
 state: since the rows rebuild exactly that state, these are the bytes a rendering of the
@@ -34,7 +35,9 @@ from ficus_catalog.tables import (
     ProductStoreValue,
     ProductWebsite,
     Stock,
+    TokenRevocation,
 )
+from ficus_contracts.auth import AuthRevocationState
 from ficus_contracts.events import (
     CategoryLink,
     CategoryState,
@@ -56,6 +59,7 @@ INSERT_ORDER: tuple[type[Base], ...] = (
     Category,
     CategoryStoreValue,
     CatalogStore,
+    TokenRevocation,
 )
 
 Row = dict[str, Any]
@@ -228,4 +232,11 @@ def category_state(category: Category) -> CategoryState:
 def store_rows(version: int, state: StoreState) -> Rows:
     rows = Rows()
     rows.add(CatalogStore, {**state.model_dump(), "version": version})
+    return rows
+
+
+def revocation_rows(aggregate_id: uuid.UUID, version: int, state: AuthRevocationState) -> Rows:
+    rows = Rows()
+    values = {**state.model_dump(), "aggregate_id": aggregate_id, "version": version}
+    rows.add(TokenRevocation, values)
     return rows

@@ -258,3 +258,16 @@ Index(
     ProductJson.store_id,
     ProductJson.entity_id,
 )
+
+
+class TokenRevocation(Base):
+    """Magento's `jwt_auth_revoked`, from sync's `auth_revocation` events: a user's tokens
+    issued at or before `revoke_before` (Unix time) are refused (`auth.Gate`)."""
+
+    __tablename__ = "token_revocation"
+
+    user_type_id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    revoke_before: Mapped[int] = mapped_column(BigInteger)
+    aggregate_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
+    version: Mapped[int] = mapped_column(BigInteger)

@@ -100,16 +100,24 @@ def standin(stack: Stack, magento: tuple[str, Any]) -> Iterator[tuple[TestClient
 
 
 @pytest.fixture(scope="package")
+def sync_events(stack: Stack) -> Iterator[EventTable]:
+    """Sync's side: the event table the catalog consumes (tests publish more events)."""
+    with fresh_database(stack, "sync") as url:
+        yield EventTable(url)
+
+
+@pytest.fixture(scope="package")
 def catalog(
     stack: Stack,
     magento: tuple[str, Any],
     stores: dict[str, int],
     standin: tuple[TestClient, dict[str, str]],
+    sync_events: EventTable,
 ) -> Iterator[TestClient]:
     states = list(product_states(magento[1]))
     others = [*store_states(magento[1]).values(), *category_states(magento[1])]
-    with fresh_database(stack, "catalog") as catalog_url, fresh_database(stack, "sync") as url:
-        events = EventTable(url)
+    with fresh_database(stack, "catalog") as catalog_url:
+        events = sync_events
         events.publish(*(_event(s) for s in [*others, *states]))
         settings = catalog_settings(catalog_url, events, stores=stores)
         app = create_app(settings)

@@ -1,0 +1,80 @@
+"""The catalog's gate: Magento's credential cases, revocation through the port, the cache."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from ficus_catalog.auth import CachedRevocations, Gate
+from ficus_catalog.errors import NotAuthorized
+from ficus_catalog.testing import CRYPT_KEY, bearer
+from ficus_legacy import tokens
+from ficus_legacy.core.webapi_auth import ADMIN, GUEST, Caller
+
+NOW = float(int(time.time()))  # PyJWT refuses an `iat` ahead of the real clock
+PRODUCTS = ("Magento_Catalog::products",)
+
+
+class Table:
+    """A RevocationSource over a dict, counting its reads."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[int, int], int] = {}
+        self.reads = 0
+
+    async def revoke_before(self, user_type: int, user_id: int) -> int | None:
+        self.reads += 1
+        return self.rows.get((user_type, user_id))
+
+
+def _gate(table: Table) -> Gate:
+    return Gate(tokens.signing_key(CRYPT_KEY), table, clock=lambda: NOW)
+
+
+def test_only_an_unrevoked_admin_token_signed_with_magentos_key_passes() -> None:
+    table = Table()
+    gate = _gate(table)
+    admin = bearer(5, now=NOW - 100)
+    assert asyncio.run(gate.caller(f"Bearer {admin}")) == Caller(ADMIN, 5)
+    table.rows[(2, 5)] = int(NOW - 100)  # issued at revoke_before: refused, as Magento
+    assert asyncio.run(gate.caller(f"Bearer {admin}")) == GUEST
+    with pytest.raises(NotAuthorized) as refused:
+        asyncio.run(gate.require(f"Bearer {admin}", PRODUCTS))
+    assert refused.value.resources == PRODUCTS
+    assert asyncio.run(gate.caller(f"Bearer {bearer(5, now=NOW - 99)}")) == Caller(ADMIN, 5)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "",
+        "Basic abc",
+        "Bearer x.y.z",
+        f"Bearer {bearer(5, now=NOW - 3600)}",  # expired at NOW
+        f"Bearer {tokens.issue(tokens.signing_key('other' * 7), 5, tokens.UserType.ADMIN)}",
+    ],
+)
+def test_anything_else_is_a_guest_refused_on_an_admin_route(header: str) -> None:
+    with pytest.raises(NotAuthorized):
+        asyncio.run(_gate(Table()).require(header, PRODUCTS))
+
+
+def test_a_customer_token_is_refused_on_an_admin_route() -> None:
+    header = f"Bearer {bearer(5, tokens.UserType.CUSTOMER, now=NOW)}"
+    with pytest.raises(NotAuthorized):
+        asyncio.run(_gate(Table()).require(header, PRODUCTS))
+
+
+def test_the_cache_reuses_an_answer_for_its_ttl_only() -> None:
+    table, now = Table(), [0.0]
+    cached = CachedRevocations(table, ttl=1.0, clock=lambda: now[0], size=2)
+    assert asyncio.run(cached.revoke_before(2, 5)) is None
+    table.rows[(2, 5)] = 7
+    assert asyncio.run(cached.revoke_before(2, 5)) is None and table.reads == 1
+    now[0] = 1.0
+    assert asyncio.run(cached.revoke_before(2, 5)) == 7 and table.reads == 2
+    for user in (6, 7, 8):  # bounded: dropped whole when full
+        asyncio.run(cached.revoke_before(2, user))
+    assert asyncio.run(cached.revoke_before(2, 5)) == 7 and table.reads == 6
