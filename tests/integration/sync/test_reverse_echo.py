@@ -13,6 +13,8 @@ import psycopg
 import pytest
 
 from ficus_sync.core.statehash import state_hash
+from ficus_sync.reverse import actions
+from ficus_sync.reverse.worker import ReverseConfig
 from ficus_sync.settings import SyncSettings
 from tests.integration.sync.conftest import SyncProcess, poll
 from tests.integration.sync.test_reverse_support import (  # noqa: F401 - fixtures
@@ -28,6 +30,7 @@ from tests.integration.sync.test_reverse_support import (  # noqa: F401 - fixtur
 pytestmark = pytest.mark.integration
 
 CUSTOMERS = range(7600, 7610)
+START_LATER = "2026-01-03 10:00:00"
 
 
 def projected(settings: SyncSettings) -> dict[int, str]:
@@ -71,3 +74,29 @@ def test_service_writes_come_back_as_no_event(
     admin = magento.read(CUSTOMERS[0]).model_copy(update={"lastname": "Admin"})  # type: ignore[union-attr]
     magento.write(admin)  # a genuine Magento edit still reaches the services
     poll(lambda: customer_events(settings) == 1, 60, "a Magento edit was not emitted")
+
+
+def test_take_magento_reaches_the_service_as_an_event(
+    service: Service, magento: Magento, sync_run: Callable[[], tuple[SyncSettings, SyncProcess]]
+) -> None:
+    settings, process = sync_run()
+    poll(lambda: streaming(settings), 60, f"sync never streamed: {process.output()[-2000:]}")
+    base = customer(7650)
+    magento.write(base)  # created in Magento, then edited by its admin
+    magento.write(base.model_copy(update={"email": "admin@example.com"}))
+    admin = state_hash(magento.read(7650))
+    poll(lambda: projected(settings).get(7650) == admin, 60, "Magento's edits were not seen")
+    emitted = customer_events(settings)
+    edit = base.model_copy(update={"email": "shopper@example.com", "updated_at": START_LATER})
+    service.write(edit, base)  # the service saw only `base`: email changed on both sides
+    drained(service, timeout=60)
+    [conflict] = actions.conflicts(settings.mysql_url, "customer", open_only=True)
+    expected = state_hash(magento.read(7650))
+    poll(lambda: projected(settings).get(7650) == expected, 60, "the reverse write not seen")
+    # Magento kept its email, so Magento's state is not the service's: no echo, an event
+    # brings the merged state back to the service
+    assert magento.log()[0][2] == "" and customer_events(settings) == emitted + 1
+    config = ReverseConfig.from_settings(settings, "customer")
+    actions.resolve_conflict(config, conflict.id, "magento", "tester")
+    poll(lambda: customer_events(settings) == emitted + 2, 60, "take magento did not re-emit")
+    assert magento.read(7650).email == "admin@example.com"  # type: ignore[union-attr]

@@ -60,6 +60,13 @@ def test_one_sided_changes_are_taken_without_conflict() -> None:
     CustomerState.model_validate(result.state)
 
 
+def test_the_services_own_state_keeps_its_clock_whatever_magentos_says() -> None:
+    service = changed(BASE, firstname="Anna", updated_at="2026-01-02 10:00:00")
+    magento = changed(BASE, updated_at="2026-01-05 10:00:00")  # a later stamp, nothing else
+    result = merge(BASE, service, magento)
+    assert result.state == service  # exactly the service's state: its echo is recognised
+
+
 @pytest.mark.parametrize(("service_newer", "winner"), [(True, "service"), (False, "magento")])
 def test_both_sides_changed_newest_wins(service_newer: bool, winner: str) -> None:
     service = changed(BASE, firstname="Anna")

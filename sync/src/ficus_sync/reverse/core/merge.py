@@ -124,10 +124,20 @@ def merge_customer(
     if email_taken_by is not None and merged.get("email") != theirs.get("email"):
         merged["email"] = theirs.get("email")
         conflicts.append(_clash(email_taken_by, ours.get("email"), theirs.get("email")))
-    merged[CLOCK_FIELD] = max(str(ours.get(CLOCK_FIELD)), str(theirs.get(CLOCK_FIELD)))
+    merged[CLOCK_FIELD] = _clock(merged, ours, theirs)
     document = unflatten(merged)
     _repair_defaults(document, service, magento)
     return Merge(document, tuple(conflicts))
+
+
+def _clock(merged: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]) -> Any:
+    """The service's `updated_at` when Magento gets exactly the service's state (so its echo
+    is recognised whatever the two clocks say); the later of the two when Magento's values
+    stay in some field (the merged state is a change the service has not seen)."""
+    others = {name: value for name, value in merged.items() if name != CLOCK_FIELD}
+    if others == {name: value for name, value in ours.items() if name != CLOCK_FIELD}:
+        return ours.get(CLOCK_FIELD)
+    return max(str(ours.get(CLOCK_FIELD)), str(theirs.get(CLOCK_FIELD)))
 
 
 def _into_nothing(base: Document | None, service: Document, email_taken_by: int | None) -> Merge:
