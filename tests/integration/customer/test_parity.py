@@ -139,6 +139,9 @@ def test_reads_answer_the_same(sides: Sides) -> None:
                  f"/rest/V1/customers/addresses/{address_id}",
                  f"/rest/V1/customers/{customer_id}/billingAddress"):  # fmt: skip
         _same(*sides.both("GET", path, headers=admin))
+    for query in ("id,email,addresses[city,street]", "items", "default_billing,nope"):
+        path = f"/rest/V1/customers/{customer_id}/"  # Magento trims the slash
+        _same(*sides.both("GET", path, params={"fields": query}, headers=admin))
     token = _login(sides.magento, "ada@example.com").json()  # the stand-in's token …
     me = {"Authorization": f"Bearer {token}"}
     for path in ("/rest/V1/customers/me", "/rest/V1/customers/me/shippingAddress"):

@@ -16,12 +16,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ficus_customer import rest
 from ficus_customer.bootstrap import bootstrap, signing_key
 from ficus_customer.errors import CustomerError, Unavailable
 from ficus_customer.settings import CustomerSettings
 from ficus_customer.web import parts
+from ficus_legacy.core.restpath import routed_scope
 from ficus_legacy.core.searchcriteria import SearchCriteriaError
 
 NO_ROUTE = "Request does not match any route."
@@ -91,6 +93,19 @@ OPS = [
 ]
 
 
+class MagentoPaths:
+    """ASGI: a `/rest/…` path is routed without its trailing slashes, as Magento's router
+    trims them (`ficus_legacy.core.restpath`), instead of Starlette's redirect."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope = dict(routed_scope(scope))
+        await self.app(scope, receive, send)
+
+
 def create_app(settings: CustomerSettings) -> Starlette:
     signing_key(settings)  # refuse to start without the key, before anything else
 
@@ -110,4 +125,6 @@ def create_app(settings: CustomerSettings) -> Starlette:
         HTTPException: _no_route,
         Exception: _handle,
     }
-    return Starlette(routes=[*rest.ROUTES, *OPS], exception_handlers=handlers, lifespan=lifespan)
+    app = Starlette(routes=[*rest.ROUTES, *OPS], exception_handlers=handlers, lifespan=lifespan)
+    app.add_middleware(MagentoPaths)
+    return app

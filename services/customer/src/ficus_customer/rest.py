@@ -34,19 +34,19 @@ MANAGE = "Magento_Customer::manage"
 DELETE = "Magento_Customer::delete"
 
 
-def _customer(state: CustomerState) -> JSONResponse:
-    return ok(render_customer(state))
+def _customer(request: Request, state: CustomerState) -> JSONResponse:
+    return ok(request, render_customer(state))
 
 
 async def get_me(request: Request) -> Response:
     customer_id = await require_customer(request)
-    return _customer(await blocking(parts(request).reads.customer, customer_id))
+    return _customer(request, await blocking(parts(request).reads.customer, customer_id))
 
 
 async def put_me(request: Request) -> Response:
     customer_id = await require_customer(request)
     data = section(await json_body(request), "customer")
-    return _customer(await blocking(parts(request).accounts.update, customer_id, data))
+    return _customer(request, await blocking(parts(request).accounts.update, customer_id, data))
 
 
 async def _default_address(request: Request, customer_id: int, flag: str) -> Response:
@@ -54,7 +54,7 @@ async def _default_address(request: Request, customer_id: int, flag: str) -> Res
     state = await blocking(parts(request).reads.customer, customer_id)
     wanted = getattr(state, flag)
     found = next((a for a in state.addresses if a.entity_id == wanted), None)
-    return ok(None if found is None else render_address(found, state))
+    return ok(request, None if found is None else render_address(found, state))
 
 
 async def my_billing(request: Request) -> Response:
@@ -91,7 +91,7 @@ async def change_password(request: Request) -> Response:
     failure = await blocking(parts(request).accounts.change_password, customer_id, current, new)
     if failure is not None:  # raised after the commit: the failure counts (lockout)
         raise failure
-    return ok(True)
+    return ok(request, True)
 
 
 async def email_available(request: Request) -> Response:
@@ -102,10 +102,10 @@ async def email_available(request: Request) -> Response:
     if not isinstance(email, str) or not email:
         raise InputError.required("customerEmail")
     if not parts(request).settings.guest_checkout_login:
-        return ok(True)
+        return ok(request, True)
     reads = parts(request).reads
     website = body.get("websiteId") or (await blocking(reads.store, store_code(request))).website_id
-    return ok(await blocking(reads.email_available, email, int(website)))
+    return ok(request, await blocking(reads.email_available, email, int(website)))
 
 
 async def search(request: Request) -> Response:
@@ -113,38 +113,38 @@ async def search(request: Request) -> Response:
     criteria = search_criteria(request)
     states, total = await blocking(parts(request).reads.search, criteria)
     items = [render_customer(s) for s in states]
-    return ok({"items": items, "search_criteria": criteria.echo(), "total_count": total})
+    return ok(request, {"items": items, "search_criteria": criteria.echo(), "total_count": total})
 
 
 async def get_customer(request: Request) -> Response:
     require_admin(request, ACL)
     customer_id: int = request.path_params["customer_id"]
-    return _customer(await blocking(parts(request).reads.customer, customer_id))
+    return _customer(request, await blocking(parts(request).reads.customer, customer_id))
 
 
 async def put_customer(request: Request) -> Response:
     require_admin(request, MANAGE)
     customer_id: int = request.path_params["customer_id"]
     data = section(await json_body(request), "customer")
-    return _customer(await blocking(parts(request).accounts.update, customer_id, data))
+    return _customer(request, await blocking(parts(request).accounts.update, customer_id, data))
 
 
 async def delete_customer(request: Request) -> Response:
     require_admin(request, DELETE)
     await blocking(parts(request).accounts.delete, request.path_params["customer_id"])
-    return ok(True)
+    return ok(request, True)
 
 
 async def get_address(request: Request) -> Response:
     require_admin(request, MANAGE)
     address, state = await blocking(parts(request).reads.address, request.path_params["address_id"])
-    return ok(render_address(address, state))
+    return ok(request, render_address(address, state))
 
 
 async def delete_address(request: Request) -> Response:
     require_admin(request, MANAGE)
     await blocking(parts(request).accounts.delete_address, request.path_params["address_id"])
-    return ok(True)
+    return ok(request, True)
 
 
 def _create(request: Request, body: dict[str, Any], raw: bytes) -> tuple[int, Any]:
@@ -171,7 +171,7 @@ async def create_customer(request: Request) -> Response:
     raw = await request.body()
     body = await json_body(request)
     status, content = await blocking(_create, request, body, raw)
-    return ok(content, status)
+    return ok(request, content, status)
 
 
 async def customer_token(request: Request) -> Response:
@@ -187,7 +187,7 @@ async def customer_token(request: Request) -> Response:
     token = tokens.issue(
         components.signing_key, customer_id, tokens.UserType.CUSTOMER, ttl_seconds=ttl
     )
-    return ok(token)
+    return ok(request, token)
 
 
 # (method, Magento path in routes.yaml notation, endpoint), the most specific paths first

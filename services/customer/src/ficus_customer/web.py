@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from ficus_customer.bootstrap import Components
 from ficus_customer.errors import InputError, NotAuthorized
 from ficus_legacy import tokens
+from ficus_legacy.core import fields
 from ficus_legacy.core.searchcriteria import SearchCriteria, parse_search_criteria
 
 T = TypeVar("T")
@@ -90,5 +91,9 @@ def store_code(request: Request) -> str | None:
     return code
 
 
-def ok(content: Any, status: int = 200) -> JSONResponse:
+def ok(request: Request, content: Any, status: int = 200) -> JSONResponse:
+    """A JSON answer; a successful one reduced by `?fields=` as Magento's ResponseFilter does."""
+    wanted = fields.requested(request.query_params.multi_items())
+    if wanted is not None and 200 <= status < 300:
+        content = fields.filter_value(content, wanted)
     return JSONResponse(content, status_code=status)
