@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import signal
 import threading
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -17,9 +19,9 @@ from rich.table import Table
 from ficus_sync import bootstrap
 from ficus_sync.errors import SyncError
 from ficus_sync.lag import LagTracker
-from ficus_sync.reverse import actions
+from ficus_sync.reverse import actions, retraction
 from ficus_sync.reverse.errors import ResolutionRefused
-from ficus_sync.reverse.resolution import Side
+from ficus_sync.reverse.resolution import Retract, Side
 from ficus_sync.reverse.worker import ReverseConfig
 from ficus_sync.settings import SyncSettings
 
@@ -131,12 +133,30 @@ def conflicts_resolve(
         if domain is None:
             raise ResolutionRefused(f"no conflict {conflict_id}")
         config = ReverseConfig.from_settings(settings, domain)
-        done = actions.resolve_conflict(config, conflict_id, take, _operator())
+        with _sync_database(settings) as retract:
+            done = actions.resolve_conflict(config, conflict_id, take, _operator(), retract)
     except ResolutionRefused as exc:
         raise _fail(exc, 1) from exc
     except SyncError as exc:
         raise _fail(exc) from exc
     console.print(f"conflict {conflict_id} resolved: {done}")
+
+
+@contextlib.contextmanager
+def _sync_database(settings: SyncSettings) -> Iterator[Retract]:
+    """`retraction.retract` bound to sync's database, opened only if a decision needs it."""
+    opened: list[bootstrap.Components] = []
+
+    def bound(gone: Sequence[int], holders: Sequence[int]) -> int:
+        if not opened:
+            opened.append(bootstrap.build(settings))
+        return retraction.retract(opened[0].pg, opened[0].projector, gone, holders)
+
+    try:
+        yield bound
+    finally:
+        for components in opened:
+            components.close()
 
 
 def _operator() -> str:

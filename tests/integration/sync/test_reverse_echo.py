@@ -6,6 +6,8 @@ the projection records Magento's new state, no domain event is emitted, no versi
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 
 import httpx
@@ -16,7 +18,7 @@ from ficus_sync.core.statehash import state_hash
 from ficus_sync.reverse import actions
 from ficus_sync.reverse.worker import ReverseConfig
 from ficus_sync.settings import SyncSettings
-from tests.integration.sync.conftest import SyncProcess, poll
+from tests.integration.sync.conftest import SyncProcess, poll, sync_env
 from tests.integration.sync.test_reverse_support import (  # noqa: F401 - fixtures
     Magento,
     Service,
@@ -100,3 +102,35 @@ def test_take_magento_reaches_the_service_as_an_event(
     actions.resolve_conflict(config, conflict.id, "magento", "tester")
     poll(lambda: customer_events(settings) == emitted + 2, 60, "take magento did not re-emit")
     assert magento.read(7650).email == "admin@example.com"  # type: ignore[union-attr]
+
+
+def test_take_magento_of_a_parked_new_customer_deletes_it_in_the_service(
+    service: Service, magento: Magento, sync_run: Callable[[], tuple[SyncSettings, SyncProcess]]
+) -> None:
+    settings, process = sync_run()
+    poll(lambda: streaming(settings), 60, f"sync never streamed: {process.output()[-2000:]}")
+    magento.write(customer(7660, email="taken@example.com"))
+    holder = state_hash(magento.read(7660))
+    poll(lambda: projected(settings).get(7660) == holder, 60, "Magento's customer not seen")
+    service.write(customer(7661, email="taken@example.com"))  # born in the service: parks
+    drained(service, timeout=60)
+    [conflict] = actions.conflicts(settings.mysql_url, "customer", open_only=True)
+    resolved = subprocess.run(
+        [sys.executable, "-m", "ficus_sync", "conflicts", "resolve", str(conflict.id),
+         "--take", "magento"],
+        env=sync_env(settings), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert resolved.returncode == 0, resolved.stdout + resolved.stderr
+    assert events_since(settings, 0)[-2:] == [(7661, "deleted"), (7660, "upserted")]
+    assert actions.conflicts(settings.mysql_url, "customer", open_only=True) == []
+    assert magento.read(7661) is None
+
+
+def events_since(settings: SyncSettings, seq: int) -> list[tuple[int, str]]:
+    with psycopg.connect(settings.postgres_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT entity_id, kind FROM domain_event WHERE aggregate = 'customer' AND seq > %s"
+            " ORDER BY seq",
+            (seq,),
+        ).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ficus_sync.reverse import ledger
 from ficus_sync.reverse.errors import PoisonRow
-from ficus_sync.reverse.resolution import Side, resolve
+from ficus_sync.reverse.resolution import Retract, Side, resolve
 from ficus_sync.reverse.worker import ReverseConfig, Session, fault_hook, mysql_connection
 
 
@@ -67,6 +67,8 @@ def conflict_domain(mysql_url: str, conflict_id: int) -> str | None:
     return found[0].domain if found else None
 
 
-def resolve_conflict(config: ReverseConfig, conflict_id: int, take: Side, who: str) -> str:
+def resolve_conflict(
+    config: ReverseConfig, conflict_id: int, take: Side, who: str, retract: Retract | None = None
+) -> str:
     with Session.open(config, fault_hook(None)) as session:
-        return resolve(session.magento, session.outbox, conflict_id, take, who)
+        return resolve(session.magento, session.outbox, conflict_id, take, who, retract)

@@ -5,11 +5,13 @@ applied in ONE MySQL transaction with the conflict's closing, like the worker's 
   service's whole state from its outbox row), unless that would give two customers one email;
 - take magento: Magento keeps its value and its customer is written again with a later
   `updated_at`: forward capture projects it as a change and the service receives Magento's
-  value as an ordinary event, through the pipeline (the service's tables are never written).
+  value as an ordinary event, through the pipeline (the service's tables are never written);
+  a customer Magento does not hold goes to the service as a deletion (`retraction`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -24,8 +26,17 @@ Side = Literal["magento", "service"]
 _STAMP = "%Y-%m-%d %H:%M:%S"
 
 
-def resolve(magento: Magento, outbox: Outbox, conflict_id: int, take: Side, who: str) -> str:
-    """Apply the decision; returns what was done (for the CLI). Raises ResolutionRefused."""
+Retract = Callable[[Sequence[int], Sequence[int]], object]
+"""Emit customers Magento lacks as deleted, then re-emit the holders of their emails
+(`retraction.retract` on sync's database, bound by the caller)."""
+
+
+def resolve(
+    magento: Magento, outbox: Outbox, conflict_id: int, take: Side, who: str,
+    retract: Retract | None = None,
+) -> str:  # fmt: skip
+    """Apply the decision; returns what was done (for the CLI). Raises ResolutionRefused.
+    `retract` runs before the conflict closes (a failure leaves it open, to resolve again)."""
     conn = magento.conn
     with translated(), magento.transaction():
         found = ledger.conflicts(conn, conflict_id=conflict_id, for_update=True)
@@ -36,7 +47,7 @@ def resolve(magento: Magento, outbox: Outbox, conflict_id: int, take: Side, who:
         if take == "service":
             done = _take_service(magento, outbox, conflict, current)
         else:
-            done = _take_magento(magento, conflict, current)
+            done = _take_magento(magento, conflict, current, retract)
         ledger.close_conflict(conn, conflict_id, f"{who}: take {take}")
         conn.commit()
     return done
@@ -71,10 +82,19 @@ def _take_service(
 
 
 def _take_magento(
-    magento: Magento, conflict: ledger.ConflictRow, current: CustomerState | None
-) -> str:
+    magento: Magento, conflict: ledger.ConflictRow, current: CustomerState | None,
+    retract: Retract | None,
+) -> str:  # fmt: skip
     if current is None:
-        return f"customer {conflict.entity_id} is not in Magento: nothing to send to the service"
+        if retract is None:
+            raise ResolutionRefused("the service must drop its customer: sync's database needed")
+        holder = conflict.magento_value if isinstance(conflict.magento_value, dict) else {}
+        holders = [int(holder["taken_by"])] if holder.get("taken_by") is not None else []
+        retract([conflict.entity_id], holders)
+        return (
+            f"customer {conflict.entity_id} is not in Magento: its deletion goes to the "
+            f"service{f', then Magento customer {holders[0]}' if holders else ''}"
+        )
     touched = current.model_copy(update={"updated_at": _later(magento, current)})
     magento.write(touched, current)
     return f"customer {current.entity_id}: Magento's {conflict.field} goes to the service"
