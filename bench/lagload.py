@@ -189,7 +189,7 @@ def load(
     per_tick = max(1, round(rate * TICK))
     conn = connect(url)
     order = list(store.products)
-    random.Random(rate).shuffle(order)
+    random.Random(42).shuffle(order)  # the same order every run: stock products stay apart
     stocked = order[len(order) * 4 // 5 :] if mixed else []  # never price-updated: an event
     order = order[: len(order) - len(stocked)]  # of theirs never repeats a timed price
     cursor = 0
