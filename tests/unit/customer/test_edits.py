@@ -10,6 +10,7 @@ import pytest
 from ficus_customer.core import edits
 from ficus_customer.errors import InputError, NoSuchEntity
 from ficus_customer.testing import address_state, customer_state
+from ficus_legacy.core import accounts
 from ficus_legacy.core.customer_json import render_customer
 
 NOW = "2026-12-07 10:00:00"
@@ -36,10 +37,10 @@ def test_a_save_replaces_the_profile_and_keeps_group_store_website() -> None:
 
 def test_the_required_fields() -> None:
     with pytest.raises(InputError) as caught:
-        edits.require_email({"firstname": "A"})
-    assert caught.value.message == edits.EMAIL_MISSING
+        accounts.require_email({"firstname": "A"})
+    assert caught.value.message == accounts.EMAIL_MISSING
     with pytest.raises(InputError) as caught:
-        edits.require_names({"email": "a@b.c"})
+        accounts.require_names({"email": "a@b.c"})
     assert caught.value.message == (
         '"First Name" is a required value.\n"Last Name" is a required value.'
     )

@@ -1,6 +1,7 @@
 """Magento 2.4.8's customer account rules that do not depend on where the customer is stored
-(pure): password strength (`AccountManagement::checkPasswordStrength` under the defaults) and
-the sign-in lockout (`Customer/Model/Authentication::processAuthenticationFailure`).
+(pure): password strength (`AccountManagement::checkPasswordStrength` under the defaults), the
+required email and names of a customer save, and the sign-in lockout
+(`Customer/Model/Authentication::processAuthenticationFailure`).
 
 A failed sign-in counts in `failures_num` from `first_failure`; the 10th failure
 (`customer/password/lockout_failures`) locks the account for 10 minutes
@@ -11,16 +12,24 @@ counting again; a successful sign-in clears the three fields.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+
+from ficus_legacy.core.webapi_errors import InputError
 
 __all__ = [
+    "DUPLICATE_EMAIL",
+    "EMAIL_MISSING",
     "LOCKED",
     "MISMATCH",
     "SAME_AS_EMAIL",
     "Lockout",
     "WeakPassword",
     "check_strength",
+    "require_email",
+    "require_names",
 ]
 
 MAX_FAILURES = 10
@@ -33,6 +42,9 @@ LOCKED = "The account is locked."
 SAME_AS_EMAIL = (
     "The password can't be the same as the email address. Create a new password and try again."
 )
+DUPLICATE_EMAIL = "A customer with the same email address already exists in an associated website."
+EMAIL_MISSING = "The customer email is missing. Enter and try again."
+_NAMES = (("firstname", "First Name"), ("lastname", "Last Name"))
 
 
 class WeakPassword(ValueError):
@@ -66,6 +78,22 @@ def check_strength(password: str) -> None:
             " Lower Case, Upper Case, Digits, Special Characters.",
             [str(CHARACTER_CLASSES)],
         )
+
+
+def require_email(data: Mapping[str, Any]) -> str:
+    """The email a customer save needs (`ResourceModel\\Customer::_beforeSave`)."""
+    email = data.get("email")
+    if not isinstance(email, str) or not email:
+        raise InputError(EMAIL_MISSING)
+    return email
+
+
+def require_names(data: Mapping[str, Any]) -> None:
+    """The customer EAV validator's messages for missing names, rendered and joined as
+    Magento's."""
+    missing = [label for key, label in _NAMES if not data.get(key)]
+    if missing:
+        raise InputError("\n".join(f'"{label}" is a required value.' for label in missing))
 
 
 @dataclass(frozen=True)

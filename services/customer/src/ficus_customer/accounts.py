@@ -26,10 +26,10 @@ from ficus_customer.core import edits
 from ficus_customer.core.hlc import HybridClock
 from ficus_customer.errors import (
     AuthenticationFailed,
-    CustomerError,
     InputError,
     NoSuchEntity,
     Unavailable,
+    WebapiError,
 )
 from ficus_customer.repository import Clocks, Conn, Stored
 from ficus_legacy.core import accounts, passwords
@@ -103,17 +103,17 @@ class Accounts:
             try:
                 repository.save(conn, state, state.model_dump(mode="json"), clocks)
             except UniqueViolation as exc:  # a concurrent write took the email
-                raise InputError(edits.DUPLICATE_EMAIL) from exc
+                raise InputError(accounts.DUPLICATE_EMAIL) from exc
         repository.append_outbox(conn, entity_id, state, base, clocks)
         self._written.get(id(conn), []).append("deleted" if state is None else "upserted")
 
     def _check(self, conn: Conn, data: dict[str, Any], website_id: int | None, but: int) -> None:
         """Magento's order: the email, its uniqueness in the website, then the names."""
-        email = edits.require_email(data)
+        email = accounts.require_email(data)
         owner = repository.email_owner(conn, email, website_id)
         if owner is not None and owner != but:
-            raise InputError(edits.DUPLICATE_EMAIL)
-        edits.require_names(data)
+            raise InputError(accounts.DUPLICATE_EMAIL)
+        accounts.require_names(data)
 
     def create(
         self, conn: Conn, store_code: str | None, data: dict[str, Any], password: str | None
@@ -197,7 +197,7 @@ class Accounts:
         self._commit(conn, before, edits.with_lockout(before.state, fields))
         return fields.locked(now)
 
-    def change_password(self, customer_id: int, current: str, new: str) -> CustomerError | None:
+    def change_password(self, customer_id: int, current: str, new: str) -> WebapiError | None:
         """`PUT /V1/customers/me/password`: the error to raise after commit, None once changed;
         the customer's older tokens are revoked."""
         with self.transaction() as conn:

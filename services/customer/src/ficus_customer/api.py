@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ficus_customer import rest
 from ficus_customer.bootstrap import bootstrap, signing_key
-from ficus_customer.errors import CustomerError, Unavailable
+from ficus_customer.errors import Unavailable, WebapiError
 from ficus_customer.settings import CustomerSettings
 from ficus_customer.web import parts
 from ficus_legacy.core.restpath import routed_scope
@@ -65,7 +65,7 @@ def _error_body(exc: Exception) -> tuple[int, dict[str, Any], dict[str, str]]:
     """Map an error once: Magento's status and body (and Retry-After for a 503)."""
     if isinstance(exc, Unavailable):
         return exc.status, exc.body(), {"Retry-After": str(exc.retry_after)}
-    if isinstance(exc, CustomerError):
+    if isinstance(exc, WebapiError):
         return exc.status, exc.body(), {}
     if isinstance(exc, SearchCriteriaError):
         return 400, {"message": exc.message, "parameters": exc.parameters}, {}
@@ -120,7 +120,7 @@ def create_app(settings: CustomerSettings) -> Starlette:
             components.close()
 
     handlers: dict[Any, Any] = {
-        CustomerError: _handle,
+        WebapiError: _handle,
         SearchCriteriaError: _handle,
         HTTPException: _no_route,
         Exception: _handle,

@@ -21,7 +21,7 @@ from typing import Any
 
 from ficus_contracts.customers import AddressState, CustomerState
 from ficus_customer.errors import InputError, NoSuchEntity
-from ficus_legacy.core.accounts import Lockout
+from ficus_legacy.core.accounts import Lockout, require_email
 
 REPLACED = ("prefix", "firstname", "middlename", "lastname", "suffix", "dob", "taxvat", "gender")
 KEPT = ("group_id", "store_id", "website_id", "disable_auto_group_change")
@@ -30,9 +30,6 @@ _ADDRESS_REQUIRED = ("firstname", "lastname", "street", "city", "country_id", "t
 _ADDRESS_TEXT = ("firstname", "lastname", "middlename", "prefix", "suffix", "company", "city",
                  "country_id", "postcode", "telephone", "fax", "vat_id")  # fmt: skip
 _DEFAULTS = ("default_billing", "default_shipping")
-_NAMES = (("firstname", "First Name"), ("lastname", "Last Name"))
-DUPLICATE_EMAIL = "A customer with the same email address already exists in an associated website."
-EMAIL_MISSING = "The customer email is missing. Enter and try again."
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 NewId = Callable[[], int]
@@ -66,21 +63,6 @@ def _value(key: str, value: Any) -> Any:
 
 def _id(value: Any) -> int | None:
     return int(value) if str(value or "").isdigit() else None
-
-
-def require_email(data: Mapping[str, Any]) -> str:
-    """The email a customer save needs (`ResourceModel\\Customer::_beforeSave`)."""
-    email = data.get("email")
-    if not isinstance(email, str) or not email:
-        raise InputError(EMAIL_MISSING)
-    return email
-
-
-def require_names(data: Mapping[str, Any]) -> None:
-    """The customer EAV validator's messages, rendered and joined as Magento's."""
-    missing = [label for key, label in _NAMES if not data.get(key)]
-    if missing:
-        raise InputError("\n".join(f'"{label}" is a required value.' for label in missing))
 
 
 def _street(value: Any) -> str:
