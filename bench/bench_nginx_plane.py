@@ -2,6 +2,13 @@
 one run.
 
     uv run python bench/bench_nginx_plane.py [--seconds 5] [--rate 1000] [--repeat 1]
+    uv run python bench/bench_nginx_plane.py --changes 200
+
+The second form measures state changes under load instead: wrk (20 keep-alive connections)
+drives the plane while catalog's reads walk new -> legacy -> canary 50 % -> shadow `changes`
+times, once as the agent applies them (plans into the shared dict through the admin
+listener) and once with a graceful reload per change; it prints wrk's requests, socket errors
+and non-2xx answers for each.
 
 Backend: Debian's nginx returning a 2 KB JSON body, pinned with the load generator (h2load) on
 the last CPU. Each data plane runs alone on CPU 0 with one worker: bare nginx `proxy_pass`
@@ -23,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +49,11 @@ from httpload import (
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from ficus_nginx.__main__ import load_routes
+from ficus_nginx.agent import Agent
 from ficus_nginx.core.plane import LUA_MODULES, Plane
 from ficus_nginx.core.render import render
-from ficus_nginx.nginx import write_files
+from ficus_nginx.nginx import NginxProcess, write_files
+from ficus_nginx.settings import AgentSettings
 
 HEADERS = {"Cookie": "ficus_cohort=0123456789abcdef01234567"}
 ROUTES = Path(__file__).resolve().parent.parent / "proxy" / "routes.yaml"
@@ -199,15 +209,84 @@ def report(results: dict[str, Figures], rate: int, repeat: int, load: str) -> No
           " plane minus direct)")  # fmt: skip
 
 
+STAGES = (Lane(Stage.NEW), Lane(Stage.LEGACY), Lane(Stage.CANARY, 50), Lane(Stage.SHADOW))
+PAUSE = 0.3  # seconds between two changes
+
+
+def changes_under_load(changes: int, reload_each: bool, tmp: Path) -> str:
+    """`changes` cutover changes while wrk drives the plane; wrk's summary lines."""
+    with ExitStack() as stack:
+        ports = {name: free_port() for name in ("backend", "plane", "admin")}
+        body = BODY.replace("'", "")
+        plain_conf(
+            tmp / "backend",
+            ports["backend"],
+            f"location / {{ default_type application/json; return 200 '{body}'; }}",
+        )
+        start_nginx(stack, tmp / "backend", LAST_CPU)
+        backend = f"http://127.0.0.1:{ports['backend']}"
+        plane = Plane(
+            prefix=str(tmp / "plane"),
+            legacy_url=backend,
+            upstreams={"catalog": backend},
+            host="127.0.0.1",
+            port=ports["plane"],
+            admin_port=ports["admin"],
+            workers="1",
+        )
+        nginx = NginxProcess(Path(plane.prefix))
+        stack.callback(nginx.stop)
+        routes = load_routes(ROUTES)
+        agent = Agent(AgentSettings(plane, ROUTES, None), routes, nginx)
+        agent.apply({})
+        url = f"http://127.0.0.1:{ports['plane']}{PATH}"
+        wait_http(url)
+        seconds = round(changes * PAUSE) + 3
+        wrk = subprocess.Popen(
+            [
+                "taskset",
+                "-c",
+                LAST_CPU,
+                "wrk",
+                "-t1",
+                "-c20",
+                f"-d{seconds}s",
+                "-H",
+                f"Cookie: {HEADERS['Cookie']}",
+                url,
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(changes):
+            state = {"catalog": DomainCutover("catalog", STAGES[i % 4], version=i + 1)}
+            if reload_each:
+                write_files(Path(plane.prefix), render(plane, routes, state))
+                nginx.reload()
+            else:
+                agent.apply(state)
+            time.sleep(PAUSE)
+        out = wrk.communicate()[0]
+    keep = ("requests in", "Socket errors", "Non-2xx", "Requests/sec")
+    lines = [line.strip() for line in out.splitlines() if any(k in line for k in keep)]
+    return "; ".join(lines) + ("" if "Socket errors" in out else "; no socket errors")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=1, help="rounds; figures are medians")
+    parser.add_argument("--changes", type=int, default=0, help="state changes under wrk")
     args = parser.parse_args()
-    require_tools("nginx", "h2load", "taskset")
+    require_tools("nginx", "h2load", "taskset", "wrk")
     if not all(Path(module).exists() for module in LUA_MODULES):
         raise SystemExit("missing libnginx-mod-http-lua: run scripts/bootstrap.sh")
+    if args.changes:
+        for reload_each, name in ((False, "shared dict (the agent)"), (True, "reload per change")):
+            with tempfile.TemporaryDirectory(prefix="ficus-bench-") as tmp:
+                print(f"{name}: {changes_under_load(args.changes, reload_each, Path(tmp))}")
+        return
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     report(run(args.seconds, args.rate, args.repeat), args.rate, args.repeat, load)
 

@@ -1,10 +1,12 @@
 """The agent: keeps nginx's configuration equal to the control database's cutover state.
 
 LISTENs on `ficus_cutover`; on every notification (and every `resync_seconds` as a safety
-net) it reloads the table, re-renders nginx.conf and, if the text changed, reloads nginx
-gracefully (SIGHUP): the change reaches nginx within one round trip plus a reload (well under
-1 s). When the database is unreachable nginx keeps the last configuration it has, and the
-agent reconnects with exponential backoff.
+net) it reloads the table and re-renders nginx.conf; if only the plans changed it sends them
+to the running nginx (admin listener, `PUT /_ficus/plans`, a shared dict every worker reads):
+no reload, so no keep-alive connection is closed under a client. Anything else (first start,
+upstreams, routes) is written, checked with `nginx -t` and reloaded gracefully (SIGHUP).
+When the database is unreachable nginx keeps the last configuration it has, and the agent
+reconnects with exponential backoff.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from collections.abc import Mapping
 import psycopg
 
 from ficus_contracts.cutover import CUTOVER_CHANNEL, DomainCutover
-from ficus_nginx.core.render import render, skeleton
+from ficus_nginx.core.plane import Plane
+from ficus_nginx.core.render import plans, render, skeleton
 from ficus_nginx.core.routes import NginxRoute
-from ficus_nginx.nginx import NginxProcess, check, write_files
+from ficus_nginx.errors import NginxError
+from ficus_nginx.nginx import NginxProcess, check, send_plans, write_files
 from ficus_nginx.settings import AgentSettings
 from ficus_nginx.state import load_state
 
@@ -40,25 +44,42 @@ class Agent:
         self._checked: str | None = None  # the configuration nginx -t accepted, but its plans
         self.applied = 0
 
-    def apply(self, state: Mapping[str, DomainCutover]) -> bool:
-        """Render `state`; write and reload only if the configuration changed."""
+    def apply(self, state: Mapping[str, DomainCutover]) -> str:
+        """Render `state`; `unchanged`, `updated` (plans sent to the running nginx through its
+        admin listener: no reload) or `reloaded` (started, or more than plans changed)."""
         started = time.perf_counter()
-        conf = render(self._settings.plane, self._routes, state)
+        plane = self._settings.plane
+        conf = render(plane, self._routes, state)
         if conf == self._conf:
-            return False
-        write_files(self.nginx.prefix, conf)
-        if skeleton(conf) != self._checked:  # nginx would keep the old one silently: say it
-            check(self.nginx.prefix)
-            self._checked = skeleton(conf)
-        if self.nginx.process is None:
-            self.nginx.start()
+            return "unchanged"
+        write_files(self.nginx.prefix, conf)  # the plans nginx starts with next time
+        outcome = "reloaded"
+        if skeleton(conf) == self._checked and self._send(plane, state):
+            outcome = "updated"
         else:
-            self.nginx.reload()
+            if skeleton(conf) != self._checked:  # nginx would keep the old one silently
+                check(self.nginx.prefix)
+                self._checked = skeleton(conf)
+            if self.nginx.process is None:
+                self.nginx.start()
+            else:
+                self.nginx.reload()
         self._conf = conf
         self.applied += 1
-        versions = {domain: row.version for domain, row in state.items()}
         ms = (time.perf_counter() - started) * 1000
-        log.info("nginx: cutover state %s sent in %.0f ms", versions, ms)
+        versions = {domain: row.version for domain, row in state.items()}
+        log.info("nginx: cutover state %s %s in %.0f ms", versions, outcome, ms)
+        return outcome
+
+    def _send(self, plane: Plane, state: Mapping[str, DomainCutover]) -> bool:
+        if plane.admin_port is None or self.nginx.process is None:
+            return False
+        version, table = plans(plane, self._routes, state)
+        try:
+            send_plans(plane.admin_host, plane.admin_port, version, table)
+        except NginxError as exc:
+            log.warning("nginx: %s; reloading instead", exc)
+            return False
         return True
 
     async def run(self) -> None:

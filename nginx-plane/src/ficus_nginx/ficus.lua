@@ -152,11 +152,10 @@ local function cohort_key(authorization, path, cookie, fresh_cookie)
     return "cookie", fresh_cookie, true
 end
 
--- the side of a request whose $ficus_plan is
+-- the side of a request whose plan is
 -- "split:<share>:<new decision>:<otherwise decision>:<cookie max-age>"
-local function decide()
+local function decide(plan)
     local var = ngx.var
-    local plan = var.ficus_plan
     local share, new, otherwise, max_age =
         plan:match("^split:(%d+):([^:]+:[^:]+):([^:]+:[^:]+):(%d+)$")
     local path = var.request_uri:match("^[^?]*")
@@ -169,7 +168,49 @@ local function decide()
     return bucket_of(kind, value) < tonumber(share) and new or otherwise
 end
 
+-- the decision for a request on route `key` ("<domain>:r|w"): its plan in the shared dict
+-- (absent: Magento), resolved to one side for a split
+local function route(key)
+    local plan = ngx.shared.ficus_plans:get(key) or "legacy:-"
+    if plan:sub(1, 6) ~= "split:" then return plan end
+    return decide(plan)
+end
+
+-- replace the plans: keys absent from `plans` go back to Magento
+local function load_plans(plans, version)
+    local dict = ngx.shared.ficus_plans
+    for key, plan in pairs(plans) do dict:set(key, plan) end
+    for _, key in ipairs(dict:get_keys(0)) do
+        if key ~= "version" and plans[key] == nil then dict:delete(key) end
+    end
+    dict:set("version", version)
+end
+
+-- the admin listener's /_ficus/plans: GET {"version": n, "plans": {...}}; PUT the same shape
+local function admin()
+    local dict = ngx.shared.ficus_plans
+    if ngx.req.get_method() == "PUT" then
+        ngx.req.read_body()
+        local body = cjson.decode(ngx.req.get_body_data() or "")
+        if type(body) ~= "table" or type(body.plans) ~= "table"
+            or type(body.version) ~= "number" then
+            return ngx.exit(400)
+        end
+        load_plans(body.plans, body.version)
+        return ngx.exit(204)
+    end
+    local plans = {}
+    for _, key in ipairs(dict:get_keys(0)) do
+        if key ~= "version" then plans[key] = dict:get(key) end
+    end
+    ngx.header["Content-Type"] = "application/json"
+    ngx.say(cjson.encode({ version = dict:get("version") or 0, plans = plans }))
+end
+
 return {
+    route = route,
+    load_plans = load_plans,
+    admin = admin,
     decide = decide,
     bucket_of = bucket_of,
     cohort_key = cohort_key,

@@ -4,10 +4,13 @@ have in flight), stop."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
+import urllib.error
+import urllib.request
 from importlib.resources import files
 from pathlib import Path
 
@@ -56,6 +59,19 @@ def check(prefix: Path) -> None:
 def _run(prefix: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command = [nginx_binary(), "-p", str(prefix), "-c", str(prefix / CONF_FILE), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+
+
+def send_plans(host: str, port: int, version: int, plans: dict[str, str]) -> None:
+    """Replace the running nginx's plans through its admin listener (no reload)."""
+    body = json.dumps({"version": version, "plans": plans}).encode()
+    url = f"http://{host}:{port}/_ficus/plans"
+    request = urllib.request.Request(url, data=body, method="PUT")  # noqa: S310 - loopback admin
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+            if response.status != 204:
+                raise NginxError(f"PUT {url} answered {response.status}")
+    except (urllib.error.URLError, OSError) as exc:
+        raise NginxError(f"PUT {url} failed: {exc}") from exc
 
 
 class NginxProcess:

@@ -85,9 +85,8 @@ def plane_for(prefix: Path, legacy_url: str, upstreams: Mapping[str, str], **kw:
         legacy_url=legacy_url,
         upstreams=dict(upstreams),
         host="127.0.0.1",
-        admin_port=None,
         workers="1",
-        **({"port": next_port()} | kw),
+        **({"port": next_port(), "admin_port": next_port()} | kw),
     )
 
 
@@ -127,12 +126,15 @@ async def make_plane(tmp_path: Path) -> AsyncIterator[PlaneFactory]:
         nginx.stop()
 
 
-async def apply_and_wait(agent: Agent, state: Mapping[str, DomainCutover]) -> None:
-    """Apply `state` and wait until only workers with the new configuration are left."""
+async def apply_and_wait(agent: Agent, state: Mapping[str, DomainCutover]) -> str:
+    """Apply `state`; after a reload, wait until only workers with the new configuration are
+    left (plans sent to the admin listener are in force when the PUT returns)."""
     nginx = agent.nginx
     before = nginx.workers()
-    if agent.apply(state):
+    outcome = agent.apply(state)
+    if outcome == "reloaded":
         await wait_until(lambda: _only_new(nginx, before))
+    return outcome
 
 
 async def _only_new(nginx: NginxProcess, before: set[int]) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from ficus_nginx.__main__ import load_routes
 from ficus_nginx.core.plane import LUA_MODULES, Plane, address
-from ficus_nginx.core.render import render, skeleton
+from ficus_nginx.core.render import plans, render, skeleton
 from ficus_nginx.nginx import check, write_files
 
 ROUTES = load_routes(Path("proxy/routes.yaml"))
@@ -35,12 +35,14 @@ def plane(prefix: Path, **overrides: object) -> Plane:
 
 def test_the_plan_map_carries_the_state(tmp_path: Path) -> None:
     conf = render(plane(tmp_path), ROUTES, STATE)
-    assert "catalog:r split:30:read:catalog:legacy:-:31536000;" in conf
-    assert "catalog:w split:10:write:catalog:legacy:-:31536000;" in conf
-    assert "customer:w drain:customer;" in conf
-    assert "customer:r read:catalog" not in conf and "customer:r read:customer;" in conf
-    assert "inventory:" not in conf.split("$ficus_plan {")[1].split("}")[0]  # shadow: Magento
-    assert "cutover versions up to 4" in conf
+    load = next(line for line in conf.splitlines() if "load_plans(" in line)
+    assert '["catalog:r"] = "split:30:read:catalog:legacy:-:31536000"' in load
+    assert '["catalog:w"] = "split:10:write:catalog:legacy:-:31536000"' in load
+    assert '["customer:w"] = "drain:customer"' in load
+    assert '["customer:r"] = "read:customer"' in load
+    assert "inventory:" not in load  # shadow: Magento answers
+    assert load.endswith("}, 4)")  # the newest cutover version
+    assert plans(plane(tmp_path), ROUTES, STATE)[0] == 4
     assert "server [::1]:34812;" in conf
 
 
@@ -82,5 +84,11 @@ def test_nginx_accepts_the_rendered_configuration(tmp_path: Path) -> None:
 def test_the_skeleton_is_the_configuration_but_its_plans(tmp_path: Path) -> None:
     legacy, split = render(plane(tmp_path), ROUTES, {}), render(plane(tmp_path), ROUTES, STATE)
     assert legacy != split and skeleton(legacy) == skeleton(split)
-    assert "$ficus_plan {" not in skeleton(split) and "up to 4" not in skeleton(split)
+    assert "load_plans(" not in skeleton(split) and "split:30" not in skeleton(split)
     assert skeleton(render(plane(tmp_path, port=1), ROUTES, {})) != skeleton(legacy)
+
+
+def test_lua_blocks_hold_no_nginx_comments(tmp_path: Path) -> None:
+    """A `# ...` after `..._by_lua_block {` is Lua, where it is a syntax error."""
+    conf = render(plane(tmp_path), ROUTES, STATE)
+    assert not [line for line in conf.splitlines() if "_by_lua_block {" in line and "#" in line]

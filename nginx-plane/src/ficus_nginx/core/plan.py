@@ -12,7 +12,7 @@ shadow copy is not part of this plane yet); a domain without a new backend stays
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from ficus_contracts.cutover import DomainCutover, Lane
 
@@ -34,6 +34,17 @@ def plan_for(
     reads = Lane() if state.reads_fail_open_tripped else state.reads
     share = max(reads.share_new, state.writes.share_new)
     return _split(share, f"read:{domain}", max_age)
+
+
+def plan_table(
+    keys: Iterable[str],
+    cutover: Mapping[str, DomainCutover],
+    upstreams: frozenset[str],
+    max_age: int,
+) -> dict[str, str]:
+    """The plan of every route key that does not go to Magento (absent keys: Magento)."""
+    table = {key: plan_for(key, cutover, upstreams, max_age) for key in keys}
+    return {key: plan for key, plan in table.items() if plan != LEGACY}
 
 
 def _split(share: int, new: str, max_age: int) -> str:

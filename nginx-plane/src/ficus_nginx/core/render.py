@@ -1,12 +1,16 @@
 """nginx.conf as text, from the plane, the route table and the cutover state. Pure.
 
 Per request nginx looks up, in order: the route (`map` of `"$request_method $request_uri"`
-onto `<domain>:r|w`, see core.routes), its plan under the current state (core.plan), and, only
-for a canary / dual split, the Lua module's cohort decision (ficus.lua). The plan's mode picks
+onto `<domain>:r|w`, see core.routes) and, for a routed request, ficus.lua's decision: the
+route's plan under the current state (core.plan), kept in the shared dict `ficus_plans`, and
+for a canary / dual split the shopper's cohort bucket. The plan's mode picks
 a named location: `@new_read` fails open to `@legacy` (a 5xx, a timeout, a refused connection,
 a 404/405), `@new_write` never does (`@unwritable`: Magento's 503 shape with Retry-After),
 `@draining` answers every write of a draining domain the same way. Everything else goes to
-Magento. A state change re-renders only the plan map; nginx reloads gracefully.
+Magento. The plans are written into the shared dict when nginx (re)loads its configuration
+(`init_by_lua`) and, live, through the admin listener's `PUT /_ficus/plans`: a state change
+needs no reload (a reload closes idle keep-alive connections, which races with clients
+reusing them).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import json
 from collections.abc import Iterable, Mapping
 
 from ficus_contracts.cutover import DomainCutover
-from ficus_nginx.core.plan import LEGACY, plan_for
+from ficus_nginx.core.plan import plan_table
 from ficus_nginx.core.plane import UNAVAILABLE_MESSAGE, Plane, address
 from ficus_nginx.core.routes import NginxRoute
 
@@ -23,7 +27,7 @@ LUA_FILE = "ficus.lua"
 # a request line whose target is not origin-form, or a path Magento's router could read
 # differently than nginx: refused (ficus_proxy check_path)
 _UNSAFE = r"~*^\S+ (?:[^/]|[^?\s]*(?:\\|%5c|%2e|%00|/\.\.?(?:[/?\s]|$)))"
-_PLAN_MAP = "map $ficus_route $ficus_plan {"
+_LOAD_PLANS = "require('ficus').load_plans("
 _TEMP = "tmp"  # under the plane's prefix
 _ENCODED_SLASH = r"~*^\S+ [^?]*%2f"
 _STATUSES_5XX = "500 501 502 503 504 505 506 507 508 510 511"
@@ -43,10 +47,9 @@ def render(plane: Plane, routes: Iterable[NginxRoute], cutover: Mapping[str, Dom
         "http {",
     ]
     body = [
-        *_basics(plane),
+        *_basics(plane, *plans(plane, routes, cutover)),
         *_upstreams(plane),
         *_route_map(routes),
-        *_plan_map(plane, routes, cutover),
         *_decision_maps(),
         *_header_maps(plane),
         *_proxy_headers(plane),
@@ -57,14 +60,28 @@ def render(plane: Plane, routes: Iterable[NginxRoute], cutover: Mapping[str, Dom
 
 
 def skeleton(conf: str) -> str:
-    """`conf` without its plan map: two configurations with the same skeleton differ only in
-    plans (values of a closed vocabulary), so one `nginx -t` vouches for both."""
-    head, _, rest = conf.partition(_PLAN_MAP)
-    return head + rest.partition("}")[2]
+    """`conf` without its plans: two configurations with the same skeleton differ only in
+    plans (values of a closed vocabulary), so one `nginx -t` vouches for both, and the live
+    plans can be sent to the running nginx instead of reloading it."""
+    return "\n".join(line for line in conf.splitlines() if _LOAD_PLANS not in line)
+
+
+def plans(
+    plane: Plane, routes: Iterable[NginxRoute], cutover: Mapping[str, DomainCutover]
+) -> tuple[int, dict[str, str]]:
+    """The cutover version and the plans nginx needs for `cutover`."""
+    keys = dict.fromkeys(route.key for route in routes)
+    table = plan_table(keys, cutover, plane.upstream_domains(), plane.cohort_cookie_max_age)
+    return max((s.version for s in cutover.values()), default=0), table
 
 
 def _ms(seconds: float) -> str:
     return f"{round(seconds * 1000)}ms"
+
+
+def _lua_table(table: dict[str, str]) -> str:
+    """Keys and plans are plain words (core.routes and core.plan): no escaping needed."""
+    return "{" + ", ".join(f'["{key}"] = "{plan}"' for key, plan in table.items()) + "}"
 
 
 def _q(text: str) -> str:
@@ -72,7 +89,7 @@ def _q(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _basics(plane: Plane) -> list[str]:
+def _basics(plane: Plane, version: int, table: dict[str, str]) -> list[str]:
     kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     temp = [f"{kind}_temp_path {plane.prefix}/{_TEMP}/{kind};" for kind in kinds]
     return [
@@ -82,7 +99,11 @@ def _basics(plane: Plane) -> list[str]:
         f"client_max_body_size {plane.max_body_bytes};",
         *temp,
         f'lua_package_path "{plane.prefix}/?.lua;;";',
-        'init_by_lua_block { require "ficus" }  # loaded once, in the master',
+        "lua_shared_dict ficus_plans 1m;  # route key -> plan, for every worker",
+        "# the plans, written by the master at every (re)load",
+        "init_by_lua_block {",
+        f"    {_LOAD_PLANS}{_lua_table(table)}, {version})",
+        "}",
         "",
     ]
 
@@ -109,19 +130,6 @@ def _route_map(routes: list[NginxRoute]) -> list[str]:
         regex = route.regex()
         if regex is not None:
             lines.append(f"    {_q('~' + regex)} {route.key};")
-    return [*lines, "}", ""]
-
-
-def _plan_map(
-    plane: Plane, routes: list[NginxRoute], cutover: Mapping[str, DomainCutover]
-) -> list[str]:
-    version = max((s.version for s in cutover.values()), default=0)
-    lines = [_PLAN_MAP, f"    # cutover versions up to {version}", f"    default {LEGACY};"]
-    domains = plane.upstream_domains()
-    for key in dict.fromkeys(route.key for route in routes):
-        plan = plan_for(key, cutover, domains, plane.cohort_cookie_max_age)
-        if plan != LEGACY:
-            lines.append(f"    {key} {plan};")
     return [*lines, "}", ""]
 
 
@@ -217,9 +225,11 @@ def _shopper_server(plane: Plane) -> list[str]:
         "        error_page 420 = @draining;",
         f"        if ($ficus_unsafe) {{ return 400 {_q(refused)}; }}",
         '        set $ficus_cookie "";',
-        "        set $ficus_decision $ficus_plan;",
-        "        if ($ficus_plan ~ ^split:) {  # the side of the shopper's sticky cohort bucket",
-        "            set_by_lua_block $ficus_decision { return require('ficus').decide() }",
+        "        set $ficus_decision legacy:-;",
+        "        if ($ficus_route) {  # the route's plan, or the side of the shopper's bucket",
+        "            set_by_lua_block $ficus_decision {",
+        "                return require('ficus').route(ngx.var.ficus_route)",
+        "            }",
         "        }",
         "        if ($ficus_mode = read) { return 418; }",
         "        if ($ficus_mode = write) { return 419; }",
@@ -277,6 +287,11 @@ def _admin_server(plane: Plane) -> list[str]:
         '        return 200 \'{"status": "ok"}\';',
         "    }",
         "    location = /nginx_status { stub_status; }",
+        "    location = /_ficus/plans {  # GET: the live plans; PUT: replace them (the agent)",
+        "        client_body_buffer_size 1m;",
+        "        client_max_body_size 1m;",
+        "        content_by_lua_block { require('ficus').admin() }",
+        "    }",
         "    location / { return 404; }",
         "}",
     ]
