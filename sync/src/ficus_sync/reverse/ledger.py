@@ -154,11 +154,13 @@ def dead(conn: Connection, domain: str) -> list[DeadRow]:
 def record_conflicts(
     conn: Connection, domain: str, row: OutboxRow, conflicts: Iterable[Conflict]
 ) -> None:
+    """The conflict log: one row per conflicting field; a policy's decision is `resolved`
+    at once (by `policy:<name>`), a manual one stays `open`."""
     values = [
         (
             domain, row.id, row.aggregate, row.entity_id, c.field, _json(c.magento_value),
             _json(c.service_value), c.winner, c.policy, "open" if c.open else "resolved",
-            None if c.open else f"policy:{c.policy}",
+            c.open, None if c.open else f"policy:{c.policy}",
         )
         for c in conflicts
     ]  # fmt: skip
@@ -169,8 +171,8 @@ def record_conflicts(
             "INSERT INTO ficus_reverse_conflict (domain, outbox_id, aggregate, entity_id, field, "
             "magento_value, service_value, winner, policy, status, detected_at, resolved_at, "
             "resolved_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, UTC_TIMESTAMP(6), "
-            "IF(%s IS NULL, NULL, UTC_TIMESTAMP(6)), %s)",
-            [(*v[:10], v[10], v[10]) for v in values],
+            "IF(%s, NULL, UTC_TIMESTAMP(6)), %s)",
+            values,
         )
 
 
