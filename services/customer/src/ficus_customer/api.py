@@ -22,7 +22,7 @@ from ficus_customer import rest
 from ficus_customer.bootstrap import bootstrap, signing_key
 from ficus_customer.errors import Unavailable, WebapiError
 from ficus_customer.settings import CustomerSettings
-from ficus_customer.web import parts
+from ficus_customer.web import blocking, parts
 from ficus_legacy.core.restpath import routed_scope
 from ficus_legacy.core.searchcriteria import SearchCriteriaError
 
@@ -39,7 +39,7 @@ async def readyz(request: Request) -> Response:
     checks: dict[str, bool] = {}
     errors: dict[str, str] = {}
     try:
-        components.reads.ping()
+        await blocking(components.reads.ping)
         checks["database"] = True
     except DatabaseError as exc:
         checks["database"], errors["database"] = False, str(exc)
