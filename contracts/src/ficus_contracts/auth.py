@@ -1,4 +1,5 @@
-"""Magento's token revocations as a domain event payload: aggregate `auth_revocation`.
+"""Magento's token revocations and admin roles as domain event payloads: aggregates
+`auth_revocation` and `admin_role` (`AdminRoleState`, below).
 
 One event per `jwt_auth_revoked` row (Magento 2.4's `JwtUserToken` module: primary key
 `user_type_id` + `user_id`, column `revoke_before`, a Unix time). A token of that user issued at
@@ -37,3 +38,28 @@ class AuthRevocationState(BaseModel):
 def revocation_aggregate_id(user_type_id: int, user_id: int) -> uuid.UUID:
     """The event's `aggregate_id` for a user's row."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"ficus:auth_revocation:{user_type_id}:{user_id}")
+
+
+class AdminRoleState(BaseModel):
+    """What an admin user may do (aggregate `admin_role`, one per admin user): the ACL
+    resources their role allows. Magento's rows: the user's `authorization_role` row
+    (`role_type` 'U', `user_type` 2, `user_id`) names its group role (`parent_id`, `role_type`
+    'G'); that role's `authorization_rule` rows with `permission` 'allow' are the resources
+    (`Magento_Backend::all` allows every resource). Sorted, so equal rows give equal states.
+    A user whose 'U' row goes (or whose group role goes) is `deleted`: no resources."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_id: int
+    role_id: int  # the group role
+    resources: tuple[str, ...]
+
+    @property
+    def entity_id(self) -> int:
+        """Magento's id in the event: the admin user's id."""
+        return self.user_id
+
+
+def admin_role_aggregate_id(user_id: int) -> uuid.UUID:
+    """The event's `aggregate_id` for an admin user's role."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"ficus:admin_role:{user_id}")

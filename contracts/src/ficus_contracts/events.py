@@ -23,7 +23,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ficus_contracts.auth import AuthRevocationState
+from ficus_contracts.auth import AdminRoleState, AuthRevocationState
 from ficus_contracts.customers import CustomerState
 
 DOMAIN_EVENT_CHANNEL = "ficus_domain_event"
@@ -125,29 +125,39 @@ class DomainEvent(_Frozen):
     """One versioned full-state event; `payload` is None for deletions.
 
     Aggregates: `product` (ProductState), `category` (CategoryState), `store`
-    (StoreState, `entity_id` = store_id), `customer` (CustomerState with its addresses) and
-    `auth_revocation` (AuthRevocationState, `entity_id` = user_id; `ficus_contracts.auth`).
+    (StoreState, `entity_id` = store_id), `customer` (CustomerState with its addresses),
+    `auth_revocation` (AuthRevocationState, `entity_id` = user_id) and `admin_role`
+    (AdminRoleState, `entity_id` = admin user_id), both in `ficus_contracts.auth`.
     Consumers ignore aggregates they do not hold.
     """
 
-    aggregate: Literal["product", "category", "store", "customer", "auth_revocation"]
+    aggregate: Literal["product", "category", "store", "customer", "auth_revocation", "admin_role"]
     aggregate_id: UUID
     entity_id: int  # Magento's id, as in the id map
     version: int
     kind: EventKind
     source_ts_ms: int | None = None  # Magento commit time, for lag
     payload: (
-        ProductState | CategoryState | StoreState | CustomerState | AuthRevocationState | None
+        ProductState
+        | CategoryState
+        | StoreState
+        | CustomerState
+        | AuthRevocationState
+        | AdminRoleState
+        | None
     ) = None
 
 
-Payload = ProductState | CategoryState | StoreState | CustomerState | AuthRevocationState
+Payload = (
+    ProductState | CategoryState | StoreState | CustomerState | AuthRevocationState | AdminRoleState
+)
 PAYLOAD_TYPES: dict[str, type[Payload]] = {
     "product": ProductState,
     "category": CategoryState,
     "store": StoreState,
     "customer": CustomerState,
     "auth_revocation": AuthRevocationState,
+    "admin_role": AdminRoleState,
 }
 """Each aggregate's payload model: an `upserted` event of that aggregate carries exactly it."""
 

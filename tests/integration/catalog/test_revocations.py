@@ -1,20 +1,30 @@
-"""The catalog's aggregates on real Postgres: `auth_revocation` events kept as Magento's
-`jwt_auth_revoked` rows (newest version wins, a deletion lifts), read by the gate's source;
-aggregates the catalog does not hold (customers) leave its rows alone."""
+"""The catalog's credential aggregates on real Postgres: `auth_revocation` events kept as
+Magento's `jwt_auth_revoked` rows (newest version wins, a deletion lifts) and `admin_role`
+events as each admin's resources (a deletion allows nothing), read by the gate's source and
+enforced over HTTP; aggregates the catalog does not hold (customers) leave its rows alone."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from ficus_catalog.api import create_app
 from ficus_catalog.bootstrap import Catalog
 from ficus_catalog.tables import Category, TokenRevocation
-from ficus_contracts.auth import AuthRevocationState, revocation_aggregate_id
+from ficus_catalog.testing import bearer
+from ficus_contracts.auth import (
+    AdminRoleState,
+    AuthRevocationState,
+    admin_role_aggregate_id,
+    revocation_aggregate_id,
+)
 from ficus_contracts.events import CategoryState, DomainEvent, EventKind
 from ficus_customer.testing import customer_event, customer_state
-from tests.integration.catalog.conftest import EventTable
+from ficus_devstack.process import wait_until
+from tests.integration.catalog.conftest import EventTable, catalog_settings
 
 pytestmark = pytest.mark.integration
 
@@ -95,3 +105,43 @@ def test_a_customer_event_leaves_the_category_of_the_same_id(
     with catalog.sessions() as session:
         kept = session.execute(select(Category.entity_id)).scalars().all()
     assert kept == [5]
+
+
+def role(user_id: int, version: int, *resources: str, gone: bool = False) -> DomainEvent:
+    state = None if gone else AdminRoleState(user_id=user_id, role_id=1, resources=resources)
+    return DomainEvent(
+        aggregate="admin_role",
+        aggregate_id=admin_role_aggregate_id(user_id),
+        entity_id=user_id,
+        version=version,
+        kind=EventKind.DELETED if gone else EventKind.UPSERTED,
+        payload=state,
+    )
+
+
+def test_an_admin_role_narrows_the_admin_over_http(catalog_url: str, events: EventTable) -> None:
+    settings = catalog_settings(catalog_url, events, credentials_cache_seconds=0)
+    narrowed, other = (
+        {"Authorization": f"Bearer {bearer(9)}"},
+        {"Authorization": f"Bearer {bearer(8)}"},
+    )
+    products = "/rest/V1/products/types"
+    categories = "/rest/all/V1/categories/list?searchCriteria[pageSize]=1"
+
+    def statuses(headers: dict[str, str]) -> list[int]:
+        return [client.get(path, headers=headers).status_code for path in (products, categories)]
+
+    with TestClient(create_app(settings)) as client:
+        assert statuses(narrowed) == [200, 200]  # no role announced yet: every resource
+        events.publish(role(9, 1, "Magento_Catalog::categories"))
+        assert wait_until(lambda: statuses(narrowed) == [401, 200], 10)
+        refused = client.get(products, headers=narrowed).json()
+        assert refused["parameters"] == {"resources": "Magento_Catalog::products"}
+        assert statuses(other) == [200, 200]
+        events.publish(role(9, 2, "Magento_Backend::all"))
+        assert wait_until(lambda: statuses(narrowed) == [200, 200], 10)
+        events.publish(role(9, 3, gone=True))
+        assert wait_until(lambda: statuses(narrowed) == [401, 401], 10)
+        events.publish(role(9, 2, "Magento_Backend::all"))  # stale: stays refused
+        client.app.state.catalog.consumer.drain()
+        assert statuses(narrowed) == [401, 401]

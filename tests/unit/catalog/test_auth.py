@@ -1,4 +1,5 @@
-"""The catalog's gate: Magento's credential cases, revocation through the port, the cache."""
+"""The catalog's gate: Magento's credential cases, revocation and admin roles through the
+ports, the cache."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 
 import pytest
 
-from ficus_catalog.auth import CachedRevocations, Gate
+from ficus_catalog.auth import CachedCredentials, Gate
 from ficus_catalog.errors import NotAuthorized
 from ficus_catalog.testing import CRYPT_KEY, bearer
 from ficus_legacy import tokens
@@ -18,15 +19,20 @@ PRODUCTS = ("Magento_Catalog::products",)
 
 
 class Table:
-    """A RevocationSource over a dict, counting its reads."""
+    """A CredentialSource over dicts, counting its reads."""
 
     def __init__(self) -> None:
         self.rows: dict[tuple[int, int], int] = {}
+        self.roles: dict[int, frozenset[str]] = {}
         self.reads = 0
 
     async def revoke_before(self, user_type: int, user_id: int) -> int | None:
         self.reads += 1
         return self.rows.get((user_type, user_id))
+
+    async def admin_resources(self, user_id: int) -> frozenset[str] | None:
+        self.reads += 1
+        return self.roles.get(user_id)
 
 
 def _gate(table: Table) -> Gate:
@@ -67,9 +73,24 @@ def test_a_customer_token_is_refused_on_an_admin_route() -> None:
         asyncio.run(_gate(Table()).require(header, PRODUCTS))
 
 
+def test_an_admin_role_narrows_the_admin() -> None:
+    table = Table()
+    gate, header = _gate(table), f"Bearer {bearer(5, now=NOW)}"
+    categories = ("Magento_Catalog::categories",)
+    table.roles[5] = frozenset(categories)
+    assert asyncio.run(gate.require(header, categories)) == Caller(ADMIN, 5, table.roles[5])
+    with pytest.raises(NotAuthorized):
+        asyncio.run(gate.require(header, PRODUCTS))
+    table.roles[5] = frozenset()  # a role gone: nothing
+    with pytest.raises(NotAuthorized):
+        asyncio.run(gate.require(header, categories))
+    table.roles[5] = frozenset({"Magento_Backend::all"})
+    asyncio.run(gate.require(header, PRODUCTS))
+
+
 def test_the_cache_reuses_an_answer_for_its_ttl_only() -> None:
     table, now = Table(), [0.0]
-    cached = CachedRevocations(table, ttl=1.0, clock=lambda: now[0], size=2)
+    cached = CachedCredentials(table, ttl=1.0, clock=lambda: now[0], size=2)
     assert asyncio.run(cached.revoke_before(2, 5)) is None
     table.rows[(2, 5)] = 7
     assert asyncio.run(cached.revoke_before(2, 5)) is None and table.reads == 1
@@ -78,3 +99,7 @@ def test_the_cache_reuses_an_answer_for_its_ttl_only() -> None:
     for user in (6, 7, 8):  # bounded: dropped whole when full
         asyncio.run(cached.revoke_before(2, user))
     assert asyncio.run(cached.revoke_before(2, 5)) == 7 and table.reads == 6
+    table.roles[5] = frozenset({"x"})
+    assert asyncio.run(cached.admin_resources(5)) == {"x"}
+    table.roles[5] = frozenset()
+    assert asyncio.run(cached.admin_resources(5)) == {"x"} and table.reads == 7

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ficus_contracts.auth import AuthRevocationState, revocation_aggregate_id
+from ficus_contracts.auth import (
+    AdminRoleState,
+    AuthRevocationState,
+    admin_role_aggregate_id,
+    revocation_aggregate_id,
+)
 from ficus_feed.core import parse_event
 from ficus_feed.errors import InvalidEvent
 
@@ -40,3 +45,20 @@ def test_a_row_parses_to_its_state_keyed_by_user() -> None:
 def test_a_malformed_event_is_invalid(bad: dict[str, object]) -> None:
     with pytest.raises(InvalidEvent):
         parse_event(_row(**bad))
+
+
+def test_an_admin_role_parses_keyed_by_admin() -> None:
+    payload = {"user_id": 9, "role_id": 1, "resources": ["Magento_Catalog::products"]}
+    event = parse_event(
+        _row(
+            aggregate="admin_role",
+            aggregate_id=str(admin_role_aggregate_id(9)),
+            entity_id=9,
+            payload=payload,
+        )
+    )
+    assert event.payload == AdminRoleState(
+        user_id=9, role_id=1, resources=("Magento_Catalog::products",)
+    )
+    with pytest.raises(InvalidEvent):  # a role is no revocation
+        parse_event(_row(aggregate="admin_role", payload=ROW))

@@ -3,8 +3,9 @@ or older one is ignored, `deleted` removes the aggregate and leaves a tombstone 
 
 Store events (`StoreState`) replace the store view's `catalog_store` row, and with the first
 one the rows seeded from settings go (sync's snapshot emits every store view at once).
-Revocation events (`AuthRevocationState`) replace the user's `token_revocation` row. The
-catalog holds these four aggregates only (`AGGREGATES`); the feed ignores the others.
+Revocation events (`AuthRevocationState`) replace the user's `token_revocation` row, admin
+role events (`AdminRoleState`) the admin's `admin_role` row. The catalog holds these five
+aggregates only (`AGGREGATES`); the feed ignores the others.
 
 A product's rows include its Magento JSON per store view (`product_json`, rendered by the
 mapper when the event is prepared); deleting a product deletes it (ON DELETE CASCADE).
@@ -31,16 +32,18 @@ from ficus_catalog.product_mapper import (
     category_rows,
     product_rows,
     revocation_rows,
+    role_rows,
     store_rows,
 )
 from ficus_catalog.tables import (
+    AdminRole,
     AppliedVersion,
     CatalogStore,
     Category,
     Product,
     TokenRevocation,
 )
-from ficus_contracts.auth import AuthRevocationState
+from ficus_contracts.auth import AdminRoleState, AuthRevocationState
 from ficus_contracts.events import (
     CategoryState,
     DomainEvent,
@@ -50,7 +53,7 @@ from ficus_contracts.events import (
 )
 from ficus_feed.core import Outcome
 
-AGGREGATES = frozenset({"product", "category", "store", "auth_revocation"})
+AGGREGATES = frozenset({"product", "category", "store", "auth_revocation", "admin_role"})
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,11 @@ def prepare(event: DomainEvent) -> Prepared:
         return Prepared(event, store_rows(event.version, payload))
     if isinstance(payload, AuthRevocationState):
         return Prepared(event, revocation_rows(event.aggregate_id, event.version, payload))
+    if isinstance(payload, AdminRoleState):
+        return Prepared(event, role_rows(event.aggregate_id, event.version, payload))
+    if event.aggregate == "admin_role":  # a role gone allows nothing; no row: not known yet
+        gone = AdminRoleState(user_id=event.entity_id, role_id=0, resources=())
+        return Prepared(event, role_rows(event.aggregate_id, event.version, gone))
     return Prepared(event, None)
 
 
@@ -88,6 +96,10 @@ def _remove(session: Session, aggregate: str, mine: list[Prepared]) -> None:
     ids = [p.event.aggregate_id for p in mine]
     if aggregate == "auth_revocation":
         _remove_revocations(session, ids, mine)
+        return
+    if aggregate == "admin_role":
+        mine_users = or_(AdminRole.aggregate_id.in_(ids), AdminRole.user_id.in_(entity_ids))
+        session.execute(delete(AdminRole).where(mine_users))
         return
     table = Product if aggregate == "product" else Category
     session.execute(

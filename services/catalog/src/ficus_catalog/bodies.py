@@ -38,6 +38,7 @@ LEFT JOIN LATERAL (
 ) AS j ON true
 """
 BY_SKU = {kind: _BY_SKU.format(store=query) for kind, query in STORES.items()}
+ADMIN_RESOURCES = "SELECT resources FROM admin_role WHERE user_id = %(id)s"
 REVOKE_BEFORE = (
     "SELECT revoke_before FROM token_revocation WHERE user_type_id = %(type)s AND user_id = %(id)s"
 )
@@ -53,8 +54,8 @@ class Found:
 
 
 class StoredBodies:
-    """Adapter over `product_json` for the by-sku route, and over `token_revocation` for the
-    gate (a `RevocationSource`); open it inside the event loop."""
+    """Adapter over `product_json` for the by-sku route, and over `token_revocation` and
+    `admin_role` for the gate (a `CredentialSource`); open it inside the event loop."""
 
     def __init__(self, db_url: str, default_store: str, size: int = 4) -> None:
         self._default_store = default_store
@@ -89,6 +90,11 @@ class StoredBodies:
         """The user's `jwt_auth_revoked.revoke_before` as sync delivered it (`RevocationSource`)."""
         row = await self._one(REVOKE_BEFORE, {"type": user_type, "id": user_id})
         return None if row is None else int(row[0])
+
+    async def admin_resources(self, user_id: int) -> frozenset[str] | None:
+        """The admin's allowed resources as sync delivered them (`RoleSource`)."""
+        row = await self._one(ADMIN_RESOURCES, {"id": user_id})
+        return None if row is None else frozenset(row[0])
 
     def _store(self, store_code: str | None) -> tuple[str, str]:
         if store_code is None:

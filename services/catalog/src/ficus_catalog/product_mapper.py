@@ -1,6 +1,6 @@
 """`ProductState` / `CategoryState` ↔ the catalog's normalized rows, losslessly: rows built
 from a state rebuild exactly that state. `StoreState` → its `catalog_store` row,
-`AuthRevocationState` → its `token_revocation` row.
+`AuthRevocationState` → its `token_revocation` row, `AdminRoleState` → its `admin_role` row.
 
 A product's rows include its Magento JSON per store view (`product_json`), rendered from the
 state: since the rows rebuild exactly that state, these are the bytes a rendering of the
@@ -23,6 +23,7 @@ from ficus_catalog.core.values import (
     split_attributes,
 )
 from ficus_catalog.tables import (
+    AdminRole,
     Base,
     CatalogStore,
     Category,
@@ -37,7 +38,7 @@ from ficus_catalog.tables import (
     Stock,
     TokenRevocation,
 )
-from ficus_contracts.auth import AuthRevocationState
+from ficus_contracts.auth import AdminRoleState, AuthRevocationState
 from ficus_contracts.events import (
     CategoryLink,
     CategoryState,
@@ -60,6 +61,7 @@ INSERT_ORDER: tuple[type[Base], ...] = (
     CategoryStoreValue,
     CatalogStore,
     TokenRevocation,
+    AdminRole,
 )
 
 Row = dict[str, Any]
@@ -239,4 +241,11 @@ def revocation_rows(aggregate_id: uuid.UUID, version: int, state: AuthRevocation
     rows = Rows()
     values = {**state.model_dump(), "aggregate_id": aggregate_id, "version": version}
     rows.add(TokenRevocation, values)
+    return rows
+
+
+def role_rows(aggregate_id: uuid.UUID, version: int, state: AdminRoleState) -> Rows:
+    rows = Rows()
+    values = {**state.model_dump(), "aggregate_id": aggregate_id, "version": version}
+    rows.add(AdminRole, {**values, "resources": list(state.resources)})
     return rows

@@ -44,8 +44,8 @@ class CatalogSettings(BaseSettings):
     # FICUS_STANDIN_CRYPT_KEY): tokens are checked with the key Magento derives from it. No
     # default: the service refuses to start without it (`bootstrap.signing_key`).
     magento_crypt_key: SecretStr | None = None
-    # how long a user's `jwt_auth_revoked` row read from the catalog's database is reused
-    revocation_cache_seconds: float = Field(default=1.0, ge=0)
+    # how long a user's revocation / an admin's role read from the catalog's database is reused
+    credentials_cache_seconds: float = Field(default=1.0, ge=0)
     migrate_on_start: bool = True
     # `serve` runs this many processes behind one port (each with its own consumer: the feed
     # applies every event once across replicas); the database is migrated once, before.

@@ -27,7 +27,7 @@ from sqlalchemy import (
     Text,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -269,5 +269,18 @@ class TokenRevocation(Base):
     user_type_id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     revoke_before: Mapped[int] = mapped_column(BigInteger)
+    aggregate_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+class AdminRole(Base):
+    """What each admin user may do, from sync's `admin_role` events (Magento's
+    `authorization_role` / `authorization_rule`): the ACL resources their role allows."""
+
+    __tablename__ = "admin_role"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    role_id: Mapped[int] = mapped_column(BigInteger)
+    resources: Mapped[list[str]] = mapped_column(ARRAY(Text))
     aggregate_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
     version: Mapped[int] = mapped_column(BigInteger)
