@@ -72,11 +72,13 @@ class TransactionAssembler:
     barrier_passed: bool = False
     barrier: dict[str, int] | None = None
     snapshots: Snapshots = field(default_factory=Snapshots)
-    incomplete_after: float = 60.0  # seconds an END may wait for events Kafka never delivers
+    incomplete_after: float = 60.0  # seconds an END (the barrier: without progress) may wait
+    # for events Kafka never delivers
     _pending: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     _open: OpenTransactions = field(default_factory=OpenTransactions)
     incomplete: list[str] = field(default_factory=list)
-    _barrier_since: float = 0.0
+    _barrier_since: float = 0.0  # set, or last progress towards the barrier
+    _barrier_remaining: int = -1
     _ends: deque[End] = field(default_factory=deque)
     _ready: deque[Transaction] = field(default_factory=deque)
     _last: dict[str, Any] = field(default_factory=dict)
@@ -124,6 +126,10 @@ class TransactionAssembler:
             return
         behind = {p: (self.next_offsets.get(p, 0), end) for p, end in self.barrier.items()}
         behind = {p: v for p, v in behind.items() if v[0] < v[1]}
+        remaining = sum(end - read for read, end in behind.values())
+        if remaining != self._barrier_remaining:  # progress: the wait counts from here (a
+            self._barrier_remaining = remaining  # busy sync reading a large snapshot for
+            self._barrier_since = time.monotonic()  # longer than that is not stalled)
         if behind and time.monotonic() - self._barrier_since < self.incomplete_after:
             return
         if behind:  # never seen in tests that passed; better a warning than a stall
