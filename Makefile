@@ -5,6 +5,8 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 # `make up ENGINE=kafka SEARCH=elasticsearch` picks the scale engines (remembered until `make down`)
 ENGINE ?=
 SEARCH ?=
+# `make up PLANE=nginx`: nginx (driven by the ficus_nginx agent) on the shopper port, not the proxy
+PLANE ?=
 
 .PHONY: help bootstrap up down status test lint unit integration e2e bench demo reset screenshot
 
@@ -15,7 +17,7 @@ bootstrap: ## Install what is missing (apt packages, uv, Python deps)
 	@scripts/bootstrap.sh
 
 up: bootstrap ## Set up and start the whole local stack
-	@$(UV) run ficus up $(if $(ENGINE),--engine $(ENGINE)) $(if $(SEARCH),--search $(SEARCH))
+	@$(UV) run ficus up $(if $(ENGINE),--engine $(ENGINE)) $(if $(SEARCH),--search $(SEARCH)) $(if $(PLANE),--plane $(PLANE))
 
 down: ## Stop the local stack (data is kept)
 	@$(UV) run ficus down

@@ -53,10 +53,13 @@ def up(
         None, "--engine", help="capture engine: embedded (binlog reader) or kafka (Debezium)"
     ),
     search: str = typer.Option(None, "--search", help="search engine: postgres or elasticsearch"),
+    plane: str = typer.Option(
+        None, "--plane", help="data plane on the shopper port: proxy (Python) or nginx"
+    ),
 ) -> None:
     """Start the whole local stack (MariaDB with binlog, Postgres, stand-in, control, sync,
     catalog, search, proxy); idempotent."""
-    _devstack().up(engine, search)
+    _devstack().up(engine, search, plane)
 
 
 @app.command()

@@ -27,14 +27,16 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def up(engine: str | None, search: str | None) -> None:
-    """Start the whole local stack with the given capture and search engines; idempotent."""
+def up(engine: str | None, search: str | None, plane: str | None = None) -> None:
+    """Start the whole local stack with the given capture and search engines and data plane
+    (proxy or nginx); idempotent."""
     settings = StackSettings()
     current = Profile.load(settings)
     try:
         profile = Profile(
             capture=_choice(engine, ("embedded", "kafka"), current.capture, "--engine"),  # type: ignore[arg-type]
             search=_choice(search, ("postgres", "elasticsearch"), current.search, "--search"),  # type: ignore[arg-type]
+            plane=_choice(plane, ("proxy", "nginx"), current.plane, "--plane"),  # type: ignore[arg-type]
         )
     except ValueError as exc:
         raise _fail(exc) from exc

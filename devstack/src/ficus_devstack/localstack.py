@@ -1,6 +1,6 @@
 """The whole local stack of `ficus up`: engines, then the Magento stand-in (seeded once), the
 control plane (migrated, with CLI and proxy tokens), sync, the catalog, search and customer
-services and the proxy.
+services and the data plane: the Python proxy, or nginx driven by its agent (`--plane nginx`).
 
 Deployables are started as processes (`python -m ficus_<x> …`) and provisioned through their
 own commands, so the control plane imports none of them."""
@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import pymysql
@@ -34,16 +35,20 @@ DEMO_STORE = ("--products", "300", "--customers", "50", "--orders", "50", "--see
 
 Capture = Literal["embedded", "kafka"]
 SearchEngine = Literal["postgres", "elasticsearch"]
+DataPlane = Literal["proxy", "nginx"]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 @dataclass(frozen=True)
 class Profile:
     """Which engines the stack runs: capture (embedded binlog reader, or Debezium on Kafka
-    Connect) and search (Postgres FTS, or Elasticsearch). Saved by `ficus up` so that `status`
-    and `down` see the same components."""
+    Connect), search (Postgres FTS, or Elasticsearch) and the data plane on the shopper port
+    (the Python proxy, or nginx with the `ficus_nginx run` agent). Saved by `ficus up` so
+    that `status` and `down` see the same components."""
 
     capture: Capture = "embedded"
     search: SearchEngine = "postgres"
+    plane: DataPlane = "proxy"
 
     @classmethod
     def load(cls, settings: StackSettings) -> Profile:
@@ -120,8 +125,16 @@ class LocalStack:
                 ["ficus_customer", "serve", "--port", str(s.customer_port)],
                 s.customer_port,
             ),
-            service("proxy", ["ficus_proxy", "serve", "--port", str(s.proxy_port)], s.proxy_port),
+            self._plane(service),
         ]
+
+    def _plane(self, service: Callable[..., Service]) -> Service:
+        """The shopper port's data plane: the Python proxy, or the nginx agent (which starts
+        nginx as its child and stops it with itself)."""
+        port = self.settings.proxy_port
+        if self.profile.plane == "nginx":
+            return service("nginx", ["ficus_nginx", "run"], port)
+        return service("proxy", ["ficus_proxy", "serve", "--port", str(port)], port)
 
     def kafka_settings(self) -> KafkaSettings:
         from ficus_devstack.kafka import KafkaSettings
@@ -167,7 +180,25 @@ class LocalStack:
         proxy_db = s.home / "control" / "proxy-db-url"
         if proxy_db.is_file():  # the proxy's own role: LISTEN, cutover_state, shadow_stat only
             env["FICUS_PROXY_CONTROL_DB_URL"] = proxy_db.read_text().strip()
-        return env
+        return {**env, **self._nginx_env(env, upstreams)}
+
+    def _nginx_env(self, env: Mapping[str, str], upstreams: Mapping[str, str]) -> dict[str, str]:
+        """The nginx agent's FICUS_NGINX_*: the proxy's listeners, upstreams, database role and
+        token (it reports trips and budget breaches to control as the proxy does)."""
+        s = self.settings
+        nginx = {
+            "FICUS_NGINX_PREFIX": str(s.home / "nginx"),
+            "FICUS_NGINX_LEGACY_URL": env["FICUS_PROXY_LEGACY_URL"],
+            "FICUS_NGINX_UPSTREAMS": json.dumps(upstreams),
+            "FICUS_NGINX_PORT": str(s.proxy_port),
+            "FICUS_NGINX_ADMIN_PORT": env["FICUS_PROXY_ADMIN_PORT"],
+            "FICUS_NGINX_ROUTES_FILE": str(REPO_ROOT / "proxy" / "routes.yaml"),
+            "FICUS_NGINX_CONTROL_DB_URL": env["FICUS_PROXY_CONTROL_DB_URL"],
+            "FICUS_NGINX_CONTROL_API_URL": env["FICUS_PROXY_CONTROL_API_URL"],
+        }
+        if "FICUS_PROXY_TOKEN" in env:
+            nginx["FICUS_NGINX_TOKEN"] = env["FICUS_PROXY_TOKEN"]
+        return nginx
 
     def seed_magento(self) -> None:
         """Install Magento's schema and a small generated store, once; a store seeded by an
