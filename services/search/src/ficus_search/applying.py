@@ -18,9 +18,13 @@ from ficus_contracts.events import (
     ProductState,
     StoreState,
 )
-from ficus_feed.core import AGGREGATES, Outcome, newest_ts_ms
+from ficus_feed.core import Outcome, newest_ts_ms
 from ficus_search import repository
 from ficus_search.core.document import SearchDocument, build_documents
+
+# the aggregates search holds; the feed ignores the others (a customer or an admin's event
+# applied here would overwrite the category of the same id)
+AGGREGATES = frozenset({"product", "category", "store"})
 
 
 class SearchApply:
