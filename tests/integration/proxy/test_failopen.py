@@ -9,8 +9,8 @@ import aiohttp
 import pytest
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
+from ficus_contracts.guard.breaker import BreakerState
 from ficus_proxy.bootstrap import Worker
-from ficus_proxy.cutover.core.breaker import BreakerState
 from tests.integration.proxy.admin import get_traced
 from tests.integration.proxy.backends import Backend, ControlApi, closed_port
 from tests.integration.proxy.conftest import ProxyFactory

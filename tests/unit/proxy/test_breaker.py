@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from ficus_proxy.cutover.core.breaker import BreakerState, CircuitBreaker, FailureTrip
-from ficus_proxy.cutover.core.budget import BudgetPolicy
-from ficus_proxy.cutover.core.guard import DomainGuard, GuardPolicy, Rollback, Trip
+from ficus_contracts.guard.breaker import BreakerState, CircuitBreaker, FailureTrip
+from ficus_contracts.guard.budget import BudgetPolicy
+from ficus_contracts.guard.domain import DomainGuard, GuardPolicy, Rollback, Trip
 from tests.unit.proxy.clock import FakeClock
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ficus_proxy.cutover.core.budget import BudgetPolicy, ErrorBudget
+from ficus_contracts.guard.budget import BudgetPolicy, ErrorBudget
 from tests.unit.proxy.clock import FakeClock
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from ficus_contracts.guard.domain import DomainGuard, GuardPolicy
 from ficus_proxy.core.failure import counts_against_new, is_route_miss
 from ficus_proxy.core.ratelimit import RateLimit, TokenBuckets
 from ficus_proxy.core.trace import Trace
-from ficus_proxy.cutover.core.guard import DomainGuard, GuardPolicy
 from tests.unit.proxy.clock import FakeClock
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
+from ficus_contracts.guard.budget import BudgetPolicy
+from ficus_contracts.guard.domain import DomainGuard, GuardPolicy, Rollback
 from ficus_proxy.core.bucketing import CohortKey, bucket_of
 from ficus_proxy.core.routing import RequestFacts, Target, decide, load_routes
-from ficus_proxy.cutover.core.budget import BudgetPolicy
-from ficus_proxy.cutover.core.guard import DomainGuard, GuardPolicy, Rollback
 from ficus_proxy.settings import DEFAULT_ROUTES
 from tests.unit.proxy.clock import FakeClock
 

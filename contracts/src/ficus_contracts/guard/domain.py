@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ficus_proxy.cutover.core.breaker import BreakerState, CircuitBreaker, FailureTrip
-from ficus_proxy.cutover.core.budget import BudgetPolicy, ErrorBudget
+from ficus_contracts.guard.breaker import BreakerState, CircuitBreaker, FailureTrip
+from ficus_contracts.guard.budget import BudgetPolicy, ErrorBudget
 
 
 @dataclass(frozen=True)
