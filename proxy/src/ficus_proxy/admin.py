@@ -13,8 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from ficus_contracts.guard.state import CutoverMap
 from ficus_proxy.core.trace import Trace
-from ficus_proxy.cutover.core.state import CutoverMap
 from ficus_proxy.metrics import ProxyMetrics
 from ficus_proxy.server import Handler
 from ficus_proxy.shadow.sender import ShadowSender

@@ -15,9 +15,9 @@ from aiohttp import web
 from ficus_contracts.cutover import Direction
 from ficus_contracts.guard.budget import BudgetPolicy
 from ficus_contracts.guard.domain import DomainGuard, GuardPolicy
+from ficus_contracts.guard.state import CutoverMap
 from ficus_proxy.admin import Admin
 from ficus_proxy.core.routing import load_routes
-from ficus_proxy.cutover.core.state import CutoverMap
 from ficus_proxy.cutover.listener import CutoverListener
 from ficus_proxy.cutover.reporting import ControlReporter
 from ficus_proxy.edge import CappedServer

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from ficus_contracts.cutover import Direction
 from ficus_contracts.guard.domain import Action, DomainGuard
+from ficus_contracts.guard.state import CutoverMap
 from ficus_proxy.body import ClientBody, buffer_body, stream_body
 from ficus_proxy.call import SMALL_BODY, Call, Failed, small
 from ficus_proxy.core.bucketing import cookie_value
@@ -25,7 +26,6 @@ from ficus_proxy.core.failure import counts_against_new, is_route_miss
 from ficus_proxy.core.routing import Decision, RequestFacts, RouteTable, Target, check_path, decide
 from ficus_proxy.core.trace import Trace
 from ficus_proxy.cutover.actions import GuardActions
-from ficus_proxy.cutover.core.state import CutoverMap
 from ficus_proxy.cutover.reporting import ControlReporter
 from ficus_proxy.edge import EdgeGuard
 from ficus_proxy.errors import BodyTooLarge, RejectedRequest, UpstreamError

@@ -1,6 +1,7 @@
 """The pure cores import no framework or driver (the dependency rule, for the proxy): every
-module under `ficus_proxy.core`, `ficus_proxy.cutover.core` and `ficus_proxy.shadow.core`
-imports only the standard library, the shared contracts, other core modules and the errors."""
+module under `ficus_proxy.core` and `ficus_proxy.shadow.core` (the guard and the cutover
+state are in `ficus_contracts.guard`) imports only the standard library, the shared contracts,
+other core modules and the errors."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 import ficus_proxy
 
 ROOT = Path(ficus_proxy.__file__).parent
-CORES = ["core", "cutover.core", "shadow.core"]
+CORES = ["core", "shadow.core"]
 PURE = sorted(
     f"ficus_proxy.{core}.{path.stem}"
     for core in CORES

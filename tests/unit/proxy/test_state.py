@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
-from ficus_proxy.cutover.core.state import CutoverMap
+from ficus_contracts.guard.state import CutoverMap
 
 NEW = Lane(Stage.NEW)
 

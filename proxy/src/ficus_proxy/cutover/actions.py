@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from ficus_contracts.cutover import Direction
 from ficus_contracts.guard.domain import Action, Trip
-from ficus_proxy.cutover.core.state import CutoverMap
+from ficus_contracts.guard.state import CutoverMap
 from ficus_proxy.cutover.reporting import ControlReporter, Report
 from ficus_proxy.metrics import ProxyMetrics
 

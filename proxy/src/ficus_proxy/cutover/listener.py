@@ -15,7 +15,7 @@ from collections.abc import Callable
 import psycopg
 
 from ficus_contracts.cutover import CUTOVER_CHANNEL, CUTOVER_TABLE, DomainCutover, Lane, Stage
-from ficus_proxy.cutover.core.state import CutoverMap
+from ficus_contracts.guard.state import CutoverMap
 
 log = logging.getLogger(__name__)
 

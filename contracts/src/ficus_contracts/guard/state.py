@@ -1,5 +1,6 @@
-"""The proxy's in-memory cutover state: what the control database said last, plus read trips
-this proxy decided itself and has not yet seen confirmed by the database.
+"""A data plane's in-memory cutover state: what the control database said last, plus read
+trips the plane (a proxy, the nginx agent) decided itself and has not yet seen confirmed by the
+database.
 
 A local trip holds until the control plane has acknowledged it (HTTP 2xx on /trip) AND a row
 newer than the one seen at trip time has arrived: from then on the database is authoritative

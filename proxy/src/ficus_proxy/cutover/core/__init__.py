@@ -1,1 +1,0 @@
-"""The cutover feature's pure core: the in-memory state, the guard and its breaker and budget."""
