@@ -23,7 +23,7 @@ pytestmark = pytest.mark.integration
 
 TABLES = {"customer", "customer_tombstone", "customer_store", "idempotency_key",
           "token_revocation", "consumer_checkpoint", "dead_letter", OUTBOX_TABLE, ID_POOL_TABLE,
-          "magento_id_block"}  # fmt: skip
+          "magento_id_block", "magento_revocation"}  # fmt: skip
 
 
 def _tables(url: str) -> set[str]:

@@ -1,4 +1,5 @@
-"""Apply domain events to the customer database: `customer` and `store` aggregates.
+"""Apply domain events to the customer database: `customer`, `store` and `auth_revocation`
+(Magento's `jwt_auth_revoked` rows: tokens revoked in Magento are refused here too).
 
 A customer event wins when its version is newer than the last forward version applied (or the
 tombstone's). Its payload becomes the service's view of Magento (`magento_view`). The state
@@ -15,6 +16,7 @@ from collections.abc import Collection, Sequence
 
 from pydantic import ValidationError
 
+from ficus_contracts.auth import AuthRevocationState, revocation_aggregate_id
 from ficus_contracts.customers import CustomerState
 from ficus_contracts.events import DomainEvent, EventKind, StoreState
 from ficus_customer import repository, stores
@@ -24,7 +26,7 @@ from ficus_customer.errors import InvalidEvent
 from ficus_customer.repository import Clocks, Conn, Stored
 from ficus_feed.core import Outcome
 
-AGGREGATES = frozenset({"customer", "store"})
+AGGREGATES = frozenset({"customer", "store", "auth_revocation"})
 
 
 def _merged(current: Stored, theirs: CustomerState, writes: list[Write]) -> CustomerState:
@@ -66,9 +68,33 @@ def apply_customer(
     return Outcome.APPLIED
 
 
+def apply_revocation(conn: Conn, event: DomainEvent) -> Outcome:
+    """Magento's `jwt_auth_revoked` row of a user (a deletion lifts it)."""
+    if isinstance(event.payload, AuthRevocationState):
+        revocation = event.payload
+        key, before = (revocation.user_type_id, revocation.user_id), revocation.revoke_before
+    else:
+        found = _revoked_user(event)
+        key, before = found, None
+    applied = repository.apply_revocation(conn, *key, event.version, before)
+    if not applied:
+        return Outcome.STALE
+    return Outcome.APPLIED if before is not None else Outcome.DELETED
+
+
+def _revoked_user(event: DomainEvent) -> tuple[int, int]:
+    """The (user type, user id) of a deletion: its aggregate_id names one of the two types."""
+    for user_type in (3, 2):
+        if revocation_aggregate_id(user_type, event.entity_id) == event.aggregate_id:
+            return user_type, event.entity_id
+    raise InvalidEvent(f"auth_revocation {event.aggregate_id} names no known user type")
+
+
 def apply_event(
     conn: Conn, event: DomainEvent, clock: HybridClock, grace_seconds: float = 60.0
 ) -> Outcome:
+    if event.aggregate == "auth_revocation":
+        return apply_revocation(conn, event)
     if event.aggregate == "store":
         view = event.payload if isinstance(event.payload, StoreState) else None
         applied = stores.apply_store(conn, event.entity_id, event.version, view)
@@ -77,7 +103,8 @@ def apply_event(
 
 
 class CustomerApply:
-    """The customer service's side of the feed: customers and store views, one by one."""
+    """The customer service's side of the feed: customers, store views and Magento's token
+    revocations, one by one."""
 
     def __init__(self, clock: HybridClock, grace_seconds: float = 60.0) -> None:
         self._clock = clock

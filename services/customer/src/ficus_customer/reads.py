@@ -54,9 +54,9 @@ class Reads:
         with self.pool.connection() as conn:
             return repository.email_owner(conn, email, website_id) is None
 
-    def revoked_before(self, customer_id: int) -> int | None:
+    def revoked_before(self, user_type_id: int, user_id: int) -> int | None:
         with self.pool.connection() as conn:
-            return repository.revoked_before(conn, customer_id)
+            return repository.revoked_before(conn, user_type_id, user_id)
 
     def store(self, code: str | None) -> stores.StoreView:
         with self.pool.connection() as conn:

@@ -201,8 +201,28 @@ def revoke_tokens(conn: Conn, customer_id: int, before: int) -> None:
     )
 
 
-def revoked_before(conn: Conn, customer_id: int) -> int | None:
+def revoked_before(conn: Conn, user_type_id: int, user_id: int) -> int | None:
+    """The latest revocation of the user's tokens: Magento's (`jwt_auth_revoked`, from events)
+    or, for a customer, the service's own (a password changed here)."""
     row = conn.execute(
-        "SELECT revoked_before FROM token_revocation WHERE customer_id = %s", (customer_id,)
+        "SELECT GREATEST((SELECT revoke_before FROM magento_revocation WHERE user_type_id = %s"
+        " AND user_id = %s), (SELECT revoked_before FROM token_revocation WHERE customer_id = %s"
+        " AND %s = 3)) AS before",
+        (user_type_id, user_id, user_id, user_type_id),
     ).fetchone()
-    return None if row is None else int(row["revoked_before"])
+    return None if row is None or row["before"] is None else int(row["before"])
+
+
+def apply_revocation(
+    conn: Conn, user_type_id: int, user_id: int, version: int, revoke_before: int | None
+) -> bool:
+    """Magento's revocation of the user's tokens (None: lifted) unless an equal or newer version
+    is applied; True when applied."""
+    row = conn.execute(
+        "INSERT INTO magento_revocation (user_type_id, user_id, revoke_before, version)"
+        " VALUES (%s, %s, %s, %s) ON CONFLICT (user_type_id, user_id) DO UPDATE SET"
+        " revoke_before = EXCLUDED.revoke_before, version = EXCLUDED.version"
+        " WHERE magento_revocation.version < EXCLUDED.version RETURNING version",
+        (user_type_id, user_id, revoke_before, version),
+    ).fetchone()
+    return row is not None

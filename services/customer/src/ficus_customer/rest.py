@@ -66,13 +66,13 @@ async def my_shipping(request: Request) -> Response:
 
 
 async def billing(request: Request) -> Response:
-    require_admin(request, MANAGE)
+    await require_admin(request, MANAGE)
     customer_id: int = request.path_params["customer_id"]
     return await _default_address(request, customer_id, "default_billing")
 
 
 async def shipping(request: Request) -> Response:
-    require_admin(request, MANAGE)
+    await require_admin(request, MANAGE)
     customer_id: int = request.path_params["customer_id"]
     return await _default_address(request, customer_id, "default_shipping")
 
@@ -109,7 +109,7 @@ async def email_available(request: Request) -> Response:
 
 
 async def search(request: Request) -> Response:
-    require_admin(request, ACL)
+    await require_admin(request, ACL)
     criteria = search_criteria(request)
     states, total = await blocking(parts(request).reads.search, criteria)
     items = [render_customer(s) for s in states]
@@ -117,32 +117,32 @@ async def search(request: Request) -> Response:
 
 
 async def get_customer(request: Request) -> Response:
-    require_admin(request, ACL)
+    await require_admin(request, ACL)
     customer_id: int = request.path_params["customer_id"]
     return _customer(request, await blocking(parts(request).reads.customer, customer_id))
 
 
 async def put_customer(request: Request) -> Response:
-    require_admin(request, MANAGE)
+    await require_admin(request, MANAGE)
     customer_id: int = request.path_params["customer_id"]
     data = section(await json_body(request), "customer")
     return _customer(request, await blocking(parts(request).accounts.update, customer_id, data))
 
 
 async def delete_customer(request: Request) -> Response:
-    require_admin(request, DELETE)
+    await require_admin(request, DELETE)
     await blocking(parts(request).accounts.delete, request.path_params["customer_id"])
     return ok(request, True)
 
 
 async def get_address(request: Request) -> Response:
-    require_admin(request, MANAGE)
+    await require_admin(request, MANAGE)
     address, state = await blocking(parts(request).reads.address, request.path_params["address_id"])
     return ok(request, render_address(address, state))
 
 
 async def delete_address(request: Request) -> Response:
-    require_admin(request, MANAGE)
+    await require_admin(request, MANAGE)
     await blocking(parts(request).accounts.delete_address, request.path_params["address_id"])
     return ok(request, True)
 

@@ -35,33 +35,31 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def require_admin(request: Request, resource: str) -> int:
-    """The admin user id of the request's token; Magento's 401 otherwise."""
+async def _claims(request: Request, expected: tokens.UserType, resource: str) -> int:
+    """The user id of a valid bearer token of `expected` type that neither Magento nor this
+    service revoked; Magento's 401 naming `resource` otherwise."""
     token = _bearer(request)
     if token is None:
         raise NotAuthorized.resources(resource)
+    components = parts(request)
     try:
-        claims = tokens.verify(parts(request).signing_key, token, tokens.UserType.ADMIN)
+        claims = tokens.verify(components.signing_key, token, expected)
+        before = await blocking(components.reads.revoked_before, int(expected), claims.user_id)
+        if before is not None and claims.issued_at <= before:
+            raise tokens.TokenError(tokens.REVOKED)
     except tokens.TokenError as exc:
         raise NotAuthorized.resources(resource) from exc
     return claims.user_id
 
 
+async def require_admin(request: Request, resource: str) -> int:
+    """The admin user id of the request's token; Magento's 401 otherwise."""
+    return await _claims(request, tokens.UserType.ADMIN, resource)
+
+
 async def require_customer(request: Request) -> int:
-    """The customer id of the request's customer token (`self` routes); a token issued before
-    the customer's last password change is refused."""
-    token = _bearer(request)
-    if token is None:
-        raise NotAuthorized.resources("self")
-    components = parts(request)
-    try:
-        claims = tokens.verify(components.signing_key, token, tokens.UserType.CUSTOMER)
-        before = await blocking(components.reads.revoked_before, claims.user_id)
-        if before is not None and claims.issued_at <= before:
-            raise tokens.TokenError(tokens.REVOKED)
-    except tokens.TokenError as exc:
-        raise NotAuthorized.resources("self") from exc
-    return claims.user_id
+    """The customer id of the request's customer token (`self` routes)."""
+    return await _claims(request, tokens.UserType.CUSTOMER, "self")
 
 
 async def json_body(request: Request) -> dict[str, Any]:
