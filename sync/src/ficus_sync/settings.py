@@ -40,6 +40,7 @@ class SyncSettings(BaseSettings):
     # Magento id pool); unset → no reverse worker for customer
     reverse_customer_database_url: str | None = None
     reverse_batch: int = 200  # outbox rows read per round
+    reverse_apply_batch: int = 50  # outbox rows applied per MySQL transaction
     reverse_pool_low: int = 50  # top up the service's Magento id pool below this many ids …
     reverse_pool_block: int = 200  # … by a block of this many
     reverse_poll_seconds: float = 0.5  # idle poll besides the outbox NOTIFY

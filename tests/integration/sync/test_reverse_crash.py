@@ -29,11 +29,11 @@ ROWS = 24
 
 
 def reverse_process(
-    mysql_url: str, service: Service, tmp_path: Path, fault: str | None = None
+    mysql_url: str, service: Service, tmp_path: Path, fault: str | None = None, apply_batch: int = 1
 ) -> SyncProcess:
     settings = SyncSettings(
         mysql_url=mysql_url, reverse_customer_database_url=service.url, reverse_fault=fault,
-        reverse_batch=7, reverse_pool_low=1, reverse_pool_block=5,
+        reverse_batch=7, reverse_apply_batch=apply_batch, reverse_pool_low=1, reverse_pool_block=5,
     )  # fmt: skip
     return SyncProcess(settings, tmp_path / "reverse.log").start("reverse", "run")
 
@@ -71,3 +71,34 @@ def test_kill9_after_commit_and_before_commit_applies_each_row_once(
     assert magento.scalar("SELECT count(*) FROM customer_entity") == ROWS // 2
     for n in range(ROWS // 2):
         assert magento.read(7300 + n) == customer(7300 + n, firstname=f"v{n}")
+
+
+def test_kill9_around_a_batched_commit_applies_each_row_once(
+    service: Service, magento: Magento, mysql_url: str, tmp_path: Path
+) -> None:
+    """Batches of 3 (7 rows read per round: 3 + 3 + 1): a kill after the 2nd commit leaves 6
+    rows logged, at most the first batch acked; a kill before the next commit adds nothing."""
+    ids = [service.write(customer(7400 + n)) for n in range(ROWS // 2)]
+    ids += [
+        service.write(customer(7400 + n, firstname=f"v{n}"), customer(7400 + n))
+        for n in range(ROWS // 2)
+    ]
+
+    crashed = reverse_process(mysql_url, service, tmp_path, "after_commit:2", apply_batch=3)
+    assert crashed.wait(60) == -signal.SIGKILL, crashed.output()[-2000:]
+    assert len(magento.log()) == 6 and acked(service) <= 3  # the 2nd batch: not acked
+
+    crashed = reverse_process(mysql_url, service, tmp_path, "before_commit:1", apply_batch=3)
+    assert crashed.wait(60) == -signal.SIGKILL, crashed.output()[-2000:]
+    assert len(magento.log()) == 6 and 3 <= acked(service) <= 6  # re-acked, nothing more
+
+    survivor = reverse_process(mysql_url, service, tmp_path, apply_batch=3)
+    try:
+        drained(service, timeout=60)
+    finally:
+        survivor.stop()
+    log = magento.log()
+    assert [row[0] for row in log] == ids and {row[3] for row in log} == {"applied"}
+    assert magento.scalar("SELECT count(*) FROM customer_entity") == ROWS // 2
+    for n in range(ROWS // 2):
+        assert magento.read(7400 + n) == customer(7400 + n, firstname=f"v{n}")

@@ -35,15 +35,20 @@ def write(
     previous: CustomerState | None,
     *,
     attributes: CustomerAttributes | None = None,
+    locked: bool = False,
+    refresh_grid: bool = True,
 ) -> None:
     """Make Magento's rows of `state.entity_id` equal `state`.
 
     `previous` is Magento's current state of that customer (None: not in Magento, insert);
-    unchanged parts (EAV values, addresses) are not rewritten.
+    unchanged parts (EAV values, addresses) are not rewritten. `locked`: `previous` was read
+    FOR UPDATE in this transaction, so its row is certainly there (no check after the
+    UPDATE). `refresh_grid=False` leaves the grid row to the caller (one `grid.refresh` for
+    a batch of customers).
     """
     attrs = attributes or CustomerAttributes.load(conn)
     try:
-        if not _write_entity(conn, state, previous is not None):
+        if not _write_entity(conn, state, previous is not None, locked):
             previous = None  # the row was gone: nothing of `previous` is in Magento
         if previous is None or previous.attributes != state.attributes:
             _write_values(conn, "customer_entity", CUSTOMER_TYPE, state.entity_id,
@@ -54,14 +59,17 @@ def write(
         if refusal is None:
             raise
         raise refusal from exc
-    grid.refresh(conn, [state.entity_id])
+    if refresh_grid:
+        grid.refresh(conn, [state.entity_id])
 
 
-def delete(conn: Connection, entity_id: int) -> None:
-    """Delete the customer (its addresses and EAV rows cascade) and its grid row."""
+def delete(conn: Connection, entity_id: int, *, refresh_grid: bool = True) -> None:
+    """Delete the customer (its addresses and EAV rows cascade) and its grid row (unless
+    `refresh_grid=False`: the caller refreshes the grid of a batch once)."""
     with conn.cursor() as cur:
         cur.execute("DELETE FROM customer_entity WHERE entity_id = %s", (entity_id,))
-    grid.refresh(conn, [entity_id])
+    if refresh_grid:
+        grid.refresh(conn, [entity_id])
 
 
 def _params(model: CustomerState | AddressState, columns: Mapping[str, str]) -> dict[str, Any]:
@@ -72,8 +80,9 @@ def _params(model: CustomerState | AddressState, columns: Mapping[str, str]) -> 
     }
 
 
-def _write_entity(conn: Connection, state: CustomerState, exists: bool) -> bool:
-    """Update (when `exists`) or insert customer_entity; True when the row was there."""
+def _write_entity(conn: Connection, state: CustomerState, exists: bool, locked: bool) -> bool:
+    """Update (when `exists`) or insert customer_entity; True when the row was there (certain
+    when `locked`)."""
     row = _params(state, CUSTOMER_COLUMNS)
     with conn.cursor() as cur:
         if exists:
@@ -81,6 +90,8 @@ def _write_entity(conn: Connection, state: CustomerState, exists: bool) -> bool:
             values = [v for name, v in row.items() if name != "entity_id"]
             cur.execute(f"UPDATE customer_entity SET {sets} WHERE entity_id = %s",
                         [*values, state.entity_id])  # fmt: skip
+            if locked:
+                return True
             cur.execute("SELECT 1 FROM customer_entity WHERE entity_id = %s", (state.entity_id,))
             if cur.fetchone():
                 return True

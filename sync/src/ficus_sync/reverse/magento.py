@@ -1,9 +1,11 @@
 """Adapter: Magento's side of reverse sync, through ficus_legacy's customer reader/writer.
 
-One outbox row is ONE MySQL transaction, in this order: read Magento's current customer
-`FOR UPDATE` → 3-way merge (core) → INSERT the `ficus_reverse_log` marker (the first write:
-capture sees it before the rows it explains) → write the merged state → INSERT the conflicts →
-COMMIT. Driver errors are translated here once: connection losses, lock wait timeouts and
+A batch of outbox rows is ONE MySQL transaction: read Magento's current customers of the batch
+`FOR UPDATE` (set-based) → per row, in outbox order: 3-way merge (core) → INSERT its
+`ficus_reverse_log` marker (before the rows it explains: capture sees it first) → write the
+merged state → INSERT the conflicts; then one grid refresh → COMMIT. A batch of one row is the
+single-row case (replays, and the row-by-row retry of a batch that failed).
+Driver errors are translated here once: connection losses, lock wait timeouts and
 deadlocks are `SourceUnavailable` (retried); any other failure of a row is `PoisonRow` (DLQ).
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -89,28 +91,60 @@ class Magento:
 
     def apply(self, row: OutboxRow, offset_ms: float, *, replay: bool = False) -> Outcome:
         """Apply one outbox row in one transaction (see the module docstring)."""
+        return self.apply_batch([row], offset_ms, replay=replay)[0]
+
+    def apply_batch(
+        self, rows: Sequence[OutboxRow], offset_ms: float, *, replay: bool = False
+    ) -> list[Outcome]:
+        """Apply `rows` (outbox order) in ONE transaction: their customers read FOR UPDATE in
+        one set-based read, then per row (a customer's rows in order, each merged against
+        the state the one before left) its marker, its write, its conflicts; one grid
+        refresh; COMMIT. Any failure rolls the whole batch back (`PoisonRow`: the caller
+        retries row by row so exactly the bad row is buried)."""
         with translated(), self.transaction():
             if replay:
-                ledger.forget_dead(self.conn, self.domain, row.id)
-            current = self.read(row.entity_id)
-            plan = self._plan(row, current, offset_ms)
-            if not self._mark(row, plan):
+                for row in rows:
+                    ledger.forget_dead(self.conn, self.domain, row.id)
+            current = self.read_many({row.entity_id for row in rows})
+            touched: set[int] = set()
+            outcomes = [self._apply_in(row, current, touched, offset_ms) for row in rows]
+            if not touched and all(o.status == "duplicate" for o in outcomes):
                 self.conn.rollback()
-                return Outcome("duplicate")
-            if plan.delete and current is not None:
-                legacy.delete(self.conn, row.entity_id)
-            elif plan.state is not None:
-                self.write(plan.state, current)
-            ledger.record_conflicts(self.conn, self.domain, row, plan.conflicts)
+                return outcomes
+            legacy.grid.refresh(self.conn, touched)
             self.fault("before_commit")
             self.conn.commit()
         self.fault("after_commit")
+        return outcomes
+
+    def _apply_in(
+        self, row: OutboxRow, current: dict[int, CustomerState], touched: set[int],
+        offset_ms: float,
+    ) -> Outcome:  # fmt: skip
+        """One row inside the batch's transaction; `current` follows what it writes."""
+        before = current.get(row.entity_id)
+        plan = self._plan(row, before, offset_ms)
+        if not self._mark(row, plan):  # applied by an earlier run: this INSERT alone failed
+            return Outcome("duplicate")
+        if plan.delete and before is not None:
+            legacy.delete(self.conn, row.entity_id, refresh_grid=False)
+            current.pop(row.entity_id)
+            touched.add(row.entity_id)
+        elif plan.state is not None:
+            legacy.write(self.conn, plan.state, before, attributes=self.attributes(),
+                         locked=True, refresh_grid=False)  # fmt: skip
+            current[row.entity_id] = plan.state
+            touched.add(row.entity_id)
+        ledger.record_conflicts(self.conn, self.domain, row, plan.conflicts)
         return Outcome("parked" if plan.parked else "applied", plan.conflicts)
 
     def read(self, entity_id: int) -> CustomerState | None:
         """Magento's customer, locked (FOR UPDATE) until the transaction ends."""
-        found = legacy.read(self.conn, [entity_id], for_update=True, attributes=self.attributes())
-        return found.get(entity_id)
+        return self.read_many([entity_id]).get(entity_id)
+
+    def read_many(self, entity_ids: Iterable[int]) -> dict[int, CustomerState]:
+        """Magento's customers that exist of `entity_ids`, locked (FOR UPDATE), set-based."""
+        return legacy.read(self.conn, entity_ids, for_update=True, attributes=self.attributes())
 
     def write(self, state: CustomerState, current: CustomerState | None) -> None:
         legacy.write(self.conn, state, current, attributes=self.attributes())

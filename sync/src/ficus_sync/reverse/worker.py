@@ -4,10 +4,11 @@ A session (reconnected with backoff after any transient failure):
 1. create the Ficus-owned tables in Magento (`ledger.ensure`), measure the clock offset;
 2. each round: hand reserved id blocks to the service's pool and top it up (low watermark);
    read the pending outbox rows; acknowledge those the reverse log already has (applied before
-   a crash, the ack lost); apply each other row in ONE MySQL transaction
-   (`Magento.apply`) → COMMIT → ack in the service's database (acks flushed every 50 ms and at
-   the end of the round). A poison row is logged dead (the reverse DLQ) and acknowledged: the
-   stream goes on;
+   a crash, the ack lost); apply the others `apply_batch` rows (of any customers, outbox order)
+   per MySQL transaction (`Magento.apply_batch`) → COMMIT → ack in the service's database
+   (acks flushed every 50 ms and at the end of the round). A batch that fails on a poison row
+   is rolled back and applied again row by row, one transaction each: exactly the poison row
+   is logged dead (the reverse DLQ) and acknowledged, the others applied; the stream goes on;
 3. sleep on the outbox's NOTIFY channel (or poll every `poll_seconds`) when idle.
 """
 
@@ -48,7 +49,8 @@ class ReverseConfig:
     domain: str
     service_url: str  # the service's Postgres database (outbox, id pool)
     mysql_url: str  # Magento's database
-    batch: int = 200
+    batch: int = 200  # outbox rows read per round
+    apply_batch: int = 50  # outbox rows applied per MySQL transaction
     pool_low: int = 50
     pool_block: int = 200
     poll_seconds: float = 0.5
@@ -64,6 +66,7 @@ class ReverseConfig:
             raise ReverseError(f"no reverse sync for {domain!r}: set {variable}")
         return cls(
             domain, url, settings.mysql_url, batch=settings.reverse_batch,
+            apply_batch=settings.reverse_apply_batch,
             pool_low=settings.reverse_pool_low, pool_block=settings.reverse_pool_block,
             poll_seconds=settings.reverse_poll_seconds,
             backoff_max_seconds=settings.backoff_max_seconds, fault=settings.reverse_fault,
@@ -139,12 +142,29 @@ class ReverseWorker:
         done = ledger.logged(session.magento.conn, self.config.domain, [r.id for r in rows])
         session.outbox.ack(sorted(done))  # applied before a crash: acknowledged, not re-applied
         acks = _Acks(session.outbox)
-        for row in rows:
-            if row.id not in done:
-                self._apply(session, row)
-                acks.add(row.id)
+        todo = [row for row in rows if row.id not in done]
+        size = max(1, self.config.apply_batch)
+        for start in range(0, len(todo), size):
+            batch = todo[start : start + size]
+            self._apply_batch(session, batch)
+            acks.add(*(row.id for row in batch))
         acks.flush()
         return len(rows) >= self.config.batch
+
+    def _apply_batch(self, session: Session, batch: list[OutboxRow]) -> None:
+        if len(batch) == 1:
+            self._apply(session, batch[0])
+            return
+        try:
+            outcomes = session.magento.apply_batch(batch, session.offset_ms())
+        except PoisonRow as exc:  # rolled back: find the bad row, one transaction per row
+            log.warning("reverse %s: a batch of %d failed (%s); row by row",
+                        self.config.domain, len(batch), exc)  # fmt: skip
+            for row in batch:
+                self._apply(session, row)
+        else:
+            for outcome in outcomes:
+                self._count(outcome)
 
     def _apply(self, session: Session, row: OutboxRow) -> None:
         try:
@@ -172,8 +192,8 @@ class _Acks:
         self.outbox, self.since = outbox, time.monotonic()
         self.ids: list[int] = []
 
-    def add(self, outbox_id: int) -> None:
-        self.ids.append(outbox_id)
+    def add(self, *outbox_ids: int) -> None:
+        self.ids.extend(outbox_ids)
         if time.monotonic() - self.since >= ACK_EVERY_SECONDS:
             self.flush()
 
