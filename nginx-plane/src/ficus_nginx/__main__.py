@@ -4,7 +4,9 @@
                                       the state in FILE (JSON list of cutover rows; none: all
                                       legacy); --check runs `nginx -t` on them
     run                               start nginx and follow the control database's cutover
-                                      state (LISTEN ficus_cutover), reloading nginx gracefully
+                                      state (LISTEN ficus_cutover), reloading nginx gracefully;
+                                      read nginx's access log and report trips and budget
+                                      breaches to control as the Python proxy does
 
 Exit codes: 0 ok, 1 a NginxPlaneError (bad route table, nginx refused the configuration).
 """
@@ -23,11 +25,16 @@ import yaml
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from ficus_nginx.agent import Agent
+from ficus_nginx.core.accesslog import ACCESS_LOG
 from ficus_nginx.core.render import render
 from ficus_nginx.core.routes import NginxRoute, parse_routes
+from ficus_nginx.core.watch import Watch
 from ficus_nginx.errors import NginxPlaneError, RouteTableError
+from ficus_nginx.logtail import LogTail
 from ficus_nginx.nginx import NginxProcess, check, write_files
+from ficus_nginx.reporting import ControlReporter
 from ficus_nginx.settings import AgentSettings, from_env
+from ficus_nginx.watcher import Watcher
 
 
 def load_routes(path: Path) -> list[NginxRoute]:
@@ -62,15 +69,18 @@ def _render(settings: AgentSettings, state_file: Path | None, run_check: bool) -
 
 
 async def _run(settings: AgentSettings) -> None:
-    nginx = NginxProcess(Path(settings.plane.prefix))
+    prefix = Path(settings.plane.prefix)
+    nginx = NginxProcess(prefix)
     agent = Agent(settings, load_routes(settings.routes_file), nginx)
+    reporter = ControlReporter(settings.control_api_url, settings.token)
+    watcher = Watcher(agent, Watch(settings.guard), reporter, LogTail(prefix / ACCESS_LOG))
     task = asyncio.current_task()
     assert task is not None
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):  # stop nginx too, never orphan it
         loop.add_signal_handler(signum, task.cancel)
     try:
-        await agent.run()
+        await asyncio.gather(agent.run(), watcher.run(), reporter.run())
     except asyncio.CancelledError:
         pass
     finally:

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import psycopg
 
 from ficus_contracts.cutover import CUTOVER_CHANNEL, DomainCutover
+from ficus_contracts.guard.state import CutoverMap
 from ficus_nginx.core.plane import Plane
 from ficus_nginx.core.render import plans, render, skeleton
 from ficus_nginx.core.routes import NginxRoute
@@ -43,6 +44,17 @@ class Agent:
         self._connected = False
         self._checked: str | None = None  # the configuration nginx -t accepted, but its plans
         self.applied = 0
+        self.state = CutoverMap()  # the database's rows and this plane's own read trips
+
+    def trip_reads(self, domain: str) -> None:
+        """A read trip decided here takes effect at once, before control confirms it."""
+        self.state.trip_reads(domain)
+        self.apply(self.state.effective)
+
+    def trip_delivered(self, domain: str) -> None:
+        """Control has the trip: the next newer row of the domain is authoritative again."""
+        self.state.trip_delivered(domain)
+        self.apply(self.state.effective)
 
     def apply(self, state: Mapping[str, DomainCutover]) -> str:
         """Render `state`; `unchanged`, `updated` (plans sent to the running nginx through its
@@ -109,6 +121,7 @@ class Agent:
             await conn.execute(f"LISTEN {CUTOVER_CHANNEL}")
             self._connected = True
             while True:
-                self.apply(await load_state(conn))
+                self.state.replace_all((await load_state(conn)).values())
+                self.apply(self.state.effective)
                 async for _ in conn.notifies(timeout=self._settings.resync_seconds, stop_after=1):
                     pass

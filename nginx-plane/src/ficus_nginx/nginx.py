@@ -4,11 +4,13 @@ have in flight), stop."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import signal
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from importlib.resources import files
@@ -86,6 +88,21 @@ class NginxProcess:
                    "-g", "daemon off;"]  # fmt: skip
         log = (self.prefix / "logs" / "master.log").open("ab")
         self.process = subprocess.Popen(command, stdout=log, stderr=log)
+        self._wait_ready(self.process)
+
+    def _wait_ready(self, process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+        """Until nginx has written its pid file: its signal handlers are set by then (a SIGHUP
+        before that would kill it: a reload right after the start)."""
+        pidfile = self.prefix / "nginx.pid"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise NginxError(f"nginx exited ({process.returncode}); see {self.prefix}/logs")
+            with contextlib.suppress(OSError):
+                if pidfile.read_text().strip() == str(process.pid):
+                    return
+            time.sleep(0.01)
+        raise NginxError(f"nginx did not start within {timeout} s")
 
     def reload(self) -> None:
         """Graceful reload. nginx keeps the old configuration if it refuses the new one."""

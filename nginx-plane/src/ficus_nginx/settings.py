@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ficus_contracts.guard.budget import BudgetPolicy
+from ficus_contracts.guard.domain import GuardPolicy
 from ficus_nginx.core.plane import LUA_MODULES, Plane
 
 
@@ -17,6 +19,9 @@ class AgentSettings:
     routes_file: Path
     control_db_url: str | None  # None: no control plane, everything goes to Magento
     resync_seconds: float = 5.0
+    guard: GuardPolicy = GuardPolicy()
+    control_api_url: str | None = None  # where trips and rollbacks are reported
+    token: str | None = None  # the proxy's token (role proxy)
 
 
 def from_env(env: Mapping[str, str] = os.environ) -> AgentSettings:
@@ -45,4 +50,33 @@ def from_env(env: Mapping[str, str] = os.environ) -> AgentSettings:
         routes_file=Path(get("ROUTES_FILE", "proxy/routes.yaml")),
         control_db_url=get("CONTROL_DB_URL", "") or None,
         resync_seconds=float(get("RESYNC_SECONDS", "5")),
+        guard=guard_policy(env),
+        control_api_url=get("CONTROL_API_URL", "") or None,
+        token=get("TOKEN", "") or None,
+    )
+
+
+def guard_policy(env: Mapping[str, str] = os.environ) -> GuardPolicy:
+    """The Python proxy's thresholds, from the same settings: FICUS_NGINX_<NAME>, else
+    FICUS_PROXY_<NAME> (TRIP_AFTER_FAILURES, BREAKER_FAILURES, BREAKER_COOLDOWN,
+    BUDGET_WINDOW_SECONDS, BUDGET_MAX_ERROR_RATE, BUDGET_MAX_P99_MS, BUDGET_MIN_REQUESTS,
+    ROLLBACK_COOLDOWN), else the proxy's defaults."""
+
+    def get(name: str, default: float) -> float:
+        value = env.get(f"FICUS_NGINX_{name}") or env.get(f"FICUS_PROXY_{name}")
+        return float(value) if value else default
+
+    g, b = GuardPolicy(), BudgetPolicy()
+    budget = BudgetPolicy(
+        window_seconds=int(get("BUDGET_WINDOW_SECONDS", b.window_seconds)),
+        max_error_rate=get("BUDGET_MAX_ERROR_RATE", b.max_error_rate),
+        max_p99_ms=get("BUDGET_MAX_P99_MS", b.max_p99_ms),
+        min_requests=int(get("BUDGET_MIN_REQUESTS", b.min_requests)),
+    )
+    return GuardPolicy(
+        trip_after_failures=int(get("TRIP_AFTER_FAILURES", g.trip_after_failures)),
+        breaker_failures=int(get("BREAKER_FAILURES", g.breaker_failures)),
+        breaker_cooldown=get("BREAKER_COOLDOWN", g.breaker_cooldown),
+        budget=budget,
+        rollback_cooldown=get("ROLLBACK_COOLDOWN", g.rollback_cooldown),
     )

@@ -1,5 +1,5 @@
 """Fixtures of the nginx plane's integration tests: Debian's nginx with the Lua module, started
-by the test on its own port (348xx) under tmp_path, beside the proxy tests' loopback backends,
+by the test on its own port (354xx) under tmp_path, beside the proxy tests' loopback backends,
 in-process Python proxy workers and control database."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from tests.integration.proxy.conftest import (  # noqa: F401  (fixtures)
 )
 
 ROUTES_FILE = Path("proxy/routes.yaml")
-NGINX_PORTS = range(34820, 34900)
+NGINX_PORTS = range(35420, 35500)
 _taken: set[int] = set()
 
 
@@ -65,7 +65,7 @@ async def healthy(port: int) -> bool:
 
 
 def next_port() -> int:
-    """A free port of this helper's range (348xx) not handed out before in this session."""
+    """A free port of this helper's range (354xx) not handed out before in this session."""
     for port in NGINX_PORTS:
         if port in _taken:
             continue
@@ -76,7 +76,7 @@ def next_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port left in 34820-34899")
+    raise RuntimeError("no free port left in 35420-35499")
 
 
 def plane_for(prefix: Path, legacy_url: str, upstreams: Mapping[str, str], **kw: Any) -> Plane:

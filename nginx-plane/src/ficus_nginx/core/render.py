@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterable, Mapping
 
 from ficus_contracts.cutover import DomainCutover
+from ficus_nginx.core.accesslog import http_directives, server_directives
 from ficus_nginx.core.plan import plan_table
 from ficus_nginx.core.plane import UNAVAILABLE_MESSAGE, Plane, address
 from ficus_nginx.core.routes import NginxRoute
@@ -93,7 +94,7 @@ def _basics(plane: Plane, version: int, table: dict[str, str]) -> list[str]:
     kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     temp = [f"{kind}_temp_path {plane.prefix}/{_TEMP}/{kind};" for kind in kinds]
     return [
-        "access_log off;",
+        *http_directives(),
         "server_tokens off;",
         "merge_slashes off;  # the route map reads the raw request line",
         f"client_max_body_size {plane.max_body_bytes};",
@@ -214,6 +215,7 @@ def _shopper_server(plane: Plane) -> list[str]:
         "server {",
         f"    listen {plane.host}:{plane.port};",
         "    default_type application/json;  # the answers nginx writes itself",
+        *server_directives(plane.prefix),
         "    location = /healthz {",
         "        default_type application/json;",
         '        return 200 \'{"status": "ok"}\';',
