@@ -20,7 +20,7 @@ from ficus_sync import database
 from ficus_sync.core.echo import plan_echoes
 from ficus_sync.core.envelope import ChangeEvent, Op, Row, Value
 from ficus_sync.core.shape import ForeignKey, TableShape, create_ddl, lookup_index_ddl, qualified
-from ficus_sync.core.tables import ADDRESS, ALL, LOOKUP_COLUMNS, Touch, is_captured, touched
+from ficus_sync.core.tables import ADDRESS, ALL, LOOKUP_COLUMNS, ROLE, Touch, is_captured, touched
 from ficus_sync.errors import MirrorError
 
 PgConn = psycopg.Connection[Any]
@@ -32,6 +32,7 @@ class TouchSet:
     everything: bool = False
     keys: set[Touch] = field(default_factory=set)
     addresses: set[int] = field(default_factory=set)  # address ids, customer still unknown
+    roles: set[int] = field(default_factory=set)  # group role ids, admin users still unknown
 
     def add_row(self, table: str, row: Row | None) -> None:
         if row is None or self.everything:
@@ -43,6 +44,8 @@ class TouchSet:
         for kind, entity_id in found:  # type: ignore[union-attr]
             if kind == ADDRESS:
                 self.addresses.add(entity_id)
+            elif kind == ROLE:
+                self.roles.add(entity_id)
             else:
                 self.keys.add((kind, entity_id))
 
@@ -50,6 +53,7 @@ class TouchSet:
         self.everything = self.everything or other.everything
         self.keys |= other.keys
         self.addresses |= other.addresses
+        self.roles |= other.roles
 
     def resolve(self, address_parent: dict[int, int]) -> None:
         """Turn address touches into their customers' (an address gone has no customer left
@@ -58,6 +62,11 @@ class TouchSet:
             ("customer", address_parent[a]) for a in self.addresses if a in address_parent
         }
         self.addresses = set()
+
+    def resolve_roles(self, role_users: Iterable[int]) -> None:
+        """Turn group role touches into their admin users' (`Mirror._role_users`)."""
+        self.keys |= {("admin_role", user) for user in role_users}
+        self.roles = set()
 
 
 class Mirror:
@@ -92,6 +101,7 @@ class Mirror:
         touches = self._apply_rows(conn, events)
         parents = self._address_parents(conn, touches.addresses)
         touches.resolve(parents)
+        touches.resolve_roles(self._role_users(conn, touches.roles))
         plan = plan_echoes(events, parents)
         if plan:
             database.store_echoes(conn, plan)
@@ -106,6 +116,18 @@ class Mirror:
             (sorted(addresses),),
         ).fetchall()
         return {int(r[0]): int(r[1]) for r in rows}
+
+    def _role_users(self, conn: PgConn, roles: set[int]) -> list[int]:
+        """The admin users whose 'U' row names one of `roles` as its group (a role gone keeps
+        its users' rows: they become `deleted`)."""
+        if not roles or "authorization_role" not in self.shapes:
+            return []
+        rows = conn.execute(
+            f"SELECT DISTINCT user_id FROM {qualified('authorization_role')} "  # type: ignore[arg-type]
+            "WHERE parent_id = ANY(%s) AND role_type = 'U' AND user_type = '2'",
+            (sorted(roles),),
+        ).fetchall()
+        return [int(r[0]) for r in rows if r[0]]
 
     def _apply_rows(self, conn: PgConn, events: Sequence[ChangeEvent]) -> TouchSet:
         touches = TouchSet()

@@ -14,26 +14,31 @@ from typing import Any, NamedTuple, Protocol
 
 import psycopg
 
+from ficus_contracts.auth import AdminRoleState, AuthRevocationState
 from ficus_contracts.customers import CustomerState
 from ficus_contracts.events import CategoryState, EventKind, ProductState, StoreState
 from ficus_sync import database
 from ficus_sync.core.shape import qualified
 from ficus_sync.core.statehash import DELETED_HASH, state_text, text_hash
-from ficus_sync.core.tables import AGGREGATES, Aggregate, Touch
+from ficus_sync.core.tables import AGGREGATES, Aggregate, Touch, event_entity_id, fixed_uuid
 from ficus_sync.errors import ProjectionError
 from ficus_sync.mirror import PgConn, TouchSet
 
 __all__ = ["DELETED_HASH", "Projector", "StateReader", "state_document", "state_text", "text_hash"]
 
-State = ProductState | CategoryState | StoreState | CustomerState
+State = (
+    ProductState | CategoryState | StoreState | CustomerState | AuthRevocationState | AdminRoleState
+)
 EchoCounter = Callable[[str, int], None]  # (aggregate, echoes suppressed)
 _CHUNK = 500
-# the mirror table holding each aggregate's root row, and the column naming the aggregate
+# the mirror table holding each aggregate's root row, and the expression naming the aggregate
 _ENTITY_TABLE: dict[Aggregate, tuple[str, str]] = {
-    "store": ("store", "store_id"),
-    "category": ("catalog_category_entity", "entity_id"),
-    "product": ("catalog_product_entity", "entity_id"),
-    "customer": ("customer_entity", "entity_id"),
+    "store": ("store", '"store_id"'),
+    "category": ("catalog_category_entity", '"entity_id"'),
+    "product": ("catalog_product_entity", '"entity_id"'),
+    "auth_revocation": ("jwt_auth_revoked", "user_type_id::bigint * 4294967296 + user_id"),
+    "admin_role": ("authorization_role", "user_id"),
+    "customer": ("customer_entity", '"entity_id"'),
 }
 
 
@@ -87,8 +92,11 @@ class Projector:
         found: set[Touch] = set()
         for aggregate in AGGREGATES:
             table, column = _ENTITY_TABLE[aggregate]
+            source = qualified(table)  # a table Magento lacks (no mirror): projected rows only
+            if conn.execute("SELECT to_regclass(%s)", (source,)).fetchone() == (None,):
+                source, column = "(SELECT NULL::bigint) AS absent WHERE false", "NULL::bigint"
             rows = conn.execute(
-                f'SELECT "{column}" FROM {qualified(table)} UNION '  # type: ignore[arg-type]
+                f"SELECT {column} FROM {source} UNION "  # type: ignore[arg-type]
                 "SELECT entity_id FROM projection WHERE aggregate = %s AND NOT deleted",
                 (aggregate,),
             ).fetchall()
@@ -202,6 +210,13 @@ class Projector:
     ) -> None:
         """Id map entries for the aggregates (and a customer's addresses), both ways."""
         ids = [c.entity_id for c in changes] + [e.entity_id for e in echoes]
+        fixed = [fixed_uuid(aggregate, key) for key in ids]
+        if ids and fixed[0] is not None:  # the credential aggregates' ids are deterministic
+            conn.execute(
+                "INSERT INTO id_map (aggregate, entity_id, uuid) SELECT %s, * FROM"
+                " unnest(%s::bigint[], %s::uuid[]) ON CONFLICT (aggregate, entity_id) DO NOTHING",
+                (aggregate, ids, fixed),
+            )
         database.ensure_uuids(conn, aggregate, ids)
         if aggregate == "customer":
             addresses = [
@@ -244,16 +259,17 @@ class Projector:
         documents = "[" + ",".join(c.text or "null" for c in changes) + "]"
         return conn.execute(
             "WITH t AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[],"
-            " %s::text[]) WITH ORDINALITY AS t(e, v, k, h, i)),"
+            " %s::text[], %s::bigint[]) WITH ORDINALITY AS t(e, v, k, h, x, i)),"
             " ev AS (INSERT INTO domain_event (aggregate, aggregate_id, entity_id, version, kind,"
-            " payload, source_ts_ms) SELECT %s, m.uuid, t.e, t.v, t.k,"
+            " payload, source_ts_ms) SELECT %s, m.uuid, t.x, t.v, t.k,"
             " NULLIF(p.doc, 'null'::jsonb), %s"
             " FROM t JOIN jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS p(doc, i) USING (i)"
             " JOIN id_map m ON m.aggregate = %s AND m.entity_id = t.e"
-            " ORDER BY i RETURNING entity_id, seq),"
+            " ORDER BY i RETURNING aggregate_id, seq),"
             " pr AS (INSERT INTO projection (aggregate, entity_id, version, state_hash, deleted,"
-            " last_seq) SELECT %s, t.e, t.v, t.h, t.k = %s, ev.seq FROM t JOIN ev ON ev.entity_id"
-            " = t.e ON CONFLICT (aggregate, entity_id) DO UPDATE SET version = EXCLUDED.version,"
+            " last_seq) SELECT m.aggregate, t.e, t.v, t.h, t.k = %s, ev.seq FROM t JOIN id_map m"
+            " ON m.aggregate = %s AND m.entity_id = t.e JOIN ev ON ev.aggregate_id = m.uuid"
+            " ON CONFLICT (aggregate, entity_id) DO UPDATE SET version = EXCLUDED.version,"
             " state_hash = EXCLUDED.state_hash, deleted = EXCLUDED.deleted,"
             " last_seq = EXCLUDED.last_seq RETURNING 1)"
             " SELECT count(*) FROM pr",
@@ -262,11 +278,12 @@ class Projector:
                 [c.version for c in changes],
                 kinds,
                 [c.digest for c in changes],
+                [event_entity_id(aggregate, c.entity_id) for c in changes],
                 aggregate,
                 source_ts_ms,
                 documents,
                 aggregate,
-                aggregate,
                 EventKind.DELETED.value,
+                aggregate,
             ),
         )

@@ -15,6 +15,7 @@ from ficus_legacy.core.flatten import AttributeInfo, category_state, product_sta
 from ficus_legacy.core.storeview import store_states
 from ficus_legacy.metadata import AttributeCatalog, Stores
 from ficus_legacy.types import Connection as LegacyConnection
+from ficus_sync.core.credentials import admin_role_states, group_ids, revocation_states
 from ficus_sync.core.shape import qualified
 from ficus_sync.core.tables import EAV_TYPES, Aggregate
 from ficus_sync.mirror import PgConn
@@ -68,6 +69,10 @@ class MirrorStateReader:
     ) -> dict[int, State]:
         if aggregate == "store":
             return dict(_stores(conn, list(entity_ids)))
+        if aggregate == "auth_revocation":
+            return dict(self._revocations(conn, list(entity_ids)))
+        if aggregate == "admin_role":
+            return dict(self._admin_roles(conn, list(entity_ids)))
         meta = self.metadata(conn)
         if aggregate == "customer":
             return self._customers(conn, list(entity_ids), meta.attributes["customer"])
@@ -109,6 +114,34 @@ class MirrorStateReader:
             )
             for entity in rows.get("customer_entity", [])
         }
+
+    def _revocations(self, conn: PgConn, keys: list[int]) -> dict[int, State]:
+        """`jwt_auth_revoked` rows by internal key (`revocation_key`)."""
+        if not keys or not self._has("jwt_auth_revoked"):
+            return {}
+        rows = _rows(
+            conn,
+            f"SELECT * FROM {qualified('jwt_auth_revoked')} "
+            "WHERE user_type_id::bigint * 4294967296 + user_id = ANY(%s)",
+            keys,
+        )
+        return dict(revocation_states(rows))
+
+    def _admin_roles(self, conn: PgConn, user_ids: list[int]) -> dict[int, State]:
+        """Admin users' 'U' rows, then their group roles and those roles' rules."""
+        if not user_ids or not self._has("authorization_role"):
+            return {}
+        role = qualified("authorization_role")
+        users = _rows(conn, f"SELECT * FROM {role} WHERE user_id = ANY(%s)", user_ids)
+        parents = group_ids(users)
+        groups = _rows(conn, f"SELECT * FROM {role} WHERE role_id = ANY(%s)", parents)
+        rules: list[Row] = []
+        if self._has("authorization_rule"):
+            rules = _fetch(conn, {"authorization_rule": "role_id"}, parents)["authorization_rule"]
+        return dict(admin_role_states(users, groups, rules))
+
+    def _has(self, table: str) -> bool:
+        return self._tables is None or table in self._tables
 
     def _existing(self, queries: dict[str, str]) -> dict[str, str]:
         if self._tables is None:
@@ -187,6 +220,11 @@ def _fetch(conn: PgConn, queries: dict[str, str], ids: list[int]) -> dict[str, l
             for table, column in queries.items()
         }
     return {table: cur.fetchall() for table, cur in cursors.items()}
+
+
+def _rows(conn: PgConn, sql: str, ids: list[int]) -> list[Row]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(sql, (ids,)).fetchall()  # type: ignore[arg-type]
 
 
 def _grouped(rows: Iterable[Row], key: str) -> dict[int, list[Row]]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from pymysql.cursors import Cursor
 
 from ficus_legacy.schema._attributes import BY_ENTITY_TYPE, AttributeDef
+from ficus_legacy.schema._ddl_authorization import AUTHORIZATION
 from ficus_legacy.schema._ddl_catalog import CATALOG
 from ficus_legacy.schema._ddl_customer_stock import CUSTOMER_STOCK
 from ficus_legacy.schema._ddl_jwt import JWT
@@ -16,7 +17,9 @@ from ficus_legacy.schema._ddl_store_eav import STORE_EAV, TAIL
 from ficus_legacy.schema._sequence_ddl import SEQUENCE_ENTITY_TYPES, create_store_sequences
 from ficus_legacy.types import Connection
 
-DDL: tuple[tuple[str, str], ...] = (*STORE_EAV, *CATALOG, *CUSTOMER_STOCK, *QUOTE, *SALES, *JWT)
+DDL: tuple[tuple[str, str], ...] = (
+    *STORE_EAV, *CATALOG, *CUSTOMER_STOCK, *QUOTE, *SALES, *JWT, *AUTHORIZATION,
+)  # fmt: skip
 INSTALL_STORES = (0, 1)
 TABLES: tuple[str, ...] = (
     *(name for name, _ in DDL),

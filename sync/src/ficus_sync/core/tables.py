@@ -11,22 +11,35 @@ addresses (`parent_id`). An address EAV row only names its address: `touched` re
 `ADDRESS` touch, which the mirror resolves to the customer (`customer_address_entity.parent_id`).
 A `ficus_reverse_log` row (reverse sync's marker, see docs/reverse-sync.md) touches the
 aggregate it names.
+
+Credentials (`ficus_contracts.auth`): `auth_revocation`, one per `jwt_auth_revoked` row, keyed
+internally by `revocation_key(user_type_id, user_id)` (a customer 5 and an admin 5 are two
+aggregates; the event's entity_id stays the user id, see `event_entity_id`); `admin_role`, one
+per admin user (`authorization_role` row of role_type 'U', user_type 2), keyed by user_id. A
+group role ('G') row or an `authorization_rule` row only names its role: `touched` returns a
+`ROLE` touch, which the mirror resolves to the admin users whose 'U' row has that parent_id.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Final, Literal, cast
 
+from ficus_contracts.auth import admin_role_aggregate_id, revocation_aggregate_id
 from ficus_contracts.reverse import REVERSE_LOG_TABLE
 from ficus_sync.core.envelope import Value
 
-Aggregate = Literal["product", "category", "store", "customer"]
+Aggregate = Literal["product", "category", "store", "auth_revocation", "admin_role", "customer"]
 Touch = tuple[Aggregate, int]
 ADDRESS: Final = "customer_address"
 AddressTouch = tuple[Literal["customer_address"], int]
+ROLE: Final = "authorization_role"
+RoleTouch = tuple[Literal["authorization_role"], int]
 
-AGGREGATES: Final[tuple[Aggregate, ...]] = ("store", "category", "product", "customer")
+AGGREGATES: Final[tuple[Aggregate, ...]] = (
+    "store", "category", "product", "auth_revocation", "admin_role", "customer",
+)  # fmt: skip
 """Every aggregate, in the order the projector emits a batch's events (a new store view is
 announced before the products that get values for it)."""
 
@@ -55,11 +68,17 @@ CUSTOMER_TABLES: Final[dict[str, str]] = {
 ADDRESS_VALUE_TABLES: Final[dict[str, str]] = {
     f"customer_address_entity_{t}": "entity_id" for t in EAV_TYPES
 }
+REVOCATION_TABLE: Final = "jwt_auth_revoked"
+ROLE_TABLES: Final[dict[str, str]] = {
+    "authorization_role": "parent_id",
+    "authorization_rule": "role_id",
+}
 LOOKUP_COLUMNS: Final[dict[str, str]] = {
     **PRODUCT_TABLES,
     **CATEGORY_TABLES,
     **CUSTOMER_TABLES,
     **ADDRESS_VALUE_TABLES,
+    **ROLE_TABLES,
 }
 """The column of each aggregate table that names its aggregate (the mirror indexes it)."""
 STORE_TABLES: Final = ("store_website", "store_group", "store")
@@ -77,6 +96,8 @@ CAPTURED: Final[tuple[str, ...]] = (
     *CUSTOMER_TABLES,
     *ADDRESS_VALUE_TABLES,
     REVERSE_LOG_TABLE,
+    REVOCATION_TABLE,
+    *ROLE_TABLES,
 )
 
 
@@ -105,14 +126,16 @@ _TABLE_AGGREGATE: Final[dict[str, tuple[Aggregate | Literal["customer_address"],
 }
 
 
-def touched(table: str, row: Mapping[str, Value]) -> list[Touch | AddressTouch] | _All:
+def touched(table: str, row: Mapping[str, Value]) -> list[Touch | AddressTouch | RoleTouch] | _All:
     """The aggregates that a change of `row` in `table` may alter (address touches still to
-    be resolved to their customer)."""
+    be resolved to their customer, role touches to the role's admin users)."""
     if table in METADATA_TABLES:
         return ALL
     if table == REVERSE_LOG_TABLE:
         marker = reverse_marker(row)
         return [marker[0]] if marker is not None else []
+    if table == REVOCATION_TABLE or table in ROLE_TABLES:
+        return _credential_touches(table, row)
     found = _TABLE_AGGREGATE.get(table)
     if found is None:
         return []
@@ -131,3 +154,45 @@ def reverse_marker(row: Mapping[str, Value]) -> tuple[Touch, str, int] | None:
     touch = cast(Touch, (aggregate, entity_id))
     outbox_id = row.get("outbox_id")
     return touch, str(row.get("state_hash")), outbox_id if isinstance(outbox_id, int) else 0
+
+
+def revocation_key(user_type_id: int, user_id: int) -> int:
+    """The internal key (projection, id map) of a `jwt_auth_revoked` row: unique across user
+    types, where the user id alone is not."""
+    return user_type_id * 2**32 + user_id
+
+
+def event_entity_id(aggregate: Aggregate, key: int) -> int:
+    """The entity_id an event carries for the aggregate of internal `key` (the user id for a
+    revocation, as `ficus_contracts.auth` specifies; the key itself otherwise)."""
+    return key % 2**32 if aggregate == "auth_revocation" else key
+
+
+def fixed_uuid(aggregate: Aggregate, key: int) -> uuid.UUID | None:
+    """The aggregate_id `ficus_contracts.auth` fixes for a credential aggregate (None: the id
+    map draws a random one)."""
+    if aggregate == "auth_revocation":
+        return revocation_aggregate_id(key // 2**32, key % 2**32)
+    if aggregate == "admin_role":
+        return admin_role_aggregate_id(key)
+    return None
+
+
+def is_admin_user_row(row: Mapping[str, Value]) -> bool:
+    """An `authorization_role` row that stands for an admin user (role_type 'U', user_type 2)."""
+    return str(row.get("role_type")) == "U" and str(row.get("user_type")) == "2"
+
+
+def _credential_touches(
+    table: str, row: Mapping[str, Value]
+) -> list[Touch | AddressTouch | RoleTouch]:
+    if table == REVOCATION_TABLE:
+        user_type, user = row.get("user_type_id"), row.get("user_id")
+        if user_type is None or user is None:
+            return []
+        return [("auth_revocation", revocation_key(int(user_type), int(user)))]  # type: ignore[arg-type]
+    if table == "authorization_role" and str(row.get("role_type")) == "U":
+        user = row.get("user_id")
+        return [("admin_role", int(user))] if is_admin_user_row(row) and user else []  # type: ignore[arg-type]
+    role = row.get("role_id")
+    return [(ROLE, int(role))] if role is not None else []  # type: ignore[arg-type]

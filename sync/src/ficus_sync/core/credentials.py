@@ -1,0 +1,53 @@
+"""Credential aggregates from their Magento rows (pure): `auth_revocation` from
+`jwt_auth_revoked`, `admin_role` from `authorization_role` + `authorization_rule`
+(`ficus_contracts.auth` defines both)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ficus_contracts.auth import AdminRoleState, AuthRevocationState
+from ficus_sync.core.tables import is_admin_user_row, revocation_key
+
+Row = Mapping[str, Any]
+
+
+def revocation_states(rows: Iterable[Row]) -> dict[int, AuthRevocationState]:
+    """Each `jwt_auth_revoked` row as its state, by internal key (`revocation_key`)."""
+    states: dict[int, AuthRevocationState] = {}
+    for row in rows:
+        state = AuthRevocationState(
+            user_type_id=int(row["user_type_id"]),
+            user_id=int(row["user_id"]),
+            revoke_before=int(row["revoke_before"]),
+        )
+        states[revocation_key(state.user_type_id, state.user_id)] = state
+    return states
+
+
+def group_ids(user_rows: Iterable[Row]) -> list[int]:
+    """The group roles the admin users' 'U' rows name."""
+    return sorted({int(r["parent_id"]) for r in user_rows if is_admin_user_row(r)})
+
+
+def admin_role_states(
+    user_rows: Iterable[Row], group_rows: Iterable[Row], rule_rows: Iterable[Row]
+) -> dict[int, AdminRoleState]:
+    """Each admin user's role (by user id): their 'U' row's group role ('G', present) and
+    that role's allowed resources, sorted. A user whose group is gone has no state (deleted);
+    of several 'U' rows of one user the lowest role_id counts, as Magento loads it."""
+    groups = {int(r["role_id"]) for r in group_rows if str(r.get("role_type")) == "G"}
+    allowed: dict[int, set[str]] = {}
+    for rule in rule_rows:
+        if rule.get("permission") == "allow" and rule.get("resource_id") is not None:
+            allowed.setdefault(int(rule["role_id"]), set()).add(str(rule["resource_id"]))
+    states: dict[int, AdminRoleState] = {}
+    for row in sorted(user_rows, key=lambda r: int(r["role_id"]), reverse=True):
+        parent = int(row["parent_id"] or 0)
+        if not is_admin_user_row(row) or parent not in groups:
+            continue
+        user_id = int(row["user_id"])
+        resources = tuple(sorted(allowed.get(parent, ())))
+        states[user_id] = AdminRoleState(user_id=user_id, role_id=parent, resources=resources)
+    return states
