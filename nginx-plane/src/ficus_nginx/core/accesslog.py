@@ -3,10 +3,11 @@ means for that backend's guard. Pure.
 
 One JSON object per line (`log_format ficus escape=json`), written only for a request whose
 plan sent it to a new backend (`$ficus_mode` read or write):
-`d` the decision (`read:catalog`, `write:customer`), `s` the shopper's status, `us`
-`$upstream_status` and `ut` `$upstream_response_time`. An `error_page` redirect to `@legacy`
-(a read that fell back) adds a second group after ` : `, Magento's: so the first group is
-always the new backend's, and a second one means the read fell back.
+`rid` the request id sent upstream, `d` the decision (`read:catalog`, `write:customer`), `s`
+the shopper's status, `us` `$upstream_status` and `ut` `$upstream_response_time`. An
+`error_page` redirect to `@legacy` (a read that fell back) adds a second group after ` : `,
+Magento's: so the first group is always the new backend's, and a second one means the read
+fell back.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from ficus_contracts.cutover import Direction
 
 ACCESS_LOG = "logs/access.json"  # under the plane's prefix
 LOG_FORMAT = (
-    'log_format ficus escape=json \'{"t":$msec,"d":"$ficus_decision","s":$status,'
-    '"us":"$upstream_status","ut":"$upstream_response_time"}\';'
+    'log_format ficus escape=json \'{"t":$msec,"rid":"$ficus_rid","d":"$ficus_decision",'
+    '"s":$status,"us":"$upstream_status","ut":"$upstream_response_time"}\';'
 )
 Verdict = Literal["ok", "failed", "inconclusive"]
 _DIRECTIONS = {"read": Direction.READS, "write": Direction.WRITES}
