@@ -14,9 +14,9 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from ficus_legacy.core.searchcriteria import SearchCriteriaError
+from ficus_legacy.core.webapi_errors import InputError, WebapiError
 from ficus_standin.db import Database, MysqlTarget, dict_cursor
 from ficus_standin.eavcache import EavCache
-from ficus_standin.errors import InputError, MagentoError
 from ficus_standin.routes import (
     addresses,
     carts,
@@ -56,7 +56,7 @@ def _unique_id(prefix: str) -> object:
 
 
 async def _magento_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, MagentoError)
+    assert isinstance(exc, WebapiError)
     return JSONResponse(exc.body(), status_code=exc.status)
 
 
@@ -98,7 +98,7 @@ def create_app(settings: StandinSettings) -> FastAPI:
     app = FastAPI(title="Magento stand-in", lifespan=lifespan)
     app.state.standin = Standin(settings=settings, db=db, stores=StoreCache(), eav=EavCache())
     app.add_middleware(WebapiMiddleware)
-    app.add_exception_handler(MagentoError, _magento_error)
+    app.add_exception_handler(WebapiError, _magento_error)
     app.add_exception_handler(SearchCriteriaError, _criteria_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

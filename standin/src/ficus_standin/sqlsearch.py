@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ficus_legacy.core.searchcriteria import ConditionType, Filter, SearchCriteria
-from ficus_standin.errors import InputError
+from ficus_legacy.core.webapi_errors import InputError
 
 Resolver = Callable[[str], str | None]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from ficus_legacy.core.webapi_errors import NoSuchEntity
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import NoSuchEntity
 
 ADMIN_CODE = "all"
 

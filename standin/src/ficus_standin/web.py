@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -13,10 +12,11 @@ from fastapi.responses import JSONResponse
 
 from ficus_legacy import tokens
 from ficus_legacy.core.searchcriteria import SearchCriteria, parse_search_criteria
+from ficus_legacy.core.webapi_body import decode_object
+from ficus_legacy.core.webapi_errors import NotAuthorized
 from ficus_standin import revocations
 from ficus_standin.db import Connection, Database
 from ficus_standin.eavcache import EavCache
-from ficus_standin.errors import InputError, NotAuthorized
 from ficus_standin.settings import StandinSettings
 from ficus_standin.stores import Store, StoreCache
 
@@ -89,22 +89,7 @@ def require_customer(request: Request) -> int:
 
 async def json_body(request: Request) -> dict[str, Any]:
     """The request's JSON object; 400 "Decoding error." when it is not one."""
-    raw = await request.body()
-    try:
-        data = json.loads(raw or b"null")
-    except ValueError as exc:
-        raise InputError("Decoding error.") from exc
-    if not isinstance(data, dict):
-        raise InputError("Decoding error.")
-    return data
-
-
-def section(body: dict[str, Any], key: str) -> dict[str, Any]:
-    """A required object inside the body (e.g. `product`, `cartItem`)."""
-    value = body.get(key)
-    if not isinstance(value, dict):
-        raise InputError.required(key)
-    return value
+    return decode_object(await request.body())
 
 
 def search_criteria(request: Request) -> SearchCriteria:

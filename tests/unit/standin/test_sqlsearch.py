@@ -5,8 +5,8 @@ from urllib.parse import parse_qsl
 import pytest
 
 from ficus_legacy.core.searchcriteria import parse_search_criteria
+from ficus_legacy.core.webapi_errors import InputError
 from ficus_standin import sqlsearch
-from ficus_standin.errors import InputError
 
 resolve = sqlsearch.column_resolver("t", frozenset({"sku", "price", "tags"}))
 

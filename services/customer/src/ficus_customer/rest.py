@@ -22,11 +22,11 @@ from ficus_customer.web import (
     require_admin,
     require_customer,
     search_criteria,
-    section,
     store_code,
 )
 from ficus_legacy import tokens
 from ficus_legacy.core.customer_json import render_address, render_customer
+from ficus_legacy.core.webapi_body import section
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 ACL = "Magento_Customer::customer"

@@ -3,7 +3,6 @@ customer token, checked as Magento checks them), the JSON body, the searchCriter
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -12,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ficus_customer.bootstrap import Components
-from ficus_customer.errors import InputError, NotAuthorized
+from ficus_customer.errors import NotAuthorized
 from ficus_legacy import tokens
 from ficus_legacy.core import fields
 from ficus_legacy.core.searchcriteria import SearchCriteria, parse_search_criteria
+from ficus_legacy.core.webapi_body import decode_object
 
 T = TypeVar("T")
 
@@ -64,20 +64,7 @@ async def require_customer(request: Request) -> int:
 
 async def json_body(request: Request) -> dict[str, Any]:
     """The request's JSON object; 400 "Decoding error." when it is not one."""
-    try:
-        data = json.loads(await request.body() or b"null")
-    except ValueError as exc:
-        raise InputError("Decoding error.") from exc
-    if not isinstance(data, dict):
-        raise InputError("Decoding error.")
-    return data
-
-
-def section(body: dict[str, Any], key: str) -> dict[str, Any]:
-    value = body.get(key)
-    if not isinstance(value, dict):
-        raise InputError.required(key)
-    return value
+    return decode_object(await request.body())
 
 
 def search_criteria(request: Request) -> SearchCriteria:

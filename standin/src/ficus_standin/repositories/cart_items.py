@@ -13,8 +13,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from ficus_legacy.core.webapi_errors import InputError, NoSuchEntity
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import PRODUCT_NOT_FOUND, InputError, NoSuchEntity
+from ficus_standin.errors import PRODUCT_NOT_FOUND
 from ficus_standin.repositories import attributes
 from ficus_standin.repositories.quotes import NOT_AVAILABLE, items
 

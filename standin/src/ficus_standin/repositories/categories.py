@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from ficus_legacy.core.webapi_errors import NoSuchEntity
 from ficus_legacy.eav import Eav
 from ficus_legacy.errors import EntityNotFound
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import NoSuchEntity
 from ficus_standin.repositories import attributes
 from ficus_standin.stores import Store
 

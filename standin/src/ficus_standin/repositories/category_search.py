@@ -5,10 +5,10 @@ from the request's store view); an unknown field is the collection's "Invalid at
 from __future__ import annotations
 
 from ficus_legacy.core.searchcriteria import SearchCriteria
+from ficus_legacy.core.webapi_errors import InputError
 from ficus_legacy.eav import Eav
 from ficus_standin import sqlsearch
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import InputError
 from ficus_standin.repositories import categories
 from ficus_standin.repositories.eav_joins import EavJoins
 

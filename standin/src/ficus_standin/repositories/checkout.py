@@ -10,9 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ficus_legacy.core.webapi_errors import InputError
 from ficus_legacy.sequence import next_increment_id
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import InputError
 from ficus_standin.repositories import order_rows, quote_addresses, quotes, stock, totals
 from ficus_standin.repositories.order_rows import PAYMENT_METHODS
 from ficus_standin.repositories.quotes import items

@@ -13,9 +13,9 @@ from typing import Any
 
 from ficus_contracts.customers import CustomerState
 from ficus_legacy.core.customer_json import render_address
+from ficus_legacy.core.webapi_errors import InputError, NoSuchEntity
 from ficus_legacy.customers import grid, read
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import InputError, NoSuchEntity
 
 _REQUIRED = ("firstname", "lastname", "street", "city", "country_id", "telephone")
 _COLUMNS = (

@@ -16,11 +16,11 @@ from typing import Any
 
 from ficus_legacy.core import accounts
 from ficus_legacy.core.passwords import check_password, hash_password, needs_upgrade
+from ficus_legacy.core.webapi_errors import AuthenticationFailed, InputError, WebapiError
 from ficus_legacy.customers import grid
 from ficus_legacy.tokens import UserType
 from ficus_standin import revocations
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import AuthenticationFailed, InputError, MagentoError
 from ficus_standin.stores import Store
 
 _AUTH_COLUMNS = (
@@ -63,7 +63,7 @@ def sign_in(conn: Connection, store: Store, email: str, password: str) -> int | 
 
 def change_password(
     conn: Connection, customer_id: int, current: str, new: str
-) -> MagentoError | None:
+) -> WebapiError | None:
     """`changePasswordById`: the error to raise after commit, None once changed."""
     row = _auth_row(conn, "entity_id = %s", (customer_id,))
     if row is None:

@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ficus_legacy.core.accounts import DUPLICATE_EMAIL, require_email, require_names
+from ficus_legacy.core.webapi_errors import InputError, NoSuchEntity
 from ficus_legacy.customers import grid
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import InputError, NoSuchEntity
 from ficus_standin.repositories import customer_addresses
-from ficus_standin.repositories.customers import (
-    DUPLICATE_EMAIL,
-    email_free,
-    require_email,
-    require_names,
-)
+from ficus_standin.repositories.customers import email_free
 
 _REPLACED = ("prefix", "firstname", "middlename", "lastname", "suffix", "dob", "taxvat", "gender")
 _KEPT = ("group_id", "store_id", "website_id", "disable_auto_group_change")

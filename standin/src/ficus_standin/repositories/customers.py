@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ficus_legacy.core.accounts import DUPLICATE_EMAIL, require_email, require_names
 from ficus_legacy.core.customer_json import render_customer
 from ficus_legacy.core.passwords import hash_password
 from ficus_legacy.core.searchcriteria import SearchCriteria
+from ficus_legacy.core.webapi_errors import InputError, NoSuchEntity
 from ficus_legacy.customers import grid, read
 from ficus_standin import sqlsearch
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import InputError, NoSuchEntity
 from ficus_standin.repositories import customer_addresses
 from ficus_standin.repositories.customer_auth import check_not_email, check_strength
 from ficus_standin.stores import Store
@@ -40,9 +41,6 @@ _SEARCHABLE = frozenset(
 )
 _ALIASES = {"id": "entity_id"}
 _WRITABLE = ("prefix", "firstname", "middlename", "lastname", "suffix", "dob", "taxvat", "gender")
-DUPLICATE_EMAIL = "A customer with the same email address already exists in an associated website."
-EMAIL_MISSING = "The customer email is missing. Enter and try again."
-_NAMES = (("firstname", "First Name"), ("lastname", "Last Name"))
 
 
 def get(conn: Connection, customer_id: int) -> dict[str, Any]:
@@ -72,21 +70,6 @@ def search(conn: Connection, criteria: SearchCriteria) -> tuple[list[dict[str, A
         ids = [int(row["entity_id"]) for row in cur.fetchall()]
     states = read(conn, ids)
     return [render_customer(states[i]) for i in ids], total
-
-
-def require_email(data: dict[str, Any]) -> str:
-    """The email a customer save needs (`ResourceModel\\Customer::_beforeSave`)."""
-    email = data.get("email")
-    if not isinstance(email, str) or not email:
-        raise InputError(EMAIL_MISSING)
-    return email
-
-
-def require_names(data: dict[str, Any]) -> None:
-    """The customer EAV validator's messages, rendered and joined as Magento's."""
-    missing = [label for key, label in _NAMES if not data.get(key)]
-    if missing:
-        raise InputError("\n".join(f'"{label}" is a required value.' for label in missing))
 
 
 def create(conn: Connection, store: Store, data: dict[str, Any], password: str | None) -> int:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ficus_legacy.core.webapi_errors import InputError, NoSuchEntity
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import ENTITY_NOT_FOUND, InputError, NoSuchEntity
+from ficus_standin.errors import ENTITY_NOT_FOUND
 from ficus_standin.repositories import stock
 
 NO_HOLD = {"canceled", "payment_review", "complete", "closed", "holded"}

@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from ficus_legacy.core.searchcriteria import SearchCriteria
+from ficus_legacy.core.webapi_errors import NoSuchEntity
 from ficus_standin import sqlsearch
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import ENTITY_NOT_FOUND, NoSuchEntity
+from ficus_standin.errors import ENTITY_NOT_FOUND
 
 _ITEM_KEYS = [
     "item_id",

@@ -13,9 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from ficus_legacy.core.magento_json import render_product
+from ficus_legacy.core.webapi_errors import InputError, NoSuchEntity
 from ficus_legacy.eav import Eav
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import PRODUCT_NOT_FOUND, InputError, NoSuchEntity
+from ficus_standin.errors import PRODUCT_NOT_FOUND
 from ficus_standin.repositories import product_reader, stock
 from ficus_standin.stores import Store
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ficus_legacy.core.webapi_errors import InputError
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import InputError
 
 REQUIRED = ("firstname", "lastname", "street", "city", "country_id", "telephone")
 _COPIED = (

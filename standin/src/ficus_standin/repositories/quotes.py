@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ficus_legacy.core.webapi_errors import NoSuchEntity
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import NoSuchEntity
 from ficus_standin.stores import Store
 
 FLATRATE_PER_ITEM = Decimal("5.0000")

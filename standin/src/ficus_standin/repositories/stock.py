@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ficus_legacy.core.webapi_errors import InputError, NoSuchEntity
 from ficus_standin.db import Connection, dict_cursor
-from ficus_standin.errors import InputError, NoSuchEntity
 
 # StockRegistry::resolveProductId, for every by-sku stock route
 SKU_NOT_FOUND = 'The Product with the "%1" SKU doesn\'t exist.'

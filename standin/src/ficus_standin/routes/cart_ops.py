@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
+from ficus_legacy.core.webapi_body import section
 from ficus_standin.repositories import cart_items, checkout, quote_addresses, quotes, totals
 from ficus_standin.repositories.quotes import CartRef
-from ficus_standin.web import ok, section, standin
+from ficus_standin.web import ok, standin
 
 
 def _fmt(value: Any) -> Any:

@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from ficus_standin.errors import InputError
+from ficus_legacy.core.webapi_body import section
+from ficus_legacy.core.webapi_errors import InputError
 from ficus_standin.repositories import customer_auth, customer_updates, customers
 from ficus_standin.web import (
     envelope,
@@ -16,7 +17,6 @@ from ficus_standin.web import (
     require_admin,
     require_customer,
     search_criteria,
-    section,
     standin,
     store_of,
 )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from ficus_legacy.core.product_types import PRODUCT_TYPES
+from ficus_legacy.core.webapi_body import section
 from ficus_standin.repositories import product_search, products, stock
 from ficus_standin.web import (
     envelope,
@@ -15,7 +16,6 @@ from ficus_standin.web import (
     ok,
     require_admin,
     search_criteria,
-    section,
     standin,
     store_of,
 )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from ficus_legacy import tokens
-from ficus_standin.errors import BAD_SIGN_IN, AuthenticationFailed, InputError
+from ficus_legacy.core.webapi_errors import BAD_SIGN_IN, AuthenticationFailed, InputError
 from ficus_standin.repositories import customer_auth
 from ficus_standin.web import json_body, ok, standin, store_of
 
