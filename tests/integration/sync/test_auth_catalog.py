@@ -1,0 +1,93 @@
+"""Magento's credentials reach the catalog through real sync (embedded engine): after Magento
+revokes an admin's tokens (`jwt_auth_revoked`), the catalog refuses a token issued before;
+after Magento gives an admin a narrow role (`authorization_role` + `authorization_rule`), the
+catalog refuses that admin what the role does not allow."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ficus_catalog.api import create_app
+from ficus_catalog.settings import CatalogSettings
+from ficus_catalog.testing import CRYPT_KEY, bearer
+from ficus_devstack import Stack
+from ficus_devstack.process import wait_until
+from ficus_sync.settings import SyncSettings
+from tests.integration.sync.helpers import sync_in_thread, wait_caught_up
+from tests.integration.sync.shop import Shop
+
+pytestmark = pytest.mark.integration
+PRODUCTS = "/rest/V1/products/types"
+CATEGORIES = "/rest/all/V1/categories/list?searchCriteria[pageSize]=1"
+
+
+@pytest.fixture
+def catalog_url(stack: Stack) -> Iterator[str]:
+    name = f"t_{uuid.uuid4().hex[:12]}_catalog"
+    stack.postgres.ensure_database(name)
+    yield stack.settings.postgres_url(name)
+    with stack.postgres.connect() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _sql(shop: Shop, sql: str, *args: object) -> int:
+    with shop.conn.cursor() as cur:
+        cur.execute(sql, args)
+        return int(cur.lastrowid or 0)
+
+
+def _narrow_role(shop: Shop, user_id: int, resource: str) -> None:
+    """A group role allowing one resource, and the admin's 'U' row under it."""
+    group = _sql(
+        shop, "INSERT INTO authorization_role (parent_id, tree_level, role_type, user_id,"
+        " user_type, role_name) VALUES (0, 1, 'G', 0, '2', 'Narrow')",
+    )  # fmt: skip
+    _sql(shop, "INSERT INTO authorization_rule (role_id, resource_id, permission)"
+         " VALUES (%s, %s, 'allow')", group, resource)  # fmt: skip
+    _sql(
+        shop, "INSERT INTO authorization_role (parent_id, tree_level, role_type, user_id,"
+        " user_type, role_name) VALUES (%s, 2, 'U', %s, '2', 'narrow')", group, user_id,
+    )  # fmt: skip
+
+
+def test_the_catalog_enforces_magentos_credentials_through_sync(
+    shop: Shop, sync_settings: SyncSettings, catalog_url: str
+) -> None:
+    shop.conn.commit()
+    revoked, narrowed = (
+        {"Authorization": f"Bearer {bearer(9, now=time.time() - 60)}"},
+        {"Authorization": f"Bearer {bearer(8)}"},
+    )
+    settings = CatalogSettings(
+        db_url=catalog_url,
+        events_url=sync_settings.postgres_url,
+        stores={"admin": 0, "default": 1},
+        magento_crypt_key=CRYPT_KEY,
+        credentials_cache_seconds=0,
+    )
+    with sync_in_thread(sync_settings):
+        wait_caught_up(sync_settings)  # sync migrated before the catalog migrates (Alembic)
+        with TestClient(create_app(settings)) as catalog:
+            _enforced(shop, catalog, revoked, narrowed)
+
+
+def _enforced(
+    shop: Shop, catalog: TestClient, revoked: dict[str, str], narrowed: dict[str, str]
+) -> None:
+    def statuses(headers: dict[str, str]) -> list[int]:
+        return [catalog.get(path, headers=headers).status_code for path in (PRODUCTS, CATEGORIES)]
+
+    assert statuses(revoked) == [200, 200]
+    assert statuses(narrowed) == [200, 200]
+    _sql(shop, "INSERT INTO jwt_auth_revoked VALUES (2, 9, %s)", int(time.time()) - 2)
+    _narrow_role(shop, 8, "Magento_Catalog::categories")
+    shop.conn.commit()
+    assert wait_until(lambda: statuses(revoked) == [401, 401], 20)
+    assert wait_until(lambda: statuses(narrowed) == [401, 200], 20)
+    fresh = {"Authorization": f"Bearer {bearer(9)}"}
+    assert statuses(fresh) == [200, 200]  # issued after `revoke_before`
