@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterable
 
 from ficus_contracts.cutover import Direction
 from ficus_contracts.guard.domain import Action, Trip
+from ficus_contracts.guard.reports import Report
 from ficus_nginx.agent import Agent
 from ficus_nginx.core.accesslog import parse
 from ficus_nginx.core.watch import Watch, payload
 from ficus_nginx.logtail import LogTail
-from ficus_nginx.reporting import ControlReporter, Report
+from ficus_nginx.reporting import ControlReporter
 
 log = logging.getLogger(__name__)
 
