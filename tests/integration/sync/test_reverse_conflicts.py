@@ -132,3 +132,29 @@ def test_a_new_customer_on_an_id_magento_uses_parks_and_never_overwrites(
     with pytest.raises(ResolutionRefused, match="Magento customer 7141 exists"):
         actions.resolve_conflict(config, conflict.id, "service", "tester")
     assert magento.read(7141) == theirs
+
+
+def test_a_deletion_racing_a_magento_edit_deletes_and_is_logged_as_a_conflict(
+    service: Service, magento: Magento, worker: Callable[[], Running], mysql_url: str
+) -> None:
+    base, quiet = customer(7131), customer(7132)
+    magento.write(base)
+    magento.write(quiet)
+    edited = base.model_copy(update={"firstname": "EditedInMagento"})
+    magento.write(edited)
+    service.write(None, base, entity_id=7131, kind="deleted")  # raced the Magento edit
+    service.write(None, quiet, entity_id=7132, kind="deleted")  # nothing raced
+    running = worker()
+    drained(service)
+    assert magento.read(7131) is None and magento.read(7132) is None
+    [conflict] = actions.conflicts(mysql_url, "customer", open_only=False)
+    assert (conflict.entity_id, conflict.field, conflict.service_value) == (
+        7131,
+        "(customer)",
+        None,
+    )
+    assert conflict.magento_value["firstname"] == "EditedInMagento"
+    assert (conflict.winner, conflict.policy, conflict.status) == (
+        "service", "deletion_wins", "resolved",
+    )  # fmt: skip
+    assert running.status.conflicts_total.labels("customer", "deletion_wins")._value.get() == 1

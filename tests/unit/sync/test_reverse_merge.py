@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ficus_contracts.customers import CustomerState
-from ficus_sync.reverse.core import merge_customer, newest_wins_time_ms
+from ficus_sync.reverse.core import deletion_conflict, merge_customer, newest_wins_time_ms
 from ficus_sync.reverse.core.merge import ABSENT, EXISTENCE_FIELD, fields
 
 BASE: dict[str, Any] = CustomerState(
@@ -203,3 +203,15 @@ def test_service_only_changes_reproduce_the_service_state(base: Any, service: An
     result = merge(base, service, base)
     assert result.conflicts == ()
     assert {**result.state, "updated_at": 0} == {**service, "updated_at": 0}
+
+
+def test_a_deletion_racing_a_magento_edit_is_a_conflict_the_deletion_wins() -> None:
+    edited = {**BASE, "firstname": "Bo", "updated_at": "2026-01-02 10:00:00"}
+    raced = deletion_conflict(BASE, edited)
+    assert raced is not None and (raced.field, raced.winner, raced.policy, raced.open) == (
+        EXISTENCE_FIELD, "service", "deletion_wins", False,
+    )  # fmt: skip
+    assert raced.magento_value == edited and raced.service_value is None
+    touched = {**BASE, "updated_at": "2026-01-02 10:00:00"}  # only the clock moved
+    assert deletion_conflict(BASE, touched) is None
+    assert deletion_conflict(None, edited) is None and deletion_conflict(BASE, None) is None

@@ -27,7 +27,12 @@ from ficus_legacy.errors import LegacyError
 from ficus_sync.core.statehash import state_hash
 from ficus_sync.errors import SourceUnavailable
 from ficus_sync.reverse import ledger
-from ficus_sync.reverse.core import Conflict, merge_customer, newest_wins_time_ms
+from ficus_sync.reverse.core import (
+    Conflict,
+    deletion_conflict,
+    merge_customer,
+    newest_wins_time_ms,
+)
 from ficus_sync.reverse.errors import PoisonRow
 
 Connection = Any  # pymysql.connections.Connection
@@ -165,8 +170,10 @@ class Magento:
             self.conn.commit()
 
     def _plan(self, row: OutboxRow, current: CustomerState | None, offset_ms: float) -> _Plan:
-        if row.kind == "deleted":
-            return _Plan(None, delete=True)
+        if row.kind == "deleted":  # a deletion racing a Magento edit still deletes, logged
+            magento = None if current is None else current.model_dump(mode="json")
+            raced = deletion_conflict(row.base, magento)
+            return _Plan(None, delete=True, conflicts=(raced,) if raced else ())
         if row.payload is None:
             raise ValueError(f"outbox row {row.id} ({row.kind}) has no payload")
         service = CustomerState.model_validate(row.payload)

@@ -1,5 +1,11 @@
 """Pure parts of reverse sync: the 3-way merge and its conflict policies (no driver)."""
 
-from ficus_sync.reverse.core.merge import Conflict, Merge, merge_customer, newest_wins_time_ms
+from ficus_sync.reverse.core.merge import (
+    Conflict,
+    Merge,
+    deletion_conflict,
+    merge_customer,
+    newest_wins_time_ms,
+)
 
-__all__ = ["Conflict", "Merge", "merge_customer", "newest_wins_time_ms"]
+__all__ = ["Conflict", "Merge", "deletion_conflict", "merge_customer", "newest_wins_time_ms"]

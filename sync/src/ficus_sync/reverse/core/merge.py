@@ -13,7 +13,9 @@ An email the service wants but another Magento customer of the website already h
 conflict too: never two customers per (email, website). A customer born in the service (no
 base) whose email is taken, or whose id Magento already uses, cannot be written at all; nor can
 an edit of a customer Magento deleted meanwhile: the merge parks them (an open conflict on the
-email, or on the customer itself).
+email, or on the customer itself). A deletion from the service of a customer Magento changed
+since the service's base still deletes it (the service deleted it on purpose), but not silently:
+a conflict on the customer itself, resolved by policy `deletion_wins`, keeps Magento's lost state.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any, Literal
 
 Document = Mapping[str, Any]
 Winner = Literal["service", "magento"]
-Policy = Literal["newest_wins", "manual"]
+Policy = Literal["newest_wins", "manual", "deletion_wins"]
 
 MANUAL_FIELDS = frozenset({"email"})
 # Bookkeeping, not data: the merged row was changed now, by whichever side was later.
@@ -138,6 +140,20 @@ def _clock(merged: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any])
     if others == {name: value for name, value in ours.items() if name != CLOCK_FIELD}:
         return ours.get(CLOCK_FIELD)
     return max(str(ours.get(CLOCK_FIELD)), str(theirs.get(CLOCK_FIELD)))
+
+
+def deletion_conflict(base: Document | None, magento: Document | None) -> Conflict | None:
+    """The conflict of a service deletion racing a Magento edit: Magento's current state
+    differs from the service's `base` (its `updated_at` aside). None when nothing raced (or
+    the service sent no base, or Magento has no such customer)."""
+    if base is None or magento is None:
+        return None
+    theirs, before = fields(magento), fields(base)
+    theirs.pop(CLOCK_FIELD, None)
+    before.pop(CLOCK_FIELD, None)
+    if theirs == before:
+        return None
+    return Conflict(EXISTENCE_FIELD, dict(magento), None, "service", "deletion_wins", open=False)
 
 
 def _into_nothing(base: Document | None, service: Document, email_taken_by: int | None) -> Merge:
