@@ -53,7 +53,7 @@ def write(
         if previous is None or previous.attributes != state.attributes:
             _write_values(conn, "customer_entity", CUSTOMER_TYPE, state.entity_id,
                           state.attributes, attrs)  # fmt: skip
-        _write_addresses(conn, state, previous, attrs)
+        _write_addresses(conn, state, previous, attrs, locked)
     except pymysql.IntegrityError as exc:
         refusal = _refusal(exc, state)
         if refusal is None:
@@ -105,15 +105,14 @@ def _write_addresses(
     state: CustomerState,
     previous: CustomerState | None,
     attrs: CustomerAttributes,
+    locked: bool,
 ) -> None:
+    """Delete the addresses the state no longer has (none to delete when `previous`, read
+    FOR UPDATE, has no other: no statement), upsert the changed ones."""
     before = {a.entity_id: a for a in previous.addresses} if previous else {}
     keep = [a.entity_id for a in state.addresses]
-    with conn.cursor() as cur:
-        cur.execute(
-            "DELETE FROM customer_address_entity WHERE parent_id = %s"
-            + (f" AND entity_id NOT IN ({placeholders(keep)})" if keep else ""),
-            [state.entity_id, *keep],
-        )
+    if not (locked and previous is not None and before.keys() <= set(keep)):
+        _delete_addresses(conn, state.entity_id, keep)
     for address in state.addresses:
         old = before.get(address.entity_id)
         if old == address:
@@ -122,6 +121,15 @@ def _write_addresses(
         if old is None or old.attributes != address.attributes:
             _write_values(conn, "customer_address_entity", ADDRESS_TYPE, address.entity_id,
                           address.attributes, attrs)  # fmt: skip
+
+
+def _delete_addresses(conn: Connection, parent_id: int, keep: list[int]) -> None:
+    with conn.cursor() as cur:
+        cur.execute(
+            "DELETE FROM customer_address_entity WHERE parent_id = %s"
+            + (f" AND entity_id NOT IN ({placeholders(keep)})" if keep else ""),
+            [parent_id, *keep],
+        )
 
 
 def _upsert_address(conn: Connection, parent_id: int, address: AddressState) -> None:
