@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ import pymysql
 from ficus_control.client import ControlClient
 from ficus_devstack import ProcessState, Stack, StackSettings
 from ficus_devstack.process import wait_until
-from tests.e2e.shop import ADMIN, move_reads
+from tests.e2e.shop import ADMIN, admin_url, move_reads
 
 PASSWORD = "Sup3r-secret-1"
 RETRIES = 6
@@ -206,9 +207,20 @@ class Shopfront:
         return float(body["domains"]["customer"]["events_behind"])
 
 
-def writes_lane(control: ControlClient, stage: str, percent: int | None = None) -> Iterator[None]:
-    """The customer writes lane at `stage` for one test, back at legacy (reads too) after it."""
-    move_writes(control, stage, percent)
+def proxy_version(proxy_port: int) -> int | None:
+    """The customer cutover version the proxy on `proxy_port` uses now."""
+    body = httpx.get(f"{admin_url(proxy_port)}/readyz", timeout=10).json()
+    customer = body.get("cutover", {}).get("customer")
+    return None if customer is None else int(customer["version"])
+
+
+def writes_lane(
+    control: ControlClient, stage: str, percent: int | None = None, proxy_port: int = 31000
+) -> Iterator[None]:
+    """The customer writes lane at `stage` for one test (once the proxy follows it), back at
+    legacy (reads too) after it."""
+    version = move_writes(control, stage, percent)
+    await_true(lambda: proxy_version(proxy_port) == version, 10, "the proxy follows the lane")
     try:
         yield
     finally:
@@ -251,3 +263,9 @@ def conflicts_of(db: Databases, entity_id: int) -> list[tuple[Any, ...]]:
         "WHERE domain = 'customer' AND entity_id = %s ORDER BY id",
         entity_id,
     )
+
+
+def differing(report: str) -> set[int]:
+    """The customer ids `reconcile customer` reports a difference for."""
+    found = re.findall(r"^customer(?:-service)? (\d+):", report, flags=re.MULTILINE)
+    return {int(entity_id) for entity_id in found}

@@ -18,6 +18,7 @@ from tests.e2e.customers import (
     Shopfront,
     await_true,
     conflicts_of,
+    differing,
     ficus,
     kill,
     reconcile,
@@ -108,9 +109,8 @@ def test_profile_edited_on_both_sides_the_newest_wins_and_both_converge(
     assert [c[1:] for c in conflicts_of(front.db, newer_magento.id)] == [
         ("firstname", "magento", "newest_wins", "resolved")
     ]
-    report = reconcile(cli_env)
-    assert report.returncode == 0, report.stdout + report.stderr
-    assert " 0 differences" in report.stdout
+    report = reconcile(cli_env)  # customers of other tests may differ: see the report
+    assert differing(report.stdout) & {older_magento.id, newer_magento.id} == set(), report.stdout
 
 
 def _clash(local_stack: Stack, front: Shopfront) -> tuple[int, int, int, str]:
