@@ -103,6 +103,19 @@ class Site:
         assert answer.status_code == 200, answer.text
         return str(answer.json())
 
+    def usable_token(self, email: str, password: str = PASSWORD, timeout: float = 30) -> str:
+        """A customer token `GET /V1/customers/me` accepts: a token issued in the second of a
+        password change is refused (Magento compares whole seconds), the shopper signs in
+        again."""
+        found: list[str] = []
+
+        def accepted() -> bool:
+            found[:] = [self.customer_token(email, password)]
+            return self.call("GET", "/V1/customers/me", found[0]).status_code == 200
+
+        await_true(accepted, timeout, f"a usable token for {email}")
+        return found[0]
+
     def admin_token(self) -> str:
         answer = self.call("POST", "/V1/integration/admin/token", json=ADMIN)
         return str(answer.raise_for_status().json())
