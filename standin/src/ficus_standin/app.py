@@ -21,6 +21,7 @@ from ficus_standin.routes import (
     addresses,
     carts,
     catalog,
+    customer_accounts,
     customers,
     guest_carts,
     orders,
@@ -40,8 +41,8 @@ NO_ROUTE = "Request does not match any route."
 def _v1() -> APIRouter:
     router = APIRouter(prefix="/V1")
     modules = (
-        token_routes, products, catalog, customers, addresses, guest_carts, carts, orders,
-        store_routes,
+        token_routes, products, catalog, customer_accounts, customers, addresses, guest_carts,
+        carts, orders, store_routes,
     )  # fmt: skip
     for module in modules:
         router.include_router(module.router)

@@ -45,6 +45,9 @@ def test_the_customer_write_rows_of_the_route_table() -> None:
         ("POST", "/V1/customers"), ("PUT", "/V1/customers/me/password"),
         ("PUT", "/V1/customers/me"), ("PUT", "/V1/customers/{}"),
         ("DELETE", "/V1/customers/{}"), ("DELETE", "/V1/addresses/{}"),
+        ("POST", "/V1/customers/resetPassword"), ("POST", "/V1/customers/confirm"),
+        ("PUT", "/V1/customers/password"), ("PUT", "/V1/customers/validate"),
+        ("PUT", "/V1/customers/me/activate"), ("PUT", "/V1/customers/{}/activate"),
     }  # fmt: skip
     assert expected == ROWS
 

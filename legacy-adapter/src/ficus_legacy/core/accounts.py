@@ -28,6 +28,7 @@ __all__ = [
     "Lockout",
     "WeakPassword",
     "check_strength",
+    "name_messages",
     "require_email",
     "require_names",
 ]
@@ -88,12 +89,16 @@ def require_email(data: Mapping[str, Any]) -> str:
     return email
 
 
+def name_messages(data: Mapping[str, Any]) -> list[str]:
+    """The customer EAV validator's messages for missing names, rendered as Magento's."""
+    return [f'"{label}" is a required value.' for key, label in _NAMES if not data.get(key)]
+
+
 def require_names(data: Mapping[str, Any]) -> None:
-    """The customer EAV validator's messages for missing names, rendered and joined as
-    Magento's."""
-    missing = [label for key, label in _NAMES if not data.get(key)]
+    """The messages of `name_messages`, joined as Magento's InputException."""
+    missing = name_messages(data)
     if missing:
-        raise InputError("\n".join(f'"{label}" is a required value.' for label in missing))
+        raise InputError("\n".join(missing))
 
 
 @dataclass(frozen=True)

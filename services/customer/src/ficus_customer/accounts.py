@@ -90,7 +90,7 @@ class Accounts:
             raise Unavailable(NO_IDS, self.retry_after)
         return taken
 
-    def _commit(self, conn: Conn, before: Stored | None, state: CustomerState | None) -> None:
+    def commit(self, conn: Conn, before: Stored | None, state: CustomerState | None) -> None:
         """The row (or its deletion) + the outbox row, in `conn`'s transaction."""
         previous = before.clocks if before else Clocks(0, 0, 0)
         hlc = self.clock.now(after=previous.hlc)
@@ -133,7 +133,7 @@ class Accounts:
             (website, store_id, stores.name_of(conn, store_id)), digest,
             lambda: self.new_id(conn, repository.ADDRESS_TABLE), _now(),
         )  # fmt: skip
-        self._commit(conn, None, state)
+        self.commit(conn, None, state)
         return state
 
     def update(self, customer_id: int, data: dict[str, Any]) -> CustomerState:
@@ -144,12 +144,12 @@ class Accounts:
             self._check(conn, data, None if website is None else int(website), customer_id)
             new_id = lambda: self.new_id(conn, repository.ADDRESS_TABLE)  # noqa: E731
             state = edits.updated(before.state, data, new_id, _now())
-            self._commit(conn, before, state)
+            self.commit(conn, before, state)
             return state
 
     def delete(self, customer_id: int) -> None:
         with self.transaction() as conn:
-            self._commit(conn, load(conn, customer_id, for_update=True), None)
+            self.commit(conn, load(conn, customer_id, for_update=True), None)
 
     def delete_address(self, address_id: int) -> None:
         """`DELETE /V1/addresses/{addressId}`: the address leaves its customer's set."""
@@ -166,7 +166,7 @@ class Accounts:
             for flag in ("default_billing", "default_shipping"):
                 if getattr(state, flag) == address_id:
                     changes[flag] = None
-            self._commit(conn, before, edits.changed(state, changes))
+            self.commit(conn, before, edits.changed(state, changes))
 
     def sign_in(self, store_code: str | None, email: str, password: str) -> int | None:
         """The customer id, or None (unknown, inactive, locked or a wrong password)."""
@@ -188,13 +188,13 @@ class Accounts:
             if passwords.needs_upgrade(state.password_hash):
                 changes["password_hash"] = passwords.hash_password(password)
             if changes:
-                self._commit(conn, before, edits.changed(state, changes))
+                self.commit(conn, before, edits.changed(state, changes))
             return state.entity_id
 
     def _fail(self, conn: Conn, before: Stored, now: datetime) -> bool:
         """Count a failed password; True when the account is locked now."""
         fields = edits.lockout(before.state).after_failure(now)
-        self._commit(conn, before, edits.with_lockout(before.state, fields))
+        self.commit(conn, before, edits.with_lockout(before.state, fields))
         return fields.locked(now)
 
     def change_password(self, customer_id: int, current: str, new: str) -> WebapiError | None:
@@ -211,7 +211,7 @@ class Accounts:
             strong(new)
             changes = {"password_hash": passwords.hash_password(new), "rp_token": None,
                        "rp_token_created_at": None, "updated_at": _now()}  # fmt: skip
-            self._commit(conn, before, edits.changed(state, changes))
+            self.commit(conn, before, edits.changed(state, changes))
             repository.revoke_tokens(conn, customer_id, int(time.time()))
             return None
 

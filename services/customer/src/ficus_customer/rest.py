@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ficus_contracts.customers import CustomerState
-from ficus_customer import idempotency
+from ficus_customer import idempotency, rest_accounts
 from ficus_customer.errors import BAD_SIGN_IN, AuthenticationFailed, InputError
 from ficus_customer.web import (
     blocking,
@@ -192,6 +192,7 @@ async def customer_token(request: Request) -> Response:
 
 # (method, Magento path in routes.yaml notation, endpoint), the most specific paths first
 TABLE: list[tuple[str, str, Endpoint]] = [
+    *rest_accounts.TABLE,
     ("GET", "/V1/customers/me/billingAddress", my_billing),
     ("GET", "/V1/customers/me/shippingAddress", my_shipping),
     ("PUT", "/V1/customers/me/password", change_password),
@@ -209,7 +210,11 @@ TABLE: list[tuple[str, str, Endpoint]] = [
     ("POST", "/V1/customers", create_customer),
     ("POST", "/V1/integration/customer/token", customer_token),
 ]
-_PARAMETERS = {"{customerId}": "{customer_id:int}", "{addressId}": "{address_id:int}"}
+_PARAMETERS = {
+    "{customerId}": "{customer_id:int}",
+    "{addressId}": "{address_id:int}",
+    "{resetPasswordLinkToken}": "{token}",
+}
 
 
 def manifest() -> dict[str, Any]:
