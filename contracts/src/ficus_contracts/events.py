@@ -5,7 +5,8 @@ is ignored).
 Transport on the embedded engine: table `domain_event` in sync's Postgres database
 
     domain_event(seq bigserial PK, aggregate text, aggregate_id uuid, version bigint,
-                 kind text, payload jsonb, source_ts_ms bigint, created_at timestamptz)
+                 kind text, payload jsonb, source_ts_ms bigint, created_at timestamptz,
+                 reverse_watermark bigint NULL)
 
 with `NOTIFY ficus_domain_event` on commit; consumers remember the last `seq` they applied, in
 their own database, in the same transaction as the effect. On the Kafka path the same JSON is the
@@ -137,6 +138,10 @@ class DomainEvent(_Frozen):
     version: int
     kind: EventKind
     source_ts_ms: int | None = None  # Magento commit time, for lag
+    # customer events: the newest service write (outbox id) Magento's state has taken into
+    # account, i.e. max(outbox_id) of the customer's `ficus_reverse_log` rows in the mirror
+    # when the state was built (None: none yet / not a customer); docs/reverse-sync.md
+    reverse_watermark: int | None = None
     payload: (
         ProductState
         | CategoryState
@@ -172,7 +177,8 @@ CREATE TABLE IF NOT EXISTS domain_event (
     kind         text        NOT NULL,
     payload      jsonb,
     source_ts_ms bigint,
-    created_at   timestamptz NOT NULL DEFAULT now()
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    reverse_watermark bigint
 );
 CREATE INDEX IF NOT EXISTS domain_event_aggregate ON domain_event (aggregate, seq);
 """

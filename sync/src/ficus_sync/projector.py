@@ -5,6 +5,11 @@ No echo (docs/reverse-sync.md): a rebuilt state whose hash equals an expectation
 stored from a reverse-sync marker is reverse sync's own write coming back. Its hash becomes the
 aggregate's last seen state WITHOUT an event or a version bump (a customer born in the service
 gets a version-0 projection row), and that expectation and older ones of the aggregate go.
+
+Watermark: a customer event carries `reverse_watermark`, max(outbox_id) of the customer's
+`ficus_reverse_log` rows in the mirror (any status: the worker decided them all). The log row
+is written in the same MySQL transaction as the Magento rows and mirrored in binlog order, so
+it names the newest service write the projected state has taken into account.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import psycopg
 from ficus_contracts.auth import AdminRoleState, AuthRevocationState
 from ficus_contracts.customers import CustomerState
 from ficus_contracts.events import CategoryState, EventKind, ProductState, StoreState
+from ficus_contracts.reverse import REVERSE_LOG_TABLE
 from ficus_sync import database
 from ficus_sync.core.shape import qualified
 from ficus_sync.core.statehash import DELETED_HASH, state_text, text_hash
@@ -68,6 +74,11 @@ class Echo(NamedTuple):
 
 
 Expected = dict[int, list[tuple[int, str]]]  # entity_id -> [(outbox_id, state_hash)]
+Watermarks = dict[int, int]  # entity_id -> max(outbox_id) of its reverse log rows
+_WATERMARKS = (
+    f"SELECT entity_id, max(outbox_id) FROM {qualified(REVERSE_LOG_TABLE)}"
+    " WHERE domain = %s AND aggregate = %s AND entity_id = ANY(%s) GROUP BY entity_id"
+)
 
 
 def state_document(state: State) -> dict[str, Any]:
@@ -84,6 +95,7 @@ class Projector:
         self.on_echo = on_echo
         self.emitted: dict[str, int] = dict.fromkeys(AGGREGATES, 0)
         self.suppressed: dict[str, int] = dict.fromkeys(AGGREGATES, 0)
+        self._log_mirrored = False  # the mirror holds ficus_reverse_log (once true, for good)
 
     def expand(self, conn: PgConn, touches: TouchSet) -> set[Touch]:
         """Every aggregate the touches stand for (all of them after a metadata change)."""
@@ -138,11 +150,14 @@ class Projector:
                 changes.append(item)
         if not changes and not echoes:
             return 0
+        marks = self._watermarks(conn, aggregate, [c.entity_id for c in changes])
         with conn.pipeline():
             self._ensure_uuids(conn, aggregate, changes, echoes, states)
             if echoes:
                 self._record_echoes(conn, aggregate, echoes)
-            written = self._write(conn, aggregate, changes, source_ts_ms) if changes else None
+            written = (
+                self._write(conn, aggregate, changes, source_ts_ms, marks) if changes else None
+            )
         if written is not None and int(written.fetchone()[0]) != len(changes):  # type: ignore[index]
             raise ProjectionError(f"{aggregate}: events written for {len(changes)} changes differ")
         self._count(aggregate, len(changes), sum(not e.recorded for e in echoes))
@@ -169,6 +184,18 @@ class Projector:
         for entity_id, outbox_id, digest in expected_rows.fetchall():
             expected.setdefault(int(entity_id), []).append((int(outbox_id), str(digest)))
         return states, previous, expected
+
+    def _watermarks(self, conn: PgConn, aggregate: Aggregate, ids: list[int]) -> Watermarks:
+        """The customers' watermarks: max(outbox_id) of their mirrored reverse log rows."""
+        if aggregate != "customer" or not ids:
+            return {}
+        if not self._log_mirrored:
+            found = conn.execute("SELECT to_regclass(%s)", (qualified(REVERSE_LOG_TABLE),))
+            self._log_mirrored = found.fetchone() != (None,)
+            if not self._log_mirrored:
+                return {}
+        rows = conn.execute(_WATERMARKS, (aggregate, aggregate, ids)).fetchall()  # type: ignore[arg-type]
+        return {int(r[0]): int(r[1]) for r in rows}
 
     def _count(self, aggregate: Aggregate, emitted: int, suppressed: int) -> None:
         self.emitted[aggregate] += emitted
@@ -248,7 +275,11 @@ class Projector:
 
     @staticmethod
     def _write(
-        conn: PgConn, aggregate: Aggregate, changes: list[Change], source_ts_ms: int | None
+        conn: PgConn,
+        aggregate: Aggregate,
+        changes: list[Change],
+        source_ts_ms: int | None,
+        marks: Watermarks,
     ) -> psycopg.Cursor[Any]:
         """One set-based statement: the events (uuid from the id map, seq in change order),
         then the projection rows pointing at them; returns a cursor counting the events."""
@@ -259,10 +290,10 @@ class Projector:
         documents = "[" + ",".join(c.text or "null" for c in changes) + "]"
         return conn.execute(
             "WITH t AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[],"
-            " %s::text[], %s::bigint[]) WITH ORDINALITY AS t(e, v, k, h, x, i)),"
+            " %s::text[], %s::bigint[], %s::bigint[]) WITH ORDINALITY AS t(e, v, k, h, x, w, i)),"
             " ev AS (INSERT INTO domain_event (aggregate, aggregate_id, entity_id, version, kind,"
-            " payload, source_ts_ms) SELECT %s, m.uuid, t.x, t.v, t.k,"
-            " NULLIF(p.doc, 'null'::jsonb), %s"
+            " payload, source_ts_ms, reverse_watermark) SELECT %s, m.uuid, t.x, t.v, t.k,"
+            " NULLIF(p.doc, 'null'::jsonb), %s, t.w"
             " FROM t JOIN jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS p(doc, i) USING (i)"
             " JOIN id_map m ON m.aggregate = %s AND m.entity_id = t.e"
             " ORDER BY i RETURNING aggregate_id, seq),"
@@ -279,6 +310,7 @@ class Projector:
                 kinds,
                 [c.digest for c in changes],
                 [event_entity_id(aggregate, c.entity_id) for c in changes],
+                [marks.get(c.entity_id) for c in changes],
                 aggregate,
                 source_ts_ms,
                 documents,

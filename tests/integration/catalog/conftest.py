@@ -44,7 +44,8 @@ class EventTable:
             for row in rows:
                 cur = conn.execute(
                     "INSERT INTO domain_event (aggregate, aggregate_id, entity_id, version, kind,"
-                    " payload, source_ts_ms) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING seq",
+                    " payload, source_ts_ms, reverse_watermark) VALUES (%s, %s, %s, %s, %s, %s, %s,"
+                    " %s) RETURNING seq",
                     (
                         row["aggregate"],
                         row["aggregate_id"],
@@ -53,6 +54,7 @@ class EventTable:
                         row["kind"],
                         None if row["payload"] is None else json.dumps(row["payload"]),
                         row["source_ts_ms"],
+                        row.get("reverse_watermark"),
                     ),
                 )
                 seqs.append(cur.fetchone()[0])  # type: ignore[index]

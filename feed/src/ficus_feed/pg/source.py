@@ -15,7 +15,8 @@ from ficus_feed.errors import SourceUnavailable
 T = TypeVar("T")
 
 _FETCH = """
-SELECT seq, aggregate, aggregate_id, entity_id, version, kind, payload, source_ts_ms
+SELECT seq, aggregate, aggregate_id, entity_id, version, kind, payload, source_ts_ms,
+    reverse_watermark
 FROM domain_event WHERE seq > %s ORDER BY seq LIMIT %s
 """
 _HEAD = "SELECT max(seq) AS seq FROM domain_event"

@@ -106,4 +106,5 @@ def event_row(event: DomainEvent) -> dict[str, Any]:
         "kind": data["kind"],
         "payload": data["payload"],
         "source_ts_ms": data["source_ts_ms"],
+        "reverse_watermark": data["reverse_watermark"],
     }

@@ -79,6 +79,7 @@ LOOKUP_COLUMNS: Final[dict[str, str]] = {
     **CUSTOMER_TABLES,
     **ADDRESS_VALUE_TABLES,
     **ROLE_TABLES,
+    REVERSE_LOG_TABLE: "entity_id",  # the projector reads a customer's watermark by it
 }
 """The column of each aggregate table that names its aggregate (the mirror indexes it)."""
 STORE_TABLES: Final = ("store_website", "store_group", "store")
