@@ -8,9 +8,9 @@ Outbox (in the SERVICE's Postgres database, created by the service's Alembic mig
            acked_at timestamptz NULL)
 
 A service writes its own rows and one outbox row in ONE transaction. `payload` is the full
-aggregate after the write (CustomerState for `customer`); `base` is the service's view of
-Magento's state before the write (the last forward event it applied, or its own last write,
-whichever came later; None for a customer born in the service): the reverse worker 3-way merges
+aggregate after the write (CustomerState for `customer`); `base` is the service's state before
+the write (the last forward event it applied merged with its writes that event had not seen, or
+its own last write; None for a customer born in the service): the reverse worker 3-way merges
 base / payload / Magento's current rows. `hlc` is the service's hybrid logical clock (ms << 16 |
 counter) at the write. `NOTIFY ficus_outbox_<domain>` on commit wakes the worker. The worker sets
 `acked_at` after Magento committed; the service treats un-acked rows of an aggregate as pending.

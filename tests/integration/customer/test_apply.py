@@ -78,8 +78,9 @@ def test_a_deletion_deletes_and_older_upserts_stay_stale(
     assert row is not None and row["state"]["firstname"] == "Back"
 
 
-def _service_write(url: str, entity_id: int, **changes: Any) -> None:
-    """What the service's own write leaves: a changed state and an un-acked outbox row."""
+def _service_write(url: str, entity_id: int, **changes: Any) -> int:
+    """What the service's own write leaves: a changed state and an un-acked outbox row (its
+    id)."""
     with repository.connect(url) as conn:
         stored = repository.load(conn, entity_id, for_update=True)
         assert stored is not None
@@ -87,7 +88,8 @@ def _service_write(url: str, entity_id: int, **changes: Any) -> None:
         view = state.model_dump(mode="json")
         clocks = repository.Clocks(stored.clocks.forward_version, stored.clocks.version + 1, 1)
         repository.save(conn, state, view, clocks)
-        repository.append_outbox(conn, entity_id, state, stored.magento_view, clocks)
+        base = stored.state.model_dump(mode="json")
+        return repository.append_outbox(conn, entity_id, state, base, clocks)
 
 
 def test_pending_writes_are_merged_field_by_field(
@@ -114,15 +116,54 @@ def test_without_pending_writes_the_event_replaces_the_state(
     url = _url(components)
     events.publish(customer_event(customer_state(10), 1))
     _drain(components)
-    _service_write(url, 10, firstname="Service")
-    with psycopg.connect(url) as conn:
-        conn.execute("UPDATE outbox SET acked_at = now()")
+    written = _service_write(url, 10, firstname="Service")
     magento = customer_state(10, firstname="Merged", lastname="Magento")
-    events.publish(customer_event(magento, 2))
+    events.publish(customer_event(magento, 2, reverse_watermark=written))  # it saw the write
     _drain(components)
     row = _row(url, 10)
     assert row is not None and row["state"] == magento.model_dump(mode="json")
     assert row["version"] == 3  # applied, own write, applied
+
+
+def test_an_acked_write_the_event_has_not_seen_keeps_its_fields(
+    components: Components, events: EventTable
+) -> None:
+    url = _url(components)
+    events.publish(customer_event(customer_state(17), 1))
+    _drain(components)
+    seen = _service_write(url, 17, lastname="Seen")
+    written = _service_write(url, 17, firstname="Service")
+    with psycopg.connect(url) as conn:
+        conn.execute("UPDATE outbox SET acked_at = now() - interval '1 day'")  # long acked
+    stale = customer_state(17, firstname="Magento", lastname="Magento")  # saw only the first
+    events.publish(customer_event(stale, 2, reverse_watermark=seen))
+    _drain(components)
+    row = _row(url, 17)
+    assert row is not None
+    assert (row["state"]["firstname"], row["state"]["lastname"]) == ("Service", "Magento")
+    assert written > seen
+
+
+def test_a_deletion_the_event_has_not_seen_keeps_the_customer_deleted(
+    components: Components, events: EventTable
+) -> None:
+    url = _url(components)
+    events.publish(customer_event(customer_state(18), 1))
+    _drain(components)
+    with repository.connect(url) as conn:
+        stored = repository.load(conn, 18, for_update=True)
+        assert stored is not None
+        repository.remove(conn, 18, 1)
+        deleted = repository.append_outbox(conn, 18, None, None, stored.clocks)
+        conn.execute("UPDATE outbox SET acked_at = now()")
+    events.publish(customer_event(customer_state(18, firstname="Ghost"), 2))
+    _drain(components)
+    assert _row(url, 18) is None  # emitted before the deletion reached Magento
+    events.publish(customer_event(customer_state(18, firstname="Reborn"), 3,
+                                  reverse_watermark=deleted))  # fmt: skip
+    _drain(components)
+    row = _row(url, 18)
+    assert row is not None and row["state"]["firstname"] == "Reborn"
 
 
 def test_the_clock_moves_past_every_applied_event(

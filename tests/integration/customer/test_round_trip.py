@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -84,6 +85,21 @@ def pipeline(
     mariadb_database: str,
     customer_url: str,  # type: ignore[type-arg]
 ) -> Iterator[Pipeline]:
+    with running_pipeline(stack, mariadb_conn, mariadb_database, customer_url) as running:
+        yield running
+
+
+@contextmanager
+def running_pipeline(
+    stack: Stack,
+    mariadb_conn: pymysql.Connection,  # type: ignore[type-arg]
+    mariadb_database: str,
+    customer_url: str,
+    *,
+    consume: bool = True,
+) -> Iterator[Pipeline]:
+    """Sync (embedded capture, projector, reverse worker) and the customer service over HTTP
+    (its consumer off unless `consume`: a test then drains events itself)."""
     admin = stack.mariadb.admin_connection()
     with admin.cursor() as cur:  # column names in the binlog's table maps
         cur.execute("SET GLOBAL binlog_row_metadata = 'FULL'")
@@ -105,7 +121,7 @@ def pipeline(
         wait_caught_up(settings)  # the first snapshot is taken before the service writes
         service = CustomerSettings(
             database_url=customer_url, events_url=sync_url, magento_crypt_key=CRYPT_KEY,
-            migrate_on_start=False, poll_interval=0.2,
+            migrate_on_start=False, poll_interval=0.2, consumer_enabled=consume,
         )  # fmt: skip
         try:
             with (

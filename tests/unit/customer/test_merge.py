@@ -1,5 +1,5 @@
-"""The forward merge: Magento's event, except the fields the service's recent writes change
-and the event has not seen yet."""
+"""The forward merge: Magento's event, except the fields of the service's writes the event has
+not seen (outbox ids above its watermark, acked or not)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def _json(**fields: Any) -> dict[str, Any]:
 
 
 def _merge(theirs: dict[str, Any], ours: dict[str, Any], *writes: Write) -> dict[str, Any]:
-    return merge_forward(theirs, ours, kept_fields(theirs, writes))
+    return merge_forward(theirs, ours, kept_fields(writes))
 
 
 def test_fields_are_top_level_attribute_codes_and_the_address_list() -> None:
@@ -24,41 +24,39 @@ def test_fields_are_top_level_attribute_codes_and_the_address_list() -> None:
                                     "addresses"}  # fmt: skip
 
 
-def test_an_unacked_write_keeps_its_fields() -> None:
+def test_an_unseen_write_keeps_its_fields() -> None:
     base = _json()
     ours = _json(firstname="Service", attributes={"loyalty": "gold"})
     theirs = _json(firstname="Magento", lastname="Magento", attributes={"loyalty": "silver"})
-    merged = _merge(theirs, ours, Write(base, ours, acked=False))
+    merged = _merge(theirs, ours, Write(base, ours))
     assert (merged["firstname"], merged["lastname"]) == ("Service", "Magento")
     assert merged["attributes"] == {"loyalty": "gold"}
 
 
-def test_an_event_emitted_before_an_acked_write_does_not_undo_it() -> None:
+def test_an_event_that_saw_no_write_of_two_keeps_both() -> None:
     base = _json(firstname="Ada")
     first = _json(firstname="Grace")
     second = _json(firstname="Grace", lastname="Hopper")
     stale = _json(firstname="Ada", dob="1906-12-09")  # Magento before both writes, + a dob edit
-    merged = _merge(stale, second, Write(base, first, True), Write(first, second, True))
+    merged = _merge(stale, second, Write(base, first), Write(first, second))
     assert (merged["firstname"], merged["lastname"], merged["dob"]) == (
         "Grace", "Hopper", "1906-12-09",
     )  # fmt: skip
 
 
-def test_a_magento_change_after_an_acked_write_is_taken() -> None:
-    base = _json(firstname="Ada")
+def test_no_unseen_write_takes_the_event_wholesale_even_a_value_seen_before() -> None:
     ours = _json(firstname="Grace")
-    later = _json(firstname="Augusta")  # neither the value replaced nor ours: Magento's edit
-    assert _merge(later, ours, Write(base, ours, acked=True))["firstname"] == "Augusta"
+    back = _json(firstname="Ada")  # Magento's edit back to the value the write replaced
+    assert _merge(back, ours) == back
 
 
-def test_a_customer_born_in_the_service_keeps_every_field_until_acked() -> None:
+def test_a_customer_born_in_the_service_keeps_every_field_until_seen() -> None:
     ours = _json(firstname="Service")
     magento = _json(firstname="Magento")
-    assert _merge(magento, ours, Write(None, ours, acked=False)) == ours
-    assert _merge(magento, ours, Write(None, ours, acked=True)) == magento
+    assert _merge(magento, ours, Write(None, ours)) == ours
 
 
 def test_an_attribute_the_service_removed_stays_removed() -> None:
     base = _json(attributes={"loyalty": "gold"})
     ours = _json()
-    assert _merge(base, ours, Write(base, ours, acked=False))["attributes"] == {}
+    assert _merge(base, ours, Write(base, ours))["attributes"] == {}

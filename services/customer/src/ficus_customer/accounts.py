@@ -1,7 +1,10 @@
 """The customer service's writes, each ONE Postgres transaction: the customer row and one outbox
-row (payload = the new state, base = the service's view of Magento before the write, the HLC,
-the service's version), then `NOTIFY ficus_outbox_customer` (delivered at commit); the view of
+row (payload = the new state, base = the service's state before the write, the HLC, the
+service's version), then `NOTIFY ficus_outbox_customer` (delivered at commit); the view of
 Magento becomes the new state. Ids of new customers and addresses come from the Magento id pool.
+Every write path locks the customer row (`load(..., for_update=True)`) before `commit` inserts
+the outbox row, so a customer's outbox ids increase in commit order (the forward watermark,
+`applying`, relies on it); a new customer's id is its own, from the pool.
 
 Sign-in and password checks count their failures (Magento's lockout) in a committed write, so
 they return the failure for the caller to raise after the commit.
@@ -91,12 +94,13 @@ class Accounts:
         return taken
 
     def commit(self, conn: Conn, before: Stored | None, state: CustomerState | None) -> None:
-        """The row (or its deletion) + the outbox row, in `conn`'s transaction."""
+        """The row (or its deletion) + the outbox row, in `conn`'s transaction; `before` was
+        loaded FOR UPDATE in it (None: a new customer)."""
         previous = before.clocks if before else Clocks(0, 0, 0)
         hlc = self.clock.now(after=previous.hlc)
         clocks = Clocks(previous.forward_version, previous.version + 1, hlc)
         entity_id = state.entity_id if state else before.state.entity_id  # type: ignore[union-attr]
-        base = before.magento_view if before else None
+        base = before.state.model_dump(mode="json") if before else None
         if state is None:
             repository.remove(conn, entity_id, previous.forward_version)
         else:

@@ -3,11 +3,12 @@
 
 A customer event wins when its version is newer than the last forward version applied (or the
 tombstone's). Its payload becomes the service's view of Magento (`magento_view`). The state
-becomes the payload too, unless the customer has writes of its own still on their way to Magento
-(un-acked outbox rows, or rows acked so recently that forward sync may still deliver events
-emitted before them): then the fields those writes change stay the service's (`core.merge`).
-A deletion deletes; while the service's own deletion is pending, Magento's older upserts are
-ignored. Every applied event moves the service's clock past its time.
+becomes the payload too, unless the customer has writes the event has not seen: outbox rows
+with an id above the event's `reverse_watermark` (the newest service write Magento's state in
+the event has taken into account), acked or not; then the fields those writes change stay the
+service's (`core.merge`). A deletion deletes; while the event has not seen the service's own
+deletion, Magento's upserts are ignored. Every applied event moves the service's clock past its
+time.
 """
 
 from __future__ import annotations
@@ -30,21 +31,18 @@ AGGREGATES = frozenset({"customer", "store", "auth_revocation"})
 
 
 def _merged(current: Stored, theirs: CustomerState, writes: list[Write]) -> CustomerState:
-    writes = [w for w in writes if w.payload is not None]
     if not writes:
         return theirs
     ours = current.state.model_dump(mode="json")
     event = theirs.model_dump(mode="json")
-    merged = merge_forward(event, ours, kept_fields(event, writes))
+    merged = merge_forward(event, ours, kept_fields(writes))
     try:
         return CustomerState.model_validate(merged)
     except ValidationError as exc:
         raise InvalidEvent(f"merged customer is invalid: {exc}") from exc
 
 
-def apply_customer(
-    conn: Conn, event: DomainEvent, clock: HybridClock, grace_seconds: float
-) -> Outcome:
+def apply_customer(conn: Conn, event: DomainEvent, clock: HybridClock) -> Outcome:
     """One customer event, in the caller's transaction."""
     current = repository.load(conn, event.entity_id, for_update=True)
     if current is not None:
@@ -53,15 +51,16 @@ def apply_customer(
         floor = repository.tombstone_version(conn, event.entity_id)
     if event.version <= floor:
         return Outcome.STALE
-    if current is None and repository.has_pending_deletion(conn, event.entity_id):
+    watermark = event.reverse_watermark
+    if current is None and repository.has_pending_deletion(conn, event.entity_id, watermark):
         return Outcome.STALE  # the service deleted it; Magento's deletion is on its way
     hlc = clock.observe(event.source_ts_ms)
     if event.kind is EventKind.DELETED or not isinstance(event.payload, CustomerState):
         repository.remove(conn, event.entity_id, event.version)
         return Outcome.DELETED
     theirs = event.payload
-    recent = repository.recent_writes(conn, event.entity_id, grace_seconds)
-    state = theirs if current is None else _merged(current, theirs, recent)
+    pending = repository.pending_writes(conn, event.entity_id, watermark)
+    state = theirs if current is None else _merged(current, theirs, pending)
     version = 1 if current is None else current.clocks.version + 1
     clocks = Clocks(event.version, version, max(hlc, current.clocks.hlc if current else 0))
     repository.save(conn, state, theirs.model_dump(mode="json"), clocks)
@@ -90,25 +89,22 @@ def _revoked_user(event: DomainEvent) -> tuple[int, int]:
     raise InvalidEvent(f"auth_revocation {event.aggregate_id} names no known user type")
 
 
-def apply_event(
-    conn: Conn, event: DomainEvent, clock: HybridClock, grace_seconds: float = 60.0
-) -> Outcome:
+def apply_event(conn: Conn, event: DomainEvent, clock: HybridClock) -> Outcome:
     if event.aggregate == "auth_revocation":
         return apply_revocation(conn, event)
     if event.aggregate == "store":
         view = event.payload if isinstance(event.payload, StoreState) else None
         applied = stores.apply_store(conn, event.entity_id, event.version, view)
         return Outcome.APPLIED if applied else Outcome.STALE
-    return apply_customer(conn, event, clock, grace_seconds)
+    return apply_customer(conn, event, clock)
 
 
 class CustomerApply:
     """The customer service's side of the feed: customers, store views and Magento's token
     revocations, one by one."""
 
-    def __init__(self, clock: HybridClock, grace_seconds: float = 60.0) -> None:
+    def __init__(self, clock: HybridClock) -> None:
         self._clock = clock
-        self._grace = grace_seconds
 
     @property
     def aggregates(self) -> Collection[str]:
@@ -118,4 +114,4 @@ class CustomerApply:
         return event
 
     def apply(self, tx: Conn, batch: Sequence[DomainEvent]) -> list[Outcome]:
-        return [apply_event(tx, event, self._clock, self._grace) for event in batch]
+        return [apply_event(tx, event, self._clock) for event in batch]

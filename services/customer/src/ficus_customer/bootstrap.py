@@ -53,16 +53,14 @@ class Components:
         self.pool.close()
 
 
-def feed_applier(
-    database_url: str, consumer_name: str, clock: HybridClock, grace_seconds: float = 60.0
-) -> CustomerApplier:
+def feed_applier(database_url: str, consumer_name: str, clock: HybridClock) -> CustomerApplier:
     """Batches in one customer-database transaction, checkpoint in `consumer_checkpoint`, dead
     letters in `dead_letter`; an invalid event or a value the database refuses (an email
     another customer of the website holds) is a dead letter."""
     return BatchApplier(
         ConnectionTransactions(database_url),
         Ledger(consumer_name),
-        CustomerApply(clock, grace_seconds),
+        CustomerApply(clock),
         IsolatePoison((InvalidEvent, *POISON)),
     )
 
@@ -113,9 +111,7 @@ def bootstrap(settings: CustomerSettings) -> Components:
         open=True,
     )
     metrics = FeedMetrics.standard("customer")
-    applier = feed_applier(
-        settings.database_url, settings.consumer_name, clock, settings.recent_write_seconds
-    )
+    applier = feed_applier(settings.database_url, settings.consumer_name, clock)
     consumer = build_consumer(settings, applier, metrics) if settings.consumer_enabled else None
     writes = WriteMetrics.standard(metrics.registry)
     accounts = Accounts(pool, clock, settings.retry_after_seconds, writes)

@@ -22,9 +22,7 @@ from ficus_feed.replay import DeadLetters
 
 def _dlq(settings: CustomerSettings, command: str, ids: list[int] | None) -> int:
     """`dlq list` prints one JSON object per dead letter; `dlq replay` exits 1 if any failed."""
-    applier = feed_applier(
-        settings.database_url, settings.consumer_name, HybridClock(), settings.recent_write_seconds
-    )
+    applier = feed_applier(settings.database_url, settings.consumer_name, HybridClock())
     letters = DeadLetters(applier)
     if command == "list":
         for letter in letters.letters(limit=10_000):

@@ -101,23 +101,23 @@ def tombstone_version(conn: Conn, entity_id: int) -> int:
     return 0 if row is None else int(row["forward_version"])
 
 
-def recent_writes(conn: Conn, entity_id: int, grace_seconds: float) -> list[Write]:
-    """The customer's outbox rows not yet acked, or acked within `grace_seconds` (forward sync
-    may still deliver events emitted before them), oldest first."""
+def pending_writes(conn: Conn, entity_id: int, watermark: int | None) -> list[Write]:
+    """The customer's upserts a forward event with `watermark` (the newest outbox id Magento's
+    state in it has taken into account; None: none) has not seen, acked or not, oldest first."""
     rows = conn.execute(
-        "SELECT base, payload, acked_at IS NOT NULL AS acked FROM outbox WHERE aggregate = %s"
-        " AND entity_id = %s AND (acked_at IS NULL OR acked_at > now() - make_interval("
-        "secs => %s)) ORDER BY id",
-        (DOMAIN, entity_id, grace_seconds),
+        "SELECT base, payload FROM outbox WHERE aggregate = %s AND entity_id = %s AND id > %s"
+        " AND payload IS NOT NULL ORDER BY id",
+        (DOMAIN, entity_id, watermark or 0),
     ).fetchall()
-    return [Write(r["base"], r["payload"], r["acked"]) for r in rows]
+    return [Write(r["base"], r["payload"]) for r in rows]
 
 
-def has_pending_deletion(conn: Conn, entity_id: int) -> bool:
+def has_pending_deletion(conn: Conn, entity_id: int, watermark: int | None) -> bool:
+    """The service deleted the customer after the newest write the event has seen."""
     row = conn.execute(
         "SELECT EXISTS (SELECT 1 FROM outbox WHERE aggregate = %s AND entity_id = %s"
-        " AND kind = 'deleted' AND acked_at IS NULL) AS pending",
-        (DOMAIN, entity_id),
+        " AND kind = 'deleted' AND id > %s) AS pending",
+        (DOMAIN, entity_id, watermark or 0),
     ).fetchone()
     return bool(row and row["pending"])
 
@@ -130,7 +130,12 @@ def append_outbox(
     clocks: Clocks,
 ) -> int:
     """One outbox row (kind `upserted`, or `deleted` without payload) and the NOTIFY that
-    wakes the reverse worker when the transaction commits."""
+    wakes the reverse worker when the transaction commits.
+
+    The caller holds the customer's row lock (`load(..., for_update=True)`; a new customer's
+    id is its own), so a customer's outbox ids increase in commit order: the id is taken here,
+    after the lock, and a concurrent write of the same customer waits for this commit. The
+    forward watermark (`pending_writes`) relies on it."""
     kind = "deleted" if payload is None else "upserted"
     body = None if payload is None else Jsonb(payload.model_dump(mode="json"))
     row = conn.execute(

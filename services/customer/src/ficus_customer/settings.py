@@ -34,9 +34,6 @@ class CustomerSettings(BaseSettings):
     migrate_on_start: bool = True
     migrations_dir: Path | None = None
     idempotency_hours: int = 24
-    # how long after reverse sync acked a write a forward event still showing the value the
-    # write replaced is taken as emitted before it (forward lag), not as a Magento change
-    recent_write_seconds: float = 60.0
     retry_after_seconds: int = 2
     # `checkout/options/enable_guest_checkout_login`, off by default since Magento 2.4.7: while
     # off, isEmailAvailable answers true for every email (no account enumeration)

@@ -41,8 +41,10 @@ def customer_event(
     *,
     entity_id: int | None = None,
     source_ts_ms: int | None = None,
+    reverse_watermark: int | None = None,
 ) -> DomainEvent:
-    """An upsert of `state`, or (state None) the deletion of customer `entity_id`."""
+    """An upsert of `state`, or (state None) the deletion of customer `entity_id`; its
+    `reverse_watermark`: the newest service write (outbox id) Magento's state has seen."""
     key = state.entity_id if state is not None else entity_id
     assert key is not None
     return DomainEvent(
@@ -52,5 +54,6 @@ def customer_event(
         version=version,
         kind=EventKind.UPSERTED if state is not None else EventKind.DELETED,
         source_ts_ms=source_ts_ms,
+        reverse_watermark=reverse_watermark,
         payload=state,
     )

@@ -1,14 +1,14 @@
-"""The forward 3-way merge: a Magento change (a forward event) arriving while the service still
-has writes of its own on the way to Magento (un-acked outbox rows).
+"""The forward 3-way merge: a Magento change (a forward event) arriving while the service has
+writes of its own that Magento's state in that event has not taken into account yet.
 
-Fields are compared one by one (top-level fields, each `attributes.<code>`, `addresses` as one
-field). The fields the service changed are those its recent writes change (each outbox row's
-payload against its `base`, the service's view of Magento's state before that write): they stay
-the service's while the write is un-acked, or acked recently and the event still shows the
-value it replaced (`kept_fields`); every other field is taken from the event (the reverse
-worker settles true conflicts in Magento). Comparing against the writes rather than the latest
-view matters: an event Magento emitted before it received the service's write still carries
-the old values of the fields that write changed, and it may arrive after reverse sync acked it.
+Which writes those are is causal, not a matter of time or values: the event's
+`reverse_watermark` is the newest outbox id the reverse worker had decided (applied, parked or
+dead) in the Magento state the event shows; the customer's outbox rows with a greater id are
+pending for this event, acked or not (`repository.pending_writes`). Fields are compared one by
+one (top-level fields, each `attributes.<code>`, `addresses` as one field). The fields a pending
+write changes (its payload against its `base`, the service's state before the write) keep the
+service's values (`kept_fields`); every other field is taken from the event (the reverse worker
+settles true conflicts in Magento).
 """
 
 from __future__ import annotations
@@ -48,34 +48,22 @@ def changed_fields(a: Mapping[str, Any], b: Mapping[str, Any]) -> set[str]:
 
 @dataclass(frozen=True)
 class Write:
-    """One of the service's recent writes of a customer: the state it wrote, Magento's state it
-    was based on (None: born in the service), and whether reverse sync applied it yet."""
+    """One of the service's writes of a customer that a forward event has not seen: the state
+    it wrote and the service's state before it (None: born in the service)."""
 
     base: Mapping[str, Any] | None
     payload: Mapping[str, Any]
-    acked: bool
 
 
-def kept_fields(theirs: Mapping[str, Any], writes: Iterable[Write]) -> set[str]:
-    """The fields whose service values stand against a forward event (`theirs`).
-
-    A field an un-acked write changes stays the service's (reverse sync settles it in Magento).
-    A field a recently acked write changes stays the service's while the event still shows the
-    value the write replaced: the event was emitted from Magento before the write reached it
-    (forward sync lags behind reverse sync's acknowledgement). An event showing a third value is
-    a Magento change after the write, and is taken. A customer born in the service has no
-    Magento state before its first write: once acked, every event about it is newer.
-    """
-    flat_theirs = flatten(theirs)
+def kept_fields(writes: Iterable[Write]) -> set[str]:
+    """The fields whose service values stand against a forward event that has not seen
+    `writes`: those each write changed (every field of a customer born in the service)."""
     fields: set[str] = set()
     for write in writes:
-        if write.base is None:  # born in the service: no Magento state predates it
-            fields |= set() if write.acked else set(flatten(write.payload))
-            continue
-        base = flatten(write.base)
-        for name in changed_fields(base, write.payload):
-            if not write.acked or flat_theirs.get(name, _MISSING) == base.get(name, _MISSING):
-                fields.add(name)
+        if write.base is None:
+            fields |= set(flatten(write.payload))
+        else:
+            fields |= changed_fields(write.base, write.payload)
     return fields
 
 
