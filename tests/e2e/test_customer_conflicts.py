@@ -154,14 +154,6 @@ def test_one_email_on_both_sides_is_a_manual_conflict_the_operator_resolves(
     assert owners == [(magento_id, "Magento")]
 
 
-@pytest.mark.xfail(
-    reason="#13 integration bug: after `resolve --take magento` of a service-born customer "
-    "parked on an email clash, the service keeps its own customer (never in Magento: no "
-    "projection row, so neither the resolution nor `reconcile --repair` emits its deletion) "
-    "and Magento's customer stays in the service's dead letters (unique email); reconcile "
-    "reports 'unexpected' + 'missing'",
-    strict=True,
-)
 @pytest.mark.usefixtures("writes_at_new")
 def test_after_the_email_clash_is_resolved_both_sides_converge(
     local_stack: Stack, front: Shopfront, cli_env: Mapping[str, str]
