@@ -127,7 +127,10 @@ async def test_failing_reads_trip_the_read_lane_in_nginx_and_in_control(
     assert trip["measured"] == {"consecutive_failures": 3, "last_failure": "status 500"}
     assert trip["reason"] == "3 consecutive failed reads on the new backend"
     tried = len(catalog.paths())
-    assert tried == 3  # the trip took effect in nginx at once: no read reached it after
+    # nginx learns of failures from its access log, so a read may reach the backend while the
+    # agent is still applying the trip (the Python proxy trips in-process): at least the 3 that
+    # tripped it, and none once the trip is in place (below)
+    assert tried >= 3
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as shopper:
         assert (await shopper.get(PRODUCT)).json()["backend"] == "legacy"
     assert len(catalog.paths()) == tried
