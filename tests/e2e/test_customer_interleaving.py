@@ -170,14 +170,14 @@ class Run:
 
 
 @pytest.mark.xfail(
-    reason="#13 integration bugs seen by this test: (1) a customer with an injected conflict "
-    "that the service won diverges: Magento's pre-write edit reaches the service as an event "
-    "after reverse sync acked the write (the service takes it as a newer Magento change) and "
-    "the reverse write's echo is suppressed, so reconcile reports 'differs firstname'; (2) "
-    "spurious conflicts (firstname, addresses) on customers only the service renames: a "
-    "forward event of an older Magento state moves the service's magento_view (the next "
-    "write's base) back behind its own acked write",
-    strict=True,
+    reason="#13: this run's outcome varies. The two bugs it was written against (the service "
+    "taking back a won conflict after the ack; spurious conflicts from an older event moving the "
+    "next write's base back) are addressed by the causal watermark (e494c07, 857d1ff), and the "
+    "test passed in a full clean-clone run afterwards, but in another run a writer got a 500 from "
+    "the stand-in (an InnoDB deadlock, 1213, against the reverse worker) before the convergence "
+    "checks ran. Non-strict until the stand-in retries a deadlocked transaction and the test "
+    "passes repeatedly",
+    strict=False,
 )
 @pytest.mark.usefixtures("writes_at_new")
 def test_two_thousand_changes_from_both_sides_with_crashes_converge(
