@@ -125,3 +125,13 @@ def test_dependencies_name_existing_services() -> None:
     for name, service in services.items():
         for dep in service.get("depends_on", {}):
             assert dep in services, f"{name} depends on unknown {dep}"
+
+
+def test_the_image_installs_every_member_compose_runs() -> None:
+    """Every `python -m ficus_<member>` of the compose file runs in the one image: the
+    Dockerfile's `uv sync` must name that member's package, or the container exits at start."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    installed = set(re.findall(r"--package (ficus-[a-z-]+)", dockerfile))
+    modules = {s["command"][2] for s in _compose()["services"].values() if "command" in s}
+    wanted = {m.replace("_", "-") for m in modules if m.startswith("ficus_")}
+    assert wanted <= installed, f"the image lacks {sorted(wanted - installed)}"
