@@ -24,10 +24,11 @@ from pathlib import Path
 import yaml
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
+from ficus_contracts.routes import RouteRow
 from ficus_nginx.agent import Agent
 from ficus_nginx.core.accesslog import ACCESS_LOG
 from ficus_nginx.core.render import render
-from ficus_nginx.core.routes import NginxRoute, parse_routes
+from ficus_nginx.core.routes import parse_routes
 from ficus_nginx.core.watch import Watch
 from ficus_nginx.errors import NginxPlaneError, RouteTableError
 from ficus_nginx.logtail import LogTail
@@ -37,7 +38,7 @@ from ficus_nginx.settings import AgentSettings, from_env
 from ficus_nginx.watcher import Watcher
 
 
-def load_routes(path: Path) -> list[NginxRoute]:
+def load_routes(path: Path) -> list[RouteRow]:
     """The route table file (proxy/routes.yaml format)."""
     try:
         return parse_routes(yaml.safe_load(path.read_text()))

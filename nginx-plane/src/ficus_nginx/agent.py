@@ -20,9 +20,9 @@ import psycopg
 
 from ficus_contracts.cutover import CUTOVER_CHANNEL, DomainCutover
 from ficus_contracts.guard.state import CutoverMap
+from ficus_contracts.routes import RouteRow
 from ficus_nginx.core.plane import Plane
 from ficus_nginx.core.render import plans, render, skeleton
-from ficus_nginx.core.routes import NginxRoute
 from ficus_nginx.errors import NginxError
 from ficus_nginx.nginx import NginxProcess, check, send_plans, write_files
 from ficus_nginx.settings import AgentSettings
@@ -35,7 +35,7 @@ class Agent:
     """Renders and (re)loads one nginx plane; `applied` counts configurations nginx was sent."""
 
     def __init__(
-        self, settings: AgentSettings, routes: list[NginxRoute], nginx: NginxProcess
+        self, settings: AgentSettings, routes: list[RouteRow], nginx: NginxProcess
     ) -> None:
         self._settings = settings
         self._routes = routes

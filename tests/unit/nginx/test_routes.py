@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ficus_contracts.cutover import Direction
+from ficus_contracts.routes import RouteRow
 from ficus_nginx.core.render import _ENCODED_SLASH
-from ficus_nginx.core.routes import NginxRoute, parse_routes
+from ficus_nginx.core.routes import parse_routes, route_key, route_regex
 from ficus_nginx.errors import RouteTableError
 from ficus_proxy.core.routing import RouteTable
 from ficus_proxy.core.routing import parse_routes as proxy_parse_routes
@@ -28,9 +29,9 @@ def nginx_route(method: str, raw: str) -> str:
     if re.search(_ENCODED_SLASH.removeprefix("~*"), line, re.IGNORECASE):
         return ""
     for route in ROUTES:
-        regex = route.regex()
+        regex = route_regex(route)
         if regex is not None and re.search(regex, line):
-            return route.key
+            return route_key(route)
     return ""
 
 
@@ -106,7 +107,7 @@ def test_generated_request_lines_route_alike(method: str, segments: list[str], e
 
 
 def test_a_pattern_that_ends_in_a_slash_never_matches() -> None:
-    assert NginxRoute("inventory", Direction.READS, frozenset({"GET"}), "/V1/x/").regex() is None
+    assert route_regex(RouteRow("inventory", Direction.READS, frozenset({"GET"}), "/V1/x/")) is None
 
 
 @pytest.mark.parametrize(

@@ -19,10 +19,11 @@ import json
 from collections.abc import Iterable, Mapping
 
 from ficus_contracts.cutover import DomainCutover
+from ficus_contracts.routes import RouteRow
 from ficus_nginx.core.accesslog import http_directives, server_directives
 from ficus_nginx.core.plan import plan_table
 from ficus_nginx.core.plane import UNAVAILABLE_MESSAGE, Plane, address
-from ficus_nginx.core.routes import NginxRoute
+from ficus_nginx.core.routes import route_key, route_regex
 
 LUA_FILE = "ficus.lua"
 # a request line whose target is not origin-form, or a path Magento's router could read
@@ -35,7 +36,7 @@ _STATUSES_5XX = "500 501 502 503 504 505 506 507 508 510 511"
 _HOP_BY_HOP_DOWN = ("Proxy-Authenticate", "Proxy-Connection", "Trailer", "Upgrade", "Keep-Alive")
 
 
-def render(plane: Plane, routes: Iterable[NginxRoute], cutover: Mapping[str, DomainCutover]) -> str:
+def render(plane: Plane, routes: Iterable[RouteRow], cutover: Mapping[str, DomainCutover]) -> str:
     routes = list(routes)
     head = ["# rendered by ficus_nginx from the route table and the cutover state: do not edit"]
     head += [f"load_module {module};" for module in plane.modules]
@@ -68,10 +69,10 @@ def skeleton(conf: str) -> str:
 
 
 def plans(
-    plane: Plane, routes: Iterable[NginxRoute], cutover: Mapping[str, DomainCutover]
+    plane: Plane, routes: Iterable[RouteRow], cutover: Mapping[str, DomainCutover]
 ) -> tuple[int, dict[str, str]]:
     """The cutover version and the plans nginx needs for `cutover`."""
-    keys = dict.fromkeys(route.key for route in routes)
+    keys = dict.fromkeys(route_key(route) for route in routes)
     table = plan_table(keys, cutover, plane.upstream_domains(), plane.cohort_cookie_max_age)
     return max((s.version for s in cutover.values()), default=0), table
 
@@ -124,13 +125,13 @@ def _upstreams(plane: Plane) -> list[str]:
     return [*lines, ""]
 
 
-def _route_map(routes: list[NginxRoute]) -> list[str]:
+def _route_map(routes: list[RouteRow]) -> list[str]:
     lines = ['map "$request_method $request_uri" $ficus_route {', '    default "";']
     lines.append(f'    {_q(_ENCODED_SLASH)} "";  # an encoded slash never matches a route')
     for route in routes:
-        regex = route.regex()
+        regex = route_regex(route)
         if regex is not None:
-            lines.append(f"    {_q('~' + regex)} {route.key};")
+            lines.append(f"    {_q('~' + regex)} {route_key(route)};")
     return [*lines, "}", ""]
 
 

@@ -36,12 +36,17 @@ from typing import Any
 import yaml
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
+from ficus_contracts.routes import (
+    PLACEHOLDER,
+    RouteRow,
+    RouteTableError,
+    first_segment,
+    parse_route_table,
+)
 from ficus_proxy.core.bucketing import CohortKey, bucket_of, cohort_key
 from ficus_proxy.errors import ConfigError, UnsafePath
 
-READ_METHODS = frozenset({"GET", "HEAD"})
 _STORE_CODE = re.compile(r"[A-Za-z0-9_]+")
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 # a backslash, an encoded backslash / dot / NUL, or a literal "." or ".." segment
 _UNSAFE = re.compile(r"\\|%(?:5c|2e|00)|/\.\.?(?:/|$)", re.IGNORECASE)
 _SLASHES = re.compile(r"//+")
@@ -146,7 +151,7 @@ class RouteTable:
         self._index: dict[tuple[str, str], list[Route]] = {}
         for route in self.routes:
             for method in route.methods:
-                key = (method, _first_segment(route.pattern))
+                key = (method, first_segment(route.pattern))
                 self._index.setdefault(key, []).append(route)
         self._seen: dict[tuple[str, str], RouteMatch | None] = {}
 
@@ -168,7 +173,7 @@ class RouteTable:
         if split is None or "%2f" in path or "%2F" in path:
             return None
         store, api_path = split
-        for route in self._index.get((method, _first_segment(api_path)), ()):
+        for route in self._index.get((method, first_segment(api_path)), ()):
             if route.regex.fullmatch(api_path):
                 return RouteMatch(route, store)
         return None
@@ -237,44 +242,17 @@ def load_routes(path: Path) -> RouteTable:
 
 
 def parse_routes(document: Any) -> RouteTable:
-    if not isinstance(document, dict) or not isinstance(document.get("routes"), list):
-        raise ConfigError("route table: expected a mapping with a `routes` list")
-    return RouteTable(route for group in document["routes"] for route in _parse_group(group))
-
-
-def _parse_group(group: Any) -> list[Route]:
-    if not isinstance(group, dict):
-        raise ConfigError(f"route table: expected a mapping, got {group!r}")
+    """The route table of a routes.yaml document (parsed by `ficus_contracts.routes`, the
+    parser the nginx plane uses too), compiled for `RouteTable.match`."""
     try:
-        domain = str(group["domain"])
-        direction = {"read": Direction.READS, "write": Direction.WRITES}[group["access"]]
-        methods = frozenset(str(m).upper() for m in group["methods"])
-        paths = [str(p) for p in group["paths"]]
-    except (KeyError, TypeError) as exc:
-        raise ConfigError(f"route table: bad group {group!r}: {exc!r}") from exc
-    if direction is Direction.READS and not methods <= READ_METHODS:
-        raise ConfigError(f"route table: read routes take GET/HEAD only, got {sorted(methods)}")
-    if "GET" in methods:
-        methods |= {"HEAD"}
-    ignore = tuple(str(p) for p in group.get("shadow_ignore", ()))
-    return [_route(domain, direction, methods, p, ignore) for p in paths]
+        rows = parse_route_table(document)
+    except RouteTableError as exc:
+        raise ConfigError(str(exc)) from exc
+    return RouteTable(_route(row) for row in rows)
 
 
-def _route(
-    domain: str,
-    direction: Direction,
-    methods: frozenset[str],
-    pattern: str,
-    ignore: tuple[str, ...],
-) -> Route:
-    if not pattern.startswith("/V1/"):
-        raise ConfigError(f"route pattern must start with /V1/: {pattern!r}")
-    if "{" in _first_segment(pattern):
-        raise ConfigError(f"route pattern needs a literal first segment: {pattern!r}")
-    parts = _PLACEHOLDER.split(pattern)
-    regex = "[^/]+".join(re.escape(part) for part in parts)
-    return Route(domain, direction, methods, pattern, ignore, re.compile(regex))
-
-
-def _first_segment(api_path: str) -> str:
-    return api_path[4:].split("/", 1)[0]
+def _route(row: RouteRow) -> Route:
+    regex = "[^/]+".join(re.escape(part) for part in PLACEHOLDER.split(row.pattern))
+    return Route(
+        row.domain, row.direction, row.methods, row.pattern, row.shadow_ignore, re.compile(regex)
+    )
