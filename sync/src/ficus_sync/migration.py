@@ -17,26 +17,14 @@ from ficus_sync.errors import SourceUnavailable
 DEFAULT_MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations" / "sync"
 
 
-def sqlalchemy_url(url: str) -> str:
-    """Accept libpq-style `postgresql://` URLs; SQLAlchemy needs the psycopg 3 driver named."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
 def run_migrations(postgres_url: str, migrations_dir: Path | None = None) -> None:
     """Upgrade sync's database at `postgres_url` to head; a no-op when it is current."""
     # imported here: Alembic and SQLAlchemy load only when sync migrates
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy.exc import OperationalError
 
-    where = migrations_dir or DEFAULT_MIGRATIONS_DIR
-    config = Config(str(where / "alembic.ini"))
-    config.set_main_option("script_location", str(where))
-    config.set_main_option("sqlalchemy.url", sqlalchemy_url(postgres_url).replace("%", "%%"))
+    from ficus_migrate.upgrade import upgrade
+
     try:
-        command.upgrade(config, "head")
+        upgrade(postgres_url, migrations_dir or DEFAULT_MIGRATIONS_DIR)
     except OperationalError as exc:  # Postgres went away: the supervisor reconnects
         raise SourceUnavailable(f"Postgres: {exc.orig or exc}") from exc

@@ -5,23 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
+
+from ficus_migrate import upgrade as migrate
 
 SCHEMA_LOCK = 7177013  # pg_advisory_xact_lock key of schema changes
 # services/customer/src/ficus_customer/migration.py → repository root is four levels up.
-DEFAULT_MIGRATIONS_DIR = Path(__file__).resolve().parents[4] / "migrations" / "customer"
+DEFAULT_MIGRATIONS_DIR = migrate.repository_migrations("customer", __file__, 4)
 
 
 def alembic_config(url: str, migrations_dir: Path | None = None) -> Config:
     """The Alembic configuration of `migrations/customer` for the database at `url`."""
-    where = migrations_dir or DEFAULT_MIGRATIONS_DIR
-    config = Config(str(where / "alembic.ini"))
-    config.set_main_option("script_location", str(where))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return config
+    return migrate.alembic_config(url, migrations_dir or DEFAULT_MIGRATIONS_DIR)
 
 
 def upgrade(url: str, migrations_dir: Path | None = None) -> None:
     """Upgrade the customer database at `url` to head (a no-op when it is current)."""
-    command.upgrade(alembic_config(url, migrations_dir), "head")
+    migrate.upgrade(url, migrations_dir or DEFAULT_MIGRATIONS_DIR)

@@ -11,29 +11,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 
+from ficus_migrate import upgrade as migrate
 from ficus_search import matchtable, repository
 
 SCHEMA_LOCK = 7177001  # pg_advisory_xact_lock key of schema changes
 # services/search/src/ficus_search/migration.py → repository root is four levels up.
-DEFAULT_MIGRATIONS_DIR = Path(__file__).resolve().parents[4] / "migrations" / "search"
+DEFAULT_MIGRATIONS_DIR = migrate.repository_migrations("search", __file__, 4)
 
 
 def alembic_config(url: str, migrations_dir: Path | None = None) -> Config:
     """The Alembic configuration of `migrations/search` for the database at `url`."""
-    where = migrations_dir or DEFAULT_MIGRATIONS_DIR
-    config = Config(str(where / "alembic.ini"))
-    config.set_main_option("script_location", str(where))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return config
+    return migrate.alembic_config(url, migrations_dir or DEFAULT_MIGRATIONS_DIR)
 
 
 def upgrade(url: str, migrations_dir: Path | None = None) -> None:
     """Upgrade the search database at `url` to head (a no-op when it is current), then make
     the text index of each store view that has documents but no index yet."""
-    command.upgrade(alembic_config(url, migrations_dir), "head")
+    migrate.upgrade(url, migrations_dir or DEFAULT_MIGRATIONS_DIR)
     with repository.connect(url) as conn:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
         stores = conn.execute("SELECT DISTINCT store_id FROM search_match").fetchall()
