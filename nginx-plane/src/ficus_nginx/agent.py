@@ -18,13 +18,14 @@ from collections.abc import Mapping
 
 import psycopg
 
-from ficus_contracts.cutover import CUTOVER_CHANNEL, DomainCutover
+from ficus_contracts.cutover import CUTOVER_CHANNEL, Direction, DomainCutover
 from ficus_contracts.guard.state import CutoverMap
 from ficus_contracts.routes import RouteRow
 from ficus_nginx.core.plane import Plane
 from ficus_nginx.core.render import plans, render, skeleton
+from ficus_nginx.core.watch import BreakerCommand, breaker_body
 from ficus_nginx.errors import NginxError
-from ficus_nginx.nginx import NginxProcess, check, send_plans, write_files
+from ficus_nginx.nginx import NginxProcess, check, send_breaker, send_plans, write_files
 from ficus_nginx.settings import AgentSettings
 from ficus_nginx.state import load_state
 
@@ -55,6 +56,20 @@ class Agent:
         """Control has the trip: the next newer row of the domain is authoritative again."""
         self.state.trip_delivered(domain)
         self.apply(self.state.effective)
+
+    def set_breaker(self, domain: str, direction: Direction, command: BreakerCommand) -> None:
+        """Tell nginx what its copy of a new backend's breaker is now (the guard here counts,
+        nginx admits). If nginx cannot be told, it keeps what it had (logged)."""
+        plane = self._settings.plane
+        if plane.admin_port is None or self.nginx.process is None:
+            log.error("nginx: no admin listener: the breaker of %s %s is not enforced", domain,
+                      direction.value)  # fmt: skip
+            return
+        body = breaker_body(domain, direction, command, self._settings.guard, plane.new_timeout)
+        try:
+            send_breaker(plane.admin_host, plane.admin_port, body)
+        except NginxError as exc:
+            log.warning("nginx: breaker of %s %s not set: %s", domain, direction.value, exc)
 
     def apply(self, state: Mapping[str, DomainCutover]) -> str:
         """Render `state`; `unchanged`, `updated` (plans sent to the running nginx through its

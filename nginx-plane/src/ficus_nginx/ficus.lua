@@ -1,21 +1,28 @@
 -- Ficus nginx plane: the cohort decision for canary / dual splits (lua-nginx-module, LuaJIT).
 --
--- It mirrors ficus_proxy.core.bucketing byte for byte, so a shopper lands on the same side
--- whichever plane serves them: the key is the customer id of a customer bearer JWT (uid when
--- utypid is 3, else sub or customer_id; the signature is not checked, as in the Python proxy),
--- else the cart id in the path, else the ficus_cohort cookie, else a hash of an opaque bearer
--- token, else a fresh cookie; the bucket is BLAKE2b-64 of "kind:value", big-endian, mod 100.
+-- It mirrors ficus_proxy.core.bucketing and ficus_proxy.cohort byte for byte, so a shopper
+-- lands on the same side whichever plane serves them, and believes only what it can verify:
+-- the key is the customer id (uid) of a customer JWT Magento signed (HS256 with the key Magento
+-- derives from env.php's crypt/key, unexpired, utypid 3), else the cart id in the path, else
+-- the value of a ficus_cohort cookie signed with a known cohort key (ficus_contracts.cohort:
+-- "<key id>.<value>.<base64url HMAC-SHA256>"), else a hash of a valid admin JWT, else a fresh
+-- cookie; the bucket is BLAKE2b-64 of "kind:value", big-endian, mod 100. A forged token or
+-- cookie counts as none. HMAC-SHA256 is OpenSSL's, through Debian's lua-luaossl.
 -- Only requests whose domain sits at canary / dual N% (0 < N < 100) call into this module.
 
 local ffi = require "ffi"
 local bit = require "bit"
 local cjson = require "cjson.safe"
+local hmac = require "openssl.hmac"
 
 local bxor, ror, bswap = bit.bxor, bit.ror, bit.bswap
 local COOKIE = "ficus_cohort"
 local CART = [[/V1/(?:guest-carts|carts)/([^/?]+)]]
 local NOT_CART = { mine = true, search = true }
-local CLAIMS = { "uid", "sub", "customer_id" }
+local COOKIE_VALUE = [[^[A-Za-z0-9_-]{1,64}$]]
+local KEY_ID = [[^[A-Za-z0-9_-]{1,16}$]]
+local JWT_KEY_LENGTH = 2048
+local USER_ADMIN, USER_CUSTOMER = 2, 3  -- Magento's UserContextInterface user types
 local IV = ffi.new("uint64_t[8]", 0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL,
     0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL, 0x510e527fade682d1ULL,
     0x9b05688c2b3e6c1fULL, 0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL)
@@ -93,31 +100,105 @@ local function bearer(authorization)
     return nil
 end
 
-local function jwt_claims(token)
-    local _, dots = token:gsub("%.", "")
-    if dots ~= 2 then return nil end
-    local data = token:match("^[^.]*%.([^.]*)%.")
-    data = data:gsub("-", "+"):gsub("_", "/"):match("^[^=]*"):gsub("[^%w+/]", "")
-    if #data % 4 == 1 then return nil end
-    local decoded = ngx.decode_base64(data .. string.rep("=", (4 - #data % 4) % 4))
-    local claims = decoded and cjson.decode(decoded)
-    return type(claims) == "table" and claims or nil
+-- the keys (configure): Magento's JWT key, and the cohort cookie keys, current first
+local keys = { jwt = nil, cookies = {}, current = nil }
+
+local function hmac_sha256(key, data)
+    return hmac.new(key, "sha256"):final(data)
 end
 
-local function customer_id(token)
-    local claims = jwt_claims(token)
-    if claims == nil then return nil end
-    if claims.utypid ~= nil and claims.utypid ~= 3 then
-        return nil  -- an admin or integration token: not one shopper
+local function b64url(bytes)
+    return (ngx.encode_base64(bytes, true):gsub("%+", "-"):gsub("/", "_"))
+end
+
+local function b64url_json(part)
+    local data = part:gsub("%-", "+"):gsub("_", "/")
+    if data:find("[^%w+/]") or #data % 4 == 1 then return nil end
+    local decoded = ngx.decode_base64(data .. string.rep("=", (4 - #data % 4) % 4))
+    local value = decoded and cjson.decode(decoded)
+    return type(value) == "table" and value or nil
+end
+
+-- Magento's HS256 key from crypt/key (ficus_legacy.tokens.signing_key): its last key,
+-- "&"-padded on both sides to 2048 (the smaller half on the left)
+local function signing_key(crypt_key)
+    local last
+    for key in crypt_key:gmatch("%S+") do last = key end
+    if last == nil then return nil end
+    local padding = math.max(JWT_KEY_LENGTH - #last, 0)
+    local left = math.floor(padding / 2)
+    return string.rep("&", left) .. last .. string.rep("&", padding - left)
+end
+
+-- configure(crypt_key, cohort_keys): cohort_keys a list of {id, secret}, the first signs; none:
+-- one key "m" derived from the JWT key (ficus_contracts.cohort.cookie_keys)
+local function configure(crypt_key, cohort_keys)
+    local jwt = signing_key(crypt_key or "")
+    assert(jwt, "ficus.lua: Magento's crypt key is empty")
+    if cohort_keys == nil or #cohort_keys == 0 then
+        cohort_keys = { { "m", (hmac_sha256(jwt, "ficus_cohort cookie"):gsub(".", function(c)
+            return string.format("%02x", c:byte())
+        end)) } }
     end
-    for _, name in ipairs(CLAIMS) do
-        local value = claims[name]
-        if type(value) == "string" and value ~= "" then return value end
-        if type(value) == "number" and value == math.floor(value) and math.abs(value) < 2^53 then
-            return string.format("%d", value)
-        end
+    local cookies = {}
+    for _, pair in ipairs(cohort_keys) do
+        assert(ngx.re.find(pair[1], KEY_ID, "jo") and pair[2] ~= "", "ficus.lua: bad cohort key")
+        cookies[pair[1]] = pair[2]
+    end
+    keys = { jwt = jwt, cookies = cookies, current = cohort_keys[1][1] }
+end
+
+-- configure from a JSON file {"crypt_key": "...", "cohort_keys": [["id", "secret"], ...]}
+local function load_keys(path)
+    local file = assert(io.open(path), "ficus.lua: cannot read " .. path)
+    local document = cjson.decode(file:read("*a"))
+    file:close()
+    assert(type(document) == "table", "ficus.lua: " .. path .. " is not a JSON object")
+    configure(document.crypt_key, document.cohort_keys)
+end
+
+local function integer(value)
+    if type(value) == "string" and value:match("^%s*[+-]?%d+%s*$") then value = tonumber(value) end
+    if type(value) == "number" and value == math.floor(value) and math.abs(value) < 2^53 then
+        return value
     end
     return nil
+end
+
+-- the user of a valid Magento JWT (ficus_legacy.tokens.verify, no revocation check):
+-- type and id, else nil
+local function jwt_user(token)
+    if keys.jwt == nil then return nil end
+    local head, payload, signature = token:match("^([^.]*)%.([^.]*)%.([^.]*)$")
+    if head == nil then return nil end
+    local header = b64url_json(head)
+    if header == nil or header.alg ~= "HS256" then return nil end
+    if b64url(hmac_sha256(keys.jwt, head .. "." .. payload)) ~= signature:gsub("=+$", "") then
+        return nil
+    end
+    local claims = b64url_json(payload)
+    if claims == nil then return nil end
+    local uid, utypid = integer(claims.uid), integer(claims.utypid)
+    local iat, exp, now = integer(claims.iat), integer(claims.exp), ngx.now()
+    if uid == nil or utypid == nil or iat == nil or exp == nil then return nil end
+    if now >= exp or iat > now then return nil end
+    if type(claims.nbf) == "number" and claims.nbf > now then return nil end
+    return utypid, string.format("%d", uid)
+end
+
+-- the value of a cohort cookie signed with a known key, and whether that key is the current
+local function open_cookie(cookie)
+    if cookie == nil then return nil end
+    local id, value, mac = cookie:match("^([^.]*)%.([^.]*)%.(.*)$")
+    local key = id and keys.cookies[id]
+    if key == nil or not ngx.re.find(value, COOKIE_VALUE, "jo") then return nil end
+    if b64url(hmac_sha256(key, id .. "." .. value)) ~= mac then return nil end
+    return value, id == keys.current
+end
+
+local function sign_cookie(value)
+    local id = keys.current
+    return id .. "." .. value .. "." .. b64url(hmac_sha256(keys.cookies[id], id .. "." .. value))
 end
 
 local function cart_id(path)
@@ -135,17 +216,18 @@ local function cookie_value(header)
     return nil
 end
 
--- kind, value, fresh: the sticky key of a request; `fresh` when a cookie must be issued
+-- kind, value, issue: the sticky key of a request; `issue` when a signed cookie with `value`
+-- must be set (a fresh one, or one signed with an older key). `cookie` is the raw cookie value.
 local function cohort_key(authorization, path, cookie, fresh_cookie)
     local token = bearer(authorization)
-    if token ~= nil then
-        local customer = customer_id(token)
-        if customer ~= nil then return "customer", customer, false end
-    end
+    local user, id
+    if token ~= nil then user, id = jwt_user(token) end
+    if user == USER_CUSTOMER then return "customer", id, false end
     local cart = cart_id(path)
     if cart ~= nil then return "cart", cart, false end
-    if cookie then return "cookie", cookie, false end
-    if token ~= nil then
+    local value, current = open_cookie(cookie)
+    if value ~= nil then return "cookie", value, not current end
+    if user == USER_ADMIN then
         blake2b(token, 16)
         return "token", hex(16), false
     end
@@ -159,21 +241,39 @@ local function decide(plan)
     local share, new, otherwise, max_age =
         plan:match("^split:(%d+):([^:]+:[^:]+):([^:]+:[^:]+):(%d+)$")
     local path = var.request_uri:match("^[^?]*")
-    local kind, value, fresh = cohort_key(var.http_authorization, path,
+    local kind, value, issue = cohort_key(var.http_authorization, path,
         cookie_value(var.http_cookie), var.request_id:sub(1, 24))
-    if fresh then
-        var.ficus_cookie = COOKIE .. "=" .. value .. "; Path=/; Max-Age=" .. max_age
+    if issue then
+        var.ficus_cookie = COOKIE .. "=" .. sign_cookie(value) .. "; Path=/; Max-Age=" .. max_age
             .. "; HttpOnly; SameSite=Lax"
     end
     return bucket_of(kind, value) < tonumber(share) and new or otherwise
 end
 
+-- The circuit breakers of the new backends, one per "<domain>:r|w", set by the agent (its
+-- guard's breaker, fed from the access log; PUT /_ficus/breakers). "<key>" present: tripped,
+-- its value the probe's time-out; "<key>:cool" (ttl = the cool-down) refuses every request;
+-- once it has expired, one probe goes through ("<key>:probe", ttl = the probe's time-out) and
+-- the others are refused until the agent closes the breaker or opens it again.
+local function admitted(key)
+    local dict = ngx.shared.ficus_breakers
+    local probe = dict:get(key)
+    if probe == nil then return true end
+    if dict:get(key .. ":cool") ~= nil then return false end
+    return (dict:add(key .. ":probe", true, probe)) == true
+end
+
 -- the decision for a request on route `key` ("<domain>:r|w"): its plan in the shared dict
--- (absent: Magento), resolved to one side for a split
+-- (absent: Magento), resolved to one side for a split; a new backend whose breaker refuses
+-- the request is not asked: a read goes to Magento, a write is refused (503, logged)
 local function route(key)
     local plan = ngx.shared.ficus_plans:get(key) or "legacy:-"
-    if plan:sub(1, 6) ~= "split:" then return plan end
-    return decide(plan)
+    local decision = plan
+    if plan:sub(1, 6) == "split:" then decision = decide(plan) end
+    local mode, domain = decision:match("^(%a+):(.+)$")
+    if mode ~= "read" and mode ~= "write" then return decision end
+    if admitted(domain .. ":" .. mode:sub(1, 1)) then return decision end
+    return mode == "read" and "legacy:-" or ("reject:" .. domain)
 end
 
 -- replace the plans: keys absent from `plans` go back to Magento
@@ -207,11 +307,89 @@ local function admin()
     ngx.say(cjson.encode({ version = dict:get("version") or 0, plans = plans }))
 end
 
+local function set_breaker(dict, body)
+    local key = body.key
+    if body.state == "open" and type(body.cooldown) == "number" and type(body.probe) == "number" then
+        dict:set(key, math.max(body.probe, 0.001))
+        dict:set(key .. ":cool", true, math.max(body.cooldown, 0.001))  -- a ttl of 0 never expires
+        dict:delete(key .. ":probe")
+    elseif body.state == "closed" then
+        dict:delete(key)
+        dict:delete(key .. ":cool")
+        dict:delete(key .. ":probe")
+    elseif body.state == "release" then
+        dict:delete(key .. ":probe")
+    else
+        return false
+    end
+    return true
+end
+
+-- the admin listener's /_ficus/breakers: GET {"<domain>:r|w": "open"|"half_open"} (tripped
+-- ones only); PUT {"key", "state": "open", "cooldown", "probe"} | {"key", "state": "closed"}
+-- | {"key", "state": "release"} (the probe's outcome said nothing: let another through)
+local function breakers()
+    local dict = ngx.shared.ficus_breakers
+    if ngx.req.get_method() == "PUT" then
+        ngx.req.read_body()
+        local body = cjson.decode(ngx.req.get_body_data() or "")
+        if type(body) ~= "table" or type(body.key) ~= "string"
+            or not set_breaker(dict, body) then
+            return ngx.exit(400)
+        end
+        return ngx.exit(204)
+    end
+    local out = {}
+    for _, key in ipairs(dict:get_keys(0)) do
+        if not key:find(":cool$") and not key:find(":probe$") then
+            out[key] = dict:get(key .. ":cool") ~= nil and "open" or "half_open"
+        end
+    end
+    ngx.header["Content-Type"] = "application/json"
+    ngx.say(next(out) == nil and "{}" or cjson.encode(out))
+end
+
+-- a framework's "no such route" (FastAPI's {"detail": "Not Found"} / "Method Not Allowed"),
+-- as ficus_proxy.core.failure.is_route_miss: not a domain 404 such as Magento's {"message"}
+local MISS_DETAILS = { ["Not Found"] = true, ["Method Not Allowed"] = true }
+local function is_route_miss(status, body)
+    if (status ~= 404 and status ~= 405) or body == nil or body == "" then return false end
+    local document = cjson.decode(body)
+    if type(document) ~= "table" or not MISS_DETAILS[document.detail] then return false end
+    return next(document, next(document)) == nil  -- `detail` is its only key
+end
+
+local HOP_BY_HOP = { ["content-length"] = true, connection = true, ["keep-alive"] = true,
+    ["transfer-encoding"] = true, ["proxy-authenticate"] = true, trailer = true, upgrade = true }
+
+-- @new_miss: the new backend answered a read 404/405, whose body nginx did not keep. Ask it
+-- again (the read is safe) and look: no such route -> Magento answers, as after a 5xx; the
+-- service's own 404 (a product that does not exist) -> the shopper gets it, as from the proxy
+local function miss()
+    local method = ngx.req.get_method() == "HEAD" and ngx.HTTP_HEAD or ngx.HTTP_GET
+    local answer = ngx.location.capture("/_ficus/new_read",
+        { method = method, copy_all_vars = true })
+    if answer.truncated or answer.status >= 500 or is_route_miss(answer.status, answer.body) then
+        return ngx.exec("@legacy")
+    end
+    ngx.status = answer.status
+    for name, value in pairs(answer.header) do
+        if not HOP_BY_HOP[name:lower()] then ngx.header[name] = value end
+    end
+    ngx.print(answer.body)
+end
+
 return {
+    breakers = breakers,
+    miss = miss,
+    is_route_miss = is_route_miss,
     route = route,
     load_plans = load_plans,
     admin = admin,
     decide = decide,
+    configure = configure,
+    load_keys = load_keys,
+    sign_cookie = sign_cookie,
     bucket_of = bucket_of,
     cohort_key = cohort_key,
     cookie_value = cookie_value,

@@ -65,8 +65,16 @@ def _run(prefix: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def send_plans(host: str, port: int, version: int, plans: dict[str, str]) -> None:
     """Replace the running nginx's plans through its admin listener (no reload)."""
-    body = json.dumps({"version": version, "plans": plans}).encode()
-    url = f"http://{host}:{port}/_ficus/plans"
+    _put(f"http://{host}:{port}/_ficus/plans", {"version": version, "plans": plans})
+
+
+def send_breaker(host: str, port: int, command: dict[str, object]) -> None:
+    """Set one new backend's breaker in the running nginx (`ficus.lua` `breakers`)."""
+    _put(f"http://{host}:{port}/_ficus/breakers", command)
+
+
+def _put(url: str, document: dict[str, object]) -> None:
+    body = json.dumps(document).encode()
     request = urllib.request.Request(url, data=body, method="PUT")  # noqa: S310 - loopback admin
     try:
         with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310

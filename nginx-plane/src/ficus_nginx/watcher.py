@@ -40,8 +40,10 @@ class Watcher:
         for line in lines:
             outcome = parse(line)
             if outcome is not None:
-                actions = self.watch.observe(outcome)
-                self.perform(outcome.domain, outcome.direction, actions)
+                step = self.watch.record(outcome)
+                if step.breaker is not None:
+                    self.agent.set_breaker(outcome.domain, outcome.direction, step.breaker)
+                self.perform(outcome.domain, outcome.direction, step.actions)
 
     def perform(self, domain: str, direction: Direction, actions: Iterable[Action]) -> None:
         for action in actions:

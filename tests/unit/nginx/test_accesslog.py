@@ -10,7 +10,7 @@ from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
 from ficus_contracts.guard.budget import BudgetPolicy
 from ficus_contracts.guard.domain import GuardPolicy, Rollback, Trip
 from ficus_nginx.core.accesslog import Outcome, parse
-from ficus_nginx.core.watch import Watch, payload
+from ficus_nginx.core.watch import Watch, breaker_body, payload
 from ficus_nginx.settings import guard_policy
 
 
@@ -31,6 +31,40 @@ def test_a_read_that_fell_back_counts_unless_magento_failed_too() -> None:
     assert shared is not None and shared.verdict == "inconclusive"
     miss = parse(line("read:catalog", "404 : 200", "0.002 : 0.010"))
     assert miss is not None and (miss.verdict, miss.reason) == ("failed", "route_miss")
+
+
+def test_a_reads_own_404_passed_on_is_an_answer_not_a_miss() -> None:
+    own = parse(line("read:catalog", "404", "0.002", 404))
+    assert own is not None and own.verdict == "ok"
+
+
+def test_a_write_the_open_breaker_refused_counts_as_rejected() -> None:
+    refused = parse(line("reject:customer", "", "", 503))
+    assert refused == Outcome("customer", Direction.WRITES, "rejected", 0.0, "breaker_open")
+    watch = Watch(GuardPolicy(budget=BudgetPolicy(min_requests=1)), clock=lambda: 0.0)
+    actions = watch.observe(refused)  # an error for the writes budget (the proxy's rejected())
+    assert [(type(a), a.reason) for a in actions] == [(Rollback, "error rate over budget")]
+
+
+def test_the_breaker_changes_nginx_is_told() -> None:
+    watch = Watch(GuardPolicy(trip_after_failures=0, breaker_failures=2), clock=lambda: 0.0)
+    failed = parse(line("read:catalog", "502 : 200", "0.001 : 0.020"))
+    ok = parse(line("read:catalog", "200", "0.001"))
+    shared = parse(line("read:catalog", "500 : 404", "0.003 : 0.004", 404))
+    assert failed and ok and shared
+    assert [watch.record(failed).breaker for _ in range(2)] == [None, "open"]
+    assert watch.record(shared).breaker == "release"  # the probe said nothing: another may go
+    assert watch.record(failed).breaker == "open"  # the probe failed: cool down again
+    assert watch.record(ok).breaker == "closed"
+    assert watch.record(ok).breaker is None
+
+
+def test_breaker_bodies() -> None:
+    policy = GuardPolicy(breaker_cooldown=7.0)
+    opened = breaker_body("catalog", Direction.READS, "open", policy, 5.0)
+    assert opened == {"key": "catalog:r", "state": "open", "cooldown": 7.0, "probe": 6.0}
+    closed = breaker_body("customer", Direction.WRITES, "closed", policy, 5.0)
+    assert closed == {"key": "customer:w", "state": "closed"}
 
 
 def test_writes_fail_on_5xx_and_405_not_on_404() -> None:

@@ -2,7 +2,8 @@
 means for that backend's guard. Pure.
 
 One JSON object per line (`log_format ficus escape=json`), written only for a request whose
-plan sent it to a new backend (`$ficus_mode` read or write):
+plan sent it to a new backend (`$ficus_mode` read or write) or whose write the new backend's
+open breaker refused (`reject:<domain>`, answered 503 by nginx):
 `rid` the request id sent upstream, `d` the decision (`read:catalog`, `write:customer`), `s`
 the shopper's status, `us` `$upstream_status` and `ut` `$upstream_response_time`. An
 `error_page` redirect to `@legacy` (a read that fell back) adds a second group after ` : `,
@@ -23,7 +24,7 @@ LOG_FORMAT = (
     'log_format ficus escape=json \'{"t":$msec,"rid":"$ficus_rid","d":"$ficus_decision",'
     '"s":$status,"us":"$upstream_status","ut":"$upstream_response_time"}\';'
 )
-Verdict = Literal["ok", "failed", "inconclusive"]
+Verdict = Literal["ok", "failed", "inconclusive", "rejected"]
 _DIRECTIONS = {"read": Direction.READS, "write": Direction.WRITES}
 
 
@@ -31,7 +32,8 @@ _DIRECTIONS = {"read": Direction.READS, "write": Direction.WRITES}
 class Outcome:
     """One request a new backend was asked to answer, as the guard counts it: `failed` (5xx,
     refused, timeout, a read's 404/405), `inconclusive` (a failed read Magento failed too:
-    the request was at fault) or `ok`."""
+    the request was at fault), `ok`, or `rejected` (a write the open breaker refused: the
+    backend was not asked)."""
 
     domain: str
     direction: Direction
@@ -46,7 +48,7 @@ def http_directives() -> list[str]:
     return [
         "access_log off;",
         LOG_FORMAT,
-        "map $ficus_mode $ficus_logged { default 0; read 1; write 1; }",
+        "map $ficus_mode $ficus_logged { default 0; read 1; write 1; reject 1; }",
     ]
 
 
@@ -67,6 +69,8 @@ def parse(line: str) -> Outcome | None:
         times = str(entry["ut"]).split(" : ")
     except (ValueError, KeyError, TypeError):
         return None
+    if mode == "reject":
+        return Outcome(domain, Direction.WRITES, "rejected", 0.0, "breaker_open")
     direction = _DIRECTIONS.get(mode)
     if direction is None:
         return None
@@ -84,7 +88,7 @@ def _judge(
     legacy: int | None,
     fell_back: bool,
 ) -> Outcome:
-    reason = _failure(direction, status)
+    reason = _failure(direction, status, fell_back)
     if reason is None:
         return Outcome(domain, direction, "ok", latency_ms)
     if direction is Direction.READS and legacy is not None and legacy >= 400:
@@ -92,13 +96,16 @@ def _judge(
     return Outcome(domain, direction, "failed", latency_ms, reason, fell_back)
 
 
-def _failure(direction: Direction, status: int | None) -> str | None:
+def _failure(direction: Direction, status: int | None, fell_back: bool) -> str | None:
+    """A read's 404/405 is a route miss only when it fell back (ficus.lua `miss` found the
+    framework's "no such route"); else it was the service's own answer, passed on."""
     if status is None:
         return "no answer"
     if status >= 500:
         return f"status {status}"
-    misses = (404, 405) if direction is Direction.READS else (405,)
-    return "route_miss" if status in misses else None
+    if direction is Direction.READS:
+        return "route_miss" if status in (404, 405) and fell_back else None
+    return "route_miss" if status == 405 else None
 
 
 def _last_int(group: str) -> int | None:

@@ -5,7 +5,8 @@ onto `<domain>:r|w`, see core.routes) and, for a routed request, ficus.lua's dec
 route's plan under the current state (core.plan), kept in the shared dict `ficus_plans`, and
 for a canary / dual split the shopper's cohort bucket. The plan's mode picks
 a named location: `@new_read` fails open to `@legacy` (a 5xx, a timeout, a refused connection,
-a 404/405), `@new_write` never does (`@unwritable`: Magento's 503 shape with Retry-After),
+a 404/405 that `@new_miss` finds is the framework's "no such route"; the service's own 404 is
+passed on), `@new_write` never does (`@unwritable`: Magento's 503 shape with Retry-After),
 `@draining` answers every write of a draining domain the same way. Everything else goes to
 Magento. The plans are written into the shared dict when nginx (re)loads its configuration
 (`init_by_lua`) and, live, through the admin listener's `PUT /_ficus/plans`: a state change
@@ -21,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from ficus_contracts.cutover import DomainCutover
 from ficus_contracts.routes import RouteRow
 from ficus_nginx.core.accesslog import http_directives, server_directives
+from ficus_nginx.core.admin import admin_server
 from ficus_nginx.core.plan import plan_table
 from ficus_nginx.core.plane import UNAVAILABLE_MESSAGE, Plane, address
 from ficus_nginx.core.routes import route_key, route_regex
@@ -31,6 +33,7 @@ LUA_FILE = "ficus.lua"
 _UNSAFE = r"~*^\S+ (?:[^/]|[^?\s]*(?:\\|%5c|%2e|%00|/\.\.?(?:[/?\s]|$)))"
 _LOAD_PLANS = "require('ficus').load_plans("
 _TEMP = "tmp"  # under the plane's prefix
+_NEW_READ = "/_ficus/new_read"  # internal: ficus.lua's second look at a read's 404/405
 _ENCODED_SLASH = r"~*^\S+ [^?]*%2f"
 _STATUSES_5XX = "500 501 502 503 504 505 506 507 508 510 511"
 _HOP_BY_HOP_DOWN = ("Proxy-Authenticate", "Proxy-Connection", "Trailer", "Upgrade", "Keep-Alive")
@@ -56,7 +59,7 @@ def render(plane: Plane, routes: Iterable[RouteRow], cutover: Mapping[str, Domai
         *_header_maps(plane),
         *_proxy_headers(plane),
         *_shopper_server(plane),
-        *_admin_server(plane),
+        *admin_server(plane),
     ]
     return "\n".join([*head, *("    " + line if line else "" for line in body), "}", ""])
 
@@ -102,6 +105,7 @@ def _basics(plane: Plane, version: int, table: dict[str, str]) -> list[str]:
         *temp,
         f'lua_package_path "{plane.prefix}/?.lua;;";',
         "lua_shared_dict ficus_plans 1m;  # route key -> plan, for every worker",
+        "lua_shared_dict ficus_breakers 1m;  # route key -> its new backend's breaker (the agent)",
         "# the plans, written by the master at every (re)load",
         "init_by_lua_block {",
         f"    {_LOAD_PLANS}{_lua_table(table)}, {version})",
@@ -139,7 +143,7 @@ def _decision_maps() -> list[str]:
     return [
         "map $ficus_decision $ficus_mode {",
         "    default legacy;",
-        "    ~^(?<mode>read|write|drain): $mode;",
+        "    ~^(?<mode>read|write|drain|reject): $mode;",
         "}",
         "map $ficus_decision $ficus_new {",
         "    default legacy;",
@@ -211,7 +215,7 @@ def _unavailable(plane: Plane) -> list[str]:
 
 def _shopper_server(plane: Plane) -> list[str]:
     refused = json.dumps({"message": "refused path"})
-    new_read = f"error_page 404 405 {_STATUSES_5XX} = @legacy;"
+    new_read = ["error_page 404 405 = @new_miss;", f"error_page {_STATUSES_5XX} = @legacy;"]
     return [
         "server {",
         f"    listen {plane.host}:{plane.port};",
@@ -237,6 +241,7 @@ def _shopper_server(plane: Plane) -> list[str]:
         "        if ($ficus_mode = read) { return 418; }",
         "        if ($ficus_mode = write) { return 419; }",
         "        if ($ficus_mode = drain) { return 420; }",
+        "        if ($ficus_mode = reject) { return 420; }  # a write the open breaker refuses",
         *_legacy_pass(plane),
         "    }",
         "    location @legacy {",
@@ -246,7 +251,17 @@ def _shopper_server(plane: Plane) -> list[str]:
         *_new_pass(plane, new_read),
         "    }",
         "    location @new_write {",
-        *_new_pass(plane, f"error_page 405 {_STATUSES_5XX} = @unwritable;"),
+        *_new_pass(plane, [f"error_page 405 {_STATUSES_5XX} = @unwritable;"]),
+        "    }",
+        "    location @new_miss {  # a read's 404/405: the service's own answer, or no such route",
+        "        content_by_lua_block { require('ficus').miss() }",
+        *("    " + line for line in _answer_headers()),
+        "    }",
+        f"    location = {_NEW_READ} {{  # @new_miss asks the new backend again (a subrequest)",
+        "        internal;",
+        "        proxy_pass http://$ficus_new$request_uri;",
+        f"        proxy_read_timeout {_ms(plane.new_timeout)};",
+        f"        proxy_send_timeout {_ms(plane.new_timeout)};",
         "    }",
         "    location @unwritable {",
         *_unavailable(plane),
@@ -268,33 +283,12 @@ def _legacy_pass(plane: Plane) -> list[str]:
     ]
 
 
-def _new_pass(plane: Plane, error_page: str) -> list[str]:
+def _new_pass(plane: Plane, error_pages: list[str]) -> list[str]:
     return [
         "        proxy_pass http://$ficus_new;",
         "        proxy_intercept_errors on;",
-        f"        {error_page}",
+        *(f"        {line}" for line in error_pages),
         f"        proxy_read_timeout {_ms(plane.new_timeout)};",
         f"        proxy_send_timeout {_ms(plane.new_timeout)};",
         *("    " + line for line in _answer_headers()),
-    ]
-
-
-def _admin_server(plane: Plane) -> list[str]:
-    if plane.admin_port is None:
-        return []
-    return [
-        "server {",
-        f"    listen {plane.admin_host}:{plane.admin_port};",
-        "    location = /healthz {",
-        "        default_type application/json;",
-        '        return 200 \'{"status": "ok"}\';',
-        "    }",
-        "    location = /nginx_status { stub_status; }",
-        "    location = /_ficus/plans {  # GET: the live plans; PUT: replace them (the agent)",
-        "        client_body_buffer_size 1m;",
-        "        client_max_body_size 1m;",
-        "        content_by_lua_block { require('ficus').admin() }",
-        "    }",
-        "    location / { return 404; }",
-        "}",
     ]
