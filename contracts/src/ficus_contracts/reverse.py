@@ -14,6 +14,11 @@ its own last write; None for a customer born in the service): the reverse worker
 base / payload / Magento's current rows. `hlc` is the service's hybrid logical clock (ms << 16 |
 counter) at the write. `NOTIFY ficus_outbox_<domain>` on commit wakes the worker. The worker sets
 `acked_at` after Magento committed; the service treats un-acked rows of an aggregate as pending.
+`revoke_before` (bigint NULL, added by `OUTBOX_REVOCATION_DDL`): a password changed or reset in
+the service sets it to the change's Unix time; the reverse worker then writes Magento's
+`jwt_auth_revoked` row (user type 3 = customer, the row's entity_id, `revoke_before`) in the same
+MySQL transaction as the customer's rows, as Magento's AccountManagement does through
+JwtUserToken's Revoker: a token issued at or before it is refused on both sides.
 
 Reverse log (in MAGENTO's database, a Ficus-owned table, written by the reverse worker as the
 FIRST statement of the one MySQL transaction that applies an outbox row):
@@ -79,6 +84,16 @@ class OutboxRow(BaseModel):
     base: dict[str, object] | None
     hlc: int
     service_version: int
+    revoke_before: int | None = None  # Unix time: the customer's older tokens are revoked
+
+
+CUSTOMER_USER_TYPE: Final = 3
+"""`UserContextInterface::USER_TYPE_CUSTOMER`: the `jwt_auth_revoked.user_type_id` of a
+customer's tokens."""
+
+OUTBOX_REVOCATION_DDL: Final = "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS revoke_before bigint"
+"""The outbox's `revoke_before` column (customer migration 0005; the reverse worker runs it too,
+for a service database migrated before it existed)."""
 
 
 ID_BLOCK_DDL: Final = """

@@ -93,9 +93,14 @@ class Accounts:
             raise Unavailable(NO_IDS, self.retry_after)
         return taken
 
-    def commit(self, conn: Conn, before: Stored | None, state: CustomerState | None) -> None:
+    def commit(
+        self, conn: Conn, before: Stored | None, state: CustomerState | None,
+        revoke_before: int | None = None,
+    ) -> None:  # fmt: skip
         """The row (or its deletion) + the outbox row, in `conn`'s transaction; `before` was
-        loaded FOR UPDATE in it (None: a new customer)."""
+        loaded FOR UPDATE in it (None: a new customer). `revoke_before` (a new password): the
+        customer's tokens issued at or before it are refused here and, with the outbox row,
+        in Magento."""
         previous = before.clocks if before else Clocks(0, 0, 0)
         hlc = self.clock.now(after=previous.hlc)
         clocks = Clocks(previous.forward_version, previous.version + 1, hlc)
@@ -108,7 +113,9 @@ class Accounts:
                 repository.save(conn, state, state.model_dump(mode="json"), clocks)
             except UniqueViolation as exc:  # a concurrent write took the email
                 raise InputError(accounts.DUPLICATE_EMAIL) from exc
-        repository.append_outbox(conn, entity_id, state, base, clocks)
+        repository.append_outbox(conn, entity_id, state, base, clocks, revoke_before)
+        if revoke_before is not None:
+            repository.revoke_tokens(conn, entity_id, revoke_before)
         self._written.get(id(conn), []).append("deleted" if state is None else "upserted")
 
     def _check(self, conn: Conn, data: dict[str, Any], website_id: int | None, but: int) -> None:
@@ -215,8 +222,7 @@ class Accounts:
             strong(new)
             changes = {"password_hash": passwords.hash_password(new), "rp_token": None,
                        "rp_token_created_at": None, "updated_at": _now()}  # fmt: skip
-            self.commit(conn, before, edits.changed(state, changes))
-            repository.revoke_tokens(conn, customer_id, int(time.time()))
+            self.commit(conn, before, edits.changed(state, changes), int(time.time()))
             return None
 
 

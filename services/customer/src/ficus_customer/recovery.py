@@ -30,10 +30,12 @@ class Recovery:
             raise recovery.no_such_email(email, website_id)
         return load(conn, owner, for_update=True)
 
-    def _save(self, conn: Conn, before: Stored, changes: dict[str, Any]) -> CustomerState:
+    def _save(
+        self, conn: Conn, before: Stored, changes: dict[str, Any], revoke_before: int | None = None
+    ) -> CustomerState:
         now = edits.magento_time(datetime.now(UTC))
         state = edits.changed(before.state, {**changes, "updated_at": now})
-        self.accounts.commit(conn, before, state)
+        self.accounts.commit(conn, before, state, revoke_before)
         return state
 
     def website(self, conn: Conn, store_code: str | None, given: Any = None) -> int:
@@ -71,8 +73,7 @@ class Recovery:
             strong(new)
             changes = {"rp_token": None, "rp_token_created_at": None,
                        "password_hash": passwords.hash_password(new)}  # fmt: skip
-            self._save(conn, before, changes)
-            repository.revoke_tokens(conn, before.state.entity_id, int(time.time()))
+            self._save(conn, before, changes, int(time.time()))
 
     def _activate(self, conn: Conn, before: Stored, key: object) -> CustomerState:
         recovery.check_activation(before.state.confirmation, key)

@@ -128,9 +128,11 @@ def append_outbox(
     payload: CustomerState | None,
     base: dict[str, Any] | None,
     clocks: Clocks,
+    revoke_before: int | None = None,
 ) -> int:
     """One outbox row (kind `upserted`, or `deleted` without payload) and the NOTIFY that
-    wakes the reverse worker when the transaction commits.
+    wakes the reverse worker when the transaction commits. `revoke_before` (a password change
+    or reset): Magento revokes the customer's tokens issued at or before it, with this row.
 
     The caller holds the customer's row lock (`load(..., for_update=True)`; a new customer's
     id is its own), so a customer's outbox ids increase in commit order: the id is taken here,
@@ -139,10 +141,10 @@ def append_outbox(
     kind = "deleted" if payload is None else "upserted"
     body = None if payload is None else Jsonb(payload.model_dump(mode="json"))
     row = conn.execute(
-        "INSERT INTO outbox (aggregate, entity_id, kind, payload, base, hlc, service_version)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        "INSERT INTO outbox (aggregate, entity_id, kind, payload, base, hlc, service_version,"
+        " revoke_before) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
         (DOMAIN, entity_id, kind, body, None if base is None else Jsonb(base), clocks.hlc,
-         clocks.version),
+         clocks.version, revoke_before),
     ).fetchone()  # fmt: skip
     conn.execute(f"NOTIFY {outbox_channel(DOMAIN)}")
     assert row is not None

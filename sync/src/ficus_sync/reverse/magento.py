@@ -3,8 +3,9 @@
 A batch of outbox rows is ONE MySQL transaction: read Magento's current customers of the batch
 `FOR UPDATE` (set-based) → per row, in outbox order: 3-way merge (core) → INSERT its
 `ficus_reverse_log` marker (before the rows it explains: capture sees it first) → write the
-merged state → INSERT the conflicts; then one grid refresh → COMMIT. A batch of one row is the
-single-row case (replays, and the row-by-row retry of a batch that failed).
+merged state → its `jwt_auth_revoked` row (a password change) → INSERT the conflicts; then
+one grid refresh → COMMIT. A batch of one row is the single-row case (replays, and the
+row-by-row retry of a batch that failed).
 Driver errors are translated here once: connection losses, lock wait timeouts and
 deadlocks are `SourceUnavailable` (retried); any other failure of a row is `PoisonRow` (DLQ).
 """
@@ -21,7 +22,7 @@ import pymysql
 from pydantic import ValidationError
 
 from ficus_contracts.customers import CustomerState
-from ficus_contracts.reverse import OutboxRow, hlc_physical_ms
+from ficus_contracts.reverse import CUSTOMER_USER_TYPE, OutboxRow, hlc_physical_ms
 from ficus_legacy import customers as legacy
 from ficus_legacy.errors import LegacyError
 from ficus_sync.core.statehash import state_hash
@@ -140,6 +141,8 @@ class Magento:
                          locked=True, refresh_grid=False)  # fmt: skip
             current[row.entity_id] = plan.state
             touched.add(row.entity_id)
+        if row.revoke_before is not None:
+            self.revoke_tokens(row.entity_id, row.revoke_before)
         ledger.record_conflicts(self.conn, self.domain, row, plan.conflicts)
         return Outcome("parked" if plan.parked else "applied", plan.conflicts)
 
@@ -150,6 +153,18 @@ class Magento:
     def read_many(self, entity_ids: Iterable[int]) -> dict[int, CustomerState]:
         """Magento's customers that exist of `entity_ids`, locked (FOR UPDATE), set-based."""
         return legacy.read(self.conn, entity_ids, for_update=True, attributes=self.attributes())
+
+    def revoke_tokens(self, customer_id: int, before: int) -> None:
+        """The customer's tokens issued at or before `before` are refused by Magento: its
+        `jwt_auth_revoked` row, as JwtUserToken's Revoker writes it on a password change or
+        reset (never moved back: a later revocation Magento made meanwhile stays)."""
+        with self.conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO jwt_auth_revoked (user_type_id, user_id, revoke_before)"
+                " VALUES (%s, %s, %s) ON DUPLICATE KEY UPDATE"
+                " revoke_before = GREATEST(revoke_before, VALUES(revoke_before))",
+                (CUSTOMER_USER_TYPE, customer_id, before),
+            )
 
     def write(self, state: CustomerState, current: CustomerState | None) -> None:
         legacy.write(self.conn, state, current, attributes=self.attributes())

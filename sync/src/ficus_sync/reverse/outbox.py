@@ -28,6 +28,7 @@ from ficus_sync.errors import SourceUnavailable
 from ficus_sync.reverse.status import Backlog
 
 PgConn = psycopg.Connection[Any]
+_COLUMNS = "id, aggregate, entity_id, kind, payload, base, hlc, service_version"
 
 
 def connect(url: str) -> PgConn:
@@ -43,18 +44,27 @@ class Outbox:
     def __init__(self, conn: PgConn, domain: str) -> None:
         self.conn = conn
         self.domain = domain
+        self._columns = _COLUMNS + ", NULL AS revoke_before"
 
     def ensure(self) -> None:
         """The worker's own bookkeeping table (`ID_BLOCK_DDL`): the service's migration
-        creates it with the outbox; a database migrated before it existed gets it here."""
+        creates it with the outbox; a database migrated before it existed gets it here. An
+        outbox without `revoke_before` (a service not migrated yet) has no revocations."""
         self.conn.execute(ID_BLOCK_DDL)  # type: ignore[arg-type]
+        found = self.conn.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+            " AND table_name = %s AND column_name = 'revoke_before'",
+            (OUTBOX_TABLE,),
+        ).fetchone()
+        if found is not None:
+            self._columns = _COLUMNS + ", revoke_before"
 
     def pending(self, limit: int = 200) -> list[OutboxRow]:
         """Un-acknowledged rows, oldest first (payload/base as JSON dicts)."""
         with self.conn.cursor(row_factory=dict_row) as cur:
             cur.execute(
-                f"SELECT id, aggregate, entity_id, kind, payload, base, hlc, service_version "  # noqa: S608
-                f"FROM {OUTBOX_TABLE} WHERE acked_at IS NULL ORDER BY id LIMIT %s",
+                f"SELECT {self._columns} FROM {OUTBOX_TABLE} "  # noqa: S608
+                "WHERE acked_at IS NULL ORDER BY id LIMIT %s",
                 (limit,),
             )
             return [OutboxRow.model_validate(row) for row in cur.fetchall()]
@@ -62,8 +72,7 @@ class Outbox:
     def row(self, outbox_id: int) -> OutboxRow | None:
         with self.conn.cursor(row_factory=dict_row) as cur:
             cur.execute(
-                f"SELECT id, aggregate, entity_id, kind, payload, base, hlc, service_version "  # noqa: S608
-                f"FROM {OUTBOX_TABLE} WHERE id = %s",
+                f"SELECT {self._columns} FROM {OUTBOX_TABLE} WHERE id = %s",  # noqa: S608
                 (outbox_id,),
             )
             found = cur.fetchone()
