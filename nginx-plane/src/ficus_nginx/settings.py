@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ficus_contracts.guard.budget import BudgetPolicy
 from ficus_contracts.guard.domain import GuardPolicy
-from ficus_nginx.core.plane import LUA_MODULES, Plane
+from ficus_nginx.core.plane import LUA_MODULES, Plane, RateLimits
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ def from_env(env: Mapping[str, str] = os.environ) -> AgentSettings:
         trusted_proxies=tuple(json.loads(get("TRUSTED_PROXIES", "[]"))),
         workers=get("WORKERS", "auto"),
         modules=tuple(m for m in get("MODULES", ",".join(LUA_MODULES)).split(",") if m),
+        limits=rate_limits(env),
     )
     return AgentSettings(
         plane=plane,
@@ -79,4 +80,22 @@ def guard_policy(env: Mapping[str, str] = os.environ) -> GuardPolicy:
         breaker_cooldown=get("BREAKER_COOLDOWN", g.breaker_cooldown),
         budget=budget,
         rollback_cooldown=get("ROLLBACK_COOLDOWN", g.rollback_cooldown),
+    )
+
+
+def rate_limits(env: Mapping[str, str] = os.environ) -> RateLimits:
+    """The Python proxy's limits, from the same settings: FICUS_NGINX_<NAME>, else
+    FICUS_PROXY_<NAME> (RATE_PER_IP, BURST_PER_IP, RATE_PER_CUSTOMER, BURST_PER_CUSTOMER),
+    else the proxy's defaults."""
+
+    def get(name: str, default: float) -> float:
+        value = env.get(f"FICUS_NGINX_{name}") or env.get(f"FICUS_PROXY_{name}")
+        return float(value) if value else default
+
+    d = RateLimits()
+    return RateLimits(
+        rate_per_ip=get("RATE_PER_IP", d.rate_per_ip),
+        burst_per_ip=get("BURST_PER_IP", d.burst_per_ip),
+        rate_per_customer=get("RATE_PER_CUSTOMER", d.rate_per_customer),
+        burst_per_customer=get("BURST_PER_CUSTOMER", d.burst_per_customer),
     )

@@ -9,7 +9,7 @@ import pytest
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from ficus_nginx.__main__ import load_routes
-from ficus_nginx.core.plane import LUA_MODULES, Plane, address
+from ficus_nginx.core.plane import LUA_MODULES, Plane, RateLimits, address
 from ficus_nginx.core.render import plans, render, skeleton
 from ficus_nginx.nginx import check, write_files
 
@@ -52,7 +52,8 @@ def test_internals_stay_off_the_shopper_port(tmp_path: Path) -> None:
     assert "nginx_status" not in shopper and "stub_status" in admin
     assert "proxy_hide_header X-Ficus-Target;" in conf
     assert 'proxy_set_header X-Ficus-Debug "";' in conf
-    assert "geo $ficus_trusted { default 0; 10.0.0.0/8 1; }" in conf
+    assert "geo $realip_remote_addr $ficus_trusted { default 0; 10.0.0.0/8 1; }" in conf
+    assert "set_real_ip_from 10.0.0.0/8;" in conf  # the client behind it, for the rate limits
     assert render(plane(tmp_path, admin_port=None), ROUTES, {}).count("listen ") == 1
 
 
@@ -92,3 +93,14 @@ def test_lua_blocks_hold_no_nginx_comments(tmp_path: Path) -> None:
     """A `# ...` after `..._by_lua_block {` is Lua, where it is a syntax error."""
     conf = render(plane(tmp_path), ROUTES, STATE)
     assert not [line for line in conf.splitlines() if "_by_lua_block {" in line and "#" in line]
+
+
+def test_rate_limits_are_the_proxys_and_off_at_zero(tmp_path: Path) -> None:
+    limits = RateLimits(rate_per_ip=20, burst_per_ip=40, rate_per_customer=0.5)
+    conf = render(plane(tmp_path, limits=limits), ROUTES, {})
+    assert "limit_req_zone $binary_remote_addr zone=ficus_ip:10m rate=20r/s;" in conf
+    assert "limit_req zone=ficus_ip burst=39 nodelay;" in conf  # nginx admits 1 + burst
+    assert "zone=ficus_customer:10m rate=30r/m;" in conf
+    assert "add_header Retry-After 2 always;" in conf  # a token every 2 s at 0.5/s
+    off = RateLimits(rate_per_ip=0, rate_per_customer=0)
+    assert "limit_req " not in render(plane(tmp_path, limits=off), ROUTES, {})

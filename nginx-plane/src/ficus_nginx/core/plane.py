@@ -18,6 +18,17 @@ UNAVAILABLE_MESSAGE = "The service is temporarily unavailable. Please try again 
 
 
 @dataclass(frozen=True)
+class RateLimits:
+    """The Python proxy's edge limits (its settings of the same names): requests per second
+    and burst per client address and per bearer credential; a rate of 0 is no limit."""
+
+    rate_per_ip: float = 5000.0
+    burst_per_ip: float = 10000.0
+    rate_per_customer: float = 5000.0
+    burst_per_customer: float = 10000.0
+
+
+@dataclass(frozen=True)
 class Plane:
     """One nginx plane: where it listens, Magento, the new backends (domain -> URL), and the
     limits and timeouts of the Python proxy's settings of the same names."""
@@ -40,6 +51,7 @@ class Plane:
     write_retry_after: int = 5
     cohort_cookie_max_age: int = 365 * 24 * 3600
     keepalive: int = 64
+    limits: RateLimits = RateLimits()
     internal_headers: tuple[str, ...] = INTERNAL_HEADERS
 
     def upstream_domains(self) -> frozenset[str]:

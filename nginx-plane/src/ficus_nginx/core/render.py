@@ -23,6 +23,7 @@ from ficus_contracts.cutover import DomainCutover
 from ficus_contracts.routes import RouteRow
 from ficus_nginx.core.accesslog import http_directives, server_directives
 from ficus_nginx.core.admin import admin_server
+from ficus_nginx.core.edge import edge_http, edge_location, too_many_location
 from ficus_nginx.core.plan import plan_table
 from ficus_nginx.core.plane import UNAVAILABLE_MESSAGE, Plane, address
 from ficus_nginx.core.routes import route_key, route_regex
@@ -56,6 +57,7 @@ def render(plane: Plane, routes: Iterable[RouteRow], cutover: Mapping[str, Domai
         *_upstreams(plane),
         *_route_map(routes),
         *_decision_maps(),
+        *edge_http(plane),
         *_header_maps(plane),
         *_proxy_headers(plane),
         *_shopper_server(plane),
@@ -157,8 +159,12 @@ def _decision_maps() -> list[str]:
 def _header_maps(plane: Plane) -> list[str]:
     trusted = "".join(f" {cidr} 1;" for cidr in plane.trusted_proxies)
     return [
-        f"geo $ficus_trusted {{ default 0;{trusted} }}",
-        "map $ficus_trusted $ficus_xff { default $remote_addr; 1 $proxy_add_x_forwarded_for; }",
+        # the peer (realip, core.edge, makes $remote_addr the client behind trusted proxies)
+        f"geo $realip_remote_addr $ficus_trusted {{ default 0;{trusted} }}",
+        "map $http_x_forwarded_for $ficus_xff_appended {",
+        '    "" $realip_remote_addr; default "$http_x_forwarded_for, $realip_remote_addr";',
+        "}",
+        "map $ficus_trusted $ficus_xff { default $realip_remote_addr; 1 $ficus_xff_appended; }",
         "map $http_x_forwarded_proto $ficus_xfp_in {",
         '    default $http_x_forwarded_proto; "" $scheme;',
         "}",
@@ -230,6 +236,7 @@ def _shopper_server(plane: Plane) -> list[str]:
         "        error_page 418 = @new_read;",
         "        error_page 419 = @new_write;",
         "        error_page 420 = @draining;",
+        *edge_location(plane),
         f"        if ($ficus_unsafe) {{ return 400 {_q(refused)}; }}",
         '        set $ficus_cookie "";',
         "        set $ficus_decision legacy:-;",
@@ -266,6 +273,7 @@ def _shopper_server(plane: Plane) -> list[str]:
         "    location @unwritable {",
         *_unavailable(plane),
         "    }",
+        *too_many_location(plane),
         "    location @draining {",
         *_unavailable(plane),
         "    }",
