@@ -77,6 +77,8 @@ def test_writes_fail_on_5xx_and_405_not_on_404() -> None:
 
 def test_lines_that_are_not_a_new_backends_are_ignored() -> None:
     assert parse(line("legacy:-", "200", "0.001")) is None
+    as_nginx_writes_it = '{"t":1.0,"rid":"r","d":"legacy:-","s":200,"us":"200","ut":"0.001"}'
+    assert parse(as_nginx_writes_it) is None
     assert parse(line("drain:customer", "", "")) is None
     assert parse("not json") is None
     refused = parse(line("read:catalog", "- : 200", "- : 0.003"))

@@ -1,10 +1,11 @@
-"""nginx's structured access log of the requests it sent to a new backend, and what each one
-means for that backend's guard. Pure.
+"""nginx's structured access log of the routed requests, and what each one sent to a new
+backend means for that backend's guard. Pure.
 
-One JSON object per line (`log_format ficus escape=json`), written only for a request whose
-plan sent it to a new backend (`$ficus_mode` read or write) or whose write the new backend's
-open breaker refused (`reject:<domain>`, answered 503 by nginx):
-`rid` the request id sent upstream, `d` the decision (`read:catalog`, `write:customer`), `s`
+One JSON object per line (`log_format ficus escape=json`), written for every request on a route
+of the table, whichever side answered (an operator, or a test, can tell a request's side from
+it by its request id; nginx writes it after the answer is sent, so a reader waits for it):
+`rid` the request id sent upstream, `d` the decision (`legacy:-`, `read:catalog`,
+`write:customer`, `drain:customer`, `reject:customer` for a write the open breaker refused), `s`
 the shopper's status, `us` `$upstream_status` and `ut` `$upstream_response_time`. An
 `error_page` redirect to `@legacy` (a read that fell back) adds a second group after ` : `,
 Magento's: so the first group is always the new backend's, and a second one means the read
@@ -24,6 +25,7 @@ LOG_FORMAT = (
     'log_format ficus escape=json \'{"t":$msec,"rid":"$ficus_rid","d":"$ficus_decision",'
     '"s":$status,"us":"$upstream_status","ut":"$upstream_response_time"}\';'
 )
+_LEGACY = '"d":"legacy:'
 Verdict = Literal["ok", "failed", "inconclusive", "rejected"]
 _DIRECTIONS = {"read": Direction.READS, "write": Direction.WRITES}
 
@@ -48,7 +50,7 @@ def http_directives() -> list[str]:
     return [
         "access_log off;",
         LOG_FORMAT,
-        "map $ficus_mode $ficus_logged { default 0; read 1; write 1; reject 1; }",
+        'map $ficus_route $ficus_logged { default 1; "" 0; }  # every routed request',
     ]
 
 
@@ -62,6 +64,8 @@ def server_directives(prefix: str) -> list[str]:
 
 def parse(line: str) -> Outcome | None:
     """The outcome of one log line; None for a line that is not a new backend's request."""
+    if _LEGACY in line:  # most lines, while a domain is on Magento: not worth decoding
+        return None
     try:
         entry = json.loads(line)
         mode, domain = str(entry["d"]).split(":", 1)
