@@ -126,6 +126,7 @@ def targets(stack: ExitStack, tmp: Path) -> dict[str, tuple[int, list[int]]]:
     env = os.environ | {
         "FICUS_PROXY_LEGACY_URL": backend,
         "FICUS_PROXY_UPSTREAMS": json.dumps({"catalog": backend}),
+        "FICUS_PROXY_MAGENTO_CRYPT_KEY": "bench0nginx0crypt0key00000000000",
     }
     python = subprocess.Popen(
         [

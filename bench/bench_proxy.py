@@ -146,6 +146,7 @@ def run(seconds: int, rate: int, repeat: int) -> dict[str, Figures]:
         )  # fmt: skip
         nginx_proxy = start_nginx(stack, tmp, "proxy", "0", proxy_conf)
         env = os.environ | {"FICUS_PROXY_LEGACY_URL": f"http://127.0.0.1:{backend_port}"}
+        env |= {"FICUS_PROXY_MAGENTO_CRYPT_KEY": "bench0proxy0crypt0key0000000000"}
         ficus = subprocess.Popen(
             ["taskset", "-c", "0", sys.executable, "-m", "ficus_proxy", "serve",
              "--port", str(ficus_port)], env=env, stderr=subprocess.DEVNULL,

@@ -15,6 +15,8 @@ command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 # the nginx data plane (ficus_nginx): Debian's nginx with the Lua module (LuaJIT) and lua-cjson
 [ -e /usr/lib/nginx/modules/ngx_http_lua_module.so ] || need_apt+=(libnginx-mod-http-lua)
 compgen -G "/usr/lib/*/lua/5.1/cjson.so" >/dev/null || need_apt+=(lua-cjson)
+# ficus.lua's HMAC-SHA256 (signed cohort cookies, Magento's JWTs): OpenSSL through luaossl
+[ -e /usr/share/lua/5.1/openssl/hmac.lua ] || need_apt+=(lua-luaossl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing packages: ${need_apt[*]} — run: sudo apt-get update && sudo apt-get install -y ${need_apt[*]}" >&2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -12,10 +13,14 @@ from typing import Any
 
 import aiohttp
 import httpx
+from pydantic import SecretStr
 
 from ficus_control.client import ControlClient
+from ficus_devstack.settings import StackSettings
 from ficus_devstack.wiring import proxy_admin_port
-from ficus_proxy.core.bucketing import bucket_of, cohort_key, cookie_value
+from ficus_proxy.cohort import ShopperIdentity, shopper_identity
+from ficus_proxy.core.bucketing import bucket_of, cohort_key
+from ficus_proxy.settings import ProxySettings
 from tests.polling import eventually
 
 ADMIN = {"username": "admin", "password": "admin123"}
@@ -26,6 +31,18 @@ _request_ids = itertools.count()
 def admin_url(port: int) -> str:
     """The admin listener of the proxy serving shoppers on `port`."""
     return f"http://127.0.0.1:{proxy_admin_port(port)}"
+
+
+@functools.cache
+def identity() -> ShopperIdentity:
+    """The proxy's identity check with the local stack's key (tokens, cohort cookies)."""
+    crypt_key = SecretStr(StackSettings().magento_crypt_key)
+    return shopper_identity(ProxySettings(magento_crypt_key=crypt_key))
+
+
+def cohort_cookie(value: str) -> str:
+    """A `Cookie` header carrying cohort cookie `value`, signed as the stack's planes sign it."""
+    return f"ficus_cohort={identity().sign(value)}"
 
 
 def request_id() -> str:
@@ -99,7 +116,7 @@ class Shoppers:
             port, sku = self.ports[n % len(self.ports)], self.shop.skus[(i * 37 + n) % 200]
             n += 1
             path = f"/rest/default/V1/products/{sku}"
-            cookie, rid = f"ficus_cohort=e2e-{i}", request_id()
+            cookie, rid = cohort_cookie(f"e2e-{i}"), request_id()
             headers = {**self.shop.auth, "Cookie": cookie, "X-Request-Id": rid}
             sent = time.monotonic()
             try:
@@ -130,7 +147,9 @@ def predicted_backend(visit: Visit, token: str, stage: str, percent: int) -> str
         return "legacy"
     if stage == "new":
         return "new"
-    key = cohort_key(f"Bearer {token}", visit.path, cookie_value(visit.cookie))
+    headers = {"Authorization": f"Bearer {token}", "Cookie": visit.cookie}
+    facts = identity().facts("GET", visit.path, headers)
+    key = cohort_key(facts.authorization, facts.path, facts.cohort_cookie, facts.customer)
     assert key is not None
     return "new" if bucket_of(key) < percent else "legacy"
 

@@ -24,7 +24,7 @@ from tests.e2e.customers import (
     signup,
     unique_email,
 )
-from tests.e2e.shop import move_reads
+from tests.e2e.shop import cohort_cookie, move_reads
 
 pytestmark = pytest.mark.e2e
 WALK = [("dual", 50), ("new", None), ("legacy", None)]
@@ -64,7 +64,10 @@ class Shoppers:
             self._customer(shopper, n)
 
     def _customer(self, shopper: int, n: int) -> None:
-        email, cookie = unique_email(f"walk-{shopper}"), {"Cookie": f"ficus_cohort=walk-{shopper}"}
+        email, cookie = (
+            unique_email(f"walk-{shopper}"),
+            {"Cookie": cohort_cookie(f"walk-{shopper}")},
+        )
         body, key = signup(email, f"s{shopper}-{n}"), {"Idempotency-Key": email}
         if not self._ok(shopper, "signup", email, body["customer"]["firstname"],
                         self.proxy.call("POST", "/V1/customers", json=body,

@@ -25,6 +25,7 @@ from tests.e2e.shop import (
     Visit,
     admin_url,
     answered_by_sync,
+    cohort_cookie,
     move_reads,
     predicted_backend,
     request_id,
@@ -93,22 +94,15 @@ def wait_for_proxy(port: int, version: int, timeout: float = 5.0) -> None:
         time.sleep(0.01)
 
 
-def nginx_side(prefix: Path, rid: str, timeout: float = 10.0) -> str:
-    """The side that answered `rid` through nginx: its access log has a line for every routed
-    request (`legacy:-`, or a new backend's decision; a fallback has Magento's status after
-    ` : `). nginx writes it after the answer has been sent, so wait for it: reading the log
-    as soon as the answer arrived, and taking no line for Magento, was the walk's flake (a
-    visit at 'new' looked served by Magento when nginx had not written its line yet)."""
+def nginx_side(prefix: Path, rid: str) -> str:
+    """The side that answered `rid` through nginx: its access log has every request sent to a
+    new backend (a fallback has Magento's status after ` : `)."""
     log = prefix / "logs" / "access.json"
-    deadline = time.monotonic() + timeout
-    while True:
-        for line in log.read_text().splitlines() if log.exists() else []:
-            entry = json.loads(line)
-            if entry["rid"] == rid:
-                new = entry["d"].startswith("read:") and " : " not in entry["us"]
-                return "new" if new else "legacy"
-        assert time.monotonic() < deadline, f"nginx logged no line for {rid}"
-        time.sleep(0.01)
+    for line in log.read_text().splitlines() if log.exists() else []:
+        entry = json.loads(line)
+        if entry["rid"] == rid:
+            return "legacy" if " : " in entry["us"] else "new"
+    return "legacy"
 
 
 def visit(shop: Shop, port: int, cookie: str, path: str) -> tuple[str, int, object]:
@@ -136,7 +130,7 @@ def test_catalog_reads_walk_through_the_nginx_plane_as_through_the_proxy(
         wait_for_proxy(proxy_port, version)
         seen: dict[str, int] = {}
         for i in range(SHOPPERS):
-            cookie = f"ficus_cohort=nginx-e2e-{i}"
+            cookie = cohort_cookie(f"nginx-e2e-{i}")
             for n in range(SKUS_PER_SHOPPER):
                 path = f"/rest/default/V1/products/{shop.skus[(i * 7 + n) % 100]}"
                 proxy_rid, proxy_status, proxy_body = visit(shop, proxy_port, cookie, path)

@@ -25,7 +25,7 @@ from ficus_devstack.osuser import ensure_os_user
 from ficus_devstack.postgres import Postgres
 from ficus_devstack.service import Service
 from ficus_devstack.settings import StackSettings
-from ficus_devstack.wiring import component_env
+from ficus_devstack.wiring import component_env, proxy_admin_port
 
 if TYPE_CHECKING:
     from ficus_devstack.kafka import KafkaSettings
@@ -132,9 +132,11 @@ class LocalStack:
         """The shopper port's data plane: the Python proxy, or the nginx agent (which starts
         nginx as its child and stops it with itself)."""
         port = self.settings.proxy_port
+        admin = proxy_admin_port(port)  # the health check: the shopper port has none
         if self.profile.plane == "nginx":
-            return service("nginx", ["ficus_nginx", "run"], port)
-        return service("proxy", ["ficus_proxy", "serve", "--port", str(port)], port)
+            return service("nginx", ["ficus_nginx", "run"], port, health_port=admin)
+        args = ["ficus_proxy", "serve", "--port", str(port)]
+        return service("proxy", args, port, health_port=admin)
 
     def kafka_settings(self) -> KafkaSettings:
         from ficus_devstack.kafka import KafkaSettings
@@ -195,6 +197,8 @@ class LocalStack:
             "FICUS_NGINX_ROUTES_FILE": str(REPO_ROOT / "proxy" / "routes.yaml"),
             "FICUS_NGINX_CONTROL_DB_URL": env["FICUS_PROXY_CONTROL_DB_URL"],
             "FICUS_NGINX_CONTROL_API_URL": env["FICUS_PROXY_CONTROL_API_URL"],
+            # the same key material as the proxy: a shopper gets the same side on both planes
+            "FICUS_NGINX_MAGENTO_CRYPT_KEY": env["FICUS_PROXY_MAGENTO_CRYPT_KEY"],
         }
         if "FICUS_PROXY_TOKEN" in env:
             nginx["FICUS_NGINX_TOKEN"] = env["FICUS_PROXY_TOKEN"]

@@ -30,11 +30,15 @@ class Service(Engine):
         env: EnvFactory | None = None,
         health_path: str = "/healthz",
         before_start: Callable[[], None] | None = None,
+        # where the health path is asked, if not `port`: a data plane's admin listener (its
+        # shopper port answers nothing of its own)
+        health_port: int | None = None,
     ) -> None:
         super().__init__(settings.host, port, settings.start_timeout)
         self.name = name
         self.port_setting = port_setting
         self.health_path = health_path
+        self.health_port = health_port or port
         self._before_start = before_start
         self._env = env or dict
         self._spec = ProcessSpec(
@@ -66,7 +70,7 @@ class Service(Engine):
         )
 
     def health(self) -> Health:
-        url = f"http://{self.host}:{self.port}{self.health_path}"
+        url = f"http://{self.host}:{self.health_port}{self.health_path}"
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 - loopback URL
                 return Health(resp.status == 200, f"HTTP {resp.status}")

@@ -51,4 +51,7 @@ def component_env(s: StackSettings) -> dict[str, str]:
         "FICUS_PROXY_LEGACY_URL": f"{base}:{s.standin_port}",
         "FICUS_PROXY_CONTROL_DB_URL": pg("ficus_control"),
         "FICUS_PROXY_CONTROL_API_URL": f"{base}:{s.control_port}",
+        # customer tokens pick a cohort only once checked with Magento's key (and the cohort
+        # cookie is signed with a key derived from it)
+        "FICUS_PROXY_MAGENTO_CRYPT_KEY": s.magento_crypt_key,
     }

@@ -241,6 +241,7 @@ local function decide(plan)
     local share, new, otherwise, max_age =
         plan:match("^split:(%d+):([^:]+:[^:]+):([^:]+:[^:]+):(%d+)$")
     local path = var.request_uri:match("^[^?]*")
+    assert(keys.current, "ficus.lua: no keys (the plane's Magento crypt key is not configured)")
     local kind, value, issue = cohort_key(var.http_authorization, path,
         cookie_value(var.http_cookie), var.request_id:sub(1, 24))
     if issue then

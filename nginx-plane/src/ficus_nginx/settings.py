@@ -7,10 +7,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ficus_contracts.guard.budget import BudgetPolicy
 from ficus_contracts.guard.domain import GuardPolicy
 from ficus_nginx.core.plane import LUA_MODULES, Plane, RateLimits
+from ficus_nginx.errors import NginxPlaneError
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ def from_env(env: Mapping[str, str] = os.environ) -> AgentSettings:
         workers=get("WORKERS", "auto"),
         modules=tuple(m for m in get("MODULES", ",".join(LUA_MODULES)).split(",") if m),
         limits=rate_limits(env),
+        **cohort_keys(env),
     )
     return AgentSettings(
         plane=plane,
@@ -55,6 +58,20 @@ def from_env(env: Mapping[str, str] = os.environ) -> AgentSettings:
         control_api_url=get("CONTROL_API_URL", "") or None,
         token=get("TOKEN", "") or None,
     )
+
+
+def cohort_keys(env: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Magento's crypt key and the cohort cookie keys, the Python proxy's settings of the same
+    names: FICUS_NGINX_MAGENTO_CRYPT_KEY, else FICUS_PROXY_MAGENTO_CRYPT_KEY (required: customer
+    tokens are checked with it); _COHORT_KEYS (JSON id -> secret, the first signs), optional."""
+    crypt_key = env.get("FICUS_NGINX_MAGENTO_CRYPT_KEY") or env.get("FICUS_PROXY_MAGENTO_CRYPT_KEY")
+    if not crypt_key or not crypt_key.strip():
+        raise NginxPlaneError(
+            "FICUS_NGINX_MAGENTO_CRYPT_KEY is not set: the plane checks customer tokens with the"
+            " key Magento derives from env.php's crypt/key, and cannot start without it"
+        )
+    keys = env.get("FICUS_NGINX_COHORT_KEYS") or env.get("FICUS_PROXY_COHORT_KEYS") or "{}"
+    return {"magento_crypt_key": crypt_key, "cohort_keys": tuple(json.loads(keys).items())}
 
 
 def guard_policy(env: Mapping[str, str] = os.environ) -> GuardPolicy:

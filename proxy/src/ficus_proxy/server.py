@@ -4,9 +4,11 @@ falls back to Magento on a failed read of a new backend, and hands shadow copies
 shadow sender. A write the new backend fails never goes to Magento (that would split the system
 of record): the shopper gets a Magento-shaped 503 with Retry-After, counted against the
 domain's writes budget; so does every write of a domain whose writes lane is draining. The
-shopper listener serves nothing of its own but `/healthz`: the admin paths
-live on the admin listener (admin.py); which backend answered is kept in the trace there,
-never sent to the shopper.
+shopper listener serves nothing of its own, not even a health check (`/healthz` goes to Magento
+like any path, so the port shows nothing Magento would not): the proxy's own health and the
+admin paths live on the admin listener (admin.py); which backend answered is kept in the trace
+there, never sent to the shopper. A shopper's cohort comes only from what the edge verifies
+(cohort.py): a customer token Magento signed, a cohort cookie the proxy signed.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from ficus_contracts.guard.domain import Action, DomainGuard
 from ficus_contracts.guard.state import CutoverMap
 from ficus_proxy.body import ClientBody, buffer_body, stream_body
 from ficus_proxy.call import SMALL_BODY, Call, Failed, small
-from ficus_proxy.core.bucketing import cookie_value
+from ficus_proxy.cohort import shopper_identity
 from ficus_proxy.core.failure import counts_against_new, is_route_miss
-from ficus_proxy.core.routing import Decision, RequestFacts, RouteTable, Target, check_path, decide
+from ficus_proxy.core.routing import Decision, RouteTable, Target, check_path, decide
 from ficus_proxy.core.trace import Trace
 from ficus_proxy.cutover.actions import GuardActions
 from ficus_proxy.cutover.reporting import ControlReporter
@@ -41,7 +43,6 @@ from ficus_proxy.responses import (
 from ficus_proxy.settings import ProxySettings
 from ficus_proxy.shadow.sender import ShadowRequest, ShadowSender
 
-HEALTHZ = "/healthz"
 Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
 
 
@@ -72,12 +73,11 @@ class ProxyServer:
         self.upstreams = {d: Origin.parse(d, u) for d, u in settings.upstreams.items()}
         self.trace = Trace(settings.trace_size)
         self.edge = EdgeGuard(settings)
+        self.identity = shopper_identity(settings)
 
     async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
         raw = request.raw_path
         path = raw.partition("?")[0]
-        if path == HEALTHZ:
-            return web.json_response({"status": "ok"})
         try:
             self.edge.admit(request)
             return await self._proxy(request, raw, path)
@@ -94,9 +94,11 @@ class ProxyServer:
         if request.version >= (1, 1) and headers.get("Expect", "").lower() == "100-continue":
             # the body limit has been checked: let the client send it (upstream gets no Expect)
             await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        cookie = cookie_value(headers.get("Cookie"))
-        facts = RequestFacts(request.method, path, headers.get("Authorization"), cookie)
-        decision = decide(facts, self.routes, self.state.effective)
+        decision = decide(
+            self.identity.facts(request.method, path, request.headers),
+            self.routes,
+            self.state.effective,
+        )
         call = self._call(request, raw, path, decision)
         if decision.target is Target.DRAINING:
             return self._unwritable(call, "draining", 0.0)
@@ -238,7 +240,8 @@ class ProxyServer:
         headers = client_response_headers(upstream.headers, call.rid)
         if call.decision.set_cookie is not None:
             max_age = self.settings.cohort_cookie_max_age
-            headers.add("Set-Cookie", cohort_cookie(call.decision.set_cookie, max_age))
+            signed = self.identity.sign(call.decision.set_cookie)
+            headers.add("Set-Cookie", cohort_cookie(signed, max_age))
         if body is None and small(upstream) and call.request.method != "HEAD":
             try:
                 body = await upstream.read()

@@ -32,6 +32,13 @@ class ProxySettings(BaseSettings):
     control_db_url: str | None = None
     control_api_url: str | None = None
     token: SecretStr | None = None
+    # env.php's `crypt/key`: customer tokens are checked with the key Magento derives from it
+    # before their customer id picks a cohort. No default: the proxy refuses to start without.
+    magento_crypt_key: SecretStr | None = None
+    # cohort cookie keys, key id -> secret, the first signs (FICUS_PROXY_COHORT_KEYS='{"k2":
+    # "...","k1":"..."}'; keep an old key listed while its cookies live). Empty: one key derived
+    # from the crypt key (ficus_contracts.cohort).
+    cohort_keys: dict[str, SecretStr] = Field(default_factory=dict)
 
     # limits on what a client may send
     max_line_size: int = 8190

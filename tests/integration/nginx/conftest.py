@@ -21,6 +21,7 @@ from ficus_nginx.core.plane import LUA_MODULES, Plane
 from ficus_nginx.nginx import NginxProcess, nginx_binary
 from ficus_nginx.settings import AgentSettings
 from tests.integration.proxy.backends import Backend
+from tests.integration.proxy.cohort import CRYPT_KEY
 from tests.integration.proxy.conftest import (  # noqa: F401  (fixtures)
     catalog,
     client,
@@ -86,6 +87,7 @@ def plane_for(prefix: Path, legacy_url: str, upstreams: Mapping[str, str], **kw:
         upstreams=dict(upstreams),
         host="127.0.0.1",
         workers="1",
+        magento_crypt_key=CRYPT_KEY,  # the in-process proxies' key: the same cohorts
         **({"port": next_port(), "admin_port": next_port()} | kw),
     )
 
@@ -118,7 +120,7 @@ async def make_plane(tmp_path: Path) -> AsyncIterator[PlaneFactory]:
         agent = Agent(AgentSettings(plane, ROUTES_FILE, None), load_routes(ROUTES_FILE), nginx)
         started.append(nginx)
         agent.apply(state)
-        await wait_until(lambda: healthy(plane.port))
+        await wait_until(lambda: healthy(plane.admin_port))
         return agent, plane
 
     yield make

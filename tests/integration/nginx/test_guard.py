@@ -28,6 +28,7 @@ from tests.integration.control_plane.conftest import (  # noqa: F401  (fixtures)
 )
 from tests.integration.nginx.conftest import _require_nginx, healthy, next_port, wait_until
 from tests.integration.proxy.backends import Backend
+from tests.integration.proxy.cohort import CRYPT_KEY
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +60,7 @@ def start_agent(
             "FICUS_NGINX_ADMIN_PORT": str(next_port()),
             "FICUS_NGINX_WORKERS": "1",
             "FICUS_NGINX_CONTROL_DB_URL": control_db,
+            "FICUS_NGINX_MAGENTO_CRYPT_KEY": CRYPT_KEY,
             "FICUS_NGINX_CONTROL_API_URL": api_url,
             "FICUS_NGINX_TOKEN": tokens.proxy,
             **{f"FICUS_NGINX_{name}": value for name, value in extra.items()},

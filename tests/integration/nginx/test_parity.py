@@ -7,7 +7,6 @@ read-your-writes, trips, draining, fail-open, unsafe paths); each answer is redu
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 from typing import Any
 
@@ -15,8 +14,10 @@ import aiohttp
 import pytest
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
+from ficus_legacy import tokens
 from tests.integration.nginx.conftest import PlaneFactory, apply_and_wait
 from tests.integration.proxy.backends import Backend
+from tests.integration.proxy.cohort import CRYPT_KEY, cohort_cookie
 from tests.integration.proxy.conftest import ProxyFactory
 
 pytestmark = pytest.mark.integration
@@ -24,31 +25,36 @@ pytestmark = pytest.mark.integration
 Request = tuple[str, str, dict[str, str]]
 
 
-def jwt(claims: dict[str, Any]) -> str:
-    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
-    return f"Bearer e30.{payload}.sig"
+def jwt(uid: int, user: tokens.UserType) -> str:
+    """A token Magento signed, with the planes' key."""
+    return f"Bearer {tokens.issue(tokens.signing_key(CRYPT_KEY), uid, user)}"
+
+
+CUSTOMER, ADMIN = tokens.UserType.CUSTOMER, tokens.UserType.ADMIN
 
 
 REQUESTS: list[Request] = [
-    *(("GET", f"/rest/V1/products/sku-{i}", {"Cookie": f"ficus_cohort=shopper{i}"})
+    *(("GET", f"/rest/V1/products/sku-{i}", {"Cookie": cohort_cookie(f"shopper{i}")})
       for i in range(24)),
-    *(("PUT", f"/rest/V1/products/sku-{i}", {"Cookie": f"a=b; ficus_cohort=shopper{i}"})
+    *(("PUT", f"/rest/V1/products/sku-{i}", {"Cookie": "a=b; " + cohort_cookie(f"shopper{i}")})
       for i in range(0, 24, 3)),
-    *(("GET", f"/rest/default/V1/customers/{i}", {"Authorization": jwt({"uid": i, "utypid": 3})})
+    *(("GET", f"/rest/default/V1/customers/{i}", {"Authorization": jwt(i, CUSTOMER)})
       for i in range(12)),
-    *(("PUT", "/rest/V1/customers/me", {"Authorization": jwt({"uid": i, "utypid": 3})})
+    *(("PUT", "/rest/V1/customers/me", {"Authorization": jwt(i, CUSTOMER)})
       for i in range(0, 12, 2)),
-    ("GET", "/rest/V1/customers/5", {"Authorization": jwt({"uid": 5, "utypid": 2}),
-                                     "Cookie": "ficus_cohort=admin"}),
-    ("GET", "/rest/V1/customers/6", {"Authorization": "Bearer opaque-integration-token"}),
-    *(("GET", f"//index.php/rest/all//V1/products/x{i}/", {"Cookie": f"ficus_cohort=c{i}"})
+    ("GET", "/rest/V1/customers/5", {"Authorization": jwt(5, ADMIN),
+                                     "Cookie": cohort_cookie("admin")}),
+    ("GET", "/rest/V1/customers/6", {"Authorization": jwt(6, ADMIN)}),
+    ("GET", "/rest/V1/customers/7", {"Authorization": "Bearer opaque-integration-token",
+                                     "Cookie": cohort_cookie("integration")}),
+    *(("GET", f"//index.php/rest/all//V1/products/x{i}/", {"Cookie": cohort_cookie(f"c{i}")})
       for i in range(6)),
-    ("GET", "/rest/V1/products/a%2Fb", {"Cookie": "ficus_cohort=shopper1"}),
-    ("GET", "/rest/V1/products?searchCriteria[pageSize]=2", {"Cookie": "ficus_cohort=q"}),
-    ("HEAD", "/rest/V1/products/h1", {"Cookie": "ficus_cohort=shopper3"}),
-    ("POST", "/rest/V1/customers", {"Cookie": "ficus_cohort=shopper4"}),
-    ("DELETE", "/rest/V1/addresses/9", {"Cookie": "ficus_cohort=shopper5"}),
-    ("GET", "/rest/V1/orders/1", {"Cookie": "ficus_cohort=shopper6"}),
+    ("GET", "/rest/V1/products/a%2Fb", {"Cookie": cohort_cookie("shopper1")}),
+    ("GET", "/rest/V1/products?searchCriteria[pageSize]=2", {"Cookie": cohort_cookie("q")}),
+    ("HEAD", "/rest/V1/products/h1", {"Cookie": cohort_cookie("shopper3")}),
+    ("POST", "/rest/V1/customers", {"Cookie": cohort_cookie("shopper4")}),
+    ("DELETE", "/rest/V1/addresses/9", {"Cookie": cohort_cookie("shopper5")}),
+    ("GET", "/rest/V1/orders/1", {"Cookie": cohort_cookie("shopper6")}),
     ("GET", "/checkout/cart", {}),
     ("GET", "/healthz", {}),
 ]  # fmt: skip

@@ -19,6 +19,7 @@ import pytest
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from tests.integration.nginx.conftest import _require_nginx, healthy, next_port, wait_until
 from tests.integration.proxy.backends import Backend
+from tests.integration.proxy.cohort import CRYPT_KEY
 from tests.integration.proxy.conftest import set_cutover
 
 pytestmark = pytest.mark.integration
@@ -45,6 +46,7 @@ def agent_process(
         "FICUS_NGINX_ADMIN_PORT": str(admin),
         "FICUS_NGINX_WORKERS": "2",
         "FICUS_NGINX_CONTROL_DB_URL": control_db,
+        "FICUS_NGINX_MAGENTO_CRYPT_KEY": CRYPT_KEY,
     }
     log = (tmp_path / "agent.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "ficus_nginx", "run"], env=env,

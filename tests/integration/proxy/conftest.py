@@ -18,6 +18,7 @@ from ficus_contracts.cutover import CUTOVER_CHANNEL, DomainCutover
 from ficus_proxy.bootstrap import Worker, build_worker
 from ficus_proxy.settings import ProxySettings
 from tests.integration.proxy.backends import Backend, ControlApi
+from tests.integration.proxy.cohort import CRYPT_KEY
 
 CONTROL_DDL = """
 CREATE TABLE IF NOT EXISTS cutover_state (
@@ -71,7 +72,8 @@ async def make_proxy() -> AsyncIterator[ProxyFactory]:
     workers: list[Worker] = []
 
     async def make(**overrides: Any) -> Worker:
-        values: dict[str, Any] = {"port": 0, "admin_port": 0} | overrides
+        values: dict[str, Any] = {"port": 0, "admin_port": 0, "magento_crypt_key": CRYPT_KEY}
+        values |= overrides
         worker = build_worker(ProxySettings(**values))
         await worker.start()
         workers.append(worker)

@@ -12,6 +12,7 @@ import aiohttp
 
 from tests.integration.proxy.admin import get_traced
 from tests.integration.proxy.backends import closed_port
+from tests.integration.proxy.cohort import CRYPT_KEY
 
 PRODUCT = "/rest/V1/products/24-MB01"
 ADMIN_PORTS: dict[int, int] = {}  # shopper port -> admin port, of the processes spawned here
@@ -20,7 +21,8 @@ ADMIN_PORTS: dict[int, int] = {}  # shopper port -> admin port, of the processes
 def spawn(env: dict[str, str], log: Any) -> tuple[subprocess.Popen[bytes], int]:
     port, admin = closed_port(), closed_port()
     argv = [sys.executable, "-m", "ficus_proxy", "serve", "--port", str(port)]
-    env = os.environ | env | {"FICUS_PROXY_ADMIN_PORT": str(admin)}
+    env = os.environ | {"FICUS_PROXY_MAGENTO_CRYPT_KEY": CRYPT_KEY} | env
+    env |= {"FICUS_PROXY_ADMIN_PORT": str(admin)}
     process = subprocess.Popen(argv, env=env, stdout=log, stderr=log)
     ADMIN_PORTS[port] = admin
     return process, port

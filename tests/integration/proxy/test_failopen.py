@@ -13,6 +13,7 @@ from ficus_contracts.guard.breaker import BreakerState
 from ficus_proxy.bootstrap import Worker
 from tests.integration.proxy.admin import get_traced
 from tests.integration.proxy.backends import Backend, ControlApi, closed_port
+from tests.integration.proxy.cohort import cohort_cookie
 from tests.integration.proxy.conftest import ProxyFactory
 from tests.polling import eventually
 
@@ -163,7 +164,7 @@ async def test_canary_splits_by_sticky_cohort(
     seen = set()
     for i in range(40):
         async with client.get(f"http://127.0.0.1:{proxy.port}{PRODUCT}",
-                              headers={"Cookie": f"ficus_cohort=s{i}"}) as response:  # fmt: skip
+                              headers={"Cookie": cohort_cookie(f"s{i}")}) as response:  # fmt: skip
             seen.add((await response.json())["backend"])
             assert "Set-Cookie" not in response.headers
     assert seen == {"legacy", "catalog"}

@@ -102,8 +102,23 @@ async def test_legacy_down_gives_502_and_the_proxy_keeps_serving(
     proxy = await make_proxy(legacy_url="http://127.0.0.1:9")
     async with client.get(f"http://127.0.0.1:{proxy.port}/rest/V1/products/x") as response:
         assert response.status == 502
+    async with client.get(f"http://127.0.0.1:{proxy.admin_port}/healthz") as response:
+        assert response.status == 200
+
+
+async def test_the_shopper_port_has_no_health_check_of_its_own(
+    legacy: Backend, make_proxy: ProxyFactory, client: aiohttp.ClientSession
+) -> None:
+    """/healthz on the shopper port is Magento's answer, like any path: nothing of Ficus shows
+    (the proxy's health is on the admin listener)."""
+    proxy = await make_proxy(legacy_url=legacy.url)
     async with client.get(f"http://127.0.0.1:{proxy.port}/healthz") as response:
         assert response.status == 200
+        assert (await response.json())["backend"] == "legacy"
+    assert legacy.seen[-1].raw_path == "/healthz"
+    down = await make_proxy(legacy_url="http://127.0.0.1:9")
+    async with client.get(f"http://127.0.0.1:{down.port}/healthz") as response:
+        assert response.status == 502  # Magento is down: the port says so, not "ok"
 
 
 async def test_head_keeps_content_length_without_a_body(

@@ -15,6 +15,7 @@ import pytest
 
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
 from tests.integration.proxy.backends import Backend
+from tests.integration.proxy.cohort import cohort_cookie
 from tests.integration.proxy.conftest import set_cutover
 from tests.integration.proxy.procs import spawn, version_seen
 from tests.polling import eventually
@@ -52,7 +53,7 @@ class Shoppers:
             n += 1
             url = f"http://127.0.0.1:{port}/rest/default/V1/products/SKU-{n % 5}"
             try:
-                async with self.client.get(url, headers={"Cookie": f"ficus_cohort=s{i}"}) as r:
+                async with self.client.get(url, headers={"Cookie": cohort_cookie(f"s{i}")}) as r:
                     if r.status != 200:
                         self.failures.append(f"{r.status} from {port}")
                     answer = await r.json() if r.status == 200 else {}

@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from tests.integration.proxy.backends import Backend, closed_port
+from tests.integration.proxy.cohort import CRYPT_KEY
 from tests.polling import eventually
 
 pytestmark = pytest.mark.integration
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.integration
 async def test_two_workers_share_the_port_and_stop_on_sigterm(legacy: Backend) -> None:
     port, admin = closed_port(), closed_port()
     env = os.environ | {"FICUS_PROXY_LEGACY_URL": legacy.url, "FICUS_PROXY_ADMIN_PORT": str(admin)}
+    env |= {"FICUS_PROXY_MAGENTO_CRYPT_KEY": CRYPT_KEY}
     argv = [sys.executable, "-m", "ficus_proxy", "serve", "--port", str(port), "--workers", "2"]
     parent = subprocess.Popen(argv, env=env, stderr=subprocess.DEVNULL)
     pids: set[int] = set()

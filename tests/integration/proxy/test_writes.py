@@ -25,6 +25,7 @@ from ficus_proxy.responses import UNAVAILABLE_MESSAGE
 from ficus_standin import create_app
 from tests.integration.proxy.admin import answered_by, fresh_request_id
 from tests.integration.proxy.backends import Backend, ControlApi, closed_port
+from tests.integration.proxy.cohort import cohort_cookie
 from tests.integration.proxy.conftest import ProxyFactory, set_cutover
 from tests.integration.standin.conftest import settings_for
 from tests.polling import eventually
@@ -165,7 +166,7 @@ async def test_a_draining_lane_answers_every_write_503_and_still_serves_reads(
     proxy = await make_proxy(legacy_url=magento_url, upstreams={"customer": service.url})
     lanes(proxy, Lane(Stage.DUAL, 50), draining=True)
     for i in range(6):
-        headers = {"Cookie": f"ficus_cohort=d{i}"}
+        headers = {"Cookie": cohort_cookie(f"d{i}")}
         status, answer_headers, body, backend = await send(
             client, proxy, "POST", "/rest/V1/customers", json=CUSTOMER, headers=headers
         )
@@ -190,8 +191,8 @@ async def test_dual_writes_and_reads_of_a_cohort_go_to_the_service(
 ) -> None:  # fmt: skip
     proxy = await make_proxy(legacy_url=magento_url, upstreams={"customer": service.url})
     lanes(proxy, Lane(Stage.DUAL, 30), reads=Lane())  # reads at legacy: read your writes
-    inside = {"Cookie": f"ficus_cohort={cookie(True, 30)}"}
-    outside = {"Cookie": f"ficus_cohort={cookie(False, 30)}"}
+    inside = {"Cookie": cohort_cookie(cookie(True, 30))}
+    outside = {"Cookie": cohort_cookie(cookie(False, 30))}
     written = await send(client, proxy, "POST", "/rest/V1/customers", json=CUSTOMER, headers=inside)
     assert (written[0], written[3]) == (200, "new")
     assert (await send(client, proxy, "GET", ME, headers=inside))[3] == "new"
@@ -212,7 +213,7 @@ async def test_the_writes_budget_asks_control_to_roll_the_writes_lane_back(
         breaker_failures=1000,
     )  # fmt: skip
     lanes(proxy, Lane(Stage.DUAL, 40))
-    inside = {"Cookie": f"ficus_cohort={cookie(True, 40)}"}
+    inside = {"Cookie": cohort_cookie(cookie(True, 40))}
 
     async def write_fails_until_rollback() -> bool:
         assert (await send(client, proxy, "PUT", ME, json=CUSTOMER, headers=inside))[0] == 503

@@ -50,6 +50,11 @@ class Plane:
     max_body_bytes: int = 10 * 1024 * 1024
     write_retry_after: int = 5
     cohort_cookie_max_age: int = 365 * 24 * 3600
+    # env.php's crypt/key and the cohort cookie keys (id, secret; the first signs), as the
+    # Python proxy's FICUS_PROXY_MAGENTO_CRYPT_KEY / _COHORT_KEYS: ficus.lua checks customer
+    # tokens and cohort cookies with them (ficus_contracts.cohort); kept out of repr
+    magento_crypt_key: str = field(default="", repr=False)
+    cohort_keys: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     keepalive: int = 64
     limits: RateLimits = RateLimits()
     internal_headers: tuple[str, ...] = INTERNAL_HEADERS

@@ -110,10 +110,24 @@ def _basics(plane: Plane, version: int, table: dict[str, str]) -> list[str]:
         "lua_shared_dict ficus_breakers 1m;  # route key -> its new backend's breaker (the agent)",
         "# the plans, written by the master at every (re)load",
         "init_by_lua_block {",
+        *_keys(plane),
         f"    {_LOAD_PLANS}{_lua_table(table)}, {version})",
         "}",
         "",
     ]
+
+
+def _keys(plane: Plane) -> list[str]:
+    """ficus.lua's key material (Magento's crypt key, the cohort keys), as Lua strings of
+    decimal byte escapes: no value can end the string or the block."""
+    if not plane.magento_crypt_key:
+        return []
+
+    def lua(text: str) -> str:
+        return '"' + "".join(f"\\{byte}" for byte in text.encode()) + '"'
+
+    pairs = ", ".join(f"{{{lua(key_id)}, {lua(secret)}}}" for key_id, secret in plane.cohort_keys)
+    return [f"    require('ficus').configure({lua(plane.magento_crypt_key)}, {{{pairs}}})"]
 
 
 def _upstreams(plane: Plane) -> list[str]:
@@ -227,10 +241,7 @@ def _shopper_server(plane: Plane) -> list[str]:
         f"    listen {plane.host}:{plane.port};",
         "    default_type application/json;  # the answers nginx writes itself",
         *server_directives(plane.prefix),
-        "    location = /healthz {",
-        "        default_type application/json;",
-        '        return 200 \'{"status": "ok"}\';',
-        "    }",
+        # no health check of its own (/healthz is Magento's, like any path): the admin's
         "    location / {",
         "        recursive_error_pages on;  # @new_read / @new_write have error pages of their own",
         "        error_page 418 = @new_read;",

@@ -1,10 +1,11 @@
 """Sticky cohorts: a shopper's bucket 0..99, the same in every domain and in every process.
 
-The key is, in order: the customer id in a customer's bearer token (a Magento JWT's `uid` when
-`utypid` is 3, else `sub` or `customer_id`; the signature is not checked: the bucket only spreads
-load, it grants nothing), the cart id in the path, the first-party cookie the proxy sets, else
-an opaque or admin bearer token (an admin or integration token is shared by many callers, so it
-only keys clients that keep no cookie).
+The key is, in order: the customer id of a verified customer token (the caller checks the
+Magento JWT's signature and expiry and passes the id: `ficus_proxy.cohort`), the cart id in the
+path, the value of the signed cohort cookie (opened by the caller: a forged or unsigned cookie
+never gets here, `ficus_contracts.cohort`), else an opaque, admin or unverifiable bearer token
+(shared by many callers or chosen by the client, so it only keys clients that keep no cookie;
+it grants nothing: the bucket is a hash the client cannot aim).
 The hash is BLAKE2b of the key (never Python's `hash()`, which is salted per process), so a
 shopper keeps their bucket across replicas and restarts; canary N % serves buckets < N, so
 raising N never moves anyone back to Magento. Pure: no I/O.
@@ -12,19 +13,26 @@ raising N never moves anyone back to Magento. Pure: no I/O.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 
-COHORT_COOKIE = "ficus_cohort"
+from ficus_contracts.cohort import COHORT_COOKIE
+
+__all__ = [
+    "BUCKETS",
+    "COHORT_COOKIE",
+    "CohortKey",
+    "bearer",
+    "bucket_of",
+    "cart_id_from_path",
+    "cohort_key",
+    "cookie_value",
+]
+
 BUCKETS = 100
 _CART_IN_PATH = re.compile(r"/V1/(?:guest-carts|carts)/([^/?]+)")
 _NOT_CART_IDS = frozenset({"mine", "search"})
-_CUSTOMER_CLAIMS = ("uid", "sub", "customer_id")
-_CUSTOMER_USER_TYPE = 3  # Magento's UserContextInterface::USER_TYPE_CUSTOMER
 
 
 @dataclass(frozen=True)
@@ -41,13 +49,14 @@ def bucket_of(key: CohortKey) -> int:
     return int.from_bytes(digest, "big") % BUCKETS
 
 
-def cohort_key(authorization: str | None, path: str, cookie: str | None) -> CohortKey | None:
-    """The best available sticky key for a request, or None when a cookie must be issued."""
-    token = _bearer(authorization)
-    if token is not None:
-        customer = customer_id_from_jwt(token)
-        if customer is not None:
-            return CohortKey("customer", customer)
+def cohort_key(
+    authorization: str | None, path: str, cookie: str | None, customer: str | None = None
+) -> CohortKey | None:
+    """The best available sticky key for a request, or None when a cookie must be issued.
+    `cookie` is the opened (verified) cookie value, `customer` a verified customer id."""
+    if customer is not None:
+        return CohortKey("customer", customer)
+    token = bearer(authorization)
     cart = cart_id_from_path(path)
     if cart is not None:
         return CohortKey("cart", cart)
@@ -58,26 +67,6 @@ def cohort_key(authorization: str | None, path: str, cookie: str | None) -> Coho
     return None
 
 
-def customer_id_from_jwt(token: str) -> str | None:
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    payload = parts[1] + "=" * (-len(parts[1]) % 4)
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(payload))
-    except (binascii.Error, ValueError):
-        return None
-    if not isinstance(claims, dict):
-        return None
-    if "utypid" in claims and claims["utypid"] != _CUSTOMER_USER_TYPE:
-        return None  # an admin or integration token: not one shopper
-    for claim in _CUSTOMER_CLAIMS:
-        value = claims.get(claim)
-        if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
-            return str(value)
-    return None
-
-
 def cart_id_from_path(path: str) -> str | None:
     found = _CART_IN_PATH.search(path)
     if found is None or found.group(1) in _NOT_CART_IDS:
@@ -85,7 +74,7 @@ def cart_id_from_path(path: str) -> str | None:
     return found.group(1)
 
 
-def _bearer(authorization: str | None) -> str | None:
+def bearer(authorization: str | None) -> str | None:
     if not authorization:
         return None
     scheme, _, token = authorization.partition(" ")

@@ -89,12 +89,17 @@ class RouteMatch:
 
 @dataclass(frozen=True)
 class RequestFacts:
-    """What the routing decision looks at; `path` is the raw path without the query."""
+    """What the routing decision looks at; `path` is the raw path without the query.
+    `cohort_cookie` and `customer` are what the edge verified (`ficus_proxy.cohort`): the
+    value of a correctly signed cohort cookie (`renew_cookie` when signed with an older key)
+    and the customer id of a valid customer token."""
 
     method: str
     path: str
     authorization: str | None = None
     cohort_cookie: str | None = None
+    customer: str | None = None
+    renew_cookie: bool = False
 
 
 @dataclass(frozen=True)
@@ -221,14 +226,14 @@ def _decide_lane(
     key, fresh = _cohort(facts, make_cookie)
     bucket = bucket_of(key)
     target = Target.NEW if bucket < share else otherwise
-    cookie = key.value if fresh else None
+    cookie = key.value if fresh else None  # to be signed and set by the server
     return Decision(target, route.domain, route.direction, route, bucket, cookie)
 
 
 def _cohort(facts: RequestFacts, make_cookie: Callable[[], str]) -> tuple[CohortKey, bool]:
-    key = cohort_key(facts.authorization, facts.path, facts.cohort_cookie)
+    key = cohort_key(facts.authorization, facts.path, facts.cohort_cookie, facts.customer)
     if key is not None:
-        return key, False
+        return key, key.kind == "cookie" and facts.renew_cookie
     return CohortKey("cookie", make_cookie()), True
 
 
