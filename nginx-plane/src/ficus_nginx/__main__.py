@@ -101,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="start nginx and follow the cutover state")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = from_env()
     try:
+        settings = from_env()  # e.g. no Magento crypt key: refused with the reason
         if args.command == "render":
             _render(settings, args.state, args.check)
         else:
