@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from ficus_catalog import category_products
 from ficus_catalog.core import category_criteria
 from ficus_catalog.errors import NoSuchEntity
 from ficus_catalog.product_mapper import category_state
@@ -47,6 +48,11 @@ class CategoryReads:
                 for i in ids
                 if i in by_id
             ]
+
+    def products(self, category_id: int, store_id: int) -> list[dict[str, Any]]:
+        """`GET /V1/categories/{id}/products` as `store_id` sees it."""
+        with self._sessions() as session:
+            return category_products.assigned(session, category_id, store_id)
 
     def tree(self, store_id: int, root_id: int | None, depth: int | None) -> dict[str, Any]:
         """`GET /V1/categories`: the store's root (or `root_id`) and its descendants, `depth`

@@ -1,7 +1,7 @@
 """Magento's category reads as plain Starlette routes (`GET /V1/categories`, `/categories/{id}`,
-`/categories/list`), rendered from the category tables by `CategoryReads`, queried in the
-thread pool. Parameters are checked first (a bad integer is a 400 before the token is), as the
-stand-in's FastAPI validation does."""
+`/categories/list`, `/categories/{id}/products`), rendered from the category tables by
+`CategoryReads`, queried in the thread pool. Parameters are checked first (a bad integer is a
+400 before the token is), as the stand-in's FastAPI validation does."""
 
 from __future__ import annotations
 
@@ -48,6 +48,16 @@ async def get_category(request: Request) -> Response:
     return answer(request, json_bytes(found))
 
 
+async def category_products(request: Request) -> Response:
+    """CategoryLinkManagementInterface::getAssignedProducts as the request's store view sees it."""
+    category_id = _integer("category_id", request.path_params["category_id"])
+    assert category_id is not None
+    await require_admin(request, CATEGORIES_ACL)
+    store = await store_of(request)
+    found = await run_in_threadpool(catalog_of(request).categories.products, category_id, store)
+    return answer(request, json_bytes(found))
+
+
 async def category_list(request: Request) -> Response:
     """CategoryListInterface::getList: searchCriteria over the categories of the store view."""
     await require_admin(request, CATEGORIES_ACL)
@@ -62,6 +72,8 @@ ROUTES = [
     get("/rest/{store_code}/V1/categories/list", category_list),
     get("/rest/V1/categories", category_tree),
     get("/rest/{store_code}/V1/categories", category_tree),
+    get("/rest/V1/categories/{category_id}/products", category_products),
+    get("/rest/{store_code}/V1/categories/{category_id}/products", category_products),
     get("/rest/V1/categories/{category_id}", get_category),
     get("/rest/{store_code}/V1/categories/{category_id}", get_category),
 ]

@@ -1,11 +1,11 @@
-"""Categories (tree, list, one) and stock items and statuses (admin token)."""
+"""Categories (tree, list, one, its products) and stock items and statuses (admin token)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from ficus_standin.repositories import categories, category_search, stock
+from ficus_standin.repositories import categories, category_products, category_search, stock
 from ficus_standin.web import envelope, ok, require_admin, search_criteria, standin, store_of
 
 router = APIRouter()
@@ -43,6 +43,14 @@ def get_category(category_id: int, request: Request) -> JSONResponse:
     with parts.db.transaction() as conn:
         store = store_of(request, conn)
         return ok(categories.get(conn, parts.eav.get(conn, store.store_id), store, category_id))
+
+
+@router.get("/categories/{category_id}/products")
+def category_products_list(category_id: int, request: Request) -> JSONResponse:
+    """CategoryLinkManagementInterface::getAssignedProducts in the request's store view."""
+    require_admin(request, "Magento_Catalog::categories")
+    with standin(request).db.transaction() as conn:
+        return ok(category_products.assigned(conn, store_of(request, conn), category_id))
 
 
 @router.get("/stockItems/{sku}")

@@ -28,6 +28,7 @@ from ficus_legacy.reference import category_states, product_states, store_states
 from ficus_standin import StandinSettings
 from ficus_standin import create_app as create_standin
 from ficus_standin.generator import SeedSpec, generate
+from tests.events import admin_role_event
 from tests.integration.catalog.conftest import EventTable, catalog_settings, fresh_database
 
 AUTH: dict[str, str] = {}  # the admin token, shared by both apps (set by the stand-in fixture)
@@ -118,7 +119,7 @@ def catalog(
     others = [*store_states(magento[1]).values(), *category_states(magento[1])]
     with fresh_database(stack, "catalog") as catalog_url:
         events = sync_events
-        events.publish(*(_event(s) for s in [*others, *states]))
+        events.publish(admin_role_event(), *(_event(s) for s in [*others, *states]))
         settings = catalog_settings(catalog_url, events, stores=stores)
         app = create_app(settings)
         with TestClient(app) as client:
@@ -130,3 +131,34 @@ def _total(client: TestClient) -> int:
     params = {"searchCriteria[pageSize]": "0"}
     body = client.get("/rest/all/V1/products", params=params, headers=AUTH).json()
     return int(body.get("total_count", -1))
+
+
+Standin = tuple[TestClient, dict[str, str]]
+
+
+def same(catalog: TestClient, standin: Standin, path: str, **headers: str) -> Any:
+    """Both apps' (status, JSON) for `path` (the admin token unless `headers`); asserts they are
+    equal and returns the JSON."""
+    legacy, auth = standin
+    sent = headers or auth
+    expected, got = legacy.get(path, headers=sent), catalog.get(path, headers=sent)
+    assert (got.status_code, got.json()) == (expected.status_code, expected.json()), path
+    return got.json()
+
+
+def tree_ids(node: dict[str, Any]) -> list[int]:
+    """The ids of a category tree's nodes, depth first."""
+    return [node["id"], *(i for child in node["children_data"] for i in tree_ids(child))]
+
+
+@pytest.fixture(scope="package")
+def codes(stores: dict[str, int]) -> list[str]:
+    """Every store code of the generated store, `all` for store 0."""
+    return ["all" if store_id == 0 else code for code, store_id in stores.items()]
+
+
+@pytest.fixture(scope="package")
+def category_ids(standin: Standin) -> list[int]:
+    """Every category id, from the stand-in's whole tree."""
+    legacy, auth = standin
+    return tree_ids(legacy.get("/rest/all/V1/categories", headers=auth).json())

@@ -3,37 +3,15 @@ every store view (root, depth), the error bodies, `fields`."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.integration.catalog.parity.conftest import Standin, same, tree_ids
+
 pytestmark = pytest.mark.integration
 
-Standin = tuple[TestClient, dict[str, str]]
-
-
-def _same(catalog: TestClient, standin: Standin, path: str, **headers: str) -> Any:
-    legacy, auth = standin
-    sent = headers or auth
-    expected, got = legacy.get(path, headers=sent), catalog.get(path, headers=sent)
-    assert (got.status_code, got.json()) == (expected.status_code, expected.json()), path
-    return got.json()
-
-
-def _ids(node: dict[str, Any]) -> list[int]:
-    return [node["id"], *(i for child in node["children_data"] for i in _ids(child))]
-
-
-@pytest.fixture(scope="module")
-def codes(stores: dict[str, int]) -> list[str]:
-    return ["all" if store_id == 0 else code for code, store_id in stores.items()]
-
-
-@pytest.fixture(scope="module")
-def category_ids(standin: Standin) -> list[int]:
-    legacy, auth = standin
-    return _ids(legacy.get("/rest/all/V1/categories", headers=auth).json())
+_same = same
+_ids = tree_ids
 
 
 def test_every_category_by_id_in_every_store_view(
