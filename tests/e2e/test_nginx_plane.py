@@ -94,15 +94,22 @@ def wait_for_proxy(port: int, version: int, timeout: float = 5.0) -> None:
         time.sleep(0.01)
 
 
-def nginx_side(prefix: Path, rid: str) -> str:
-    """The side that answered `rid` through nginx: its access log has every request sent to a
-    new backend (a fallback has Magento's status after ` : `)."""
+def nginx_side(prefix: Path, rid: str, timeout: float = 10.0) -> str:
+    """The side that answered `rid` through nginx: its access log has a line for every routed
+    request (`legacy:-`, or a new backend's decision; a fallback has Magento's status after
+    ` : `). nginx writes it after the answer has been sent, so wait for it: reading the log
+    as soon as the answer arrived, and taking no line for Magento, was the walk's flake (a
+    visit at 'new' looked served by Magento when nginx had not written its line yet)."""
     log = prefix / "logs" / "access.json"
-    for line in log.read_text().splitlines() if log.exists() else []:
-        entry = json.loads(line)
-        if entry["rid"] == rid:
-            return "legacy" if " : " in entry["us"] else "new"
-    return "legacy"
+    deadline = time.monotonic() + timeout
+    while True:
+        for line in log.read_text().splitlines() if log.exists() else []:
+            entry = json.loads(line)
+            if entry["rid"] == rid:
+                new = entry["d"].startswith("read:") and " : " not in entry["us"]
+                return "new" if new else "legacy"
+        assert time.monotonic() < deadline, f"nginx logged no line for {rid}"
+        time.sleep(0.01)
 
 
 def visit(shop: Shop, port: int, cookie: str, path: str) -> tuple[str, int, object]:
