@@ -1,10 +1,11 @@
 """The admin API as an attacker would try it: the audit actor comes from the token, the proxy's
 token can only read state and report trips/rollbacks, token and gate-policy changes are
 audited, verified tokens are cached (revocation bites within the TTL), and failed attempts are
-rate-limited per client IP before any database lookup."""
+rate-limited per client IP before any database lookup, dashboard sign-ins included."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import httpx
@@ -167,3 +168,26 @@ def test_failed_attempts_are_rate_limited_per_client_ip(api_url: str, tokens: To
         assert 1 <= int(limited.headers["retry-after"]) <= 60
         assert attacker.get("/api/v1/domains").status_code == 429  # no token at all
         assert someone.get("/api/v1/domains", headers=good).status_code == 200
+
+
+def _sign_in(browser: httpx.Client, token: str) -> httpx.Response:
+    page = browser.get("/dashboard/login")
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found, page.text
+    return browser.post("/dashboard/login", data={"csrf": found.group(1), "token": token})
+
+
+def test_dashboard_sign_ins_are_rate_limited_per_client_ip(api_url: str, tokens: Tokens) -> None:
+    """The dashboard's login is the API's bearer check: LIMIT wrong tokens, then 429 with
+    Retry-After for that address only, even with a good token; the pages keep working for a
+    person who signed in elsewhere."""
+    with _from("127.0.0.3", api_url) as attacker, _from("127.0.0.1", api_url) as person:
+        statuses = [_sign_in(attacker, f"ficus_guess{i}").status_code for i in range(LIMIT + 3)]
+        assert statuses == [200] * LIMIT + [429] * 3  # the form again, then refused
+        limited = _sign_in(attacker, tokens.viewer)
+        assert limited.status_code == 429
+        assert 1 <= int(limited.headers["retry-after"]) <= 60
+        assert "Too many failed sign-ins" in limited.text
+        signed_in = _sign_in(person, tokens.viewer)
+        assert signed_in.status_code == 303
+        assert person.get("/dashboard/").status_code == 200

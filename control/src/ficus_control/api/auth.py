@@ -7,43 +7,21 @@
 
 A proxy token is refused (403) everywhere but `reader` and `reporter`. Verified tokens are
 cached for a few seconds (FICUS_CONTROL_TOKEN_CACHE_SECONDS: a revoked token works at most that
-long); a client with too many failed attempts gets 429 with Retry-After before any lookup."""
+long); a client with too many failed attempts gets 429 with Retry-After before any lookup
+(`ficus_control.authn`, shared with the dashboard's sign-in)."""
 
 from __future__ import annotations
-
-import threading
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ficus_control.bootstrap import Control
+from ficus_control.authn import authenticator_of, client_of, control_of
 from ficus_control.errors import Forbidden
-from ficus_control.settings import ControlSettings
-from ficus_control.tokens import Authenticator, FailureLimiter, Principal, Role, TokenCache
+from ficus_control.tokens import Principal, Role
+
+__all__ = ["control_of", "operator", "reader", "reporter", "viewer"]
 
 _bearer = HTTPBearer(auto_error=False)
-_building = threading.Lock()
-
-
-def control_of(request: Request) -> Control:
-    control: Control = request.app.state.control
-    return control
-
-
-def authenticator_of(request: Request) -> Authenticator:
-    """The app's bearer check (its cache and limits live as long as the app), built on first use
-    from `control`'s token store and the app's settings."""
-    state = request.app.state
-    with _building:
-        if getattr(state, "authenticator", None) is None:
-            settings: ControlSettings = state.settings
-            state.authenticator = Authenticator(
-                control_of(request).tokens,
-                TokenCache(settings.token_cache_seconds),
-                FailureLimiter(settings.auth_failures_limit, settings.auth_failures_window_seconds),
-            )
-    auth: Authenticator = state.authenticator
-    return auth
 
 
 def reader(
@@ -51,9 +29,8 @@ def reader(
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
 ) -> Principal:
     """Any valid token: enough to read cutover state."""
-    client = request.client.host if request.client else "unknown"
     return authenticator_of(request).authenticate(
-        credentials.credentials if credentials else None, client
+        credentials.credentials if credentials else None, client_of(request)
     )
 
 

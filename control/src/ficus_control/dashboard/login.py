@@ -1,20 +1,25 @@
-"""Signing in with a pasted token, and out; the session cookie is HttpOnly, SameSite=Strict."""
+"""Signing in with a pasted token, and out; the session cookie is HttpOnly, SameSite=Strict.
+A sign-in is the API's bearer check (`ficus_control.authn`): a client past the failure limit
+gets the form back with 429 and Retry-After, before any token lookup."""
 
 from __future__ import annotations
+
+import math
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ficus_control.authn import authenticator_of, client_of
 from ficus_control.dashboard.web import (
     COOKIE,
     PREFIX,
     check_csrf,
-    control_of,
     dashboard_of,
     session_of,
     templates,
 )
+from ficus_control.errors import RateLimited, Unauthenticated
 
 router = APIRouter(prefix=PREFIX)
 
@@ -45,9 +50,16 @@ async def login(request: Request) -> Response:
     previous = session_of(request)
     form = await check_csrf(request, previous)
     token = form.get("token", "").strip()
-    tokens = control_of(request).tokens
-    principal = await run_in_threadpool(tokens.principal, token) if token else None
-    if principal is None:
+    check = authenticator_of(request).authenticate
+    try:
+        await run_in_threadpool(check, token or None, client_of(request))
+    except RateLimited as exc:
+        wait = math.ceil(exc.retry_after)
+        refused = login_page(request, error=f"Too many failed sign-ins: try again in {wait} s.")
+        refused.status_code = 429
+        refused.headers["Retry-After"] = str(wait)
+        return refused
+    except Unauthenticated:
         return login_page(request, error="That token is not valid (or was revoked).")
     session = dashboard_of(request).sessions.login(previous, token)
     response = RedirectResponse(f"{PREFIX}/", status_code=303)

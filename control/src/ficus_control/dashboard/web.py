@@ -11,9 +11,11 @@ import httpx
 from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
-from ficus_control.bootstrap import Control
+from ficus_control.authn import authenticator_of, client_of
+from ficus_control.authn import control_of as control_of
 from ficus_control.dashboard.core.history import History
 from ficus_control.dashboard.core.sessions import Session, Sessions, csrf_ok
+from ficus_control.errors import Unauthenticated
 from ficus_control.tokens import Principal, Role
 
 COOKIE = "ficus_dashboard"
@@ -50,24 +52,21 @@ def dashboard_of(request: Request) -> Dashboard:
     return dashboard
 
 
-def control_of(request: Request) -> Control:
-    control: Control = request.app.state.control
-    return control
-
-
 def session_of(request: Request) -> Session | None:
     return dashboard_of(request).sessions.get(request.cookies.get(COOKIE))
 
 
 def signed_in(request: Request) -> Person:
-    """Dependency of every page: the token is checked again on each request (revocation)."""
+    """Dependency of every page: the token is checked again on each request (revocation bites
+    within the API's token cache TTL: the same bearer check, `ficus_control.authn`)."""
     session = session_of(request)
     if session is None or session.token is None:
         raise LoginRequired
-    principal = control_of(request).tokens.principal(session.token)
-    if principal is None:
+    try:
+        principal = authenticator_of(request).authenticate(session.token, client_of(request))
+    except Unauthenticated as exc:
         dashboard_of(request).sessions.drop(session.id)
-        raise LoginRequired
+        raise LoginRequired from exc
     return Person(session, principal)
 
 
