@@ -380,8 +380,69 @@ local function miss()
     ngx.print(answer.body)
 end
 
+-- @shadowed (body filter): keep Magento's answer as it goes to the shopper, up to
+-- $ficus_shadow_max bytes (a bigger one is not compared, as in the Python proxy)
+local function keep_body()
+    local ctx = ngx.ctx
+    if ctx.shadow_skip then return end
+    local chunk = ngx.arg[1]
+    if chunk ~= "" then
+        local kept = ctx.shadow_body or {}
+        ctx.shadow_size = (ctx.shadow_size or 0) + #chunk
+        if ctx.shadow_size > tonumber(ngx.var.ficus_shadow_max) then
+            ctx.shadow_skip, ctx.shadow_body = true, nil
+            return
+        end
+        kept[#kept + 1] = chunk
+        ctx.shadow_body = kept
+    end
+end
+
+local function post_copy(premature, host, port, payload)
+    if premature then return end
+    local sock = ngx.socket.tcp()
+    sock:settimeout(2000)
+    local ok, err = sock:connect(host, port)
+    if ok then
+        ok, err = sock:send({ "POST /_ficus/shadow HTTP/1.1\r\nHost: ", host,
+            "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ",
+            tostring(#payload), "\r\n\r\n", payload })
+    end
+    local line = ok and sock:receive("*l")
+    if not line or not line:find("^HTTP/1%.%d 202") then
+        ngx.log(ngx.WARN, "ficus shadow copy not taken: ", line or err or "no answer")
+    end
+    sock:close()
+end
+
+-- @shadowed (log phase: the shopper has the answer): hand the request and Magento's answer
+-- to the comparer, from a timer (cosockets are not allowed here, and nothing waits for it)
+local function shadow_copy()
+    local ctx, var = ngx.ctx, ngx.var
+    if ctx.shadow_skip or ngx.status == 0 then return end
+    local headers = {}
+    for name, value in pairs(ngx.req.get_headers(100, true)) do
+        if type(value) == "table" then
+            for _, each in ipairs(value) do headers[#headers + 1] = { name, each } end
+        else
+            headers[#headers + 1] = { name, value }
+        end
+    end
+    local payload = cjson.encode({
+        method = ngx.req.get_method(), path = var.request_uri, headers = headers,
+        peer = var.realip_remote_addr, scheme = var.scheme, rid = var.ficus_rid,
+        legacy_status = ngx.status,
+        legacy_body = ngx.encode_base64(table.concat(ctx.shadow_body or {})),
+    })
+    local ok, err = ngx.timer.at(0, post_copy, var.ficus_shadow_host,
+        tonumber(var.ficus_shadow_port), payload)
+    if not ok then ngx.log(ngx.WARN, "ficus shadow copy not sent: ", err) end
+end
+
 return {
     breakers = breakers,
+    keep_body = keep_body,
+    shadow_copy = shadow_copy,
     miss = miss,
     is_route_miss = is_route_miss,
     route = route,

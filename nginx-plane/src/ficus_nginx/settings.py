@@ -47,6 +47,7 @@ def from_env(env: Mapping[str, str] = os.environ) -> AgentSettings:
         workers=get("WORKERS", "auto"),
         modules=tuple(m for m in get("MODULES", ",".join(LUA_MODULES)).split(",") if m),
         limits=rate_limits(env),
+        shadow_url=get("SHADOW_URL", "") or None,
         **cohort_keys(env),
     )
     return AgentSettings(

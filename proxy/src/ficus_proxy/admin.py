@@ -1,7 +1,8 @@
 """The admin listener (`FICUS_PROXY_ADMIN_HOST`/`_PORT`, loopback by default), never the
 shopper port: `/healthz`, `/readyz`, `/metrics` (Prometheus), `/_ficus/diff?domain=` (shadow
 comparison results, read by `ficus diff`) and `/_ficus/trace?request_id=&limit=` (which backend
-answered the recent requests). They describe this worker only; `shadow_stat` in the control DB
+answered the recent requests), and `POST /_ficus/shadow` (a shadow copy handed over by the nginx
+plane, `shadow/intake.py`). They describe this worker only; `shadow_stat` in the control DB
 sums replicas."""
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from ficus_contracts.guard.state import CutoverMap
 from ficus_proxy.core.trace import Trace
 from ficus_proxy.metrics import ProxyMetrics
 from ficus_proxy.server import Handler
+from ficus_proxy.shadow.intake import PATH as INTAKE_PATH
+from ficus_proxy.shadow.intake import ShadowIntake
 from ficus_proxy.shadow.sender import ShadowSender
 
 
@@ -29,6 +32,7 @@ class Admin:
         is_ready: Callable[[], bool],
         describe: Callable[[], dict[str, Any]],
         trace: Trace,
+        intake: ShadowIntake | None = None,
     ) -> None:
         self._state = state
         self._shadow = shadow
@@ -36,6 +40,7 @@ class Admin:
         self._is_ready = is_ready
         self._describe = describe
         self._trace = trace
+        self._intake = intake
         self._handlers: dict[str, Handler] = {
             "/healthz": self.healthz,
             "/readyz": self.readyz,
@@ -45,7 +50,10 @@ class Admin:
         }
 
     async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
-        """The admin listener's one handler: dispatch by exact path, GET only."""
+        """The admin listener's one handler: dispatch by exact path, GET only (but for the
+        nginx plane's shadow copies, POST `/_ficus/shadow`)."""
+        if request.path == INTAKE_PATH and self._intake is not None:
+            return await self._intake.handle(request)
         handler = self._handlers.get(request.path)
         if handler is None:
             return web.json_response({"message": "no such admin path"}, status=404)

@@ -27,6 +27,7 @@ from ficus_proxy.server import ProxyServer
 from ficus_proxy.settings import ProxySettings
 from ficus_proxy.shadow.core.comparison import IgnoreRules
 from ficus_proxy.shadow.core.recorder import ShadowRecorder
+from ficus_proxy.shadow.intake import ShadowIntake
 from ficus_proxy.shadow.sender import ShadowPolicy, ShadowSender
 from ficus_proxy.shadow.stats import ShadowStatWriter
 
@@ -151,9 +152,10 @@ def build_worker(settings: ProxySettings) -> Worker:
             settings.reconnect_max_seconds, lambda up: metrics.control_db_up.set(int(up)),
         )  # fmt: skip
         stats = ShadowStatWriter(settings.control_db_url, recorder, settings.stat_flush_seconds)
+    intake = ShadowIntake(routes, server.upstreams, shadow, server.edge.trusted)
     admin = Admin(
         state, shadow, metrics, _readiness(listener), _describe(state, listener, reporter),
-        server.trace,
+        server.trace, intake,
     )  # fmt: skip
     return Worker(settings, server, admin, forwarder, listener, stats)
 

@@ -91,3 +91,16 @@ def test_read_your_writes_and_trips() -> None:
     draining = DomainCutover("catalog", Lane(Stage.NEW), Lane(Stage.NEW), writes_draining=True)
     assert plan_for("catalog:w", {"catalog": draining}, UPSTREAMS, 9) == "drain:catalog"
     assert plan_for("catalog:r", {"catalog": draining}, UPSTREAMS, 9) == "read:catalog"
+
+
+def test_shadow_reads_are_handed_to_a_comparer_when_there_is_one() -> None:
+    shadow = {"catalog": DomainCutover("catalog", Lane(Stage.SHADOW))}
+    assert plan_for("catalog:r", shadow, frozenset({"catalog"}), 60) == LEGACY
+    assert plan_for("catalog:r", shadow, frozenset({"catalog"}), 60, True) == "shadow:catalog"
+    dual = {"catalog": DomainCutover("catalog", Lane(Stage.SHADOW), Lane(Stage.DUAL, 10))}
+    split = "split:10:read:catalog:shadow:catalog:60"  # the proxy: NEW below 10, else SHADOW
+    assert plan_for("catalog:r", dual, frozenset({"catalog"}), 60, True) == split
+    tripped = {
+        "catalog": DomainCutover("catalog", Lane(Stage.SHADOW), reads_fail_open_tripped=True)
+    }
+    assert plan_for("catalog:r", tripped, frozenset({"catalog"}), 60, True) == LEGACY

@@ -57,6 +57,10 @@ class Plane:
     cohort_keys: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     keepalive: int = 64
     limits: RateLimits = RateLimits()
+    # where ficus.lua hands shadow copies (a Python proxy worker's admin listener, whose
+    # comparison, ignore rules and stats are the proxy's own); None: shadow reads are Magento's
+    shadow_url: str | None = None
+    shadow_max_body_bytes: int = 1024 * 1024  # a bigger legacy answer is not compared
     internal_headers: tuple[str, ...] = INTERNAL_HEADERS
 
     def upstream_domains(self) -> frozenset[str]:

@@ -27,6 +27,7 @@ from ficus_nginx.core.edge import edge_http, edge_location, too_many_location
 from ficus_nginx.core.plan import plan_table
 from ficus_nginx.core.plane import UNAVAILABLE_MESSAGE, Plane, address
 from ficus_nginx.core.routes import route_key, route_regex
+from ficus_nginx.core.shadow import comparer, shadowed_location
 
 LUA_FILE = "ficus.lua"
 # a request line whose target is not origin-form, or a path Magento's router could read
@@ -78,7 +79,10 @@ def plans(
 ) -> tuple[int, dict[str, str]]:
     """The cutover version and the plans nginx needs for `cutover`."""
     keys = dict.fromkeys(route_key(route) for route in routes)
-    table = plan_table(keys, cutover, plane.upstream_domains(), plane.cohort_cookie_max_age)
+    table = plan_table(
+        keys, cutover, plane.upstream_domains(), plane.cohort_cookie_max_age,
+        comparer(plane) is not None,
+    )  # fmt: skip
     return max((s.version for s in cutover.values()), default=0), table
 
 
@@ -159,7 +163,7 @@ def _decision_maps() -> list[str]:
     return [
         "map $ficus_decision $ficus_mode {",
         "    default legacy;",
-        "    ~^(?<mode>read|write|drain|reject): $mode;",
+        "    ~^(?<mode>read|write|drain|reject|shadow): $mode;",
         "}",
         "map $ficus_decision $ficus_new {",
         "    default legacy;",
@@ -247,6 +251,7 @@ def _shopper_server(plane: Plane) -> list[str]:
         "        error_page 418 = @new_read;",
         "        error_page 419 = @new_write;",
         "        error_page 420 = @draining;",
+        *(["        error_page 421 = @shadowed;"] if comparer(plane) else []),
         *edge_location(plane),
         f"        if ($ficus_unsafe) {{ return 400 {_q(refused)}; }}",
         '        set $ficus_cookie "";',
@@ -260,8 +265,10 @@ def _shopper_server(plane: Plane) -> list[str]:
         "        if ($ficus_mode = write) { return 419; }",
         "        if ($ficus_mode = drain) { return 420; }",
         "        if ($ficus_mode = reject) { return 420; }  # a write the open breaker refuses",
+        "        if ($ficus_mode = shadow) { return 421; }",
         *_legacy_pass(plane),
         "    }",
+        *shadowed_location(plane, _legacy_pass(plane)),
         "    location @legacy {",
         *_legacy_pass(plane),
         "    }",
