@@ -16,7 +16,7 @@ from ficus_control.adapters.writes_evidence import HttpWritesEvidence
 from ficus_control.cutover import CutoverService, DomainRegistry
 from ficus_control.cutover.drain import WritesRollback
 from ficus_control.plan.loader import default_plan_path, load_plan
-from ficus_control.plan.ports import ExtraSignals
+from ficus_control.plan.ports import ExtraSignals, ReverseProbe
 from ficus_control.plan.service import PlanService
 from ficus_control.plan.signals import SignalCollector
 from ficus_control.settings import ControlSettings
@@ -43,16 +43,17 @@ def bootstrap(settings: ControlSettings) -> Control:
     store = PostgresCutoverStore(settings.db_url, settings.http_timeout)
     lag = HttpLagProbe(settings.sync_url, settings.http_timeout)
     service = CutoverService(DomainRegistry(settings.domains), store, store, store, lag)
-    metrics = HttpProxyMetrics(settings.proxy_urls, settings.http_timeout)
-    plan = plan_service(settings, service, store, lag, [metrics])
-    if settings.plan_gates:
-        service.plan_gate = plan
-    service.writes_evidence = HttpWritesEvidence(
+    evidence = HttpWritesEvidence(
         settings.sync_url, settings.service_urls, settings.routes_file,
         PostgresPlanStore(settings.db_url, settings.http_timeout).last_reconciliation,
         settings.http_timeout,
     )  # fmt: skip
+    service.writes_evidence = evidence
     service.max_reverse_lag_seconds = settings.reverse_lag_gate_seconds
+    metrics = HttpProxyMetrics(settings.proxy_urls, settings.http_timeout)
+    plan = plan_service(settings, service, store, lag, [metrics], evidence)
+    if settings.plan_gates:
+        service.plan_gate = plan
     drain = HttpReverseDrain(settings.sync_url, settings.http_timeout)
     service.writes_rollback = WritesRollback(store, drain)
     return Control(
@@ -70,10 +71,12 @@ def plan_service(
     store: PostgresCutoverStore,
     lag: HttpLagProbe,
     extras: Sequence[ExtraSignals] = (),
+    reverse: ReverseProbe | None = None,
 ) -> PlanService:
     """The plan of `settings.plan_file` (default: the repository's control/plan.yaml),
-    measured with `lag`, `store` (shadow stats, gate policy) and `extras` (proxy metrics)."""
+    measured with `lag`, `store` (shadow stats, gate policy), `extras` (proxy metrics) and
+    `reverse` (reverse sync's health)."""
     loaded = load_plan(settings.plan_file or default_plan_path(), settings.domains)
     plan_store = PostgresPlanStore(settings.db_url, settings.http_timeout)
-    signals = SignalCollector(lag, store, store, plan_store, extras)
+    signals = SignalCollector(lag, store, store, plan_store, extras, reverse)
     return PlanService(loaded, service, plan_store, signals)

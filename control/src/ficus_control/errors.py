@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ficus_control.cutover.core.gates import GateResult
+    from ficus_control.criteria.core.evaluate import CriterionResult
 
 
 class ControlError(Exception):
@@ -71,7 +71,7 @@ class DrainFailed(TransitionRefused):
 
 
 class GateRefused(ControlError):
-    def __init__(self, failed: Sequence[GateResult]) -> None:
+    def __init__(self, failed: Sequence[CriterionResult]) -> None:
         detail = "; ".join(str(result) for result in failed)
         super().__init__(
             f"refused by gate(s): {detail}. Fix the cause, or override with "

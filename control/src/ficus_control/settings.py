@@ -44,9 +44,11 @@ class ControlSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("FICUS_TOKEN", "FICUS_CONTROL_TOKEN")
     )
     token_file: Path = Field(default_factory=_default_token_file)
-    # the phase plan (default: the repository's control/plan.yaml); with plan_gates, every
-    # forward move of a domain in the plan (`ficus cutover` too) needs the plan's criteria,
-    # else only `ficus plan next` does and `ficus cutover` keeps the gate policy's gates
+    # the phase plan (default: the repository's control/plan.yaml); with plan_gates (the
+    # default), every forward move of a domain in the plan (`ficus cutover` too) needs the
+    # criteria of the step it stands at, unless forced with a reason (audited); plan_gates
+    # false leaves only `ficus plan next` gated by the plan, and `ficus cutover` by the gate
+    # policy's gates
     plan_file: Path | None = None
     # writes gates: each domain's service (GET /_ficus/routes), the proxy's route table, and
     # reverse sync's lag limit (GET {sync_url}/v1/reverse/health)
@@ -55,7 +57,7 @@ class ControlSettings(BaseSettings):
     )
     routes_file: Path = DEFAULT_ROUTES
     reverse_lag_gate_seconds: float = Field(default=5.0, gt=0)
-    plan_gates: bool = False
+    plan_gates: bool = True
     # the admin API's bearer check: how long a verified token is trusted without the database
     # (a revoked token works at most this long), and failed attempts allowed per client IP
     token_cache_seconds: float = Field(default=5.0, ge=0, le=60)

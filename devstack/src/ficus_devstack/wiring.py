@@ -4,10 +4,13 @@ the FICUS_<COMPONENT>_* environment variables each deployable reads."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from ficus_devstack.settings import StackSettings
 
 ADMIN_PORT_OFFSET = 100  # a proxy's admin listener: its shopper port + 100 (loopback only)
+# control's plan in the local stack: plan.yaml's steps with demo-sized soaks (gates stay on)
+LOCAL_PLAN = Path(__file__).resolve().parents[3] / "control" / "plan.local.yaml"
 
 
 def proxy_admin_port(proxy_port: int) -> int:
@@ -47,6 +50,7 @@ def component_env(s: StackSettings) -> dict[str, str]:
         "FICUS_CONTROL_API_URL": f"{base}:{s.control_port}",
         # writes gates read each writing service's route manifest (GET /_ficus/routes)
         "FICUS_CONTROL_SERVICE_URLS": json.dumps({"customer": f"{base}:{s.customer_port}"}),
+        "FICUS_CONTROL_PLAN_FILE": str(LOCAL_PLAN),
         "FICUS_PROXY_ADMIN_PORT": str(proxy_admin_port(s.proxy_port)),
         "FICUS_PROXY_LEGACY_URL": f"{base}:{s.standin_port}",
         "FICUS_PROXY_CONTROL_DB_URL": pg("ficus_control"),

@@ -54,9 +54,12 @@ def sync_lag() -> SyncLag:
 
 @pytest.fixture
 def settings(control_db: str) -> ControlSettings:
+    """Plan gates off: these tests are of the gate policy's and the writes gates' own rules
+    (test_plan.py keeps the default, plan gates on, and tests that)."""
     return ControlSettings(
-        db_url=control_db, sync_url="http://sync.test", proxy_urls=("http://proxy.test",)
-    )
+        db_url=control_db, sync_url="http://sync.test", proxy_urls=("http://proxy.test",),
+        plan_gates=False,
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -84,9 +87,9 @@ def control(settings: ControlSettings, sync_lag: SyncLag) -> Iterator[Control]:
         ),
     )
     store = PostgresCutoverStore(settings.db_url)
-    built = Control(
-        base.service, base.tokens, diffs, lag, plan_service(settings, base.service, store, lag)
-    )
+    plan = plan_service(settings, base.service, store, lag, reverse=base.service.writes_evidence)
+    base.service.plan_gate = plan if settings.plan_gates else None  # measured with `lag`
+    built = Control(base.service, base.tokens, diffs, lag, plan)
     yield built
     built.close()
 

@@ -135,7 +135,7 @@ def test_gate_refusal_is_409_with_failed_gates(client: TestClient, tokens: Token
     body = response.json()
     assert body["error"] == "GateRefused"
     assert body["failed_gates"][0]["gate"] == "shadow_mismatch"
-    assert "0 comparisons" in body["failed_gates"][0]["measured"]
+    assert "no shadow comparisons" in body["failed_gates"][0]["measured"]
 
 
 @pytest.mark.usefixtures("clean_shadow")

@@ -27,15 +27,18 @@ def test_mismatch_gate_refuses_with_measured_rate(control_db: str, control: Cont
     seed_shadow(control_db, "catalog", 400, 12)
     with pytest.raises(GateRefused) as refused:
         control.service.cutover("catalog", R, Lane(Stage.CANARY, 10), "a")
-    assert [r.gate.value for r in refused.value.failed] == ["shadow_mismatch"]
-    assert "measured 3.00% (12 of 400)" in str(refused.value)
+    assert [r.name for r in refused.value.failed] == ["shadow_mismatch"]
+    assert "measured 3.000% (400 samples, " in str(refused.value)
+    assert "12 of 400 mismatched)" in str(refused.value)
     assert control.service.get("catalog").reads == Lane(Stage.SHADOW)
 
 
 def test_lag_gate_refuses_with_measured_lag(control: Control, sync_lag: SyncLag) -> None:
     _at_shadow(control)
     sync_lag.body = {"domains": {"catalog": {"seconds_behind": 42.5, "events_behind": 9000}}}
-    with pytest.raises(GateRefused, match=r"forward_lag FAILED: measured 42.5 s behind"):
+    with pytest.raises(
+        GateRefused, match=r"forward_lag unmet: measured 42.5s \(9000 events behind\)"
+    ):
         control.service.cutover("catalog", R, Lane(Stage.CANARY, 10), "a")
 
 

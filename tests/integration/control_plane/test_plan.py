@@ -19,9 +19,9 @@ from fastapi.testclient import TestClient
 
 from ficus_contracts.cutover import Direction, Lane, Stage
 from ficus_control.adapters.proxy_metrics import HttpProxyMetrics
-from ficus_control.bootstrap import Control
+from ficus_control.bootstrap import Control, bootstrap
+from ficus_control.criteria.core.model import Signal
 from ficus_control.errors import PlanRefused, TransitionRefused
-from ficus_control.plan.core.model import Signal
 from ficus_control.settings import ControlSettings
 from ficus_devstack.process import wait_until
 from tests.integration.control_plane.conftest import SyncLag, Tokens, seed_shadow
@@ -222,7 +222,7 @@ def test_plan_load_refuses_unknown_words_and_stores_versions(api: Api, control_d
         "plan bad.yaml, domain 'catalog', step 'reads-new': unknown signal 'reverse_dql' "
         "(signals: forward_lag, reverse_lag, consistency_lag, shadow_mismatch_rate, "
         "read_success, read_p99, write_p99, auto_disable_free, reconciliation_mismatches, "
-        "forward_dlq, reverse_dlq, conflicts)"
+        "forward_dlq, reverse_dlq, conflicts, reverse_running, write_routes_missing)"
     )
     first = api.post("/plan", {"source": "p.yaml", "text": PLAN})
     assert first["new"] is True
@@ -290,11 +290,12 @@ def test_unreachable_proxy_metrics_are_no_evidence() -> None:
     )
 
 
-def test_with_plan_gates_ficus_cutover_is_gated_by_the_plan_on_every_lane(
-    control: Control, control_db: str
+def test_plan_gates_are_on_by_default_so_ficus_cutover_is_gated_by_the_plan(
+    control: Control, control_db: str, settings: ControlSettings
 ) -> None:
+    assert settings.plan_gates is True  # nobody set FICUS_CONTROL_PLAN_GATES
     assert control.plan is not None
-    control.service.plan_gate = control.plan  # FICUS_CONTROL_PLAN_GATES=true
+    assert bootstrap(settings).service.plan_gate is not None
     service, reads, writes = control.service, Direction.READS, Direction.WRITES
     service.cutover("catalog", reads, Lane(Stage.SHADOW), "a")  # start: nothing to prove
     seed_shadow(control_db, "catalog", 500, 0)  # the gate policy would pass, the plan wants 1000

@@ -9,9 +9,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import errors
+from typer.testing import CliRunner
 
 from ficus_contracts.cutover import CUTOVER_CHANNEL
-from ficus_control.provision import PROXY_DB_ROLE, ensure_proxy_db_role
+from ficus_control.cli import app as cli
+from ficus_control.provision import PROXY_DB_ROLE, _with_user, ensure_proxy_db_role
 from ficus_proxy.cutover.listener import _SELECT as PROXY_READS_STATE
 from ficus_proxy.shadow.stats import _UPSERT as PROXY_ADDS_SHADOW_STATS
 
@@ -57,3 +59,21 @@ def test_provisioning_is_idempotent(control_db: str, tmp_path: Path) -> None:
     first = ensure_proxy_db_role(control_db, tmp_path / "pw")
     assert ensure_proxy_db_role(control_db, tmp_path / "pw") == first
     assert (tmp_path / "pw").stat().st_mode & 0o777 == 0o600
+
+
+def test_ficus_proxy_role_provisions_what_compose_gives_the_proxy(
+    control_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docker-compose's one-shot (`ficus proxy-role`): the role it leaves can read the state and
+    cannot move a cutover."""
+    monkeypatch.setenv("FICUS_CONTROL_DB_URL", control_db)
+    monkeypatch.setenv("PROXY_DB_PASSWORD", "compose-secret")
+    result = CliRunner().invoke(cli, ["proxy-role"])
+    assert result.exit_code == 0, result.output
+    proxy_url = _with_user(control_db, PROXY_DB_ROLE, "compose-secret")
+    with psycopg.connect(proxy_url, autocommit=True) as conn:
+        assert conn.execute(PROXY_READS_STATE).fetchall() == []
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("UPDATE cutover_state SET reads_stage = 'new'")
+    monkeypatch.setenv("PROXY_DB_PASSWORD", "")
+    assert CliRunner().invoke(cli, ["proxy-role"]).exit_code != 0  # no password, no role

@@ -59,18 +59,16 @@ def api(client: TestClient, tokens: Tokens) -> Api:
 
 
 def test_writes_move_only_on_full_evidence(api: Api, sync: Sync) -> None:
-    assert api.failed("dual", 10) == {
-        "reconciliation": "unknown (no evidence: no reconciliation recorded)"
-    }
+    assert api.failed("dual", 10) == {"reconciliation": "no evidence (no reconciliation recorded)"}
     api.post("/reconciliations", {"domain": "customer", "sampled": 500, "mismatched": 3})
-    assert "3 differences" in api.failed("dual", 10)["reconciliation"]
+    assert api.failed("dual", 10)["reconciliation"].startswith("3 (500 samples")
     api.post("/reconciliations", {"domain": "customer", "sampled": 500, "mismatched": 0})
     status, state = api.writes("dual", 10)
     assert (status, state["writes"]["label"]) == (200, "dual 10%")
 
     sync.health = healthy(dlq=2, lag_seconds=7.5)
     assert api.failed("dual", 50) == {
-        "reverse_dlq": "2 dead letters", "reverse_lag": "7.5 s behind (0 pending)",
+        "reverse_dlq": "2", "reverse_lag": "7.5s (0 pending)",
     }  # fmt: skip
     sync.health = healthy(running=False, last_error="MySQL gone")
     assert "MySQL gone" in api.failed("dual", 50)["reverse_running"]
@@ -82,7 +80,10 @@ def test_a_service_missing_a_write_route_is_refused(api: Api, sync: Sync) -> Non
     api.post("/reconciliations", {"domain": "customer", "sampled": 500, "mismatched": 0})
     routes = [r for r in sync.routes["routes"] if r["path"] != "/V1/addresses/{addressId}"]
     sync.routes = {"domain": "customer", "routes": routes}
-    assert api.failed("dual", 10) == {"write_routes": "missing DELETE /V1/addresses/{}"}
+    failed = api.failed("dual", 10)
+    assert list(failed) == ["write_routes"]
+    assert failed["write_routes"].startswith("1 (")  # one missing, of the table's write rows
+    assert failed["write_routes"].endswith("samples, missing DELETE /V1/addresses/{})")
     sync.routes = {"detail": "Not Found"}
     assert "is not the manifest of 'customer'" in api.failed("dual", 10)["write_routes"]
 
@@ -119,5 +120,5 @@ def test_ficus_gates_shows_the_writes_gates(
     result = CliRunner().invoke(app, ["gates", "customer"], env=env)
     out = " ".join(result.output.split())
     assert "Gates for every forward move of customer writes" in out
-    assert "│ reconciliation │ FAILED │ unknown (no evidence: no reconciliation recorded)" in out
+    assert "│ reconciliation │ FAILED │ no evidence (no reconciliation recorded)" in out
     assert result.exit_code == 4  # the reads gates (no shadow traffic), as before

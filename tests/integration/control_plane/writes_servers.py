@@ -85,5 +85,5 @@ def settings_with(control_db: str, sync: Sync) -> ControlSettings:
     """Control settings whose sync and customer service are `sync`."""
     return ControlSettings(
         db_url=control_db, sync_url=sync.url, proxy_urls=("http://proxy.test",),
-        service_urls={"customer": sync.url},
+        service_urls={"customer": sync.url}, plan_gates=False,  # the writes gates' own rules
     )  # fmt: skip

@@ -1,28 +1,38 @@
-"""Gate evaluation over measured inputs."""
+"""The gate policy's reads gates: criteria evaluated by the one evaluator over measured
+inputs (forward lag, the shadow window)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 from ficus_contracts.cutover import Direction, Lane, Stage
+from ficus_control.criteria.core.evaluate import CriterionResult, SignalSnapshot, evaluate, failed
 from ficus_control.cutover.core.gates import (
     Gate,
     GatePolicy,
     LagReading,
     Measurements,
     ShadowWindow,
-    evaluate,
-    failed,
     gates_apply,
+    policy_criteria,
 )
 
 POLICY = GatePolicy(max_lag_seconds=2.0, max_mismatch_rate=0.01, min_shadow_samples=100)
+NOW = dt.datetime(2026, 1, 1, 0, 1, tzinfo=dt.UTC)
+LATEST = "2026-01-01T00:00:00+00:00"
 GOOD_LAG = LagReading(0.4, 3)
-GOOD_SHADOW = ShadowWindow(compared=1000, mismatched=5)
+GOOD_SHADOW = ShadowWindow(compared=1000, mismatched=5, latest=LATEST)
 
 
-def verdicts(lag: LagReading, shadow: ShadowWindow) -> dict[Gate, bool]:
-    return {r.gate: r.passed for r in evaluate(POLICY, Measurements(lag, shadow))}
+def results(lag: LagReading, shadow: ShadowWindow) -> list[CriterionResult]:
+    readings = Measurements(lag, shadow).readings("catalog", NOW)
+    return evaluate(policy_criteria(POLICY), SignalSnapshot(readings))
+
+
+def verdicts(lag: LagReading, shadow: ShadowWindow) -> dict[str, bool]:
+    return {r.name: r.passed for r in results(lag, shadow)}
 
 
 def test_all_gates_pass() -> None:
@@ -37,21 +47,22 @@ def test_lag_must_be_below_threshold(lag: LagReading, ok: bool) -> None:
     assert verdicts(lag, GOOD_SHADOW)[Gate.FORWARD_LAG] is ok
 
 
-def test_unknown_lag_fails_with_its_reason() -> None:
-    results = evaluate(POLICY, Measurements(LagReading(error="sync unreachable"), GOOD_SHADOW))
-    (bad,) = failed(results)
-    assert bad.gate is Gate.FORWARD_LAG
-    assert "unknown (sync unreachable)" in str(bad)
+def test_unknown_lag_fails_as_no_evidence_with_its_reason() -> None:
+    (bad,) = failed(results(LagReading(error="sync unreachable"), GOOD_SHADOW))
+    assert bad.name == Gate.FORWARD_LAG
+    assert str(bad).startswith("forward_lag no_evidence: measured no evidence (sync unreachable)")
 
 
 @pytest.mark.parametrize(
     ("shadow", "ok"),
     [
-        (ShadowWindow(1000, 10), True),  # exactly 1 %
-        (ShadowWindow(1000, 11), False),
-        (ShadowWindow(100, 0), True),
-        (ShadowWindow(99, 0), False),  # too few samples
-        (ShadowWindow(0, 0), False),
+        (ShadowWindow(1000, 10, LATEST), True),  # exactly 1 %
+        (ShadowWindow(1000, 11, LATEST), False),
+        (ShadowWindow(100, 0, LATEST), True),
+        (ShadowWindow(99, 0, LATEST), False),  # too few samples
+        (ShadowWindow(0, 0, LATEST), False),
+        (ShadowWindow(0, 0, None), False),  # nothing recorded at all
+        (ShadowWindow(100, 0, None), True),  # in-memory windows carry no time
     ],
 )
 def test_shadow_mismatch_rate_and_minimum_samples(shadow: ShadowWindow, ok: bool) -> None:
@@ -59,12 +70,15 @@ def test_shadow_mismatch_rate_and_minimum_samples(shadow: ShadowWindow, ok: bool
 
 
 def test_failure_names_gate_and_measured_value() -> None:
-    (bad,) = failed(evaluate(POLICY, Measurements(GOOD_LAG, ShadowWindow(200, 50))))
-    assert str(bad).startswith("shadow_mismatch FAILED: measured 25.00% (50 of 200)")
+    (bad,) = failed(results(GOOD_LAG, ShadowWindow(200, 50, LATEST)))
+    assert str(bad).startswith(
+        "shadow_mismatch unmet: measured 25.000% (200 samples, 1m ago, 50 of 200 mismatched)"
+    )
+    assert "required shadow_mismatch_rate <= 1.00% in 300s, over >= 100 samples" in str(bad)
 
 
 def test_measurements_serialise_for_the_audit_log() -> None:
-    data = Measurements(LagReading(1.5, 7), ShadowWindow(200, 2, "2026-01-01T00:00:00+00:00"))
+    data = Measurements(LagReading(1.5, 7), ShadowWindow(200, 2, LATEST))
     assert data.as_dict()["forward_lag"]["seconds_behind"] == 1.5
     assert data.as_dict()["shadow"]["rate"] == 0.01
 

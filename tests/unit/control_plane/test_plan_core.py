@@ -11,9 +11,10 @@ import pytest
 import yaml
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
+from ficus_control.criteria.core.evaluate import Reading, SignalSnapshot, Status, evaluate, failed
+from ficus_control.criteria.core.model import Op, Signal
 from ficus_control.cutover.core.domains import DEFAULT_DOMAINS
-from ficus_control.plan.core.evaluate import Reading, SignalSnapshot, Status, evaluate, failed
-from ficus_control.plan.core.model import Op, Signal, Step
+from ficus_control.plan.core.model import Step
 from ficus_control.plan.core.parse import PlanInvalid, parse_plan
 from ficus_control.plan.core.progress import progress, unavailable
 from ficus_control.plan.core.proxy_metrics import read_signals
@@ -78,11 +79,11 @@ HELD = {"lag": 601.0}
 
 
 def _statuses(readings: dict[Signal, Reading], held: dict[str, float]) -> dict[str, Status]:
-    return {r.name: r.status for r in evaluate(_step(), SignalSnapshot(readings, held))}
+    return {r.name: r.status for r in evaluate(_step().exit, SignalSnapshot(readings, held))}
 
 
 def test_everything_measured_and_held_is_met() -> None:
-    results = evaluate(_step(), SignalSnapshot(GOOD, HELD))
+    results = evaluate(_step().exit, SignalSnapshot(GOOD, HELD))
     assert failed(results) == []
     lag = results[0]
     assert (lag.measured, lag.soak and lag.soak.held_s) == ("0.4s", 601.0)
@@ -113,13 +114,13 @@ def test_each_criterion_fails_alone(
 
 def test_a_signal_absent_from_the_snapshot_is_no_evidence_never_a_pass() -> None:
     readings = {k: v for k, v in GOOD.items() if k is not Signal.WRITE_P99}
-    (result,) = failed(evaluate(_step(), SignalSnapshot(readings, HELD)))
+    (result,) = failed(evaluate(_step().exit, SignalSnapshot(readings, HELD)))
     assert (result.name, result.status) == ("p99", Status.NO_EVIDENCE)
     assert result.measured == "no evidence (write_p99 is not measured)"
 
 
 def test_soak_not_yet_held_is_unmet_with_the_time_held() -> None:
-    (result,) = failed(evaluate(_step(), SignalSnapshot(GOOD, {"lag": 42.0})))
+    (result,) = failed(evaluate(_step().exit, SignalSnapshot(GOOD, {"lag": 42.0})))
     assert (result.name, result.status) == ("lag", Status.UNMET)
     assert result.soak is not None and (result.soak.required_s, result.soak.held_s) == (600, 42)
     assert "held 42s of 600s" in str(result)
@@ -127,7 +128,7 @@ def test_soak_not_yet_held_is_unmet_with_the_time_held() -> None:
 
 def test_a_failing_soak_criterion_holds_nothing() -> None:
     (result,) = failed(
-        evaluate(_step(), SignalSnapshot({**GOOD, Signal.FORWARD_LAG: Reading(9.0)}, HELD))
+        evaluate(_step().exit, SignalSnapshot({**GOOD, Signal.FORWARD_LAG: Reading(9.0)}, HELD))
     )
     assert result.status is Status.UNMET
     assert result.soak is not None and result.soak.held_s == 0
@@ -206,6 +207,16 @@ def test_the_repository_plan_is_valid_and_orders_the_domains() -> None:
     assert phases[3][:4] == ["writes-dual-25", "writes-dual-50", "writes-dual-75", "writes-new"]
     assert phases[3][-2:] == ["reads-retired", "writes-retired"]
     assert len(loaded.plan.version) == 16
+
+
+def test_the_local_stacks_plan_has_the_same_steps_and_signals_with_shorter_soaks() -> None:
+    repo = load_plan(default_plan_path(), DEFAULT_DOMAINS).plan
+    local = load_plan(default_plan_path().with_name("plan.local.yaml"), DEFAULT_DOMAINS).plan
+    for ours, theirs in zip(local.domains, repo.domains, strict=True):
+        assert [s.name for s in ours.steps] == [s.name for s in theirs.steps]
+        for mine, real in zip(ours.steps, theirs.steps, strict=True):
+            assert {c.signal for c in mine.exit} <= {c.signal for c in real.exit}
+            assert all(c.soak_s is None for c in mine.exit)
 
 
 PROXY_METRICS = """

@@ -74,7 +74,9 @@ def test_gate_refusal_names_gate_and_value(
 ) -> None:
     service.cutover("catalog", R, SHADOW, "alice")
     lag.reading = LagReading(7.5, 1200)
-    with pytest.raises(GateRefused, match=r"forward_lag FAILED: measured 7.5 s behind \(1200"):
+    with pytest.raises(
+        GateRefused, match=r"forward_lag unmet: measured 7.5s \(1200 events behind\)"
+    ):
         service.cutover("catalog", R, canary(10), "alice")
     assert service.get("catalog").reads == SHADOW
     assert len(store.log) == 1

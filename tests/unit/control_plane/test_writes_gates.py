@@ -10,16 +10,17 @@ import pytest
 import yaml
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
+from ficus_control.criteria.core.evaluate import CriterionResult, SignalSnapshot, evaluate
 from ficus_control.cutover import CutoverService, DomainRegistry
 from ficus_control.cutover.core.gates import Gate
 from ficus_control.cutover.core.writes_gates import (
     Reconciliation,
     ReverseHealth,
     WritesEvidence,
-    evaluate_writes,
     route_row,
     served_rows,
     write_rows,
+    writes_criteria,
 )
 from ficus_control.cutover.inmemory import FixedLag, FixedWritesEvidence, InMemoryStore
 from ficus_control.errors import GateRefused
@@ -35,8 +36,12 @@ GOOD = WritesEvidence(
 )
 
 
-def failed(evidence: WritesEvidence) -> dict[Gate, str]:
-    return {r.gate: r.measured for r in evaluate_writes(5.0, evidence) if not r.passed}
+def evaluate_writes(evidence: WritesEvidence) -> list[CriterionResult]:
+    return evaluate(writes_criteria(5.0), SignalSnapshot(evidence.readings()))
+
+
+def failed(evidence: WritesEvidence) -> dict[str, str]:
+    return {r.name: r.measured or "" for r in evaluate_writes(evidence) if not r.passed}
 
 
 def test_the_customer_write_rows_of_the_route_table() -> None:
@@ -53,8 +58,8 @@ def test_the_customer_write_rows_of_the_route_table() -> None:
 
 
 def test_good_evidence_passes_every_gate() -> None:
-    results = evaluate_writes(5.0, GOOD)
-    assert [r.gate for r in results] == [
+    results = evaluate_writes(GOOD)
+    assert [r.name for r in results] == [
         Gate.REVERSE_RUNNING, Gate.REVERSE_DLQ, Gate.REVERSE_LAG, Gate.RECONCILIATION,
         Gate.WRITE_ROUTES,
     ]  # fmt: skip
@@ -65,16 +70,17 @@ def test_good_evidence_passes_every_gate() -> None:
     ("evidence", "gate", "measured"),
     [
         (replace(GOOD, health=ReverseHealth(running=False, last_error="boom")),
-         Gate.REVERSE_RUNNING, "not running (last error: boom)"),
-        (replace(GOOD, health=replace(GOOD.health, dlq=3)), Gate.REVERSE_DLQ, "3 dead letters"),
-        (replace(GOOD, health=replace(GOOD.health, lag_seconds=5.0)), Gate.REVERSE_LAG, "5 s"),
+         Gate.REVERSE_RUNNING, "0 (not running, last error: boom)"),
+        (replace(GOOD, health=replace(GOOD.health, dlq=3)), Gate.REVERSE_DLQ, "3"),
+        (replace(GOOD, health=replace(GOOD.health, lag_seconds=5.0)), Gate.REVERSE_LAG,
+         "5s (2 pending)"),
         (replace(GOOD, reconciliation=Reconciliation(2000, 4, 10)), Gate.RECONCILIATION,
-         "4 differences in 2000 records"),
+         "4 (2000 samples, 10s ago)"),
         (replace(GOOD, reconciliation=None), Gate.RECONCILIATION, "no evidence"),
         (replace(GOOD, served=ROWS - {("DELETE", "/V1/addresses/{}")}), Gate.WRITE_ROUTES,
-         "missing DELETE /V1/addresses/{}"),
+         "1 (14 samples, missing DELETE /V1/addresses/{})"),
         (replace(GOOD, served=None, routes_error="refused"), Gate.WRITE_ROUTES,
-         "no evidence: refused"),
+         "no evidence (refused)"),
         (replace(GOOD, required=frozenset()), Gate.WRITE_ROUTES, "no write row"),
     ],
 )  # fmt: skip
@@ -89,7 +95,7 @@ def test_each_gate_fails_on_its_own_evidence(
 def test_sync_unreachable_fails_every_reverse_gate_as_no_evidence() -> None:
     bad = failed(replace(GOOD, health=ReverseHealth(error="sync unreachable")))
     assert set(bad) == {Gate.REVERSE_RUNNING, Gate.REVERSE_DLQ, Gate.REVERSE_LAG}
-    assert all("no evidence: sync unreachable" in m for m in bad.values())
+    assert all("no evidence (sync unreachable)" in m for m in bad.values())
 
 
 def test_placeholders_match_whatever_their_names() -> None:
@@ -105,7 +111,7 @@ def service() -> CutoverService:
 
 
 def test_no_evidence_source_refuses_writes(service: CutoverService) -> None:
-    with pytest.raises(GateRefused, match="reverse_running FAILED: measured unknown"):
+    with pytest.raises(GateRefused, match="reverse_running no_evidence: measured no evidence"):
         service.cutover("customer", W, Lane(Stage.DUAL, 10), "t")
 
 
@@ -118,7 +124,7 @@ def test_writes_move_with_evidence_and_every_forward_move_is_gated(
     measured = service.audit("customer", 1)[0].entry.measured
     assert [g["passed"] for g in measured["writes"]["gates"]] == [True] * 5
     source.fixed = replace(GOOD, health=replace(GOOD.health, dlq=1))
-    with pytest.raises(GateRefused, match="reverse_dlq FAILED: measured 1 dead letters"):
+    with pytest.raises(GateRefused, match="reverse_dlq unmet: measured 1,"):
         service.cutover("customer", W, Lane(Stage.DUAL, 50), "t")
     back = service.rollback("customer", W, "t", reason="x", force=True)  # never gated
     assert back.writes == Lane()

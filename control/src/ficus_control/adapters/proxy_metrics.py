@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import httpx
 
-from ficus_control.plan.core.evaluate import Reading
-from ficus_control.plan.core.model import Signal
+from ficus_control.criteria.core.evaluate import Reading
+from ficus_control.criteria.core.model import Signal
 from ficus_control.plan.core.proxy_metrics import read_signals
 
 

@@ -46,11 +46,12 @@ class HttpWritesEvidence:
     def evidence(self, domain: str) -> WritesEvidence:
         served, routes_error = self._served(domain)
         return WritesEvidence(
-            self._health(domain), self._reconciliation(domain), self._required(domain), served,
+            self.health(domain), self._reconciliation(domain), self._required(domain), served,
             routes_error,
         )  # fmt: skip
 
-    def _health(self, domain: str) -> ReverseHealth:
+    def health(self, domain: str) -> ReverseHealth:
+        """Reverse sync of `domain` as sync reports it (ReverseProbe); never raises."""
         body, error = self._get(self.health_url)
         entry = body.get(domain) if isinstance(body, dict) else None
         if error is not None or not isinstance(entry, dict):

@@ -34,8 +34,7 @@ async def _handle(request: Request, exc: Exception) -> JSONResponse:
     body: dict[str, object] = {"error": type(exc).__name__, "detail": str(exc)}
     if isinstance(exc, errors.GateRefused):
         body["failed_gates"] = [
-            {"gate": r.gate.value, "measured": r.measured, "threshold": r.threshold}
-            for r in exc.failed
+            {"gate": r.name, "measured": r.measured, "threshold": r.threshold} for r in exc.failed
         ]
     if isinstance(exc, errors.PlanRefused):
         body["failed_criteria"] = exc.failed

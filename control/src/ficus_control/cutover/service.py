@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
+from ficus_control.criteria.core.evaluate import CriterionResult, SignalSnapshot, evaluate, failed
 from ficus_control.cutover.core import gates, transitions, writes_gates
 from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord, admin_entry
 from ficus_control.cutover.core.chain import ChainReport
 from ficus_control.cutover.core.domains import DomainRegistry
-from ficus_control.cutover.core.gates import GateResult
 from ficus_control.cutover.drain import WritesRollback
 from ficus_control.cutover.ports import (
     CutoverStore,
@@ -36,17 +37,19 @@ class GateReport:
     domain: str
     policy: gates.GatePolicy
     measured: gates.Measurements
-    results: list[gates.GateResult]
+    results: list[CriterionResult]
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.measured.as_dict(), "gates": [_result(r) for r in self.results]}
+        return {**self.measured.as_dict(), "gates": [gate_dict(r) for r in self.results]}
 
 
-def _result(r: gates.GateResult) -> dict[str, Any]:
+def gate_dict(r: CriterionResult) -> dict[str, Any]:
+    """A gate's result as the API shows it (`ficus gates`, the dashboard)."""
     return {
-        "gate": r.gate.value,
+        "gate": r.name,
         "passed": r.passed,
-        "measured": r.measured,
+        "status": r.status.value,
+        "measured": r.measured if r.measured is not None else "no evidence",
         "threshold": r.threshold,
     }
 
@@ -105,9 +108,10 @@ class CutoverService:
             lag=self.lag_probe.lag(domain),
             shadow=self.shadow.latest_window(domain, policy.window_seconds),
         )
-        return GateReport(domain, policy, measured, gates.evaluate(policy, measured))
+        now = SignalSnapshot(measured.readings(domain, dt.datetime.now(dt.UTC)))
+        return GateReport(domain, policy, measured, evaluate(gates.policy_criteria(policy), now))
 
-    def writes_gates(self, domain: str) -> tuple[list[GateResult], dict[str, Any]]:
+    def writes_gates(self, domain: str) -> tuple[list[CriterionResult], dict[str, Any]]:
         """The writes gates of `domain` now, and what was measured."""
         self.domains.require(domain)
         if self.writes_evidence is None:
@@ -115,8 +119,9 @@ class CutoverService:
             evidence = writes_gates.WritesEvidence(missing, None, frozenset(), None, "not wired")
         else:
             evidence = self.writes_evidence.evidence(domain)
-        results = writes_gates.evaluate_writes(self.max_reverse_lag_seconds, evidence)
-        return results, {**evidence.as_dict(), "gates": [_result(r) for r in results]}
+        criteria = writes_gates.writes_criteria(self.max_reverse_lag_seconds)
+        results = evaluate(criteria, SignalSnapshot(evidence.readings()))
+        return results, {**evidence.as_dict(), "gates": [gate_dict(r) for r in results]}
 
     def cutover(
         self,
@@ -160,7 +165,7 @@ class CutoverService:
         measured = self._plan_or_policy(state, direction, target, force, plan_gate)
         if writes_gates.writes_gates_apply(direction, state.lane(direction), target):
             results, measured["writes"] = self.writes_gates(state.domain)
-            bad = gates.failed(results)
+            bad = failed(results)
             if bad and not force:
                 raise GateRefused(bad)
         return measured
@@ -181,7 +186,7 @@ class CutoverService:
         if not gates.gates_apply(direction, state.lane(direction), target):
             return {}
         report = self.gates(state.domain)
-        bad = gates.failed(report.results)
+        bad = failed(report.results)
         if bad and not force:
             raise GateRefused(bad)
         return report.as_dict()

@@ -1,5 +1,7 @@
 """Samples every domain's forward lag and shadow mismatch rate every few seconds into the
-dashboard's `History`, in one daemon thread started and stopped with control's app."""
+dashboard's `History`, and measures the plan's criteria in the same round (so their soak
+clocks see a criterion stop holding while nobody looks), in one daemon thread started and
+stopped with control's app."""
 
 from __future__ import annotations
 
@@ -39,6 +41,8 @@ class Sampler:
             shadow = self.control.service.shadow.latest_window(domain, SHADOW_WINDOW_SECONDS)
             sample = Sample(time.time(), lag.seconds_behind, shadow.rate, shadow.compared)
             self.history.add(domain, sample)
+        if self.control.plan is not None:
+            self.control.plan.views()  # keeps the soak clocks (see PlanService.sample)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
-# the writes gates read it too: it lives with them, the plan re-exports it
+from ficus_control.criteria.core.evaluate import Reading
+from ficus_control.criteria.core.model import Signal
+
+# the writes gates read them too: they live with them, the plan re-exports them
 from ficus_control.cutover.core.writes_gates import Reconciliation as Reconciliation
-from ficus_control.plan.core.evaluate import Reading
-from ficus_control.plan.core.model import Plan, Signal
+from ficus_control.cutover.core.writes_gates import ReverseHealth
+from ficus_control.plan.core.model import Plan
 
 
 class PlanStore(Protocol):
@@ -48,3 +51,12 @@ class ExtraSignals(Protocol):
     def read(self, domain: str) -> Mapping[Signal, Reading]: ...
 
     def close(self) -> None: ...
+
+
+class ReverseProbe(Protocol):
+    """Reverse sync's health per domain (sync `GET /v1/reverse/health`)."""
+
+    def health(self, domain: str) -> ReverseHealth:
+        """Never raises: an unreachable sync, or a domain it has no reverse sync for, gives
+        a ReverseHealth with `error` set (no evidence)."""
+        ...

@@ -9,10 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
-from ficus_control.cutover import CutoverService
-from ficus_control.cutover.ports import GateVerdict
-from ficus_control.errors import ControlError, InvalidRequest, TransitionRefused
-from ficus_control.plan.core.evaluate import (
+from ficus_control.criteria.core.evaluate import (
     CriterionResult,
     SignalSnapshot,
     Status,
@@ -20,6 +17,9 @@ from ficus_control.plan.core.evaluate import (
     failed,
     holds_now,
 )
+from ficus_control.cutover import CutoverService
+from ficus_control.cutover.ports import GateVerdict
+from ficus_control.errors import ControlError, InvalidRequest, TransitionRefused
 from ficus_control.plan.core.model import DomainPlan
 from ficus_control.plan.core.progress import Progress, progress, unavailable
 from ficus_control.plan.loader import LoadedPlan
@@ -126,7 +126,7 @@ class PlanService:
         holding = [c.name for c in criteria if holds_now(c, now) is Status.MET]
         watched = [c.name for c in criteria]
         held = self.store.soak(state.domain, where.step_name, holding, watched) if criteria else {}
-        return DomainView(state, where, evaluate(where.current, SignalSnapshot(readings, held)))
+        return DomainView(state, where, evaluate(criteria, SignalSnapshot(readings, held)))
 
     def _measured(self, view: DomainView) -> dict[str, Any]:
         return {

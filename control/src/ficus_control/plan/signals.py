@@ -1,28 +1,35 @@
-"""Measuring a domain's signals into a SignalSnapshot: forward lag from sync, shadow mismatch
-from control's shadow_stat, trip history and reconciliations from control's database, and
-what the extra sources (the proxies) expose. Anything unmeasured is a Reading with `missing`
-set, so its criterion has no evidence."""
+"""Measuring a domain's signals into a SignalSnapshot: forward lag from sync, reverse sync's
+health (running, DLQ, lag) from sync, shadow mismatch from control's shadow_stat, trip history
+and reconciliations from control's database, and what the extra sources (the proxies) expose.
+The readings are made by the same functions the gates use (`cutover.core`). Anything
+unmeasured is a Reading with `missing` set, so its criterion has no evidence."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 
+from ficus_control.criteria.core.evaluate import Reading
+from ficus_control.criteria.core.model import Signal
+from ficus_control.cutover.core.gates import lag_reading, shadow_reading
+from ficus_control.cutover.core.writes_gates import reconciliation_reading, reverse_readings
 from ficus_control.cutover.ports import LagProbe, PolicySource, ShadowStats
-from ficus_control.plan.core.evaluate import Reading
-from ficus_control.plan.core.model import Signal
-from ficus_control.plan.ports import ExtraSignals, PlanStore
+from ficus_control.plan.ports import ExtraSignals, PlanStore, ReverseProbe
+
+_REVERSE = (Signal.REVERSE_RUNNING, Signal.REVERSE_DLQ, Signal.REVERSE_LAG, Signal.CONSISTENCY_LAG)
 
 # Signals nothing in Ficus measures yet, and why.
 _NOT_MEASURED: dict[Signal, str] = {
-    Signal.REVERSE_LAG: "reverse sync does not report its lag yet",
-    Signal.CONSISTENCY_LAG: "nothing measures new → Magento consistency lag yet",
     Signal.READ_SUCCESS: "control reads no proxy metrics",
     Signal.READ_P99: "control reads no proxy metrics",
     Signal.WRITE_P99: "the proxies do not tell write latency from read latency yet",
-    Signal.FORWARD_DLQ: "sync's dead letters are not reachable over HTTP",
-    Signal.REVERSE_DLQ: "reverse sync's dead letters are not reachable over HTTP",
-    Signal.CONFLICTS: "there is no conflict queue yet",
+    Signal.FORWARD_DLQ: "sync's forward dead letters are not served over HTTP",
+    Signal.CONFLICTS: "sync serves no count of the conflict queue over HTTP",
+    Signal.REVERSE_RUNNING: "control has no reverse sync probe",
+    Signal.REVERSE_DLQ: "control has no reverse sync probe",
+    Signal.REVERSE_LAG: "control has no reverse sync probe",
+    Signal.CONSISTENCY_LAG: "control has no reverse sync probe",
+    Signal.WRITE_ROUTES_MISSING: "the plan does not read service manifests (the writes gates do)",
 }
 
 
@@ -34,12 +41,14 @@ class SignalCollector:
         policies: PolicySource,
         store: PlanStore,
         extras: Sequence[ExtraSignals] = (),
+        reverse: ReverseProbe | None = None,
     ) -> None:
         self.lag = lag
         self.shadow = shadow
         self.policies = policies
         self.store = store
         self.extras = list(extras)
+        self.reverse = reverse
 
     def readings(self, domain: str, needed: Collection[Signal]) -> dict[Signal, Reading]:
         """The `needed` signals of `domain`, measured now (only those: each costs a call)."""
@@ -47,6 +56,8 @@ class SignalCollector:
         for signal, measure in self._measures().items():
             if signal in needed:
                 readings[signal] = measure(domain)
+        if self.reverse is not None and any(signal in needed for signal in _REVERSE):
+            readings.update(self._reverse(domain, readings.get(Signal.FORWARD_LAG)))
         for extra in self.extras:
             if any(signal in needed for signal in extra.signals):
                 readings.update(extra.read(domain))
@@ -65,21 +76,26 @@ class SignalCollector:
         }
 
     def _forward_lag(self, domain: str) -> Reading:
-        reading = self.lag.lag(domain)
-        if reading.seconds_behind is None:
-            return Reading(missing=reading.error or "sync gave no lag")
-        return Reading(reading.seconds_behind)
+        return lag_reading(self.lag.lag(domain))
 
     def _shadow(self, domain: str) -> Reading:
         window = self.policies.policy(domain).window_seconds
         stats = self.shadow.latest_window(domain, window)
-        if stats.rate is None or stats.latest is None:
-            return Reading(samples=0, missing=f"no shadow comparisons of {domain} recorded")
-        age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(stats.latest)
-        return Reading(stats.rate, stats.compared, max(0.0, age.total_seconds()))
+        return shadow_reading(stats, domain, dt.datetime.now(dt.UTC))
 
     def _reconciliation(self, domain: str) -> Reading:
-        last = self.store.last_reconciliation(domain)
-        if last is None:
-            return Reading(missing=f"no reconciliation of {domain} recorded")
-        return Reading(float(last.mismatched), last.sampled, last.age_s)
+        return reconciliation_reading(self.store.last_reconciliation(domain))
+
+    def _reverse(self, domain: str, forward: Reading | None) -> dict[Signal, Reading]:
+        """Reverse sync's readings, and the consistency lag: the worse of both directions
+        (a change made on either side is on the other only after it)."""
+        assert self.reverse is not None
+        readings = reverse_readings(self.reverse.health(domain))
+        forward = forward or self._forward_lag(domain)
+        back = readings[Signal.REVERSE_LAG]
+        if forward.value is None or back.value is None:
+            why = forward.missing if forward.value is None else back.missing
+            readings[Signal.CONSISTENCY_LAG] = Reading(missing=why)
+        else:
+            readings[Signal.CONSISTENCY_LAG] = Reading(max(forward.value, back.value))
+        return readings

@@ -1,19 +1,26 @@
-"""Gates: evidence a domain's reads must show before they move beyond shadow (pure).
+"""Gates: the gate policy's criteria for a domain's reads moving beyond shadow, and the
+measurements they read as signals (pure).
 
-A gate is evaluated over measured inputs; measuring is the adapters' job. An unknown
-measurement (sync unreachable, no shadow samples) fails its gate: no evidence, no move.
+A gate is a criterion (`ficus_control.criteria`) evaluated by the one evaluator over measured
+readings; measuring is the adapters' job. An unknown measurement (sync unreachable, no shadow
+samples) fails its gate: no evidence, no move. The plan's steps use the same signals.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass
 from typing import Any
 
 from ficus_contracts.cutover import Direction, Lane, Stage
+from ficus_control.criteria.core.evaluate import Reading
+from ficus_control.criteria.core.model import Criterion, Op, Signal
 
 
 class Gate(enum.StrEnum):
+    """The names of the built-in gates (criteria of the gate policy and the writes gates)."""
+
     FORWARD_LAG = "forward_lag"
     SHADOW_MISMATCH = "shadow_mismatch"
     # writes (core/writes_gates.py)
@@ -62,6 +69,12 @@ class Measurements:
     lag: LagReading
     shadow: ShadowWindow
 
+    def readings(self, domain: str, now: dt.datetime) -> dict[Signal, Reading]:
+        return {
+            Signal.FORWARD_LAG: lag_reading(self.lag),
+            Signal.SHADOW_MISMATCH_RATE: shadow_reading(self.shadow, domain, now),
+        }
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "forward_lag": {
@@ -78,18 +91,6 @@ class Measurements:
         }
 
 
-@dataclass(frozen=True)
-class GateResult:
-    gate: Gate
-    passed: bool
-    measured: str
-    threshold: str
-
-    def __str__(self) -> str:
-        verdict = "ok" if self.passed else "FAILED"
-        return f"{self.gate} {verdict}: measured {self.measured}, required {self.threshold}"
-
-
 def gates_apply(direction: Direction, current: Lane, target: Lane) -> bool:
     """Gates guard forward moves of reads beyond shadow; rollbacks are never gated."""
     return (
@@ -99,31 +100,37 @@ def gates_apply(direction: Direction, current: Lane, target: Lane) -> bool:
     )
 
 
-def evaluate(policy: GatePolicy, measured: Measurements) -> list[GateResult]:
-    return [_lag_gate(policy, measured.lag), _shadow_gate(policy, measured.shadow)]
+def policy_criteria(policy: GatePolicy) -> tuple[Criterion, ...]:
+    """The gate policy's reads gates as criteria: forward lag under its limit, and the shadow
+    mismatch rate at most its limit over at least `min_shadow_samples` comparisons."""
+    return (
+        Criterion(
+            Gate.FORWARD_LAG, Signal.FORWARD_LAG, Op.LT, policy.max_lag_seconds,
+            f"< {policy.max_lag_seconds:g}s",
+        ),
+        Criterion(
+            Gate.SHADOW_MISMATCH, Signal.SHADOW_MISMATCH_RATE, Op.LE, policy.max_mismatch_rate,
+            f"<= {policy.max_mismatch_rate:.2%} in {policy.window_seconds}s",
+            min_samples=policy.min_shadow_samples,
+        ),
+    )  # fmt: skip
 
 
-def failed(results: list[GateResult]) -> list[GateResult]:
-    return [result for result in results if not result.passed]
-
-
-def _lag_gate(policy: GatePolicy, lag: LagReading) -> GateResult:
-    threshold = f"< {policy.max_lag_seconds:g} s behind"
+def lag_reading(lag: LagReading) -> Reading:
+    """Forward lag as a signal reading (no evidence when sync gave none)."""
     if lag.seconds_behind is None:
-        return GateResult(Gate.FORWARD_LAG, False, f"unknown ({lag.error})", threshold)
-    passed = lag.seconds_behind < policy.max_lag_seconds
-    measured = f"{lag.seconds_behind:g} s behind ({lag.events_behind} events)"
-    return GateResult(Gate.FORWARD_LAG, passed, measured, threshold)
+        return Reading(missing=lag.error or "sync gave no lag")
+    events = None if lag.events_behind is None else f"{lag.events_behind} events behind"
+    return Reading(lag.seconds_behind, note=events)
 
 
-def _shadow_gate(policy: GatePolicy, shadow: ShadowWindow) -> GateResult:
-    threshold = (
-        f"mismatch rate <= {policy.max_mismatch_rate:.2%} over >= "
-        f"{policy.min_shadow_samples} comparisons in {policy.window_seconds} s"
-    )
-    rate = shadow.rate
-    if rate is None or shadow.compared < policy.min_shadow_samples:
-        measured = f"{shadow.compared} comparisons (too few samples)"
-        return GateResult(Gate.SHADOW_MISMATCH, False, measured, threshold)
-    measured = f"{rate:.2%} ({shadow.mismatched} of {shadow.compared})"
-    return GateResult(Gate.SHADOW_MISMATCH, rate <= policy.max_mismatch_rate, measured, threshold)
+def shadow_reading(shadow: ShadowWindow, domain: str, now: dt.datetime) -> Reading:
+    """The shadow mismatch rate as a signal reading: its comparisons are its samples, its
+    age is that of the newest window recorded."""
+    if shadow.rate is None:
+        return Reading(samples=0, missing=f"no shadow comparisons of {domain} recorded")
+    note = f"{shadow.mismatched} of {shadow.compared} mismatched"
+    if shadow.latest is None:
+        return Reading(shadow.rate, shadow.compared, note=note)
+    age = now - dt.datetime.fromisoformat(shadow.latest)
+    return Reading(shadow.rate, shadow.compared, max(0.0, age.total_seconds()), note=note)

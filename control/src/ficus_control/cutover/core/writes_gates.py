@@ -1,4 +1,5 @@
-"""Gates: evidence a domain's writes lane must show for every forward move (pure).
+"""Gates: evidence a domain's writes lane must show for every forward move (pure), as
+criteria for the one evaluator (`ficus_control.criteria`) over the readings of that evidence.
 
 A writes lane moves beyond legacy, and up, only while (no evidence: the gate fails):
   * reverse sync runs for the domain (sync `GET /v1/reverse/health`), its DLQ is empty and its
@@ -16,7 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ficus_contracts.cutover import Direction, Lane
-from ficus_control.cutover.core.gates import Gate, GateResult
+from ficus_control.criteria.core.evaluate import Reading
+from ficus_control.criteria.core.model import Criterion, Op, Signal
+from ficus_control.cutover.core.gates import Gate
 
 _PLACEHOLDER = re.compile(r"\{[^}/]*\}")
 RouteRow = tuple[str, str]  # (METHOD, /V1/path/{}) with placeholders unnamed
@@ -72,21 +75,65 @@ class WritesEvidence:
     def missing(self) -> frozenset[RouteRow]:
         return self.required - (self.served or frozenset())
 
+    def readings(self) -> dict[Signal, Reading]:
+        return {
+            **reverse_readings(self.health),
+            Signal.RECONCILIATION_MISMATCHES: reconciliation_reading(self.reconciliation),
+            Signal.WRITE_ROUTES_MISSING: self._routes_reading(),
+        }
+
+    def _routes_reading(self) -> Reading:
+        if self.served is None:
+            return Reading(missing=self.routes_error or "no manifest")
+        if not self.required:
+            return Reading(missing="the route table has no write row")
+        missing = sorted(" ".join(row) for row in self.missing())
+        note = f"missing {', '.join(missing)}" if missing else "all served"
+        return Reading(float(len(missing)), len(self.required), note=note)
+
 
 def writes_gates_apply(direction: Direction, current: Lane, target: Lane) -> bool:
     """Every forward move of a writes lane is gated; rollbacks never are."""
     return direction is Direction.WRITES and current.is_before(target)
 
 
-def evaluate_writes(max_lag_seconds: float, evidence: WritesEvidence) -> list[GateResult]:
-    health = evidence.health
-    return [
-        _running(health),
-        _dlq(health),
-        _lag(health, max_lag_seconds),
-        _reconciliation(evidence.reconciliation),
-        _routes(evidence),
-    ]
+def writes_criteria(max_lag_seconds: float) -> tuple[Criterion, ...]:
+    """The writes gates as criteria (named as `Gate`), for the one evaluator."""
+    return (
+        Criterion(Gate.REVERSE_RUNNING, Signal.REVERSE_RUNNING, Op.EQ, 1, "== 1"),
+        Criterion(Gate.REVERSE_DLQ, Signal.REVERSE_DLQ, Op.EQ, 0, "== 0"),
+        Criterion(
+            Gate.REVERSE_LAG, Signal.REVERSE_LAG, Op.LT, max_lag_seconds, f"< {max_lag_seconds:g}s"
+        ),
+        Criterion(
+            Gate.RECONCILIATION, Signal.RECONCILIATION_MISMATCHES, Op.EQ, 0, "== 0", min_samples=1
+        ),
+        Criterion(Gate.WRITE_ROUTES, Signal.WRITE_ROUTES_MISSING, Op.EQ, 0, "== 0"),
+    )
+
+
+def reverse_readings(health: ReverseHealth) -> dict[Signal, Reading]:
+    """Reverse sync's health as readings: running (1/0), its DLQ and its lag; all no evidence
+    when sync could not be read."""
+    if health.error is not None:
+        missing = Reading(missing=health.error)
+        return {
+            s: missing for s in (Signal.REVERSE_RUNNING, Signal.REVERSE_DLQ, Signal.REVERSE_LAG)
+        }
+    stopped = f"not running, last error: {health.last_error}"
+    running = Reading(1.0, note="running") if health.running else Reading(0.0, note=stopped)
+    return {
+        Signal.REVERSE_RUNNING: running,
+        Signal.REVERSE_DLQ: Reading(float(health.dlq)),
+        Signal.REVERSE_LAG: Reading(health.lag_seconds, note=f"{health.pending} pending"),
+    }
+
+
+def reconciliation_reading(last: Reconciliation | None) -> Reading:
+    """The last consistency check: its differences, over the records it compared, its age."""
+    if last is None:
+        return Reading(missing="no reconciliation recorded")
+    return Reading(float(last.mismatched), last.sampled, last.age_s)
 
 
 def route_row(method: str, path: str) -> RouteRow:
@@ -115,51 +162,3 @@ def served_rows(document: Any) -> frozenset[RouteRow]:
         for r in routes
         if isinstance(r, dict) and "method" in r and "path" in r
     )
-
-
-def _unknown(gate: Gate, error: str, threshold: str) -> GateResult:
-    return GateResult(gate, False, f"unknown (no evidence: {error})", threshold)
-
-
-def _running(health: ReverseHealth) -> GateResult:
-    threshold = "reverse sync running"
-    if health.error is not None:
-        return _unknown(Gate.REVERSE_RUNNING, health.error, threshold)
-    measured = "running" if health.running else f"not running (last error: {health.last_error})"
-    return GateResult(Gate.REVERSE_RUNNING, health.running, measured, threshold)
-
-
-def _dlq(health: ReverseHealth) -> GateResult:
-    if health.error is not None:
-        return _unknown(Gate.REVERSE_DLQ, health.error, "0 dead letters")
-    return GateResult(
-        Gate.REVERSE_DLQ, health.dlq == 0, f"{health.dlq} dead letters", "0 dead letters"
-    )
-
-
-def _lag(health: ReverseHealth, max_lag_seconds: float) -> GateResult:
-    threshold = f"< {max_lag_seconds:g} s behind"
-    if health.error is not None:
-        return _unknown(Gate.REVERSE_LAG, health.error, threshold)
-    measured = f"{health.lag_seconds:g} s behind ({health.pending} pending)"
-    return GateResult(Gate.REVERSE_LAG, health.lag_seconds < max_lag_seconds, measured, threshold)
-
-
-def _reconciliation(last: Reconciliation | None) -> GateResult:
-    threshold = "last reconciliation: 0 differences"
-    if last is None:
-        return _unknown(Gate.RECONCILIATION, "no reconciliation recorded", threshold)
-    measured = f"{last.mismatched} differences in {last.sampled} records, {last.age_s:.0f} s ago"
-    clean = last.mismatched == 0 and last.sampled > 0
-    return GateResult(Gate.RECONCILIATION, clean, measured, threshold)
-
-
-def _routes(evidence: WritesEvidence) -> GateResult:
-    threshold = f"the service serves all {len(evidence.required)} write routes"
-    if evidence.served is None:
-        return _unknown(Gate.WRITE_ROUTES, evidence.routes_error or "no manifest", threshold)
-    if not evidence.required:
-        return _unknown(Gate.WRITE_ROUTES, "the route table has no write row", threshold)
-    missing = sorted(" ".join(row) for row in evidence.missing())
-    measured = f"missing {', '.join(missing)}" if missing else "all served"
-    return GateResult(Gate.WRITE_ROUTES, not missing, measured, threshold)

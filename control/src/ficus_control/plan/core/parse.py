@@ -8,17 +8,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ficus_contracts.cutover import PERCENT_STAGES, Direction, Stage, stages_of
+from ficus_control.criteria.core.model import UNITS, Criterion, Op, Signal
 from ficus_control.errors import InvalidRequest
-from ficus_control.plan.core.model import (
-    PLANNED_STAGES,
-    UNITS,
-    Criterion,
-    DomainPlan,
-    Op,
-    Plan,
-    Signal,
-    Step,
-)
+from ficus_control.plan.core.model import PLANNED_STAGES, DomainPlan, Plan, Step
 
 _SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _THRESHOLD = re.compile(r"^\s*(<=|>=|==|<|>)\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|%|[smhd])?\s*$")

@@ -1,5 +1,6 @@
 """Gate evaluation: one pure function over a snapshot of measured signals, shared by
-`ficus plan`, `ficus gates`, the cutover service's gate check and the dashboard.
+`ficus plan`, `ficus gates`, every gate of the cutover service (the plan's step criteria, the
+gate policy's reads gates, the writes gates) and the dashboard.
 
 A signal that was not measured makes its criterion fail with "no evidence", never pass."""
 
@@ -9,7 +10,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ficus_control.plan.core.model import UNITS, Criterion, Signal, Step, format_seconds
+from ficus_control.criteria.core.model import UNITS, Criterion, Signal, format_seconds
 
 
 class Status(enum.StrEnum):
@@ -20,13 +21,15 @@ class Status(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Reading:
-    """One measured signal: `value` with its sample count and age when they apply; `missing`
-    says why there is no value (then the criterion has no evidence)."""
+    """One measured signal: `value` with its sample count and age when they apply, and `note`
+    (what a person needs besides the number, e.g. which routes are missing); `missing` says
+    why there is no value (then the criterion has no evidence)."""
 
     value: float | None = None
     samples: int | None = None
     age_s: float | None = None
     missing: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,14 +79,8 @@ def holds_now(criterion: Criterion, snapshot: SignalSnapshot) -> Status:
     return Status.MET if criterion.op.holds(reading.value, criterion.value) else Status.UNMET
 
 
-def evaluate(step: Step | None, snapshot: SignalSnapshot) -> list[CriterionResult]:
-    """The results of `step`'s exit criteria (none before the first step)."""
-    return evaluate_criteria(step.exit if step is not None else (), snapshot)
-
-
-def evaluate_criteria(
-    criteria: Sequence[Criterion], snapshot: SignalSnapshot
-) -> list[CriterionResult]:
+def evaluate(criteria: Sequence[Criterion], snapshot: SignalSnapshot) -> list[CriterionResult]:
+    """Each criterion's result over `snapshot`, in order."""
     return [_one(criterion, snapshot) for criterion in criteria]
 
 
@@ -124,6 +121,8 @@ def _measured(criterion: Criterion, reading: Reading) -> str | None:
         extra.append(f"{reading.samples} samples")
     if reading.age_s is not None:
         extra.append(f"{format_seconds(round(reading.age_s))} ago")
+    if reading.note is not None:
+        extra.append(reading.note)
     return f"{text} ({', '.join(extra)})" if extra else text
 
 

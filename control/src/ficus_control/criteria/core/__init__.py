@@ -1,0 +1,1 @@
+"""Signals, criteria and their evaluation: no I/O, no framework."""
