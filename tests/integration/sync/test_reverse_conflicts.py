@@ -155,6 +155,6 @@ def test_a_deletion_racing_a_magento_edit_deletes_and_is_logged_as_a_conflict(
     )
     assert conflict.magento_value["firstname"] == "EditedInMagento"
     assert (conflict.winner, conflict.policy, conflict.status) == (
-        "service", "deletion_wins", "resolved",
+        "service", "manual", "open",
     )  # fmt: skip
-    assert running.status.conflicts_total.labels("customer", "deletion_wins")._value.get() == 1
+    assert running.status.conflicts_total.labels("customer", "manual")._value.get() == 1

@@ -205,11 +205,11 @@ def test_service_only_changes_reproduce_the_service_state(base: Any, service: An
     assert {**result.state, "updated_at": 0} == {**service, "updated_at": 0}
 
 
-def test_a_deletion_racing_a_magento_edit_is_a_conflict_the_deletion_wins() -> None:
+def test_a_deletion_racing_a_magento_edit_is_an_open_manual_conflict() -> None:
     edited = {**BASE, "firstname": "Bo", "updated_at": "2026-01-02 10:00:00"}
     raced = deletion_conflict(BASE, edited)
     assert raced is not None and (raced.field, raced.winner, raced.policy, raced.open) == (
-        EXISTENCE_FIELD, "service", "deletion_wins", False,
+        EXISTENCE_FIELD, "service", "manual", True,
     )  # fmt: skip
     assert raced.magento_value == edited and raced.service_value is None
     touched = {**BASE, "updated_at": "2026-01-02 10:00:00"}  # only the clock moved

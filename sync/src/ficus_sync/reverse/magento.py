@@ -185,7 +185,7 @@ class Magento:
             self.conn.commit()
 
     def _plan(self, row: OutboxRow, current: CustomerState | None, offset_ms: float) -> _Plan:
-        if row.kind == "deleted":  # a deletion racing a Magento edit still deletes, logged
+        if row.kind == "deleted":  # racing a Magento edit: deletes, an open manual conflict
             magento = None if current is None else current.model_dump(mode="json")
             raced = deletion_conflict(row.base, magento)
             return _Plan(None, delete=True, conflicts=(raced,) if raced else ())

@@ -7,6 +7,10 @@ applied in ONE MySQL transaction with the conflict's closing, like the worker's 
   `updated_at`: forward capture projects it as a change and the service receives Magento's
   value as an ordinary event, through the pipeline (the service's tables are never written);
   a customer Magento does not hold goes to the service as a deletion (`retraction`).
+
+A service deletion that raced a Magento edit (`(customer)`, no service value) was applied, its
+conflict left open: take service keeps the deletion; take magento writes Magento's lost state
+back (a later `updated_at`), and forward capture brings the customer back to the service.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from ficus_contracts.customers import CustomerState
+from ficus_legacy import customers as legacy
 from ficus_sync.reverse import ledger
 from ficus_sync.reverse.core.merge import EXISTENCE_FIELD
 from ficus_sync.reverse.errors import ResolutionRefused
@@ -53,9 +58,18 @@ def resolve(
     return done
 
 
+def _raced_deletion(conflict: ledger.ConflictRow) -> bool:
+    """The service deleted the customer while Magento changed it (`deletion_conflict`)."""
+    return conflict.field == EXISTENCE_FIELD and conflict.service_value is None
+
+
 def _take_service(
     magento: Magento, outbox: Outbox, conflict: ledger.ConflictRow, current: CustomerState | None
 ) -> str:
+    if _raced_deletion(conflict):
+        if current is not None:  # brought back meanwhile: the service's decision still holds
+            legacy.delete(magento.conn, conflict.entity_id)
+        return f"customer {conflict.entity_id}: the service's deletion stands"
     if current is not None and conflict.field == EXISTENCE_FIELD:
         raise ResolutionRefused(
             f"Magento customer {current.entity_id} exists: the service's customer cannot take "
@@ -85,6 +99,8 @@ def _take_magento(
     magento: Magento, conflict: ledger.ConflictRow, current: CustomerState | None,
     retract: Retract | None,
 ) -> str:  # fmt: skip
+    if current is None and _raced_deletion(conflict):
+        return _restore(magento, conflict)
     if current is None:
         if retract is None:
             raise ResolutionRefused("the service must drop its customer: sync's database needed")
@@ -98,6 +114,20 @@ def _take_magento(
     touched = current.model_copy(update={"updated_at": _later(magento, current)})
     magento.write(touched, current)
     return f"customer {current.entity_id}: Magento's {conflict.field} goes to the service"
+
+
+def _restore(magento: Magento, conflict: ledger.ConflictRow) -> str:
+    """Magento's state the service's deletion removed, written back as a change."""
+    lost = CustomerState.model_validate(conflict.magento_value)
+    state = lost.model_copy(update={"updated_at": _later(magento, lost)})
+    owner = magento.email_owner(state)
+    if owner is not None:
+        raise ResolutionRefused(
+            f"email {state.email!r} is held by Magento customer {owner} of the same website "
+            "now: the deleted customer cannot come back with it"
+        )
+    magento.write(state, None)
+    return f"customer {state.entity_id}: Magento's state is back and goes to the service"
 
 
 def _set(document: dict[str, Any], name: str, value: Any) -> None:

@@ -14,8 +14,10 @@ conflict too: never two customers per (email, website). A customer born in the s
 base) whose email is taken, or whose id Magento already uses, cannot be written at all; nor can
 an edit of a customer Magento deleted meanwhile: the merge parks them (an open conflict on the
 email, or on the customer itself). A deletion from the service of a customer Magento changed
-since the service's base still deletes it (the service deleted it on purpose), but not silently:
-a conflict on the customer itself, resolved by policy `deletion_wins`, keeps Magento's lost state.
+since the service's base is a manual conflict on the customer itself: the deletion stands on
+both sides meanwhile (as Magento's deletion of a customer the service edited does), the
+conflict stays open with Magento's lost state until an operator keeps the deletion
+(`--take service`) or brings Magento's customer back to both sides (`--take magento`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any, Literal
 
 Document = Mapping[str, Any]
 Winner = Literal["service", "magento"]
-Policy = Literal["newest_wins", "manual", "deletion_wins"]
+Policy = Literal["newest_wins", "manual"]
 
 MANUAL_FIELDS = frozenset({"email"})
 # Bookkeeping, not data: the merged row was changed now, by whichever side was later.
@@ -144,8 +146,9 @@ def _clock(merged: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any])
 
 def deletion_conflict(base: Document | None, magento: Document | None) -> Conflict | None:
     """The conflict of a service deletion racing a Magento edit: Magento's current state
-    differs from the service's `base` (its `updated_at` aside). None when nothing raced (or
-    the service sent no base, or Magento has no such customer)."""
+    differs from the service's `base` (its `updated_at` aside). Manual and open: the deletion
+    stands meanwhile (winner `service`), Magento's lost state is kept for `--take magento`.
+    None when nothing raced (or the service sent no base, or Magento has no such customer)."""
     if base is None or magento is None:
         return None
     theirs, before = fields(magento), fields(base)
@@ -153,7 +156,7 @@ def deletion_conflict(base: Document | None, magento: Document | None) -> Confli
     before.pop(CLOCK_FIELD, None)
     if theirs == before:
         return None
-    return Conflict(EXISTENCE_FIELD, dict(magento), None, "service", "deletion_wins", open=False)
+    return Conflict(EXISTENCE_FIELD, dict(magento), None, "service", "manual", open=True)
 
 
 def _into_nothing(base: Document | None, service: Document, email_taken_by: int | None) -> Merge:
