@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from ficus_feed.core import Handled, lag_seconds
 
@@ -72,3 +74,19 @@ class FeedMetrics:
             if self.apply_lag is not None and item.source_ts_ms and self.fresh(item):
                 self.apply_lag.observe(lag_seconds(item.source_ts_ms, now))
         self.checkpoint.set(checkpoint)
+
+
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's multiprocess mode
+
+
+def exposition(registry: CollectorRegistry) -> bytes:
+    """A service's `/metrics` body: `registry`'s; when the service runs worker processes
+    (`MULTIPROC_DIR` set by its supervisor before any of them imported prometheus_client),
+    every process's instead, so a scrape is not one random worker's: counters and histograms
+    summed over the processes, gauges one series per process (label `pid`)."""
+    directory = os.environ.get(MULTIPROC_DIR)
+    if not directory:
+        return generate_latest(registry)
+    merged = CollectorRegistry()
+    MultiProcessCollector(merged, directory)  # type: ignore[no-untyped-call]
+    return generate_latest(merged)

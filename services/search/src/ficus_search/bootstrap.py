@@ -101,13 +101,14 @@ def build(settings: SearchSettings, metrics: SearchMetrics | None = None) -> Com
     indexer: EsIndexer | None = None
     if settings.engine == "elasticsearch":
         elastic = open_elasticsearch(settings)
-        indexer = EsIndexer(
-            elastic.client.options(request_timeout=30),
-            settings.database_url,
-            settings.index_alias,
-            metrics,
-            rebuild_outdated=settings.rebuild_outdated_index,
-        )
+        if settings.index:
+            indexer = EsIndexer(
+                elastic.client.options(request_timeout=30),
+                settings.database_url,
+                settings.index_alias,
+                metrics,
+                rebuild_outdated=settings.rebuild_outdated_index,
+            )
         fallback = postgres if settings.on_engine_down == "fallback" else None
         service = SearchService(elastic, metrics, fallback)
     else:

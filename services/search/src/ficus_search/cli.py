@@ -5,27 +5,86 @@ pending events once, or list/replay the dead letters. Exit codes: 0 ok, 1 failur
 from __future__ import annotations
 
 import argparse
+import ctypes
 import dataclasses
 import json
 import logging
+import os
+import shutil
+import signal
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ficus_search.core.errors import SearchError
 from ficus_search.settings import SearchSettings
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 
 def _serve(settings: SearchSettings, args: argparse.Namespace) -> int:
     """Serve the HTTP API and run the consumer (and the Elasticsearch indexer)."""
     import uvicorn
 
-    from ficus_search.api import create_app
-
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    workers = args.workers or settings.workers
+    if workers == 1:
+        from ficus_search.api import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return 0
+    with supervised(settings) as app:
+        uvicorn.run(app, factory=True, workers=workers, host=host, port=port, log_level="warning")
     return 0
+
+
+_SUPERVISOR = "_FICUS_SEARCH_SUPERVISOR_PID"  # not a setting: the worker's parent, for the worker
+_METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"  # = ficus_feed.metrics.MULTIPROC_DIR, see below
+
+
+@contextmanager
+def supervised(settings: SearchSettings) -> Iterator[str]:
+    """The supervisor of `serve --workers N`: migrates, then runs the consumer and the
+    indexer once, here; the workers (`worker_app`, their settings from the environment)
+    only answer requests. Every process writes its metrics into one directory, which each
+    worker's `/metrics` reads whole (prometheus_client's multiprocess mode: the variable
+    must be set before the client is imported, hence the import below)."""
+    metrics_dir = os.environ.get(_METRICS_DIR) or tempfile.mkdtemp(prefix="ficus-search-")
+    os.environ[_METRICS_DIR] = metrics_dir
+    from ficus_search.bootstrap import build
+
+    background = build(settings)
+    background.start()
+    os.environ.update(
+        {
+            "FICUS_SEARCH_CONSUME": "false",
+            "FICUS_SEARCH_INDEX": "false",
+            _SUPERVISOR: str(os.getpid()),
+        }
+    )
+    try:
+        yield "ficus_search.cli:worker_app"
+    finally:
+        background.stop()
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def worker_app() -> FastAPI:
+    """One worker of `serve --workers N`. On Linux it is killed (SIGKILL) when its supervisor
+    dies, so none outlives it holding the port (an orderly stop goes through the supervisor)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if str(os.getppid()) != os.environ.get(_SUPERVISOR):
+        raise SystemExit("the supervisor died while this worker started")
+    from ficus_search.api import create_app
+
+    return create_app(SearchSettings())
 
 
 def _migrate(settings: SearchSettings, args: argparse.Namespace) -> int:
@@ -97,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help=_serve.__doc__)
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
     migrate = sub.add_parser("migrate", help=_migrate.__doc__)
     migrate.add_argument("--url", default=None, help="database URL (default: settings)")
     sub.add_parser("rebuild", help=_rebuild.__doc__)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +30,10 @@ class SearchSettings(BaseSettings):
       0: never): less latency for a little more CPU while the engine is not busy.
     - `page_cache`: pages of hits kept the same way (entries; 0, or no aggregate cache,
       disables).
+    - `workers`: HTTP worker processes behind one port (default: the number of cores); with
+      more than one, `serve` runs the consumer and the Elasticsearch indexer once, in the
+      supervising process, and the workers only answer requests.
+    - `index`: run the Elasticsearch indexer in this process (false in `serve`'s workers).
     """
 
     model_config = SettingsConfigDict(env_prefix="FICUS_SEARCH_", frozen=True)
@@ -42,6 +48,8 @@ class SearchSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 18084
     consume: bool = True
+    index: bool = True
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     batch_size: int = 500
     poll_interval: float = 1.0
     gap_grace: float = 0.5
