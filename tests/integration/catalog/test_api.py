@@ -15,6 +15,7 @@ from ficus_contracts.events import CategoryLink, ProductState
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
 from ficus_legacy.core.magento_json import render_product
+from tests.events import admin_role_event
 from tests.integration.catalog.conftest import EventTable, catalog_settings, fresh_database
 
 pytestmark = pytest.mark.integration
@@ -46,7 +47,7 @@ def client(stack: Stack) -> Iterator[TestClient]:
     """One app for the module (reads only): migrated on start, fed through its consumer."""
     with fresh_database(stack, "catalog") as catalog_url, fresh_database(stack, "sync") as url:
         events = EventTable(url)
-        events.publish(*(product_event(s, 1) for s in STATES))
+        events.publish(admin_role_event(), *(product_event(s, 1) for s in STATES))
         app = create_app(catalog_settings(catalog_url, events))
         with TestClient(app, headers=admin_headers()) as test_client:
             assert wait_until(lambda: _count(test_client) == len(STATES), 10)
@@ -125,6 +126,14 @@ def test_filters_or_within_a_group_and_across_groups(client: TestClient) -> None
         ("category_id", "4", "eq", ["SKU-00005"]),
         ("created_at", "2024-12-31 00:00:00", "gt", ["SKU-00006"]),
         ("visibility", "4", "neq", []),
+        ("sku", "sku-00002", "finset", ["SKU-00002"]),
+        ("entity_id", "1,2,3,4,5,6,7,8,9,10", "nin", ["SKU-00011", "SKU-00012"]),
+        ("entity_id", "99999999999", "gt", []),  # beyond 32 bits: compared as numeric
+        ("news_from_date", "2024-01-01 00:00:00", "gt", []),  # a typed jsonb attribute
+        ("created_at", "not a date", "eq", []),
+        ("tax_class_id", "2", "neq", []),
+        ("name", "PRODUCT 1_", "like", ["SKU-00010", "SKU-00011", "SKU-00012"]),
+        ("name", "blué jeans  ", "eq", ["SKU-00004"]),  # accents, case, trailing spaces
     ],
 )
 def test_single_filters(
@@ -151,6 +160,8 @@ def test_sorting_and_paging(client: TestClient) -> None:
     assert _skus(page) == everything[5:10]
     assert page["total_count"] == len(STATES)
     assert page["search_criteria"]["page_size"] == 5
+    past = _search(client, **sort, **{"[pageSize]": "5", "[currentPage]": "9"})
+    assert (past["items"], past["total_count"]) == ([], len(STATES))
 
 
 def test_an_unknown_filter_field_is_a_400_naming_it(client: TestClient) -> None:

@@ -1,5 +1,6 @@
 """`python -m ficus_catalog serve --workers N`: N processes behind one port, the database
-migrated once before they start, each answering the Magento routes."""
+migrated once before they start, each answering the Magento routes; `/metrics` is every
+worker's, not the one that answered the scrape."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
-from ficus_catalog.testing import CRYPT_KEY, STORES, admin_headers
+from ficus_catalog.testing import CRYPT_KEY, STORES, admin_headers, product_event, product_state
 from ficus_devstack.process import wait_until
 from tests.integration.catalog.conftest import EventTable
 
@@ -90,3 +92,29 @@ def test_workers_stop_when_their_supervisor_is_killed(served: tuple[str, int]) -
     os.kill(pid, signal.SIGKILL)
     assert wait_until(lambda: not any(alive(w) for w in workers), 30)
     assert wait_until(lambda: not ready(url), 10)
+
+
+def samples(url: str) -> list[tuple[str, dict[str, str], float]]:
+    text = httpx.get(f"{url}/metrics", timeout=5).text
+    families = text_string_to_metric_families(text)
+    return [(s.name, s.labels, s.value) for family in families for s in family.samples]
+
+
+def applied(url: str) -> float:
+    wanted = ("ficus_catalog_events_total", "applied")
+    return sum(v for name, labels, v in samples(url) if (name, labels.get("outcome")) == wanted)
+
+
+def gauge_pids(url: str) -> set[str]:
+    return {labels["pid"] for name, labels, _ in samples(url) if "pid" in labels}
+
+
+def test_metrics_are_every_workers(served: tuple[str, int], events: EventTable) -> None:
+    url, _ = served
+    events.publish(*(product_event(product_state(i), 1) for i in range(1, 7)))
+    assert wait_until(lambda: ready(url), 60), "the catalog never became ready"
+    # each event is applied once, by whichever worker's consumer took its batch; every scrape
+    # (answered by any worker) counts them all, and shows each worker's gauges (label pid)
+    assert wait_until(lambda: applied(url) == 6, 60), applied(url)
+    assert all(applied(url) == 6 for _ in range(6))
+    assert wait_until(lambda: len(gauge_pids(url)) >= 2, 10)

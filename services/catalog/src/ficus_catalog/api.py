@@ -12,19 +12,20 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ficus_catalog import category_rest, rest
 from ficus_catalog.bootstrap import bootstrap, signing_key
-from ficus_catalog.criteria_sql import BadField
+from ficus_catalog.core.product_criteria import BadField
 from ficus_catalog.errors import (
     CatalogError,
     InvalidAttribute,
     InvalidValue,
     NoSuchEntity,
     NotAuthorized,
+    NotConfigurable,
     ProductNotFound,
     UnknownStore,
 )
@@ -32,6 +33,8 @@ from ficus_catalog.native import native_product
 from ficus_catalog.product_mapper import product_state
 from ficus_catalog.rest import catalog_of
 from ficus_catalog.settings import CatalogSettings
+from ficus_feed.metrics import exposition
+from ficus_legacy.core.configurable_json import ONLY_CONFIGURABLE
 from ficus_legacy.core.fields import FieldsFilterError
 from ficus_legacy.core.searchcriteria import SearchCriteriaError
 from ficus_legacy.core.webapi_auth import not_authorized_body
@@ -133,8 +136,9 @@ def readyz(request: Request) -> JSONResponse:
 
 @ops.get("/metrics")
 def metrics(request: Request) -> Response:
+    """Every worker's metrics under `serve --workers N`, else this process's."""
     registry = catalog_of(request).metrics.registry
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(registry), media_type=CONTENT_TYPE_LATEST)
 
 
 def _error_body(exc: Exception) -> tuple[int, dict[str, Any]]:
@@ -143,6 +147,8 @@ def _error_body(exc: Exception) -> tuple[int, dict[str, Any]]:
         return 404, {"message": STORE_NOT_FOUND}
     if isinstance(exc, ProductNotFound):
         return 404, {"message": PRODUCT_NOT_FOUND}
+    if isinstance(exc, NotConfigurable):
+        return 400, {"message": ONLY_CONFIGURABLE, "parameters": [exc.sku]}
     if isinstance(exc, NoSuchEntity):
         return 404, {
             "message": NO_SUCH_ENTITY,

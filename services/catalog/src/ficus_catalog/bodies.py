@@ -1,5 +1,7 @@
-"""The hot read: a product's stored Magento JSON (`product_json`) by sku, with the request's
-store view resolved in the same statement: one indexed round trip, no ORM, no transaction.
+"""The hot reads, served from the stored Magento JSON (`product_json`): a product by sku, with
+the request's store view resolved in the same statement (one indexed round trip), and a
+searchCriteria page (one statement, `core.product_criteria`); no ORM, no transaction, no
+thread-pool hop.
 
 Connections come from a psycopg async pool in autocommit mode (nothing to roll back when a
 connection goes back; no ping on checkout: a broken connection fails its request and the
@@ -13,7 +15,13 @@ from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
+from ficus_catalog.core.product_criteria import (
+    ATTRIBUTE_EXISTS,
+    ProductQuery,
+    attribute_candidates,
+)
 from ficus_catalog.database import libpq_url
+from ficus_legacy.core.searchcriteria import SearchCriteria
 
 ADMIN_CODE = "all"
 # Magento's store resolution: a code (from `catalog_store`, sync's store events; an inactive
@@ -53,12 +61,21 @@ class Found:
     body: bytes | None
 
 
+@dataclass(frozen=True)
+class BodyPage:
+    """A searchCriteria page: the stored JSON of its products, in order, and the total."""
+
+    bodies: list[bytes]
+    total_count: int
+
+
 class StoredBodies:
     """Adapter over `product_json` for the by-sku route, and over `token_revocation` and
     `admin_role` for the gate (a `CredentialSource`); open it inside the event loop."""
 
     def __init__(self, db_url: str, default_store: str, size: int = 4) -> None:
         self._default_store = default_store
+        self._attributes: set[str] = set()
         self._pool = AsyncConnectionPool(
             libpq_url(db_url),
             min_size=1,
@@ -85,6 +102,33 @@ class StoredBodies:
         kind, code = self._store(store_code)
         row = await self._one(BY_SKU[kind], {"code": code, "sku": sku.lower()})
         return Found(None, None) if row is None else Found(row[0], row[1])
+
+    async def page(self, criteria: SearchCriteria, store_id: int) -> BodyPage:
+        """The page's stored bodies in order, each row with the total (`count(*) OVER ()`);
+        the count alone only when the page is past the end."""
+        known = [code for code in attribute_candidates(criteria) if await self._has(code)]
+        query = ProductQuery(store_id, known)
+        rows, count = query.page(criteria)
+        async with self._pool.connection() as conn:
+            cursor = conn.cursor(binary=True)
+            await cursor.execute(rows, query.params)
+            page = await cursor.fetchall()
+            if page:
+                total = page[0][1]
+            elif criteria.offset:
+                await cursor.execute(count, query.params)
+                total = (await cursor.fetchone() or (0,))[0]
+            else:
+                total = 0
+        return BodyPage([body for body, _ in page if body is not None], int(total))
+
+    async def _has(self, code: str) -> bool:
+        """Whether any product carries attribute `code` (known ones are remembered)."""
+        if code not in self._attributes:
+            row = await self._one(ATTRIBUTE_EXISTS, {"code": code})
+            if row is not None and row[0]:
+                self._attributes.add(code)
+        return code in self._attributes
 
     async def revoke_before(self, user_type: int, user_id: int) -> int | None:
         """The user's `jwt_auth_revoked.revoke_before` as sync delivered it (`RevocationSource`)."""

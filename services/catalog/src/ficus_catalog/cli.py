@@ -9,8 +9,10 @@ import dataclasses
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 
 import uvicorn
 from fastapi import FastAPI
@@ -22,6 +24,7 @@ from ficus_catalog.database import make_engine
 from ficus_catalog.errors import MissingSetting
 from ficus_catalog.migration import run_migrations
 from ficus_catalog.settings import CatalogSettings
+from ficus_feed.metrics import MULTIPROC_DIR
 from ficus_feed.replay import DeadLetters
 
 
@@ -74,8 +77,14 @@ def _serve(settings: CatalogSettings) -> None:
             engine.dispose()
     os.environ["FICUS_CATALOG_MIGRATE_ON_START"] = "false"
     os.environ[_SUPERVISOR] = str(os.getpid())
+    # every worker writes its metrics here, and each worker's /metrics reads them all
+    metrics_dir = os.environ.get(MULTIPROC_DIR) or tempfile.mkdtemp(prefix="ficus-catalog-")
+    os.environ[MULTIPROC_DIR] = metrics_dir
     app, workers = "ficus_catalog.cli:worker_app", settings.workers
-    uvicorn.run(app, factory=True, workers=workers, host=host, port=port, access_log=False)
+    try:
+        uvicorn.run(app, factory=True, workers=workers, host=host, port=port, access_log=False)
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,36 +1,22 @@
-"""Read side of the catalog: products by sku / uuid, searchCriteria pages, native pages,
-and the store directory. A searchCriteria page is the stored Magento JSON of its products
-(`product_json`); native reads load each product with its children in a few batched queries."""
+"""Read side of the catalog through the ORM: products by sku / uuid, native pages, and the
+store directory; native reads load each product with its children in a few batched queries.
+(The Magento reads are served from the stored JSON: `bodies`.)"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from ficus_catalog.criteria_sql import ProductQuery
 from ficus_catalog.rendering import CHILDREN
 from ficus_catalog.tables import (
     CatalogStore,
     Product,
     ProductCategory,
-    ProductJson,
-    ProductStoreValue,
 )
-from ficus_legacy.core.searchcriteria import SearchCriteria
-
-
-@dataclass(frozen=True)
-class BodyPage:
-    """A searchCriteria page: the stored JSON of its products, in order, and the total."""
-
-    bodies: list[bytes]
-    total_count: int
 
 
 class CatalogReads:
@@ -38,7 +24,6 @@ class CatalogReads:
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
-        self._attributes: set[str] = set()
 
     def by_sku(self, sku: str) -> Product | None:
         """Magento compares skus case-insensitively (utf8mb4_general_ci)."""
@@ -55,19 +40,6 @@ class CatalogReads:
     def by_uuid(self, product_id: uuid.UUID) -> Product | None:
         with self._sessions() as session:
             return session.get(Product, product_id, options=CHILDREN)
-
-    def search(self, criteria: SearchCriteria, store_id: int) -> BodyPage:
-        """One statement: the page's stored bodies in order, each row with the total
-        (`count(*) OVER ()`); the count alone only when the page is past the end."""
-        with self._sessions() as session:
-            query = ProductQuery(store_id, lambda code: self._has_attribute(session, code))
-            rows, count = query.page(criteria)
-            page = session.execute(_with_bodies(rows, store_id)).all()
-            if page:
-                total = page[0][2]
-            else:
-                total = session.execute(count).scalar_one() if criteria.offset else 0
-            return BodyPage([body for _, body, _ in page if body is not None], int(total))
 
     def native_page(
         self, limit: int, after: int | None, sku: str | None, category_id: int | None
@@ -86,14 +58,6 @@ class CatalogReads:
         with self._sessions() as session:
             return self._load(session, list(session.execute(stmt).scalars()))
 
-    def _has_attribute(self, session: Session, code: str) -> bool:
-        """Whether any product carries attribute `code` (known ones are remembered)."""
-        if code not in self._attributes:
-            stmt = select(exists().where(ProductStoreValue.extra.has_key(code)))
-            if session.execute(stmt).scalar():
-                self._attributes.add(code)
-        return code in self._attributes
-
     @staticmethod
     def _load(session: Session, ids: Sequence[uuid.UUID]) -> list[Product]:
         if not ids:
@@ -110,21 +74,6 @@ class CatalogReads:
     def ping(self) -> None:
         with self._sessions() as session:
             session.execute(text("SELECT 1"))
-
-
-_OWN = aliased(ProductJson, name="own")
-_BASE = aliased(ProductJson, name="base")
-
-
-def _with_bodies(rows: Select[Any], store_id: int) -> Select[Any]:
-    """The page's select (of uuids) with, per product, the view's own stored JSON if it has
-    one, else store 0's, and the total of the filtered rows."""
-    own, base = _OWN, _BASE
-    return (
-        rows.add_columns(func.coalesce(own.body, base.body), func.count().over())
-        .outerjoin(own, and_(own.product_uuid == Product.uuid, own.store_id == store_id))
-        .outerjoin(base, and_(base.product_uuid == Product.uuid, base.store_id == 0))
-    )
 
 
 def seed_stores(sessions: sessionmaker[Session], stores: Mapping[str, int]) -> bool:

@@ -1,8 +1,8 @@
 """Magento's product reads as plain Starlette routes: no FastAPI dependency or validation
-machinery per request; the bodies are stored bytes (`bodies`, `reads.search`).
+machinery per request; the bodies are stored bytes (`bodies`).
 
-`GET /rest[/{store_code}]/V1/products/{sku}` is async end to end (one query through
-`StoredBodies`); the searchCriteria list runs its SQLAlchemy query in the thread pool.
+`GET /rest[/{store_code}]/V1/products/{sku}` and the searchCriteria list are async end to
+end (`StoredBodies`: one query for a product, the store view and one query for a page).
 Errors are raised as the catalog's and mapped once, by the app's handlers (`api`).
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -86,19 +85,13 @@ async def get_product(request: Request) -> Response:
     return answer(request, found.body)
 
 
-def _search(catalog: Catalog, store: int, query: list[tuple[str, str]]) -> bytes:
-    criteria = parse_search_criteria(query)
-    page = catalog.reads.search(criteria, store)
-    return page_body(page.bodies, criteria.echo(), page.total_count)
-
-
 async def search_products(request: Request) -> Response:
     """searchCriteria: the page assembled from its products' stored JSON."""
     await require_admin(request)
     store = await store_of(request)
-    items = request.query_params.multi_items()
-    body = await run_in_threadpool(_search, catalog_of(request), store, items)
-    return answer(request, body)
+    criteria = parse_search_criteria(request.query_params.multi_items())
+    page = await catalog_of(request).bodies.page(criteria, store)
+    return answer(request, page_body(page.bodies, criteria.echo(), page.total_count))
 
 
 async def product_types(request: Request) -> Response:
