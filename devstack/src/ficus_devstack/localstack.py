@@ -62,6 +62,12 @@ class Profile:
         (settings.home / "profile.json").write_text(json.dumps(asdict(self)))
 
 
+def comparer_ports(proxy_port: int) -> tuple[int, int]:
+    """The nginx plane's shadow comparer: its (unused, loopback) shopper port, next but one to
+    the plane's, and its admin listener, where nginx posts the copies."""
+    return proxy_port + 2, proxy_admin_port(proxy_port + 2)
+
+
 class LocalStack:
     """Builds the components of one local stack from its settings and profile."""
 
@@ -125,18 +131,30 @@ class LocalStack:
                 ["ficus_customer", "serve", "--port", str(s.customer_port)],
                 s.customer_port,
             ),
-            self._plane(service),
+            *self._plane(service),
         ]
 
-    def _plane(self, service: Callable[..., Service]) -> Service:
+    def _plane(self, service: Callable[..., Service]) -> list[Service]:
         """The shopper port's data plane: the Python proxy, or the nginx agent (which starts
-        nginx as its child and stops it with itself)."""
+        nginx as its child and stops it with itself) after the Python proxy worker that
+        compares its shadow copies (loopback only; the plane is last)."""
         port = self.settings.proxy_port
         admin = proxy_admin_port(port)  # the health check: the shopper port has none
         if self.profile.plane == "nginx":
-            return service("nginx", ["ficus_nginx", "run"], port, health_port=admin)
+            nginx = service("nginx", ["ficus_nginx", "run"], port, health_port=admin)
+            return [self._comparer(), nginx]
         args = ["ficus_proxy", "serve", "--port", str(port)]
-        return service("proxy", args, port, health_port=admin)
+        return [service("proxy", args, port, health_port=admin)]
+
+    def _comparer(self) -> Service:
+        """The Python proxy worker the nginx plane hands its shadow copies to: the proxy's
+        own comparison, ignore rules and shadow_stat (`ficus_proxy.shadow.intake`)."""
+        s = self.settings
+        port, admin = comparer_ports(s.proxy_port)
+        args = ["ficus_proxy", "serve", "--host", "127.0.0.1", "--port", str(port),
+                "--admin-port", str(admin)]  # fmt: skip
+        return Service(s, "comparer", args, port, "FICUS_PROXY_PORT", env=self._env,
+                       health_port=admin)  # fmt: skip
 
     def kafka_settings(self) -> KafkaSettings:
         from ficus_devstack.kafka import KafkaSettings
@@ -195,6 +213,7 @@ class LocalStack:
             "FICUS_NGINX_PORT": str(s.proxy_port),
             "FICUS_NGINX_ADMIN_PORT": env["FICUS_PROXY_ADMIN_PORT"],
             "FICUS_NGINX_ROUTES_FILE": str(REPO_ROOT / "proxy" / "routes.yaml"),
+            "FICUS_NGINX_SHADOW_URL": f"http://127.0.0.1:{comparer_ports(s.proxy_port)[1]}",
             "FICUS_NGINX_CONTROL_DB_URL": env["FICUS_PROXY_CONTROL_DB_URL"],
             "FICUS_NGINX_CONTROL_API_URL": env["FICUS_PROXY_CONTROL_API_URL"],
             # the same key material as the proxy: a shopper gets the same side on both planes

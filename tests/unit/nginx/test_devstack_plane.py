@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ficus_devstack.localstack import LocalStack, Profile
+from ficus_devstack.localstack import LocalStack, Profile, comparer_ports
 from ficus_devstack.service import Service
 from ficus_devstack.settings import StackSettings
 from ficus_devstack.wiring import proxy_admin_port
@@ -32,6 +32,18 @@ def test_nginx_plane_replaces_the_proxy_on_the_shopper_port(tmp_path: Path) -> N
     assert isinstance(plane, Service)
     assert (plane.name, plane.port) == ("nginx", settings.proxy_port)
     assert "proxy" not in [s.name for s in stack.services()]
+
+
+def test_nginx_plane_hands_shadow_copies_to_a_loopback_proxy_worker(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    stack = LocalStack(settings, Profile(plane="nginx"))
+    comparer = stack.services()[-2]
+    assert isinstance(comparer, Service) and comparer.name == "comparer"
+    port, admin = comparer_ports(settings.proxy_port)
+    assert comparer.port == port and comparer.health_port == admin
+    assert port not in (proxy_admin_port(settings.proxy_port), settings.proxy_port)
+    agent = from_env(stack.environment())
+    assert agent.plane.shadow_url == f"http://127.0.0.1:{admin}"
 
 
 def test_nginx_agent_reads_the_stack_wiring(tmp_path: Path) -> None:

@@ -26,6 +26,15 @@ def admin_server(plane: Plane) -> list[str]:
         "    location = /_ficus/breakers {  # GET: the tripped breakers; PUT: set one (the agent)",
         "        content_by_lua_block { require('ficus').breakers() }",
         "    }",
+        *_diff(plane),
         "    location / { return 404; }",
         "}",
     ]
+
+
+def _diff(plane: Plane) -> list[str]:
+    """`/_ficus/diff` is the shadow comparer's (a Python proxy worker's admin listener): where
+    `ficus diff` looks for the proxy's, it finds the comparisons of this plane's copies."""
+    if plane.shadow_url is None:
+        return []
+    return [f"    location = /_ficus/diff {{ proxy_pass {plane.shadow_url.rstrip('/')}; }}"]
