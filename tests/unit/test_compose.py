@@ -22,7 +22,10 @@ from ficus_sync.settings import SyncSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 FICUS_SERVICES = {"proxy", "control", "sync", "catalog", "search", "customer"}
-ONE_SHOTS = {"control-migrate"}  # run to completion before the service that depends on them
+ONE_SHOTS = {
+    "control-migrate",
+    "control-proxy-role",
+}  # run to completion before the service that depends on them
 ENGINES = {"magento-db", "postgres", "kafka", "connect", "elasticsearch"}
 # member → the settings classes that read its FICUS_* environment
 SETTINGS: dict[str, tuple[type[BaseSettings], ...]] = {
@@ -135,3 +138,15 @@ def test_the_image_installs_every_member_compose_runs() -> None:
     modules = {s["command"][2] for s in _compose()["services"].values() if "command" in s}
     wanted = {m.replace("_", "-") for m in modules if m.startswith("ficus_")}
     assert wanted <= installed, f"the image lacks {sorted(wanted - installed)}"
+
+
+def test_the_proxy_connects_to_control_with_its_own_role() -> None:
+    """Never the superuser: the role `ficus proxy-role` provisions (LISTEN, cutover_state read,
+    shadow_stat add), created by a one-shot the proxy waits for."""
+    services = _compose()["services"]
+    url = services["proxy"]["environment"]["FICUS_PROXY_CONTROL_DB_URL"]
+    assert url.startswith("postgresql://ficus_proxy:"), url
+    assert services["control-proxy-role"]["command"][2:4] == ["ficus_control", "proxy-role"]
+    assert services["proxy"]["depends_on"]["control-proxy-role"] == {
+        "condition": "service_completed_successfully"
+    }

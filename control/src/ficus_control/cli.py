@@ -15,6 +15,7 @@ from ficus_control.commands import cutover as cutover_commands
 from ficus_control.commands import demo as demo_command
 from ficus_control.commands import inspect as inspect_commands
 from ficus_control.commands import plan as plan_commands
+from ficus_control.commands import proxy_role as proxy_role_command
 from ficus_control.commands import serve as serve_command
 from ficus_control.commands import token as token_commands
 from ficus_control.commands.common import console, err
@@ -88,6 +89,7 @@ def reset(yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask.")) ->
 cutover_commands.register(app)
 inspect_commands.register(app)
 serve_command.register(app)
+proxy_role_command.register(app)
 demo_command.register(app)
 app.add_typer(token_commands.app, name="token")
 app.add_typer(plan_commands.app, name="plan")

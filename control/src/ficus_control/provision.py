@@ -78,7 +78,14 @@ def ensure_proxy_db_role(db_url: str, password_file: Path | str) -> str:
     """The proxy's login role on the control database (created or reset, with the password kept
     in `password_file`, mode 0600) with only the grants it needs; returns the proxy's URL.
     Needs a role allowed to create roles (the stack's superuser). Assumes a migrated database."""
-    password = _kept_secret(Path(password_file))
+    return proxy_db_role(db_url, _kept_secret(Path(password_file)))
+
+
+def proxy_db_role(db_url: str, password: str) -> str:
+    """The proxy's login role with `password` (created or reset) and only its grants; returns
+    the proxy's URL. Idempotent; needs a role allowed to create roles."""
+    if not password:
+        raise ControlError("the proxy's database role needs a password")
     role = sql.Identifier(PROXY_DB_ROLE)
     with psycopg.connect(db_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (PROXY_DB_ROLE,))

@@ -95,19 +95,28 @@ def local_argv(command: list[str], port: int | None) -> list[str]:
     return argv
 
 
-def health_url(service: dict[str, Any], port: int | None) -> str | None:
+def health_url(
+    name: str, service: dict[str, Any], port: int | None, rewrite: Rewrite
+) -> str | None:
+    """The healthcheck's URL, locally: on the service's port, or on another port of the
+    service's (an admin listener, `<NAME>_ADMIN_PORT`) rewritten like it."""
     test = " ".join(str(t) for t in service.get("healthcheck", {}).get("test", []))
     found = _HEALTH_URL.search(test)
     if found is None or port is None:
         return None
-    return f"http://127.0.0.1:{port}{found.group(2)}"
+    local = rewrite.addresses.get(f"{name}:{found.group(1)}", port)
+    return f"http://127.0.0.1:{local}{found.group(2)}"
 
 
 def process(name: str, service: dict[str, Any], rewrite: Rewrite) -> Process:
     port = rewrite.addresses.get(f"{name}:{container_port(service['command'])}")
     env = {k: v for k, v in os.environ.items() if not k.startswith("FICUS_")}
     env.update({k: rewrite.value(k, str(v)) for k, v in service.get("environment", {}).items()})
-    return Process(name, local_argv(service["command"], port), env, health_url(service, port))
+    for key, value in service.get("environment", {}).items():
+        if key.endswith("_ADMIN_PORT") and f"{name}:{value}" in rewrite.addresses:
+            env[key] = str(rewrite.addresses[f"{name}:{value}"])  # a second listener
+    argv = local_argv(service["command"], port)
+    return Process(name, argv, env, health_url(name, service, port, rewrite))
 
 
 def healthy(url: str) -> bool:

@@ -60,6 +60,7 @@ def _variables(stack: Stack, magento_database: str) -> dict[str, str]:
         "MAGENTO_CRYPT_KEY": "0123456789abcdef0123456789abcdef",
         "MAGENTO_URL": f"http://127.0.0.1:{free_port()}",
         "FICUS_PROXY_TOKEN": "smoke-token",
+        "PROXY_DB_PASSWORD": "smoke-proxy",  # the test Postgres trusts local connections
         "FICUS_SYNC_ENGINE": "embedded",
     }
 
@@ -72,6 +73,10 @@ def _rewrite(stack: Stack, services: dict[str, object], suffix: str) -> Rewrite:
     for name in sorted(FICUS_SERVICES):
         command = services[name]["command"]  # type: ignore[index]
         addresses[f"{name}:{command[command.index('--port') + 1]}"] = free_port()
+        environment = services[name].get("environment", {})  # type: ignore[attr-defined]
+        for key, value in environment.items():
+            if key.endswith("_ADMIN_PORT"):  # a second listener (the proxy's admin one)
+                addresses[f"{name}:{value}"] = free_port()
     postgres_env = services["postgres"]["environment"]  # type: ignore[index]
     names = str(postgres_env["POSTGRES_MULTIPLE_DATABASES"]).split(",")
     databases = {n.strip(): f"{n.strip()}_{suffix}" for n in names}
