@@ -84,14 +84,7 @@ def _take_service(
         document = current.model_dump(mode="json")
         _set(document, conflict.field, conflict.service_value)
         state = CustomerState.model_validate(document)
-    state = state.model_copy(update={"updated_at": _later(magento, current)})
-    owner = magento.email_owner(state)
-    if owner is not None:
-        raise ResolutionRefused(
-            f"email {state.email!r} is held by Magento customer {owner} of the same website: "
-            "change one of the two first"
-        )
-    magento.write(state, current)
+    _write_back(magento, state, current, current, "change one of the two first")
     return f"customer {state.entity_id}: {conflict.field} set to the service's value in Magento"
 
 
@@ -119,15 +112,24 @@ def _take_magento(
 def _restore(magento: Magento, conflict: ledger.ConflictRow) -> str:
     """Magento's state the service's deletion removed, written back as a change."""
     lost = CustomerState.model_validate(conflict.magento_value)
-    state = lost.model_copy(update={"updated_at": _later(magento, lost)})
+    _write_back(magento, lost, None, lost, "the deleted customer cannot come back with it")
+    return f"customer {lost.entity_id}: Magento's state is back and goes to the service"
+
+
+def _write_back(
+    magento: Magento, state: CustomerState, current: CustomerState | None,
+    later_than: CustomerState | None, refusal: str,
+) -> None:  # fmt: skip
+    """Write `state` over Magento's `current` with an `updated_at` later than `later_than`'s
+    (a change forward capture sees), unless another customer of the website holds its email."""
+    state = state.model_copy(update={"updated_at": _later(magento, later_than)})
     owner = magento.email_owner(state)
     if owner is not None:
         raise ResolutionRefused(
-            f"email {state.email!r} is held by Magento customer {owner} of the same website "
-            "now: the deleted customer cannot come back with it"
+            f"email {state.email!r} is held by Magento customer {owner} of the same website: "
+            f"{refusal}"
         )
-    magento.write(state, None)
-    return f"customer {state.entity_id}: Magento's state is back and goes to the service"
+    magento.write(state, current)
 
 
 def _set(document: dict[str, Any], name: str, value: Any) -> None:
