@@ -14,11 +14,12 @@ Backend: Debian's nginx returning a 2 KB JSON body, pinned with the load generat
 the last CPU. Each data plane runs alone on CPU 0 with one worker: bare nginx `proxy_pass`
 (upstream keep-alive), the Ficus nginx plane with the full route table (proxy/routes.yaml)
 twice, with every domain on Magento and with catalog reads at canary 50 % (each product read
-goes through the Lua cohort decision: BLAKE2b of the `ficus_cohort` cookie), and the Python
+goes through the Lua cohort decision: the signed `ficus_cohort` cookie's HMAC-SHA256 checked,
+then BLAKE2b of its value), and the Python
 proxy (`ficus_proxy serve`, no cutover state). Prints per target: req/s at saturation (h2load,
 closed loop, 50 connections), CPU microseconds per request of the plane's processes (from
 /proc), p50 / p99 at a fixed rate and the latency added over going direct, and the ratios to
-bare nginx. Every request carries a cohort cookie, as a returning shopper's would.
+bare nginx. Every request carries a signed cohort cookie, as a returning shopper's would.
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ from httpload import (
     wait_http,
 )
 
+from ficus_contracts.cohort import COHORT_COOKIE, CookieKeys, cookie_keys
 from ficus_contracts.cutover import DomainCutover, Lane, Stage
+from ficus_legacy.tokens import signing_key
 from ficus_nginx.__main__ import load_routes
 from ficus_nginx.agent import Agent
 from ficus_nginx.core.plane import LUA_MODULES, Plane
@@ -55,7 +58,9 @@ from ficus_nginx.core.render import render
 from ficus_nginx.nginx import NginxProcess, write_files
 from ficus_nginx.settings import AgentSettings
 
-HEADERS = {"Cookie": "ficus_cohort=0123456789abcdef01234567"}
+CRYPT_KEY = "bench0nginx0crypt0key00000000000"  # both planes: the same cohorts
+_COOKIE = CookieKeys(cookie_keys(signing_key(CRYPT_KEY))).sign("0123456789abcdef01234567")
+HEADERS = {"Cookie": f"{COHORT_COOKIE}={_COOKIE}"}
 ROUTES = Path(__file__).resolve().parent.parent / "proxy" / "routes.yaml"
 BARE_NGINX = "nginx proxy_pass"
 CANARY = {"catalog": DomainCutover("catalog", Lane(Stage.CANARY, 50), version=1)}
@@ -86,7 +91,8 @@ def plain_conf(prefix: Path, port: int, server: str, upstream: str = "") -> None
 def plane_conf(prefix: Path, port: int, backend: str, state: dict[str, DomainCutover]) -> None:
     """The Ficus nginx plane's configuration, rendered as `python -m ficus_nginx` does."""
     plane = Plane(prefix=str(prefix), legacy_url=backend, upstreams={"catalog": backend},
-                  host="127.0.0.1", port=port, admin_port=None, workers="1")  # fmt: skip
+                  host="127.0.0.1", port=port, admin_port=None, workers="1",
+                  magento_crypt_key=CRYPT_KEY)  # fmt: skip
     conf = render(plane, load_routes(ROUTES), state)
     write_files(prefix, conf.replace("http {", "http {\n    keepalive_requests 1000000;", 1))
 
@@ -126,7 +132,7 @@ def targets(stack: ExitStack, tmp: Path) -> dict[str, tuple[int, list[int]]]:
     env = os.environ | {
         "FICUS_PROXY_LEGACY_URL": backend,
         "FICUS_PROXY_UPSTREAMS": json.dumps({"catalog": backend}),
-        "FICUS_PROXY_MAGENTO_CRYPT_KEY": "bench0nginx0crypt0key00000000000",
+        "FICUS_PROXY_MAGENTO_CRYPT_KEY": CRYPT_KEY,
     }
     python = subprocess.Popen(
         [
@@ -234,6 +240,7 @@ def changes_under_load(changes: int, reload_each: bool, tmp: Path) -> str:
             port=ports["plane"],
             admin_port=ports["admin"],
             workers="1",
+            magento_crypt_key=CRYPT_KEY,
         )
         nginx = NginxProcess(Path(plane.prefix))
         stack.callback(nginx.stop)
