@@ -60,7 +60,7 @@ async def test_a_route_miss_of_the_new_service_falls_back_to_magento(
     catalog.status, catalog.forced_body = status, {"detail": detail}
     proxy = await make_proxy(legacy_url=legacy.url, upstreams={"catalog": catalog.url})
     at_new(proxy)
-    path = "/rest/V1/products/x/media"
+    path = "/rest/V1/products/x"  # a catalog read row
     async with client.get(f"http://127.0.0.1:{proxy.port}{path}") as response:
         assert (response.status, (await response.json())["backend"]) == (200, "legacy")
     assert legacy.paths() == [path]
