@@ -97,4 +97,6 @@ class Admin:
             for pattern, rules in self._shadow.rules.items()
             if rules.learned
         }
+        described = {pattern: r.describe()["noise"] for pattern, r in self._shadow.rules.items()}
+        report["noise_rules"] = {pattern: rules for pattern, rules in described.items() if rules}
         return web.Response(text=json.dumps(report), content_type="application/json")

@@ -1,5 +1,6 @@
 """Shadow: Magento answers, a copy goes to the new backend afterwards, and the two answers are
-compared; a seeded discrepancy is reported, a nondeterministic field is learned and ignored."""
+compared; a seeded discrepancy is reported, a nondeterministic field is learned (on repeated
+evidence) and ignored, and a flood of reads both sides refuse alike cannot dilute the gate."""
 
 from __future__ import annotations
 
@@ -76,6 +77,16 @@ async def test_shadow_reports_seeded_discrepancy_and_ignores_noise(
         stat_flush_seconds=3600,
     )  # fmt: skip
     await shadow_on(control_db, proxy)
+    for warm_up in range(1, 4):  # `nonce` is learned on its third pair of Magento answers
+        async with client.get(f"http://127.0.0.1:{proxy.port}/rest/V1/products/W") as r:
+            assert r.status == 200
+
+        async def compared(n: int = warm_up) -> bool:
+            return (await diff(client, proxy))["domains"]["catalog"]["compared"] == n
+
+        assert await eventually(compared, timeout=10, interval=0.05)
+    learned = (await diff(client, proxy))["domains"]["catalog"]
+    assert learned["mismatched"] == 2  # the nonce differed until it was learned
     skus = ["A", "B", "SEEDED", "C", "chunked"]  # "chunked": no Content-Length
     for sku in skus:
         started = time.perf_counter()
@@ -87,17 +98,19 @@ async def test_shadow_reports_seeded_discrepancy_and_ignores_noise(
         assert r.status == 200
 
     async def compared_all() -> bool:
-        return (await diff(client, proxy))["domains"]["catalog"]["compared"] == len(skus)
+        return (await diff(client, proxy))["domains"]["catalog"]["compared"] == len(skus) + 3
 
     assert await eventually(compared_all, timeout=10, interval=0.05)
     report = await diff(client, proxy)
     stats = report["domains"]["catalog"]
-    assert stats["mismatched"] == 1
-    assert stats["window"]["mismatch_rate"] == 0.2
-    [sample] = stats["samples"]
+    assert stats["mismatched"] == 2 + 1
+    assert stats["window"]["mismatch_rate"] == 3 / 8
+    sample = stats["samples"][-1]
     assert sample["path"] == "/rest/V1/products/SEEDED"
     assert sample["differences"] == [{"path": "$.price", "legacy": 10, "new": 99}]
     assert report["noise"]["/V1/products/{sku}"] == ["$.nonce"]
+    [rule] = report["noise_rules"]["/V1/products/{sku}"]
+    assert (rule["path"], rule["learned"], rule["evidence"]) == ("$.nonce", True, 8)
     assert all(s.method == "GET" for s in catalog.seen)  # writes are never shadowed
 
     assert await proxy.stats.flush()  # type: ignore[union-attr]
@@ -105,7 +118,56 @@ async def test_shadow_reports_seeded_discrepancy_and_ignores_noise(
         row = conn.execute(
             "SELECT sum(compared), sum(mismatched) FROM shadow_stat WHERE domain = 'catalog'"
         ).fetchone()
-    assert row == (5, 1)
+    assert row == (8, 3)
+
+
+async def test_a_flood_of_reads_both_sides_refuse_cannot_dilute_the_gate(
+    control_db: str,
+    legacy: Backend,
+    catalog: Backend,
+    make_proxy: ProxyFactory,
+    client: aiohttp.ClientSession,
+    routes: Path,
+) -> None:
+    catalog.seeded = {"SEEDED": 99.0}
+    proxy = await make_proxy(
+        legacy_url=legacy.url, upstreams={"catalog": catalog.url}, routes_file=routes,
+        noise_sample_rate=0.0, control_db_url=control_db, stat_flush_seconds=3600,
+    )  # fmt: skip
+    await shadow_on(control_db, proxy)
+    for sku in ["A", "B", "C", "SEEDED"]:
+        async with client.get(f"http://127.0.0.1:{proxy.port}/rest/V1/products/{sku}") as r:
+            assert r.status == 200
+
+    async def real_reads_compared() -> bool:
+        return (await diff(client, proxy))["domains"]["catalog"]["compared"] == 4
+
+    assert await eventually(real_reads_compared, timeout=10, interval=0.05)
+    # GET /rest/V1/products/nope, scaled down from 100k: Magento and the service both say 404
+    missing = {"message": "The product that was requested doesn't exist. Verify the product"}
+    for backend in (legacy, catalog):
+        backend.status, backend.forced_body = 404, missing
+    for _ in range(300):
+        async with client.get(f"http://127.0.0.1:{proxy.port}/rest/V1/products/nope") as r:
+            assert r.status == 404
+
+    async def settled() -> bool:
+        report = await diff(client, proxy)
+        return bool(report["pending"] == 0 and report["domains"]["catalog"]["compared"] == 304)
+
+    assert await eventually(settled, timeout=20, interval=0.05)
+    stats = (await diff(client, proxy))["domains"]["catalog"]
+    assert stats["window"] == {"compared": 4, "mismatched": 1, "mismatch_rate": 0.25}
+    assert stats["by_route"]["/V1/products/{sku}"] == {
+        "2xx/2xx": {"compared": 4, "mismatched": 1},
+        "4xx/4xx": {"compared": 300, "mismatched": 0},
+    }
+    assert await proxy.stats.flush()  # type: ignore[union-attr]
+    with psycopg.connect(control_db) as conn:
+        row = conn.execute(
+            "SELECT sum(compared), sum(mismatched) FROM shadow_stat WHERE domain = 'catalog'"
+        ).fetchone()
+    assert row == (4, 1)  # what control's gate reads: the 404s are not in it
 
 
 async def test_a_burst_beyond_the_workers_waits_in_the_queue_and_an_overflow_is_counted(

@@ -95,7 +95,26 @@ def diff(console: Console, report: dict[str, Any]) -> None:
         for key, value in _figures("", proxy["diff"]):
             table.add_row(escape(key), escape(str(value)))
         console.print(table)
+        _noise(console, proxy["diff"].get("noise_rules") or {})
         _samples(console, list(_find_samples(proxy["diff"])))
+
+
+def _noise(console: Console, rules: dict[str, list[dict[str, Any]]]) -> None:
+    """Learned noise per route (and the paths still gathering evidence), with expiry."""
+    if not rules:
+        console.print("no learned noise")
+        return
+    table = Table(title="Learned noise (fields that differ between two answers of Magento)")
+    for column in ("route", "path", "state", "evidence", "expires in"):
+        table.add_column(column)
+    for route, paths in sorted(rules.items()):
+        for rule in paths:
+            state = "[yellow]ignored[/]" if rule["learned"] else "candidate"
+            table.add_row(
+                escape(route), escape(rule["path"]), state,
+                f"{rule['evidence']} / {rule['needed']}", f"{rule['expires_in_s']:.0f}s",
+            )  # fmt: skip
+    console.print(table)
 
 
 def _figures(prefix: str, value: Any) -> list[tuple[str, Any]]:
@@ -103,7 +122,7 @@ def _figures(prefix: str, value: Any) -> list[tuple[str, Any]]:
         return [
             row
             for key, sub in value.items()
-            if key not in ("samples", "noise")
+            if key not in ("samples", "noise", "noise_rules")
             for row in _figures(f"{prefix}.{key}" if prefix else str(key), sub)
         ]
     return [] if isinstance(value, list) else [(prefix, value)]

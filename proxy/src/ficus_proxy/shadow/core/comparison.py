@@ -1,21 +1,28 @@
 """Shadow comparison: normalize two JSON responses, diff them, ignore what is known to differ,
-and learn nondeterministic fields from two Magento answers (as Diffy does). Pure: no I/O.
+and learn nondeterministic fields from pairs of Magento answers (as Diffy does, on repeated
+evidence: `noise.py`). Pure: no I/O; the clock is passed in.
 
 Ignore patterns are JSON paths over the flattened document: `$.updated_at`, `$.items[*].id`,
 `$.*.price` (one key), `$..updated_at` (at any depth). A pattern also covers everything below it.
+Items of a list of objects that all carry an `attribute_code` (Magento's custom_attributes)
+are keyed by it, not by position: `$.custom_attributes[attribute_code=color].value`; `[*]`
+in a pattern matches either kind of item.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ficus_proxy.shadow.core.noise import NoiseLearner
+
 _INDEX = re.compile(r"\[\d+\]")
 _MISSING = object()
-MAX_LEARNED_PER_ROUTE = 500
+_ITEM_KEY = "attribute_code"  # Magento's custom_attributes: [{attribute_code, value}]
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,11 @@ def _flatten_into(value: Any, prefix: str, out: dict[str, Any]) -> None:
         for key, item in value.items():
             _flatten_into(item, f"{prefix}.{key}", out)
     elif isinstance(value, list) and value:
+        keys = [item.get(_ITEM_KEY) if isinstance(item, dict) else None for item in value]
+        keyed = all(isinstance(k, str) for k in keys) and len(set(keys)) == len(keys)
         for index, item in enumerate(value):
-            _flatten_into(item, f"{prefix}[{index}]", out)
+            segment = f"[{_ITEM_KEY}={keys[index]}]" if keyed else f"[{index}]"
+            _flatten_into(item, prefix + segment, out)
     else:
         out[prefix] = value
 
@@ -72,7 +82,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
             out.append(r"(?:\.[^.\[]+|\[\*\])*\.")
             i += 2
         elif body.startswith("[*]", i):
-            out.append(r"\[\*\]")
+            out.append(r"\[[^\]]*\]")  # a generalized index or a keyed item
             i += 3
         elif body[i] == "*":
             out.append(r"[^.\[]+")
@@ -102,27 +112,40 @@ def diff_bodies(legacy: bytes, new: bytes) -> list[Difference]:
 
 
 class IgnoreRules:
-    """Static ignore patterns of a route plus the noise learned for it."""
+    """Static ignore patterns of a route plus the noise learned for it (`noise`: repeated
+    evidence, expiry)."""
 
-    def __init__(self, patterns: Iterable[str] = ()) -> None:
-        self._regexes = [compile_pattern(p) for p in patterns]
-        self.learned: set[str] = set()
+    def __init__(
+        self,
+        patterns: Iterable[str] = (),
+        noise: NoiseLearner | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.patterns = tuple(patterns)
+        self._regexes = [compile_pattern(p) for p in self.patterns]
+        self.noise = noise or NoiseLearner()
+        self._clock = clock
 
-    def ignores(self, path: str) -> bool:
+    @property
+    def learned(self) -> set[str]:
+        """The learned paths ignored now."""
+        return self.noise.learned(self._clock())
+
+    def ignores(self, path: str, learned: set[str] | None = None) -> bool:
         general = generalize(path)
-        if general in self.learned or any(
-            general.startswith((n + ".", n + "[")) for n in self.learned
-        ):
+        learned = self.learned if learned is None else learned
+        if general in learned or any(general.startswith((n + ".", n + "[")) for n in learned):
             return True
         return any(r.match(general) for r in self._regexes)
 
     def learn(self, diffs: Iterable[Difference]) -> list[str]:
-        """Remember the generalized paths that differed between two Magento answers."""
-        paths = {generalize(d.path) for d in diffs} - {"$"}
-        room = MAX_LEARNED_PER_ROUTE - len(self.learned)  # documents keyed by ids stay bounded
-        fresh = sorted(paths - self.learned)[: max(room, 0)]
-        self.learned.update(fresh)
-        return fresh
+        """One pair of Magento answers differed at `diffs`: evidence for their generalized
+        paths; returns the paths that this made learned."""
+        return self.noise.observe({generalize(d.path) for d in diffs}, self._clock())
+
+    def describe(self) -> dict[str, Any]:
+        """The route's static patterns and its noise rules (learned and candidates)."""
+        return {"static": list(self.patterns), "noise": self.noise.rules(self._clock())}
 
 
 @dataclass(frozen=True)
@@ -141,6 +164,25 @@ class Outcome:
     def mismatch(self) -> bool:
         return self.legacy_status != self.new_status or bool(self.differences)
 
+    @property
+    def exercised(self) -> bool:
+        """Whether this comparison is evidence about the new backend's logic, the only kind a
+        gate reads: a mismatch always is; a match only when Magento answered a success. Both
+        sides refusing alike (an anonymous 401, a 404 for a SKU nobody has, a 400) is counted
+        per route and status class but cannot dilute the mismatch rate."""
+        return self.mismatch or self.legacy_status < 400
+
+    @property
+    def status_classes(self) -> str:
+        """e.g. `2xx/2xx`, `4xx/4xx`, `2xx/none` (Magento's, then the new backend's)."""
+        return f"{status_class(self.legacy_status)}/{status_class(self.new_status)}"
+
+
+def status_class(status: int | None) -> str:
+    if status is None:
+        return "none"
+    return f"{status // 100}xx" if 100 <= status <= 599 else "other"
+
 
 def compare(
     rules: IgnoreRules,
@@ -151,7 +193,8 @@ def compare(
     if new is None:
         return None, ()
     diffs = diff_bodies(legacy[1], new[1])
-    return new[0], tuple(d for d in diffs if not rules.ignores(d.path))
+    learned = rules.learned
+    return new[0], tuple(d for d in diffs if not rules.ignores(d.path, learned))
 
 
 def _show(value: Any) -> Any:

@@ -1,6 +1,11 @@
-"""Shadow results per domain: counts, the mismatch rate over a window, a bounded ring of
-mismatch samples, and the per-minute deltas not yet flushed to the control DB. Pure: no I/O;
-the clock is passed in."""
+"""Shadow results per domain: counts per route and status class, the mismatch rate over a
+window, a bounded ring of mismatch samples, and the per-minute deltas not yet flushed to the
+control DB. Pure: no I/O; the clock is passed in.
+
+The window and the flushed deltas (what control's gates read) hold only comparisons that
+exercised the new backend's logic (`Outcome.exercised`): a flood of requests both sides refuse
+alike (`GET /rest/V1/products/nope`, anonymous 401s) is counted under its route and status
+class, and cannot dilute the mismatch rate."""
 
 from __future__ import annotations
 
@@ -19,6 +24,10 @@ MAX_DIFFS_PER_SAMPLE = 20
 class _DomainStats:
     compared: int = 0
     mismatched: int = 0
+    exercised: int = 0  # of `compared`: the comparisons a gate reads
+    # route pattern → "legacy class/new class" → [compared, mismatched]; both keys are bounded
+    # (the route table's patterns, six status classes each side)
+    by_route: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     skipped: int = 0  # not compared: over the in-flight limit
     failed: int = 0  # not compared: the comparison itself broke (logged)
     minutes: deque[list[int]] = field(default_factory=deque)  # [minute_start, compared, mism.]
@@ -45,20 +54,30 @@ class ShadowRecorder:
 
     def record(self, outcome: Outcome) -> None:
         stats = self._domain(outcome.domain)
-        minute = int(self._clock()) // 60 * 60
-        if not stats.minutes or stats.minutes[-1][0] != minute:
-            stats.minutes.append([minute, 0, 0])
         bad = int(outcome.mismatch)
         stats.compared += 1
         stats.mismatched += bad
+        classes = stats.by_route.setdefault(outcome.route, {})
+        counts = classes.setdefault(outcome.status_classes, [0, 0])
+        counts[0] += 1
+        counts[1] += bad
+        if bad:
+            stats.samples.append(self._sample(outcome))
+        if outcome.exercised:
+            self._exercised(stats, outcome.domain, bad)
+
+    def _exercised(self, stats: _DomainStats, domain: str, bad: int) -> None:
+        """Into the window and the deltas flushed for control's gates."""
+        stats.exercised += 1
+        minute = int(self._clock()) // 60 * 60
+        if not stats.minutes or stats.minutes[-1][0] != minute:
+            stats.minutes.append([minute, 0, 0])
         stats.minutes[-1][1] += 1
         stats.minutes[-1][2] += bad
         if self.keep_unflushed:  # off when nothing flushes them (no control DB)
-            pending = self._unflushed.setdefault((outcome.domain, minute), [0, 0])
+            pending = self._unflushed.setdefault((domain, minute), [0, 0])
             pending[0] += 1
             pending[1] += bad
-        if bad:
-            stats.samples.append(self._sample(outcome))
 
     def skipped(self, domain: str) -> None:
         self._domain(domain).skipped += 1
@@ -95,6 +114,11 @@ class ShadowRecorder:
         return {
             "compared": stats.compared,
             "mismatched": stats.mismatched,
+            "exercised": stats.exercised,
+            "by_route": {
+                route: {pair: {"compared": c, "mismatched": m} for pair, (c, m) in classes.items()}
+                for route, classes in stats.by_route.items()
+            },
             "skipped": stats.skipped,
             "failed": stats.failed,
             "window": {
