@@ -8,6 +8,7 @@ import collections
 import functools
 import itertools
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +107,8 @@ class Shoppers:
     count: int = 4
     visits: list[Visit] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
+    # which side answered a request (port, request id): the proxy's admin trace by default
+    answered: Callable[[aiohttp.ClientSession, int, str], Awaitable[str]] = answered_by
 
     async def run(self) -> None:
         await asyncio.gather(*(self._shopper(i) for i in range(self.count)))
@@ -124,7 +127,7 @@ class Shoppers:
                     await r.read()
                     assert not any(h.lower().startswith("x-ficus-") for h in r.headers)
                     status = r.status
-                backend = await answered_by(self.client, port, rid)
+                backend = await self.answered(self.client, port, rid)
                 self.visits.append(Visit(sent, port, path, cookie, status, backend))
             except aiohttp.ClientError as exc:
                 visit = Visit(sent, port, path, cookie, None, "-", repr(exc))

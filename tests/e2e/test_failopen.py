@@ -1,6 +1,6 @@
 """The catalog service is killed (SIGKILL) while catalog reads are in canary: shoppers whose
-cohort is on the catalog service are served by Magento (fail-open fallback), none sees an error;
-`up()` brings the service back."""
+cohort is on the catalog service are served by Magento (fail-open fallback), none sees an error,
+on either data plane; `up()` brings the service back."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from ficus_control.client import ControlClient
 from ficus_devstack import ProcessState, Stack
 from ficus_devstack.process import wait_until
-from tests.e2e.shop import Shop, Shoppers, fallbacks, followed, move_reads
+from tests.e2e.planes import Plane, nginx_plane, plane  # noqa: F401  (fixtures)
+from tests.e2e.shop import Shop, Shoppers, move_reads
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("catalog_reads_at_legacy")]
 
@@ -22,22 +23,25 @@ CANARY = 50
 
 
 async def test_killing_the_catalog_service_during_canary_fails_open_without_errors(
-    local_stack: Stack, shop: Shop, control: ControlClient, session: aiohttp.ClientSession
+    local_stack: Stack,
+    plane: Plane,  # noqa: F811
+    shop: Shop,
+    control: ControlClient,
+    session: aiohttp.ClientSession,
 ) -> None:
-    port = local_stack.settings.proxy_port
     catalog = local_stack["catalog"]
-    await followed(session, [port], move_reads(control, "canary", CANARY))
-    shoppers = Shoppers(session, shop, [port])
+    await plane.followed(session, move_reads(control, "canary", CANARY), "canary", CANARY)
+    shoppers = Shoppers(session, shop, plane.ports, answered=plane.answered_by)
     load = asyncio.create_task(shoppers.run())
     try:
         served_new = await shoppers.wait_for(time.monotonic(), 40)
         assert any(v.backend == "new" for v in served_new), "the canary serves nobody new"
-        before = await fallbacks(session, port)
+        before = await plane.fallbacks(session)
         catalog.process.kill()  # type: ignore[attr-defined]
         killed = time.monotonic()
         assert wait_until(lambda: catalog.process.state() is not ProcessState.RUNNING, 5)  # type: ignore[attr-defined]
         after_kill = await shoppers.wait_for(killed + 0.1, 150)
-        after = await fallbacks(session, port)
+        after = await plane.fallbacks(session)
     finally:
         shoppers.stop.set()
         await load

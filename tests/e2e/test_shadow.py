@@ -1,5 +1,7 @@
-"""Shadow mode on the real stack: every catalog read is also sent to the catalog service and the
-answers compared; for products nobody changed, no mismatch (noise fields learned are shown)."""
+"""Shadow mode on the real stack, on either data plane (the nginx plane hands its copies to a
+Python proxy worker): every catalog read is also sent to the catalog service and the answers
+compared; for products nobody changed, no mismatch (noise fields learned are shown); a seeded
+discrepancy is reported, an ignored field is not."""
 
 from __future__ import annotations
 
@@ -12,25 +14,21 @@ import pytest
 
 from ficus_control.client import ControlClient
 from ficus_devstack import Stack
-from tests.e2e.shop import (
-    Shop,
-    admin_url,
-    answered_by,
-    followed,
-    move_reads,
-    request_id,
-    shadow_report,
-)
+from tests.e2e.planes import Plane, nginx_plane, plane  # noqa: F401  (fixtures)
+from tests.e2e.shop import Shop, admin_url, move_reads, request_id, shadow_report
 from tests.polling import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("catalog_reads_at_legacy")]
 
 
 async def test_shadow_reports_no_mismatch_for_unchanged_products(
-    local_stack: Stack, shop: Shop, control: ControlClient, session: aiohttp.ClientSession
+    plane: Plane,  # noqa: F811
+    shop: Shop,
+    control: ControlClient,
+    session: aiohttp.ClientSession,
 ) -> None:
-    port = local_stack.settings.proxy_port
-    await followed(session, [port], move_reads(control, "shadow"))
+    port = plane.port
+    await plane.followed(session, move_reads(control, "shadow"), "shadow")
     before = (await shadow_report(session, port))["domains"]["catalog"]
     skus = shop.skus[100:250]
     for sku in skus:
@@ -39,7 +37,7 @@ async def test_shadow_reports_no_mismatch_for_unchanged_products(
         async with session.get(url, headers={**shop.auth, "X-Request-Id": rid}) as response:
             assert response.status == 200
             await response.read()
-        assert await answered_by(session, port, rid) == "legacy"
+        assert await plane.answered_by(session, port, rid) == "legacy"
 
     async def compared_all() -> bool:
         report = (await shadow_report(session, port))["domains"]["catalog"]
@@ -48,7 +46,7 @@ async def test_shadow_reports_no_mismatch_for_unchanged_products(
     if not await eventually(compared_all, 60):
         report = (await shadow_report(session, port))["domains"]["catalog"]
         async with session.get(f"{admin_url(port)}/readyz") as response:
-            seen = await response.json()
+            seen = await response.text()
         state = control.get("/domains/catalog")
         pytest.fail(
             f"shadow copies not compared: before {before}, now {report}; proxy {seen};"
@@ -85,14 +83,19 @@ def seed_bodies(conn: psycopg.Connection[Any], sku: str, seed: str) -> list[tupl
 
 
 async def shadow_with_seeded_change(
-    stack: Stack, shop: Shop, control: ControlClient, client: aiohttp.ClientSession, seed: str
+    stack: Stack,
+    data_plane: Plane,
+    shop: Shop,
+    control: ControlClient,
+    client: aiohttp.ClientSession,
+    seed: str,
 ) -> tuple[str, list[dict[str, Any]]]:
     """Change one product in the catalog's database only, read it once in shadow, undo the
     change; returns the SKU and the mismatch samples that read produced."""
-    port = stack.settings.proxy_port
+    port = data_plane.port
     sku = shop.skus[{"stock": 260, "updated_at": 261}[seed]]
     catalog_db = stack.settings.postgres_url("ficus_catalog")
-    await followed(client, [port], move_reads(control, "shadow"))
+    await data_plane.followed(client, move_reads(control, "shadow"), "shadow")
     before = (await shadow_report(client, port))["domains"]["catalog"]
     with psycopg.connect(catalog_db, autocommit=True) as conn:
         originals = seed_bodies(conn, sku, seed)
@@ -120,10 +123,16 @@ async def shadow_with_seeded_change(
 
 
 async def test_shadow_reports_a_seeded_discrepancy(
-    local_stack: Stack, shop: Shop, control: ControlClient, session: aiohttp.ClientSession
+    local_stack: Stack,
+    plane: Plane,  # noqa: F811
+    shop: Shop,
+    control: ControlClient,
+    session: aiohttp.ClientSession,
 ) -> None:
     """Runs after the runbook test (file order), so its mismatch never fails that test's gate."""
-    sku, samples = await shadow_with_seeded_change(local_stack, shop, control, session, "stock")
+    sku, samples = await shadow_with_seeded_change(
+        local_stack, plane, shop, control, session, "stock"
+    )
     assert len(samples) == 1 and samples[0]["path"].endswith(sku)
     assert [d["path"] for d in samples[0]["differences"]] == [
         "$.extension_attributes.stock_item.qty"
@@ -131,7 +140,13 @@ async def test_shadow_reports_a_seeded_discrepancy(
 
 
 async def test_shadow_ignores_a_nondeterministic_field(
-    local_stack: Stack, shop: Shop, control: ControlClient, session: aiohttp.ClientSession
+    local_stack: Stack,
+    plane: Plane,  # noqa: F811
+    shop: Shop,
+    control: ControlClient,
+    session: aiohttp.ClientSession,
 ) -> None:
-    _, samples = await shadow_with_seeded_change(local_stack, shop, control, session, "updated_at")
+    _, samples = await shadow_with_seeded_change(
+        local_stack, plane, shop, control, session, "updated_at"
+    )
     assert samples == [], json.dumps(samples)

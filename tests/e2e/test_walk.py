@@ -1,49 +1,45 @@
-"""Under continuous shopper load through two proxy processes, catalog reads walk legacy ->
-shadow -> canary 10 % -> canary 50 % -> new -> rollback on the real stack: both proxies follow
-each change in under a second, every visit is served by the backend its sticky cohort says, and
-no request fails."""
+"""Under continuous shopper load through the data plane (two Python proxy processes, or the
+nginx plane), catalog reads walk legacy -> shadow -> canary 10 % -> canary 50 % -> new ->
+rollback on the real stack: every shopper port follows each change in under a second, every
+visit is served by the backend its sticky cohort says, and no request fails."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 
 import aiohttp
 import pytest
 
 from ficus_control.client import ControlClient
-from ficus_devstack import Stack
-from ficus_devstack.service import Service
-from tests.e2e.shop import (
-    Shop,
-    Shoppers,
-    followed,
-    move_reads,
-    predicted_backend,
-    split,
-)
+from tests.e2e.planes import Plane, nginx_plane, plane  # noqa: F401  (fixtures)
+from tests.e2e.shop import Shop, Shoppers, move_reads, predicted_backend, split
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("catalog_reads_at_legacy")]
 
 WALK = [("shadow", None), ("canary", 10), ("canary", 50), ("new", None), ("legacy", None)]
 
 
-async def test_walk_every_stage_through_two_proxies_without_a_failed_request(
-    local_stack: Stack,
-    second_proxy: Service,
+async def test_walk_every_stage_without_a_failed_request(
+    plane: Plane,  # noqa: F811
     shop: Shop,
     control: ControlClient,
     session: aiohttp.ClientSession,
+    request: pytest.FixtureRequest,
 ) -> None:
-    ports = [local_stack.settings.proxy_port, second_proxy.port]
-    shoppers = Shoppers(session, shop, ports)
+    if plane.name == "proxy":  # two proxy processes: both follow each change
+        second = request.getfixturevalue("second_proxy")
+        plane = replace(plane, ports=[*plane.ports, second.port])
+    ports = plane.ports
+    shoppers = Shoppers(session, shop, ports, answered=plane.answered_by)
     load = asyncio.create_task(shoppers.run())
     report: dict[str, tuple[float, dict[str, int]]] = {}
     try:
         await shoppers.wait_for(time.monotonic(), 40)
         for stage, percent in WALK:
             version = await asyncio.to_thread(move_reads, control, stage, percent)
-            propagation = await followed(session, ports, version)
+            propagation = await plane.followed(session, version, stage, percent)
             visits = await shoppers.wait_for(time.monotonic(), 80)
             wrong = [
                 v
@@ -52,7 +48,7 @@ async def test_walk_every_stage_through_two_proxies_without_a_failed_request(
             ]
             report[f"{stage} {percent or ''}".strip()] = (propagation, split(visits))
             assert wrong == [], f"{stage} {percent}: {wrong[:3]}"
-            assert propagation < 1.0, f"{stage}: both proxies followed after {propagation:.3f} s"
+            assert propagation < 1.0, f"{stage}: {plane.name} followed after {propagation:.3f} s"
     finally:
         shoppers.stop.set()
         await load
