@@ -77,9 +77,20 @@ def control(settings: ControlSettings, sync_lag: SyncLag) -> Iterator[Control]:
                 "mismatched": 1,
                 "window": {"compared": 40, "mismatched": 1, "mismatch_rate": 0.025},
                 "samples": [{"path": "/V1/products/x", "differences": ["$.price"]}],
+                "by_route": {"/V1/products/{sku}": {
+                    "2xx/2xx": {"compared": 40, "mismatched": 1},
+                    "4xx/4xx": {"compared": 900, "mismatched": 0},
+                }},
             }
         },
-    }
+        "noise_rules": {"/V1/products/{sku}": [
+            {"path": "$.nonce", "learned": True, "evidence": 4, "needed": 3,
+             "first_seen_s_ago": 30.0, "expires_in_s": 3590.0},
+            {"path": "$.custom_attributes[attribute_code=news_from_date].value",
+             "learned": False, "evidence": 1, "needed": 3, "first_seen_s_ago": 5.0,
+             "expires_in_s": 3595.0},
+        ]},
+    }  # fmt: skip
     diffs = HttpDiffSource(
         settings.proxy_urls,
         client=httpx.Client(

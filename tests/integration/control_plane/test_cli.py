@@ -201,6 +201,10 @@ def test_diff_renders_proxy_figures(ficus: Ficus) -> None:
     assert code == 0, out
     assert "domains.catalog.window.mismatch_rate │ 0.025" in out
     assert "/V1/products/x" in out and "$.price" in out
+    assert "domains.catalog.by_route./V1/products/{sku}.4xx/4xx.compared │ 900" in out
+    assert "Learned noise" in out
+    assert "│ /V1/products/{sku} │ $.nonce │ ignored │ 4 / 3 │ 3590s │" in out
+    assert "news_from_date].value │ candidate │ 1 / 3" in out
 
 
 def test_status_adds_the_cutover_table(ficus: Ficus, control_db: str, stack: Stack) -> None:

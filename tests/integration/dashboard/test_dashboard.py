@@ -1,16 +1,20 @@
 """The dashboard in a real browser against control's real app and database: sign-in, the plan,
-an operator's advance from the page, a flip made through the API showing up live, and a viewer
-who can neither see nor use the actions."""
+an operator's advance from the page, a flip made with the CLI showing up live, a viewer who can
+neither see nor use the actions (the API refuses the viewer's token too), and the domain page's
+shadow counts per route and status class with the learned noise rules."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from typer.testing import CliRunner
 
+from ficus_control.cli import app as cli
 from tests.integration.control_plane.conftest import Tokens
 from tests.integration.dashboard.conftest import ARTIFACTS
 
@@ -67,17 +71,18 @@ def test_an_operator_advances_catalog_reads_to_shadow_from_the_page(
     expect(row).to_contain_text("start comparing")
 
 
-def test_a_flip_made_through_the_api_shows_on_the_open_page_within_2_s(
-    catalog_page: SignIn, tokens: Tokens, api_url: str
+def test_a_flip_made_with_the_cli_shows_on_the_open_page_within_2_s(
+    catalog_page: SignIn, tokens: Tokens, api_url: str, tmp_path: Path
 ) -> None:
     page = catalog_page(tokens.viewer)
     expect(page.get_by_test_id("reads-lane")).to_have_text("legacy")
-    response = httpx.post(
-        f"{api_url}/api/v1/domains/catalog/cutover",
-        json={"direction": "reads", "stage": "shadow", "reason": "from the CLI"},
-        headers={"Authorization": f"Bearer {tokens.operator}"},
-    )
-    assert response.status_code == 200, response.text
+    env = {
+        "FICUS_CONTROL_API_URL": api_url, "FICUS_TOKEN": tokens.operator,
+        "FICUS_CONTROL_TOKEN_FILE": str(tmp_path / "no-token"),
+    }  # fmt: skip
+    args = ["cutover", "catalog", "--reads", "shadow", "--reason", "from the CLI"]
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
     expect(page.get_by_test_id("reads-lane")).to_have_text("shadow", timeout=2_000)
 
 
@@ -94,6 +99,12 @@ def test_a_viewer_has_no_actions_and_its_posts_are_refused(
     refused = page.request.post(f"{api_url}/dashboard/domains/catalog/advance", form=form)
     assert refused.status == 403
     assert "viewer" in refused.text()
+    api = httpx.post(
+        f"{api_url}/api/v1/domains/catalog/cutover",
+        json={"direction": "reads", "stage": "shadow", "reason": "sneaky"},
+        headers={"Authorization": f"Bearer {tokens.viewer}"},
+    )
+    assert api.status_code == 403  # the API refuses the viewer's token too
     page.reload()
     expect(page.get_by_test_id("reads-lane")).to_have_text("legacy")
 
@@ -116,6 +127,18 @@ def test_logging_out_ends_the_session(sign_in: SignIn, tokens: Tokens, api_url: 
     page.wait_for_url(f"{api_url}/dashboard/login")
     page.goto(f"{api_url}/dashboard/")
     page.wait_for_url(f"{api_url}/dashboard/login")
+
+
+def test_the_domain_page_shows_shadow_counts_per_route_and_learned_noise(
+    catalog_page: SignIn, tokens: Tokens
+) -> None:
+    page = catalog_page(tokens.viewer)
+    table = page.get_by_test_id("shadow-by-route")
+    expect(table).to_contain_text("4xx/4xx")
+    expect(table).to_contain_text("900")
+    noise = page.get_by_test_id("noise-rules")
+    expect(noise).to_contain_text("$.nonce: ignored, evidence 4/3")
+    expect(noise).to_contain_text("news_from_date].value: candidate, evidence 1/3")
 
 
 def test_the_domain_page_charts_the_lag_control_samples(
