@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from ficus_contracts.auth import AdminRoleState, admin_role_aggregate_id
 from ficus_contracts.events import DomainEvent, EventKind, StoreState
 
 
@@ -25,4 +26,24 @@ def store_event(store_id: int, version: int, code: str | None, **fields: Any) ->
         version=version,
         kind=EventKind.UPSERTED if state else EventKind.DELETED,
         payload=state,
+    )
+
+
+def admin_role_event(
+    user_id: int = 1,
+    resources: tuple[str, ...] = ("Magento_Backend::all",),
+    version: int = 1,
+    denied: tuple[str, ...] = (),
+) -> DomainEvent:
+    """Admin `user_id`'s role as sync emits it (default: Magento's install, admin user 1 in
+    Administrators, every resource)."""
+    return DomainEvent(
+        aggregate="admin_role",
+        aggregate_id=admin_role_aggregate_id(user_id),
+        entity_id=user_id,
+        version=version,
+        kind=EventKind.UPSERTED,
+        payload=AdminRoleState(
+            user_id=user_id, role_id=1, resources=tuple(sorted(resources)), denied=denied
+        ),
     )

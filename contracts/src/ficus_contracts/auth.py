@@ -45,14 +45,17 @@ class AdminRoleState(BaseModel):
     resources their role allows. Magento's rows: the user's `authorization_role` row
     (`role_type` 'U', `user_type` 2, `user_id`) names its group role (`parent_id`, `role_type`
     'G'); that role's `authorization_rule` rows with `permission` 'allow' are the resources
-    (`Magento_Backend::all` allows every resource). Sorted, so equal rows give equal states.
-    A user whose 'U' row goes (or whose group role goes) is `deleted`: no resources."""
+    (`Magento_Backend::all` allows every resource), those with 'deny' are `denied` (the last
+    row on a resource counts; `ficus_legacy.core.acl` answers isAllowed from both). Sorted, so
+    equal rows give equal states. A user whose 'U' row goes (or whose group role goes) is
+    `deleted`: no resources. `denied` was added later: an event without it denies nothing."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     user_id: int
     role_id: int  # the group role
     resources: tuple[str, ...]
+    denied: tuple[str, ...] = ()
 
     @property
     def entity_id(self) -> int:

@@ -1,5 +1,6 @@
 """`python -m ficus_standin …`: the Magento stand-in's command line: `serve` (the REST V1
-subset) and `seed` (install the schema and generate a deterministic store)."""
+subset), `seed` (install the schema and generate a deterministic store), `upgrade`, and `role`
+(a narrowed admin role for tests)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ficus_legacy import roles, tokens
 from ficus_legacy.customers import grid
 from ficus_legacy.errors import LegacyError
 from ficus_legacy.mysql import connect
@@ -99,7 +101,8 @@ def upgrade(
     url: str = typer.Option(None, help="mysql://user:pw@host:port/db (FICUS_LEGACY_MYSQL_URL)"),
 ) -> None:
     """Bring a store seeded by an older release up to this schema, as `bin/magento setup:upgrade`
-    then `indexer:reindex customer_grid` would: create the tables it lacks, rebuild the grid."""
+    then `indexer:reindex customer_grid` would: create the tables it lacks, put admin user 1
+    in the Administrators role when they have no role, rebuild the grid."""
     console = Console()
     try:
         conn = connect(url or mysql_url())
@@ -108,6 +111,7 @@ def upgrade(
         raise typer.Exit(2) from exc
     try:
         create_tables(conn)
+        roles.seed_administrators(conn)
         grid.refresh_all(conn)
         conn.commit()
     finally:
@@ -115,6 +119,31 @@ def upgrade(
     console.print("schema upgraded, customer grid reindexed")
 
 
+def role(
+    user_id: int = typer.Option(..., help="the admin user id to put in the role"),
+    allow: list[str] = typer.Option(..., help="an ACL resource the role allows (repeatable)"),
+    deny: list[str] = typer.Option([], help="an ACL resource the role denies (repeatable)"),
+    name: str = typer.Option("Narrowed", help="the role's name"),
+    url: str = typer.Option(None, help="mysql://user:pw@host:port/db (FICUS_LEGACY_MYSQL_URL)"),
+) -> None:
+    """Create a role allowing (and denying) these resources as Magento's role editor saves it,
+    move the admin user into it, and print an admin token for that user."""
+    conn = connect(url or mysql_url())
+    try:
+        group = roles.create_group(conn, name, allow, deny)
+        roles.assign(conn, user_id, group, name)
+        conn.commit()
+    finally:
+        conn.close()
+    settings = StandinSettings()
+    token = tokens.issue(
+        settings.signing_secret(), user_id, tokens.UserType.ADMIN,
+        ttl_seconds=settings.token_ttl_seconds,
+    )  # fmt: skip
+    typer.echo(token)
+
+
 app.command("serve")(serve)
+app.command("role")(role)
 app.command("seed")(seed)
 app.command("upgrade")(upgrade)

@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from ficus_legacy import tokens
+from ficus_legacy import roles, tokens
+from ficus_legacy.core import acl
 from ficus_legacy.core.searchcriteria import SearchCriteria, parse_search_criteria
 from ficus_legacy.core.webapi_body import decode_object
 from ficus_legacy.core.webapi_errors import NotAuthorized
@@ -49,7 +50,9 @@ def _bearer(request: Request) -> str | None:
 
 
 def require_admin(request: Request, resource: str) -> int:
-    """The admin user id of the request's unrevoked token; 401 otherwise (Magento's message)."""
+    """The admin user id of the request's unrevoked token whose role allows `resource`
+    (`authorization_role`/`authorization_rule`, read as Magento's ACL reads them); Magento's
+    401 otherwise."""
     token = _bearer(request)
     parts = standin(request)
     if token is None:
@@ -61,9 +64,11 @@ def require_admin(request: Request, resource: str) -> int:
                 token,
                 revoked_before=partial(revocations.revoked_before, conn),
             )
+            admin = claims.user_type is tokens.UserType.ADMIN
+            rules = roles.rules_of(conn, claims.user_type, claims.user_id) if admin else acl.NONE
     except tokens.TokenError as exc:
         raise NotAuthorized.resources(resource) from exc
-    if claims.user_type is not tokens.UserType.ADMIN:
+    if not acl.allows(rules, resource):
         raise NotAuthorized.resources(resource)
     return claims.user_id
 

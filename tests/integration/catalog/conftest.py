@@ -20,6 +20,7 @@ from ficus_catalog.database import make_engine
 from ficus_catalog.migration import run_migrations
 from ficus_catalog.settings import CatalogSettings
 from ficus_catalog.testing import CRYPT_KEY, STORES, event_row
+from ficus_contracts.auth import admin_role_aggregate_id
 from ficus_contracts.events import DOMAIN_EVENT_CHANNEL, DOMAIN_EVENT_DDL, DomainEvent
 from ficus_devstack import Stack
 from ficus_sync.settings import SyncSettings
@@ -62,9 +63,21 @@ class EventTable:
         return seqs
 
 
+def grant_administrators(catalog_url: str) -> None:
+    """Admin user 1 in Magento's Administrators role (every resource), as sync's first
+    snapshot of an installed Magento delivers it; version 0, so any event replaces it."""
+    with psycopg.connect(catalog_url) as conn:
+        conn.execute(
+            "INSERT INTO admin_role (user_id, role_id, resources, aggregate_id, version)"
+            " VALUES (1, 1, ARRAY['Magento_Backend::all'], %s, 0) ON CONFLICT DO NOTHING",
+            (admin_role_aggregate_id(1),),
+        )
+
+
 @pytest.fixture
 def catalog_url(postgres_url: str) -> str:
     run_migrations(postgres_url)
+    grant_administrators(postgres_url)
     return postgres_url
 
 

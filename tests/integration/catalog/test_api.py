@@ -15,6 +15,7 @@ from ficus_contracts.events import CategoryLink, ProductState
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
 from ficus_legacy.core.magento_json import render_product
+from tests.events import admin_role_event
 from tests.integration.catalog.conftest import EventTable, catalog_settings, fresh_database
 
 pytestmark = pytest.mark.integration
@@ -46,7 +47,7 @@ def client(stack: Stack) -> Iterator[TestClient]:
     """One app for the module (reads only): migrated on start, fed through its consumer."""
     with fresh_database(stack, "catalog") as catalog_url, fresh_database(stack, "sync") as url:
         events = EventTable(url)
-        events.publish(*(product_event(s, 1) for s in STATES))
+        events.publish(admin_role_event(), *(product_event(s, 1) for s in STATES))
         app = create_app(catalog_settings(catalog_url, events))
         with TestClient(app, headers=admin_headers()) as test_client:
             assert wait_until(lambda: _count(test_client) == len(STATES), 10)

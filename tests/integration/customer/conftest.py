@@ -32,9 +32,20 @@ pytestmark = pytest.mark.integration
 CRYPT_KEY = "0123456789abcdef0123456789abcdef"
 
 
+def grant_administrators(customer_url: str) -> None:
+    """Admin user 1 in Magento's Administrators role (every resource), as sync's first
+    snapshot of an installed Magento delivers it; version 0, so any event replaces it."""
+    with psycopg.connect(customer_url) as conn:
+        conn.execute(
+            "INSERT INTO admin_role (user_id, resources, version)"
+            " VALUES (1, ARRAY['Magento_Backend::all'], 0) ON CONFLICT DO NOTHING"
+        )
+
+
 @pytest.fixture
 def customer_url(postgres_url: str) -> str:
     migration.upgrade(postgres_url)
+    grant_administrators(postgres_url)
     return postgres_url
 
 

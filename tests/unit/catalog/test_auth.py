@@ -8,10 +8,11 @@ import time
 
 import pytest
 
-from ficus_catalog.auth import CachedCredentials, Gate
+from ficus_catalog.auth import CachedCredentials, Gate, catalog_gate
 from ficus_catalog.errors import NotAuthorized
 from ficus_catalog.testing import CRYPT_KEY, bearer
 from ficus_legacy import tokens
+from ficus_legacy.core.acl import NONE, ROOT, Rules
 from ficus_legacy.core.webapi_auth import ADMIN, GUEST, Caller
 
 NOW = float(int(time.time()))  # PyJWT refuses an `iat` ahead of the real clock
@@ -23,20 +24,20 @@ class Table:
 
     def __init__(self) -> None:
         self.rows: dict[tuple[int, int], int] = {}
-        self.roles: dict[int, frozenset[str]] = {}
+        self.roles: dict[int, Rules] = {}
         self.reads = 0
 
     async def revoke_before(self, user_type: int, user_id: int) -> int | None:
         self.reads += 1
         return self.rows.get((user_type, user_id))
 
-    async def admin_resources(self, user_id: int) -> frozenset[str] | None:
+    async def admin_rules(self, user_id: int) -> Rules:
         self.reads += 1
-        return self.roles.get(user_id)
+        return self.roles.get(user_id, NONE)
 
 
 def _gate(table: Table) -> Gate:
-    return Gate(tokens.signing_key(CRYPT_KEY), table, clock=lambda: NOW)
+    return catalog_gate(tokens.signing_key(CRYPT_KEY), table, clock=lambda: NOW)
 
 
 def test_only_an_unrevoked_admin_token_signed_with_magentos_key_passes() -> None:
@@ -77,15 +78,20 @@ def test_an_admin_role_narrows_the_admin() -> None:
     table = Table()
     gate, header = _gate(table), f"Bearer {bearer(5, now=NOW)}"
     categories = ("Magento_Catalog::categories",)
-    table.roles[5] = frozenset(categories)
+    with pytest.raises(NotAuthorized):  # no role known: nothing, as in Magento
+        asyncio.run(gate.require(header, categories))
+    table.roles[5] = Rules(frozenset(categories))
     assert asyncio.run(gate.require(header, categories)) == Caller(ADMIN, 5, table.roles[5])
     with pytest.raises(NotAuthorized):
         asyncio.run(gate.require(header, PRODUCTS))
-    table.roles[5] = frozenset()  # a role gone: nothing
+    table.roles[5] = NONE  # a role gone: nothing
     with pytest.raises(NotAuthorized):
         asyncio.run(gate.require(header, categories))
-    table.roles[5] = frozenset({"Magento_Backend::all"})
+    table.roles[5] = Rules(frozenset({ROOT}))
     asyncio.run(gate.require(header, PRODUCTS))
+    table.roles[5] = Rules(frozenset({ROOT}), frozenset(PRODUCTS))  # denied under the root
+    with pytest.raises(NotAuthorized):
+        asyncio.run(gate.require(header, PRODUCTS))
 
 
 def test_the_cache_reuses_an_answer_for_its_ttl_only() -> None:
@@ -99,7 +105,7 @@ def test_the_cache_reuses_an_answer_for_its_ttl_only() -> None:
     for user in (6, 7, 8):  # bounded: dropped whole when full
         asyncio.run(cached.revoke_before(2, user))
     assert asyncio.run(cached.revoke_before(2, 5)) == 7 and table.reads == 6
-    table.roles[5] = frozenset({"x"})
-    assert asyncio.run(cached.admin_resources(5)) == {"x"}
-    table.roles[5] = frozenset()
-    assert asyncio.run(cached.admin_resources(5)) == {"x"} and table.reads == 7
+    table.roles[5] = Rules(frozenset({"x"}))
+    assert asyncio.run(cached.admin_rules(5)) == Rules(frozenset({"x"}))
+    table.roles[5] = NONE
+    assert asyncio.run(cached.admin_rules(5)) == Rules(frozenset({"x"})) and table.reads == 7

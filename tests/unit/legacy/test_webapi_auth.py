@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from ficus_legacy.core.acl import Rules
 from ficus_legacy.core.webapi_auth import (
     ADMIN,
     ALL_RESOURCES,
     CUSTOMER,
     GUEST,
+    INTEGRATION,
     Caller,
     bearer,
     is_allowed,
@@ -16,7 +18,7 @@ from ficus_legacy.core.webapi_auth import (
 )
 
 PRODUCTS = ("Magento_Catalog::products",)
-ADMIN_CALLER = Caller(ADMIN, 1)
+ADMIN_CALLER = Caller(ADMIN, 1, Rules(frozenset({ALL_RESOURCES})))
 CUSTOMER_CALLER = Caller(CUSTOMER, 7)
 
 
@@ -41,15 +43,22 @@ def test_an_admin_route_needs_an_admin() -> None:
     assert is_allowed(ADMIN_CALLER, PRODUCTS)
     assert not is_allowed(GUEST, PRODUCTS)
     assert not is_allowed(CUSTOMER_CALLER, PRODUCTS)
-    assert not is_allowed(Caller(1, 3), PRODUCTS)  # an integration is not an admin here
+    assert not is_allowed(Caller(ADMIN, 1), PRODUCTS)  # an admin without a role: nothing
 
 
 def test_an_admin_role_grants_its_resources_only() -> None:
-    narrowed = Caller(ADMIN, 2, frozenset({"Magento_Catalog::categories"}))
+    narrowed = Caller(ADMIN, 2, Rules(frozenset({"Magento_Catalog::categories"})))
     assert not is_allowed(narrowed, PRODUCTS)
     assert is_allowed(narrowed, ("Magento_Catalog::categories",))
-    assert is_allowed(Caller(ADMIN, 2, frozenset({ALL_RESOURCES})), PRODUCTS)
-    assert not is_allowed(Caller(ADMIN, 2, frozenset()), PRODUCTS)
+    assert is_allowed(Caller(ADMIN, 2, Rules(frozenset({ALL_RESOURCES}))), PRODUCTS)
+    assert not is_allowed(Caller(ADMIN, 2, Rules()), PRODUCTS)
+
+
+def test_an_integration_is_allowed_its_roles_resources() -> None:
+    integration = Caller(INTEGRATION, 3, Rules(frozenset(PRODUCTS)))
+    assert is_allowed(integration, PRODUCTS)
+    assert not is_allowed(integration, ("Magento_Customer::customer",))
+    assert not is_allowed(integration, ("self",))
 
 
 def test_anonymous_and_self() -> None:
@@ -62,7 +71,7 @@ def test_anonymous_and_self() -> None:
 
 def test_every_resource_of_a_route_must_be_allowed() -> None:
     both = ("Magento_Catalog::products", "Magento_Catalog::categories")
-    assert not is_allowed(Caller(ADMIN, 2, frozenset({"Magento_Catalog::products"})), both)
+    assert not is_allowed(Caller(ADMIN, 2, Rules(frozenset(PRODUCTS))), both)
     assert is_allowed(ADMIN_CALLER, both)
 
 

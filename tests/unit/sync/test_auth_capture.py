@@ -70,7 +70,7 @@ def test_revocation_states_by_internal_key() -> None:
     }
 
 
-def test_admin_role_states_resolve_the_group_and_its_allowed_rules() -> None:
+def test_admin_role_states_resolve_the_group_and_its_rules() -> None:
     users = [_user(10, 1, 5), _user(11, 2, 6), _user(12, 9, 7), _user(13, 1, 8, user_type="3")]
     groups = [{"role_id": 1, "role_type": "G"}, {"role_id": 2, "role_type": "G"}]
     rules = [
@@ -83,6 +83,7 @@ def test_admin_role_states_resolve_the_group_and_its_allowed_rules() -> None:
         5: AdminRoleState(
             user_id=5, role_id=1,
             resources=("Magento_Backend::admin", "Magento_Catalog::products"),
+            denied=("Magento_Sales::sales",),
         ),
         6: AdminRoleState(user_id=6, role_id=2, resources=()),
     }  # user 7's group 9 is gone: no state (deleted); user 8 is not an admin  # fmt: skip

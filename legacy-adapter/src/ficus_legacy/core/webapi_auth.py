@@ -7,9 +7,10 @@ isAllowed(route resources)`, then the service runs. The caller comes from the be
 (`Webapi\\Model\\Authorization\\TokenUserContext`): a header that is not `Bearer <token>`, a
 malformed token, one signed with another key, an expired or revoked one, all leave the caller
 a guest; they never answer a distinct error. A route is allowed when each of its resources
-is: `anonymous` for everyone, `self` for a customer, any other ACL resource for an admin
-whose role grants it (`Magento_Backend::all` grants every resource). Otherwise Magento
-answers 401 with `NOT_AUTHORIZED`, the route's resources joined by ", ".
+is: `anonymous` for everyone, `self` for a customer, any other ACL resource for an admin or an
+integration whose role allows it (`ficus_legacy.core.acl`: `Magento_Backend::all` allows every
+resource; a user without a role is allowed none). Otherwise Magento answers 401 with
+`NOT_AUTHORIZED`, the route's resources joined by ", ".
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ficus_legacy.core import acl
+
 __all__ = [
     "ADMIN",
     "ALL_RESOURCES",
     "ANONYMOUS",
     "CUSTOMER",
     "GUEST",
+    "INTEGRATION",
     "NOT_AUTHORIZED",
     "SELF",
     "Caller",
@@ -34,21 +38,22 @@ __all__ = [
 
 ANONYMOUS = "anonymous"
 SELF = "self"
-ALL_RESOURCES = "Magento_Backend::all"
+ALL_RESOURCES = acl.ROOT
 NOT_AUTHORIZED = "The consumer isn't authorized to access %resources."
 # `Magento\Authorization\Model\UserContextInterface` user types
+INTEGRATION = 1
 ADMIN = 2
 CUSTOMER = 3
 
 
 @dataclass(frozen=True)
 class Caller:
-    """Who sends a request: `user_type` None is a guest. `resources` are the ACL resources an
-    admin's role grants (None: not known here, every resource)."""
+    """Who sends a request: `user_type` None is a guest. `rules` are the ACL rules of an
+    admin's or an integration's role (none: allowed nothing)."""
 
     user_type: int | None = None
     user_id: int | None = None
-    resources: frozenset[str] | None = None
+    rules: acl.Rules = acl.NONE
 
 
 GUEST = Caller()
@@ -66,10 +71,9 @@ def _allows(caller: Caller, resource: str) -> bool:
         return True
     if resource == SELF:
         return caller.user_type == CUSTOMER
-    if caller.user_type != ADMIN:
+    if caller.user_type not in (ADMIN, INTEGRATION):
         return False
-    granted = caller.resources
-    return granted is None or ALL_RESOURCES in granted or resource in granted
+    return acl.allows(caller.rules, resource)
 
 
 def is_allowed(caller: Caller, resources: Iterable[str]) -> bool:

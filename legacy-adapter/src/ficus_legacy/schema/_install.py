@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pymysql.cursors import Cursor
 
+from ficus_legacy import roles
 from ficus_legacy.schema._attributes import BY_ENTITY_TYPE, AttributeDef
 from ficus_legacy.schema._ddl_authorization import AUTHORIZATION
 from ficus_legacy.schema._ddl_catalog import CATALOG
@@ -104,6 +105,7 @@ def install(conn: Connection, installed_at: datetime | None = None) -> None:
     _insert_eav(conn)
     _insert_categories(conn, at)
     _insert_misc(conn)
+    roles.seed_administrators(conn)  # setup:install's Administrators role and admin user 1
     for store_id in INSTALL_STORES:
         create_store_sequences(conn, store_id)
     conn.commit()

@@ -1,121 +1,19 @@
-"""Who calls the catalog's Magento routes, decided as Magento 2.4.8 decides it
-(`ficus_legacy.core.webapi_auth`): a JWT signed with the key Magento derives from env.php's
-`crypt/key`, unexpired, not revoked in Magento (`jwt_auth_revoked`, through a
-`RevocationSource`), of an admin whose role allows the route's resource (`authorization_role`
-/ `authorization_rule`, through a `RoleSource`; an admin sync has announced no role for yet
-keeps every resource, as the stand-in's admin has). Any other credential leaves the caller
-a guest, refused on every catalog route (none is `anonymous` in Catalog/etc/webapi.xml)."""
+"""The catalog's gate: the shared `ficus_legacy.gate` with the catalog's 401 (none of the
+catalog's routes is `anonymous` in Catalog/etc/webapi.xml, so a guest is refused on all)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Callable
 
 from ficus_catalog.errors import NotAuthorized
-from ficus_legacy import tokens
-from ficus_legacy.core.webapi_auth import ADMIN, GUEST, Caller, bearer, is_allowed
+from ficus_legacy.gate import CachedCredentials, CredentialSource, Gate
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
+__all__ = ["CachedCredentials", "Gate", "catalog_gate"]
 
 
-class RevocationSource(Protocol):
-    """Port: Magento's `jwt_auth_revoked` as the catalog knows it."""
-
-    async def revoke_before(self, user_type: int, user_id: int) -> int | None:
-        """The user's `revoke_before` (Unix time); None when none of their tokens was revoked."""
-        ...
-
-
-class RoleSource(Protocol):
-    """Port: Magento's admin roles as the catalog knows them."""
-
-    async def admin_resources(self, user_id: int) -> frozenset[str] | None:
-        """The ACL resources the admin's role allows; None when no role is known for them."""
-        ...
-
-
-class CredentialSource(RevocationSource, RoleSource, Protocol):
-    """Both ports (the catalog's database answers both: `StoredBodies`)."""
-
-
-class TtlCache(Generic[K, V]):
-    """Each key's answer reused for `ttl` seconds; dropped whole when it holds `size` keys."""
-
-    def __init__(
-        self, ttl: float, clock: Callable[[], float] = time.monotonic, size: int = 100_000
-    ) -> None:
-        self._ttl, self._clock, self._size = ttl, clock, size
-        self._seen: dict[K, tuple[float, V]] = {}
-
-    async def get(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
-        now = self._clock()
-        seen = self._seen.get(key)
-        if seen is not None and now - seen[0] < self._ttl:
-            return seen[1]
-        value = await load()
-        if len(self._seen) >= self._size:
-            self._seen.clear()
-        self._seen[key] = (now, value)
-        return value
-
-
-class CachedCredentials:
-    """A `CredentialSource` reusing each answer for `ttl` seconds: a change in Magento reaches
-    the catalog within the sync lag plus `ttl`."""
-
-    def __init__(
-        self,
-        source: CredentialSource,
-        ttl: float,
-        clock: Callable[[], float] = time.monotonic,
-        size: int = 100_000,
-    ) -> None:
-        self._source = source
-        self._revocations: TtlCache[tuple[int, int], int | None] = TtlCache(ttl, clock, size)
-        self._roles: TtlCache[int, frozenset[str] | None] = TtlCache(ttl, clock, size)
-
-    async def revoke_before(self, user_type: int, user_id: int) -> int | None:
-        load = self._source.revoke_before
-        return await self._revocations.get((user_type, user_id), lambda: load(user_type, user_id))
-
-    async def admin_resources(self, user_id: int) -> frozenset[str] | None:
-        return await self._roles.get(user_id, lambda: self._source.admin_resources(user_id))
-
-
-class Gate:
-    """Checks a request's `Authorization` header against a route's ACL resources."""
-
-    def __init__(
-        self,
-        signing_key: str,
-        credentials: CredentialSource,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._key = signing_key
-        self._credentials = credentials
-        self._clock = clock
-
-    async def caller(self, authorization: str) -> Caller:
-        """The caller a header names; a guest for anything Magento would not accept."""
-        token = bearer(authorization)
-        if token is None:
-            return GUEST
-        try:
-            claims = tokens.verify(self._key, token, now=self._clock())
-        except tokens.TokenError:
-            return GUEST
-        user_type, user_id = int(claims.user_type), claims.user_id
-        if tokens.revoked(claims, await self._credentials.revoke_before(user_type, user_id)):
-            return GUEST
-        if user_type != ADMIN:
-            return Caller(user_type, user_id)
-        return Caller(user_type, user_id, await self._credentials.admin_resources(user_id))
-
-    async def require(self, authorization: str, resources: Sequence[str]) -> Caller:
-        """The caller, when every resource of the route is allowed; `NotAuthorized` otherwise."""
-        caller = await self.caller(authorization)
-        if not is_allowed(caller, resources):
-            raise NotAuthorized(*resources)
-        return caller
+def catalog_gate(
+    signing_key: str, credentials: CredentialSource, clock: Callable[[], float] = time.time
+) -> Gate:
+    """The gate of the catalog's Magento routes."""
+    return Gate(signing_key, credentials, lambda resources: NotAuthorized(*resources), clock)

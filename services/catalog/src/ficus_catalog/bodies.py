@@ -21,6 +21,7 @@ from ficus_catalog.core.product_criteria import (
     attribute_candidates,
 )
 from ficus_catalog.database import libpq_url
+from ficus_legacy.core import acl
 from ficus_legacy.core.searchcriteria import SearchCriteria
 
 ADMIN_CODE = "all"
@@ -46,7 +47,7 @@ LEFT JOIN LATERAL (
 ) AS j ON true
 """
 BY_SKU = {kind: _BY_SKU.format(store=query) for kind, query in STORES.items()}
-ADMIN_RESOURCES = "SELECT resources FROM admin_role WHERE user_id = %(id)s"
+ADMIN_RULES = "SELECT resources, denied FROM admin_role WHERE user_id = %(id)s"
 REVOKE_BEFORE = (
     "SELECT revoke_before FROM token_revocation WHERE user_type_id = %(type)s AND user_id = %(id)s"
 )
@@ -135,10 +136,10 @@ class StoredBodies:
         row = await self._one(REVOKE_BEFORE, {"type": user_type, "id": user_id})
         return None if row is None else int(row[0])
 
-    async def admin_resources(self, user_id: int) -> frozenset[str] | None:
-        """The admin's allowed resources as sync delivered them (`RoleSource`)."""
-        row = await self._one(ADMIN_RESOURCES, {"id": user_id})
-        return None if row is None else frozenset(row[0])
+    async def admin_rules(self, user_id: int) -> acl.Rules:
+        """The admin's role rules as sync delivered them (`RoleSource`); none without a role."""
+        row = await self._one(ADMIN_RULES, {"id": user_id})
+        return acl.NONE if row is None else acl.Rules(frozenset(row[0]), frozenset(row[1]))
 
     def _store(self, store_code: str | None) -> tuple[str, str]:
         if store_code is None:

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ficus_catalog.applying import CatalogApply, Prepared
-from ficus_catalog.auth import CachedCredentials, Gate
+from ficus_catalog.auth import CachedCredentials, Gate, catalog_gate
 from ficus_catalog.bodies import StoredBodies
 from ficus_catalog.categories import CategoryReads
 from ficus_catalog.database import make_engine, make_read_engine
@@ -117,7 +117,7 @@ def bootstrap(settings: CatalogSettings) -> Catalog:
     read_sessions = sessionmaker(read_engine, expire_on_commit=False)
     reads = CatalogReads(read_sessions)
     bodies = StoredBodies(settings.db_url, settings.default_store)
-    gate = Gate(key, CachedCredentials(bodies, settings.credentials_cache_seconds))
+    gate = catalog_gate(key, CachedCredentials(bodies, settings.credentials_cache_seconds))
     return Catalog(
         settings,
         engine,

@@ -247,5 +247,7 @@ def revocation_rows(aggregate_id: uuid.UUID, version: int, state: AuthRevocation
 def role_rows(aggregate_id: uuid.UUID, version: int, state: AdminRoleState) -> Rows:
     rows = Rows()
     values = {**state.model_dump(), "aggregate_id": aggregate_id, "version": version}
-    rows.add(AdminRole, {**values, "resources": list(state.resources)})
+    rows.add(
+        AdminRole, {**values, "resources": list(state.resources), "denied": list(state.denied)}
+    )
     return rows

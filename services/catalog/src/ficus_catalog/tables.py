@@ -26,6 +26,7 @@ from sqlalchemy import (
     SmallInteger,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -275,7 +276,8 @@ class TokenRevocation(Base):
 
 class AdminRole(Base):
     """What each admin user may do, from sync's `admin_role` events (Magento's
-    `authorization_role` / `authorization_rule`): the ACL resources their role allows."""
+    `authorization_role` / `authorization_rule`): the ACL resources their role allows and
+    denies (`ficus_legacy.core.acl`)."""
 
     __tablename__ = "admin_role"
 
@@ -284,3 +286,4 @@ class AdminRole(Base):
     resources: Mapped[list[str]] = mapped_column(ARRAY(Text))
     aggregate_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
     version: Mapped[int] = mapped_column(BigInteger)
+    denied: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))

@@ -1,5 +1,6 @@
-"""Apply domain events to the customer database: `customer`, `store` and `auth_revocation`
-(Magento's `jwt_auth_revoked` rows: tokens revoked in Magento are refused here too).
+"""Apply domain events to the customer database: `customer`, `store`, `auth_revocation`
+(Magento's `jwt_auth_revoked` rows: tokens revoked in Magento are refused here too) and
+`admin_role` (an admin's role resources, `credentials`).
 
 A customer event wins when its version is newer than the last forward version applied (or the
 tombstone's). Its payload becomes the service's view of Magento (`magento_view`). The state
@@ -20,14 +21,14 @@ from pydantic import ValidationError
 from ficus_contracts.auth import AuthRevocationState, revocation_aggregate_id
 from ficus_contracts.customers import CustomerState
 from ficus_contracts.events import DomainEvent, EventKind, StoreState
-from ficus_customer import repository, stores
+from ficus_customer import credentials, repository, stores
 from ficus_customer.core.hlc import HybridClock
 from ficus_customer.core.merge import Write, kept_fields, merge_forward
 from ficus_customer.errors import InvalidEvent
 from ficus_customer.repository import Clocks, Conn, Stored
 from ficus_feed.core import Outcome
 
-AGGREGATES = frozenset({"customer", "store", "auth_revocation"})
+AGGREGATES = frozenset({"customer", "store", "auth_revocation", "admin_role"})
 
 
 def _merged(current: Stored, theirs: CustomerState, writes: list[Write]) -> CustomerState:
@@ -88,6 +89,8 @@ def _revoked_user(event: DomainEvent) -> tuple[int, int]:
             return user_type, event.entity_id
     raise InvalidEvent(f"auth_revocation {event.aggregate_id} names no known user type")
 
+    if event.aggregate == "admin_role":
+        return credentials.apply_admin_role(conn, event)
 
 def apply_event(conn: Conn, event: DomainEvent, clock: HybridClock) -> Outcome:
     if event.aggregate == "auth_revocation":

@@ -13,6 +13,7 @@ from ficus_customer import migration, repository, stores
 from ficus_customer.accounts import Accounts, WriteMetrics
 from ficus_customer.applying import CustomerApply
 from ficus_customer.core.hlc import HybridClock
+from ficus_customer.credentials import customer_gate
 from ficus_customer.errors import MissingSetting
 from ficus_customer.reads import Reads
 from ficus_customer.repository import Conn
@@ -27,6 +28,7 @@ from ficus_feed.pg.ledger import Ledger
 from ficus_feed.pg.source import PostgresEventSource
 from ficus_feed.replay import DeadLetters
 from ficus_legacy import tokens
+from ficus_legacy.gate import Gate
 
 CustomerApplier = BatchApplier[Conn, DomainEvent]
 
@@ -42,6 +44,7 @@ class Components:
     accounts: Accounts
     dead_letters: DeadLetters[Conn, DomainEvent]
     consumer: Consumer | None
+    gate: Gate
 
     def start(self) -> None:
         if self.consumer is not None:
@@ -116,5 +119,6 @@ def bootstrap(settings: CustomerSettings) -> Components:
     writes = WriteMetrics.standard(metrics.registry)
     accounts = Accounts(pool, clock, settings.retry_after_seconds, writes)
     return Components(
-        settings, pool, clock, key, metrics, Reads(pool), accounts, DeadLetters(applier), consumer
-    )
+        settings, pool, clock, key, metrics, Reads(pool), accounts, DeadLetters(applier), consumer,
+        customer_gate(key, pool),
+    )  # fmt: skip

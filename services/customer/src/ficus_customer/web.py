@@ -11,10 +11,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ficus_customer.bootstrap import Components
-from ficus_customer.errors import NotAuthorized
-from ficus_legacy import tokens
 from ficus_legacy.core import fields
 from ficus_legacy.core.searchcriteria import SearchCriteria, parse_search_criteria
+from ficus_legacy.core.webapi_auth import SELF
 from ficus_legacy.core.webapi_body import decode_object
 
 T = TypeVar("T")
@@ -30,36 +29,24 @@ async def blocking(call: Callable[..., T], *args: Any) -> T:
     return await run_in_threadpool(call, *args)
 
 
-def _bearer(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-async def _claims(request: Request, expected: tokens.UserType, resource: str) -> int:
-    """The user id of a valid bearer token of `expected` type that neither Magento nor this
-    service revoked; Magento's 401 naming `resource` otherwise."""
-    token = _bearer(request)
-    if token is None:
-        raise NotAuthorized.resources(resource)
-    components = parts(request)
-    try:
-        claims = tokens.verify(components.signing_key, token, expected)
-        before = await blocking(components.reads.revoked_before, int(expected), claims.user_id)
-        if before is not None and claims.issued_at <= before:
-            raise tokens.TokenError(tokens.REVOKED)
-    except tokens.TokenError as exc:
-        raise NotAuthorized.resources(resource) from exc
-    return claims.user_id
+async def _caller(request: Request, resource: str) -> int:
+    """The user id of the request's token when Magento would allow it `resource` (the shared
+    gate, `ficus_legacy.gate`: signature, expiry, revocations, the admin's role); Magento's
+    401 naming `resource` otherwise."""
+    header = request.headers.get("authorization", "")
+    caller = await parts(request).gate.require(header, (resource,))
+    return int(caller.user_id or 0)
 
 
 async def require_admin(request: Request, resource: str) -> int:
-    """The admin user id of the request's token; Magento's 401 otherwise."""
-    return await _claims(request, tokens.UserType.ADMIN, resource)
+    """The admin (or integration) user id of the request's token whose role allows
+    `resource`, as Customer/etc/webapi.xml names it; Magento's 401 otherwise."""
+    return await _caller(request, resource)
 
 
 async def require_customer(request: Request) -> int:
     """The customer id of the request's customer token (`self` routes)."""
-    return await _claims(request, tokens.UserType.CUSTOMER, "self")
+    return await _caller(request, SELF)
 
 
 async def json_body(request: Request) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The store generator: a deterministic Magento store of any size (same seed, same rows).
 
-`generate(conn, SeedSpec(...))` installs the schema if absent, then writes websites and store
-views, a category tree, simple/virtual/configurable products with per-store values, stock,
-url rewrites, customers with addresses and orders in every state.
+`generate(conn, SeedSpec(...))` installs the schema if absent (with the Administrators role,
+admin user 1 in it), then writes websites and store views, a category tree, simple/virtual/
+configurable products with per-store values, stock, url rewrites, customers with addresses and
+orders in every state.
 """
 
 from __future__ import annotations
