@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pymysql
 import pytest
 from fastapi.testclient import TestClient
 
+from ficus_legacy.customers import grid
+from ficus_legacy.mysql import connect
+from ficus_standin import StandinSettings
 from tests.integration.standin.conftest import Seed
 
 pytestmark = pytest.mark.integration
@@ -85,3 +89,47 @@ def test_updates_and_a_lock_reach_the_grid(
             json={"username": "augusta@example.com", "password": f"wrong-{attempt}"},
         )
     assert _grid(magento, customer_id)["lock_expires"] is not None
+
+
+def _sign_up(conn: pymysql.Connection, email: str) -> int:  # type: ignore[type-arg]
+    """A sign-up's rows as the stand-in writes them, its transaction left open."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO customer_entity (email, website_id, firstname, lastname, group_id,"
+            " store_id) VALUES (%s, 1, 'Ada', 'Lovelace', 1, 1)",
+            (email,),
+        )
+        customer_id = int(cur.lastrowid)
+    grid.refresh(conn, [customer_id])
+    return customer_id
+
+
+def test_two_open_sign_ups_do_not_wait_on_each_others_grid_rows(
+    magento: Seed, settings: StandinSettings
+) -> None:
+    """A grid row is upserted, never deleted while missing: no gap lock, so the second
+    sign-up goes through while the first is still open (a DELETE of the missing row locked the
+    gap; two sign-ups each waited on the other's: InnoDB deadlock 1213, a 500)."""
+    first = magento.conn
+    second = connect(settings.mysql_url.get_secret_value())
+    try:
+        with second.cursor() as cur:
+            cur.execute("SET SESSION innodb_lock_wait_timeout = 1")
+        one = _sign_up(first, "one@example.com")
+        two = _sign_up(second, "two@example.com")  # 1205 here when it waits on the first
+        second.commit()
+        first.commit()
+    finally:
+        second.close()
+    assert {_grid(magento, i)["email"] for i in (one, two)} == {
+        "one@example.com",
+        "two@example.com",
+    }
+
+
+def test_a_deleted_customers_grid_row_goes(magento: Seed) -> None:
+    customer_id = _sign_up(magento.conn, "gone@example.com")
+    with magento.conn.cursor() as cur:
+        cur.execute("DELETE FROM customer_entity WHERE entity_id = %s", (customer_id,))
+    grid.refresh(magento.conn, [customer_id])
+    assert magento.rows("SELECT * FROM customer_grid_flat WHERE entity_id = %s", customer_id) == []

@@ -107,11 +107,14 @@ def _write_addresses(
     attrs: CustomerAttributes,
     locked: bool,
 ) -> None:
-    """Delete the addresses the state no longer has (none to delete when `previous`, read
-    FOR UPDATE, has no other: no statement), upsert the changed ones."""
+    """Delete the addresses the state no longer has, upsert the changed ones. When `previous`
+    was read FOR UPDATE its addresses are all there are: those gone are deleted by primary key
+    (no statement when none is), which locks exactly them, not a range of parent_id."""
     before = {a.entity_id: a for a in previous.addresses} if previous else {}
     keep = [a.entity_id for a in state.addresses]
-    if not (locked and previous is not None and before.keys() <= set(keep)):
+    if locked and previous is not None:
+        _delete_by_id(conn, sorted(before.keys() - set(keep)))
+    else:
         _delete_addresses(conn, state.entity_id, keep)
     for address in state.addresses:
         old = before.get(address.entity_id)
@@ -130,6 +133,16 @@ def _delete_addresses(conn: Connection, parent_id: int, keep: list[int]) -> None
             + (f" AND entity_id NOT IN ({placeholders(keep)})" if keep else ""),
             [parent_id, *keep],
         )
+
+
+def _delete_by_id(conn: Connection, address_ids: list[int]) -> None:
+    if address_ids:
+        with conn.cursor() as cur:
+            cur.execute(
+                f"DELETE FROM customer_address_entity WHERE entity_id IN"
+                f" ({placeholders(address_ids)})",
+                address_ids,
+            )
 
 
 def _upsert_address(conn: Connection, parent_id: int, address: AddressState) -> None:

@@ -61,9 +61,14 @@ def _render(state: CustomerState, address_id: int) -> dict[str, Any]:
 
 
 def delete(conn: Connection, address_id: int) -> int:
-    """Delete the address (a default it was is cleared); returns its customer's id."""
+    """Delete the address (a default it was is cleared); returns its customer's id. The
+    customer's row is locked first, as every customer write locks it (the saves here, the
+    reverse worker's batches): one lock order, customer then addresses, so no deadlock."""
     customer_id = int(_row(conn, address_id)["parent_id"])
     with conn.cursor() as cur:
+        cur.execute(
+            "SELECT entity_id FROM customer_entity WHERE entity_id = %s FOR UPDATE", (customer_id,)
+        )
         cur.execute("DELETE FROM customer_address_entity WHERE entity_id = %s", (address_id,))
         for flag in _DEFAULTS:
             cur.execute(

@@ -48,8 +48,7 @@ def shipping(customer_id: int, request: Request) -> JSONResponse:
 def delete(address_id: int, request: Request) -> JSONResponse:
     """`AddressRepositoryInterface::deleteById` [Magento_Customer::manage]."""
     require_admin(request, MANAGE)
-    with standin(request).db.transaction() as conn:
-        customer_addresses.delete_by_id(conn, address_id)
+    standin(request).db.run(lambda conn: customer_addresses.delete_by_id(conn, address_id))
     return ok(True)
 
 

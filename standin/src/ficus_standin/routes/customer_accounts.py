@@ -13,6 +13,7 @@ from ficus_legacy.core import recovery
 from ficus_legacy.core.accounts import name_messages
 from ficus_legacy.core.webapi_body import section
 from ficus_legacy.core.webapi_errors import InputError
+from ficus_standin.db import Connection
 from ficus_standin.repositories import customer_recovery, customers
 from ficus_standin.web import json_body, ok, require_admin, require_customer, standin, store_of
 
@@ -31,9 +32,12 @@ def _text(body: dict[str, Any], key: str) -> str:
 def initiate_reset(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
     """Anonymous `initiatePasswordReset`: a reset token for the email (no mail is sent)."""
     email, template = _text(body, "email"), _text(body, "template")
-    with standin(request).db.transaction() as conn:
+
+    def initiate(conn: Connection) -> None:
         website = body.get("websiteId") or store_of(request, conn).website_id
         customer_recovery.initiate_reset(conn, email, int(website), template)
+
+    standin(request).db.run(initiate)
     return ok(True)
 
 
@@ -41,9 +45,12 @@ def initiate_reset(request: Request, body: dict[str, Any] = Depends(json_body)) 
 def reset_password(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
     """Anonymous `resetPassword` with the token of `initiatePasswordReset`."""
     email, token, new = (_text(body, k) for k in ("email", "resetToken", "newPassword"))
-    with standin(request).db.transaction() as conn:
+
+    def reset(conn: Connection) -> None:
         website = store_of(request, conn).website_id
         customer_recovery.reset_password(conn, email, website, token, new)
+
+    standin(request).db.run(reset)
     return ok(True)
 
 
@@ -69,10 +76,13 @@ def validate(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSO
 def activate_me(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
     """`activateById` for the token's customer."""
     customer_id = require_customer(request)
-    with standin(request).db.transaction() as conn:
+
+    def activate(conn: Connection) -> JSONResponse:
         row = customer_recovery.by_id(conn, customer_id)
         customer_recovery.activate(conn, row, body.get("confirmationKey"))
         return ok(customers.get(conn, customer_id))
+
+    return standin(request).db.run(activate)
 
 
 @router.put("/{email}/activate")
@@ -81,10 +91,13 @@ def activate(
 ) -> JSONResponse:
     """`activate` by email in the store's website."""
     require_admin(request, MANAGE)
-    with standin(request).db.transaction() as conn:
+
+    def activate(conn: Connection) -> JSONResponse:
         row = customer_recovery.by_email(conn, email, store_of(request, conn).website_id)
         customer_recovery.activate(conn, row, body.get("confirmationKey"))
         return ok(customers.get(conn, int(row["entity_id"])))
+
+    return standin(request).db.run(activate)
 
 
 @router.get("/{customer_id}/confirm")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -9,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from ficus_legacy.core.webapi_body import section
 from ficus_legacy.core.webapi_errors import InputError
+from ficus_standin.db import Connection
 from ficus_standin.repositories import customer_auth, customer_updates, customers
 from ficus_standin.web import (
     envelope,
@@ -35,9 +37,14 @@ def me(request: Request) -> JSONResponse:
 @router.put("/me")
 def update_me(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONResponse:
     customer_id = require_customer(request)
-    with standin(request).db.transaction() as conn:
-        customer_updates.update(conn, customer_id, section(body, "customer"))
-        return ok(customers.get(conn, customer_id))
+    return standin(request).db.run(partial(_save, customer_id, section(body, "customer")))
+
+
+def _save(customer_id: int, data: dict[str, Any], conn: Connection) -> JSONResponse:
+    """`CustomerRepository::save` then the saved customer (one transaction, re-run on a
+    deadlock: `Database.run`)."""
+    customer_updates.update(conn, customer_id, data)
+    return ok(customers.get(conn, customer_id))
 
 
 @router.put("/me/password")
@@ -45,8 +52,9 @@ def change_password(request: Request, body: dict[str, Any] = Depends(json_body))
     """`changePasswordById` for the token's customer; its older tokens are revoked."""
     customer_id = require_customer(request)
     current, new = (_text(body, key) for key in ("currentPassword", "newPassword"))
-    with standin(request).db.transaction() as conn:
-        failure = customer_auth.change_password(conn, customer_id, current, new)
+    failure = standin(request).db.run(
+        lambda conn: customer_auth.change_password(conn, customer_id, current, new)
+    )
     if failure is not None:  # raised after the commit: the failure counts (lockout)
         raise failure
     return ok(True)
@@ -96,17 +104,14 @@ def update(
     customer_id: int, request: Request, body: dict[str, Any] = Depends(json_body)
 ) -> JSONResponse:
     require_admin(request, "Magento_Customer::manage")
-    with standin(request).db.transaction() as conn:
-        customer_updates.update(conn, customer_id, section(body, "customer"))
-        return ok(customers.get(conn, customer_id))
+    return standin(request).db.run(partial(_save, customer_id, section(body, "customer")))
 
 
 @router.delete("/{customer_id}")
 def delete(customer_id: int, request: Request) -> JSONResponse:
     """`deleteById` [Magento_Customer::delete]: the customer, its addresses and grid row."""
     require_admin(request, "Magento_Customer::delete")
-    with standin(request).db.transaction() as conn:
-        customers.delete(conn, customer_id)
+    standin(request).db.run(lambda conn: customers.delete(conn, customer_id))
     return ok(True)
 
 
@@ -115,9 +120,12 @@ def create(request: Request, body: dict[str, Any] = Depends(json_body)) -> JSONR
     """Anonymous sign-up: `{"customer": {...}, "password": "..."}`."""
     data = section(body, "customer")
     password = body.get("password")
-    with standin(request).db.transaction() as conn:
-        store = store_of(request, conn)
-        customer_id = customers.create(
-            conn, store, data, password if isinstance(password, str) else None
-        )
-        return ok(customers.get(conn, customer_id))
+    secret = password if isinstance(password, str) else None
+    return standin(request).db.run(partial(_create, request, data, secret))
+
+
+def _create(
+    request: Request, data: dict[str, Any], password: str | None, conn: Connection
+) -> JSONResponse:
+    customer_id = customers.create(conn, store_of(request, conn), data, password)
+    return ok(customers.get(conn, customer_id))
