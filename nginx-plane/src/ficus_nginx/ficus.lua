@@ -287,25 +287,32 @@ local function load_plans(plans, version)
     dict:set("version", version)
 end
 
--- the admin listener's /_ficus/plans: GET {"version": n, "plans": {...}}; PUT the same shape
-local function admin()
-    local dict = ngx.shared.ficus_plans
+-- an admin listener's endpoint: PUT a JSON object `apply` takes (true: 204, else 400); GET
+-- the JSON text `show` returns
+local function admin_endpoint(apply, show)
     if ngx.req.get_method() == "PUT" then
         ngx.req.read_body()
         local body = cjson.decode(ngx.req.get_body_data() or "")
-        if type(body) ~= "table" or type(body.plans) ~= "table"
-            or type(body.version) ~= "number" then
-            return ngx.exit(400)
-        end
-        load_plans(body.plans, body.version)
-        return ngx.exit(204)
-    end
-    local plans = {}
-    for _, key in ipairs(dict:get_keys(0)) do
-        if key ~= "version" then plans[key] = dict:get(key) end
+        return ngx.exit(type(body) == "table" and apply(body) and 204 or 400)
     end
     ngx.header["Content-Type"] = "application/json"
-    ngx.say(cjson.encode({ version = dict:get("version") or 0, plans = plans }))
+    ngx.say(show())
+end
+
+-- the admin listener's /_ficus/plans: GET {"version": n, "plans": {...}}; PUT the same shape
+local function admin()
+    local dict = ngx.shared.ficus_plans
+    admin_endpoint(function(body)
+        if type(body.plans) ~= "table" or type(body.version) ~= "number" then return false end
+        load_plans(body.plans, body.version)
+        return true
+    end, function()
+        local plans = {}
+        for _, key in ipairs(dict:get_keys(0)) do
+            if key ~= "version" then plans[key] = dict:get(key) end
+        end
+        return cjson.encode({ version = dict:get("version") or 0, plans = plans })
+    end)
 end
 
 local function set_breaker(dict, body)
@@ -331,23 +338,17 @@ end
 -- | {"key", "state": "release"} (the probe's outcome said nothing: let another through)
 local function breakers()
     local dict = ngx.shared.ficus_breakers
-    if ngx.req.get_method() == "PUT" then
-        ngx.req.read_body()
-        local body = cjson.decode(ngx.req.get_body_data() or "")
-        if type(body) ~= "table" or type(body.key) ~= "string"
-            or not set_breaker(dict, body) then
-            return ngx.exit(400)
+    admin_endpoint(function(body)
+        return type(body.key) == "string" and set_breaker(dict, body)
+    end, function()
+        local out = {}
+        for _, key in ipairs(dict:get_keys(0)) do
+            if not key:find(":cool$") and not key:find(":probe$") then
+                out[key] = dict:get(key .. ":cool") ~= nil and "open" or "half_open"
+            end
         end
-        return ngx.exit(204)
-    end
-    local out = {}
-    for _, key in ipairs(dict:get_keys(0)) do
-        if not key:find(":cool$") and not key:find(":probe$") then
-            out[key] = dict:get(key .. ":cool") ~= nil and "open" or "half_open"
-        end
-    end
-    ngx.header["Content-Type"] = "application/json"
-    ngx.say(next(out) == nil and "{}" or cjson.encode(out))
+        return next(out) == nil and "{}" or cjson.encode(out)
+    end)
 end
 
 -- a framework's "no such route" (FastAPI's {"detail": "Not Found"} / "Method Not Allowed"),
