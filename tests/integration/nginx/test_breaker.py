@@ -57,17 +57,31 @@ async def feed_until(watcher: Watcher, plane: Plane, wanted: dict[str, Any]) -> 
     await wait_until(shown)
 
 
+async def open_breaker(
+    client: aiohttp.ClientSession,
+    method: str,
+    shop: str,
+    watcher: Watcher,
+    plane: Plane,
+    backend: Backend,
+) -> tuple[float, int]:
+    """Two failed requests open the breaker (its key shown by nginx): when, and how many
+    requests the backend had seen by then."""
+    for _ in range(2):
+        async with client.request(method, shop, json={}) as answer:
+            assert answer.status == (200 if method == "GET" else 503)  # a read fell back
+    key = "catalog:r" if method == "GET" else "catalog:w"
+    await feed_until(watcher, plane, {key: "open"})
+    return time.monotonic(), len(backend.seen)
+
+
 async def test_an_open_breaker_sends_reads_to_magento_without_asking_the_backend(
     make_plane: PlaneFactory, legacy: Backend, catalog: Backend, client: aiohttp.ClientSession
 ) -> None:
     plane, watcher = await start(make_plane, legacy, catalog)
     shop = f"http://127.0.0.1:{plane.port}{PRODUCT}"
     catalog.status = 500
-    for _ in range(2):
-        async with client.get(shop) as answer:
-            assert (await answer.json())["backend"] == "legacy"  # fell back
-    await feed_until(watcher, plane, {"catalog:r": "open"})
-    opened, asked = time.monotonic(), len(catalog.seen)
+    opened, asked = await open_breaker(client, "GET", shop, watcher, plane, catalog)
     catalog.status = None  # healthy again: only a probe would find out
     for _ in range(5):
         async with client.get(shop) as answer:
@@ -91,11 +105,7 @@ async def test_an_open_breaker_refuses_writes_without_asking_the_backend(
     plane, watcher = await start(make_plane, legacy, catalog)
     shop = f"http://127.0.0.1:{plane.port}{PRODUCT}"
     catalog.status = 500
-    for _ in range(2):
-        async with client.put(shop, json={}) as answer:
-            assert answer.status == 503
-    await feed_until(watcher, plane, {"catalog:w": "open"})
-    opened, asked = time.monotonic(), len(catalog.seen)
+    opened, asked = await open_breaker(client, "PUT", shop, watcher, plane, catalog)
     async with client.put(shop, json={}) as answer:
         assert answer.status == 503
         assert answer.headers["Retry-After"] == "5"
