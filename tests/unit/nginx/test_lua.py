@@ -22,7 +22,8 @@ import pytest
 
 from ficus_contracts.cohort import CookieKeys, cookie_keys
 from ficus_legacy import tokens
-from ficus_nginx.core.plane import LUA_MODULES
+from ficus_nginx.core.plane import LUA_MODULES, Plane
+from ficus_nginx.core.render import _keys as render_keys
 from ficus_nginx.nginx import nginx_binary
 from ficus_proxy.cohort import ShopperIdentity
 from ficus_proxy.core.bucketing import CohortKey, bucket_of, cohort_key
@@ -188,3 +189,23 @@ def test_the_derived_cookie_key_is_the_python_one(tmp_path: Path) -> None:
     first, second = run_lua(tmp_path, cases, harness)
     assert first[:3] == ["cookie", "shared", False]
     assert second[4] == derived.sign("FRESH")
+
+
+def test_keys_rendered_into_nginx_conf_reach_lua_byte_for_byte(tmp_path: Path) -> None:
+    """The rendered `configure(...)` line (decimal escapes) carries any key intact: a customer
+    token Magento signed with an awkward crypt key is verified, a cookie signed with an awkward
+    cohort secret opens, exactly as in the Python proxy."""
+    # ASCII, as Magento's keys are (PHP pads bytes, ficus_legacy.tokens characters)
+    crypt_key = 'old]]key "retired" \\ key0with0}{0brackets0and0quotes\'0000'
+    secret = 'se"cret\\n]]} ;\u00e9'
+    plane = Plane(prefix=str(tmp_path), legacy_url="http://127.0.0.1:9",
+                  magento_crypt_key=crypt_key, cohort_keys=(("k1", secret),))  # fmt: skip
+    (configure,) = render_keys(plane)
+    token = tokens.issue(tokens.signing_key(crypt_key), 77, CUSTOMER)
+    signed = CookieKeys([("k1", secret)]).sign("awkward")
+    literal = configure.replace("{", "{{").replace("}", "}}")  # HARNESS is a format string
+    harness = HARNESS.replace("f.configure(cases.crypt_key, cases.cohort_keys)", literal)
+    cases = [(f"Bearer {token}", "/rest/V1/x", None), (None, "/x", f"ficus_cohort={signed}")]
+    customer, cookie = run_lua(tmp_path, cases, harness)
+    assert customer[:3] == ["customer", "77", False]
+    assert cookie[:3] == ["cookie", "awkward", False]
