@@ -58,6 +58,18 @@ class StockItem(_Frozen):
     low_stock_date: str | None = None
 
 
+class ConfigurableOption(_Frozen):
+    """One option of a configurable product (a `catalog_product_super_attribute` row) with the
+    attribute's code and admin label (`eav_attribute.frontend_label`), which its REST form
+    (`GET /V1/configurable-products/{sku}/options/all`) labels it with."""
+
+    id: int  # product_super_attribute_id
+    attribute_id: int
+    attribute_code: str
+    position: int = 0
+    frontend_label: str | None = None
+
+
 class ProductState(_Frozen):
     """A product as Magento holds it, flattened: every EAV attribute per store view.
 
@@ -78,6 +90,8 @@ class ProductState(_Frozen):
     stock_item: StockItem | None = None
     configurable_children: list[int] = Field(default_factory=list)  # child entity_ids
     configurable_attributes: list[str] = Field(default_factory=list)  # super attribute codes
+    # the super attribute rows, by product_super_attribute_id (additive: #14)
+    configurable_options: list[ConfigurableOption] = Field(default_factory=list)
     attributes: dict[int, dict[str, AttributeValue]] = Field(default_factory=dict)
 
 

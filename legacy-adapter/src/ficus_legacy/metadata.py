@@ -54,6 +54,7 @@ class Attribute:
     is_required: bool
     default_value: str | None
     backend_table: str | None = None
+    frontend_label: str | None = None  # the admin label (store labels: eav_attribute_label)
 
     @property
     def is_static(self) -> bool:
@@ -67,7 +68,7 @@ class Attribute:
 
 _ATTRIBUTES_SQL = """
 SELECT a.attribute_id, a.entity_type_id, a.attribute_code, a.backend_type, a.frontend_input,
-       a.is_required, a.default_value, a.backend_table, c.is_global
+       a.is_required, a.default_value, a.backend_table, c.is_global, a.frontend_label
 FROM eav_attribute a LEFT JOIN catalog_eav_attribute c ON c.attribute_id = a.attribute_id
 ORDER BY a.attribute_id
 """
@@ -123,7 +124,7 @@ class AttributeCatalog:
 
 
 def _attribute(row: tuple[Any, ...], types: dict[int, EntityType]) -> Attribute:
-    attribute_id, type_id, code, backend, frontend, required, default, table, is_global = row
+    attribute_id, type_id, code, backend, frontend, required, default, table, is_global, label = row
     return Attribute(
         attribute_id=int(attribute_id),
         entity_type=types[int(type_id)],
@@ -134,6 +135,7 @@ def _attribute(row: tuple[Any, ...], types: dict[int, EntityType]) -> Attribute:
         is_required=bool(required),
         default_value=default,
         backend_table=table,
+        frontend_label=label,
     )
 
 

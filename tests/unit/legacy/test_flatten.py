@@ -20,6 +20,7 @@ from ficus_legacy.core.flatten import (
 class Attr(NamedTuple):
     code: str
     backend_type: str
+    frontend_label: str | None = None
 
 
 ATTRS = {
@@ -82,7 +83,7 @@ def test_product_state_overlays_store_values_on_defaults() -> None:
                     "min_sale_qty": Decimal("1"), "max_sale_qty": Decimal("10000"),
                     "low_stock_date": None},
         super_links=[{"product_id": 9, "parent_id": 7}, {"product_id": 8, "parent_id": 7}],
-        super_attributes=[{"attribute_id": 93, "position": 0}],
+        super_attributes=[{"product_super_attribute_id": 14, "attribute_id": 93, "position": 0}],
     )  # fmt: skip
     assert state.attributes[0] == {
         "description": None,
@@ -101,6 +102,10 @@ def test_product_state_overlays_store_values_on_defaults() -> None:
     assert state.stock_item is not None and state.stock_item.qty == "5.0000"
     assert state.configurable_children == [8, 9]
     assert state.configurable_attributes == ["color"]
+    [option] = state.configurable_options
+    assert (option.id, option.attribute_id, option.attribute_code, option.position) == (
+        14, 93, "color", 0,
+    )  # fmt: skip
 
 
 def test_postgres_mirror_types_give_the_same_state() -> None:

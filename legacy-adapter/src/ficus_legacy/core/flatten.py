@@ -20,6 +20,7 @@ from ficus_contracts.events import (
     AttributeValue,
     CategoryLink,
     CategoryState,
+    ConfigurableOption,
     ProductState,
     StockItem,
 )
@@ -50,18 +51,24 @@ class AttributeInfo(Protocol):
     @property
     def backend_type(self) -> str: ...
 
+    @property
+    def frontend_label(self) -> str | None: ...
+
 
 class AttributeRow(NamedTuple):
     """An eav_attribute row reduced to what flattening needs."""
 
     code: str
     backend_type: str
+    frontend_label: str | None = None
 
 
 def attributes_from_rows(rows: Iterable[Row], entity_type_id: int) -> dict[int, AttributeInfo]:
     """eav_attribute rows (e.g. from a mirror) → {attribute_id: info} of one entity type."""
     return {
-        int(r["attribute_id"]): AttributeRow(str(r["attribute_code"]), str(r["backend_type"]))
+        int(r["attribute_id"]): AttributeRow(
+            str(r["attribute_code"]), str(r["backend_type"]), r.get("frontend_label")
+        )
         for r in rows
         if int(r["entity_type_id"]) == entity_type_id
     }
@@ -151,6 +158,23 @@ def _stock_item(row: Row | None) -> StockItem | None:
     )
 
 
+def _options(
+    supers: Iterable[Row], attributes: Mapping[int, AttributeInfo]
+) -> list[ConfigurableOption]:
+    """The super attribute rows as options, by id (the order Magento's OptionLoader reads)."""
+    return [
+        ConfigurableOption(
+            id=int(r["product_super_attribute_id"]),
+            attribute_id=int(r["attribute_id"]),
+            attribute_code=attributes[int(r["attribute_id"])].code,
+            position=int(r["position"]),
+            frontend_label=attributes[int(r["attribute_id"])].frontend_label,
+        )
+        for r in sorted(supers, key=lambda r: int(r["product_super_attribute_id"]))
+        if int(r["attribute_id"]) in attributes
+    ]
+
+
 def product_state(
     entity: Row,
     values: Iterable[Row],
@@ -195,6 +219,7 @@ def product_state(
             for r in supers
             if int(r["attribute_id"]) in attributes
         ],
+        configurable_options=_options(supers, attributes),
         attributes=store_attributes(values, attributes, store_ids),
     )
 

@@ -25,6 +25,7 @@ from ficus_catalog.errors import (
     InvalidValue,
     NoSuchEntity,
     NotAuthorized,
+    NotConfigurable,
     ProductNotFound,
     UnknownStore,
 )
@@ -33,6 +34,7 @@ from ficus_catalog.product_mapper import product_state
 from ficus_catalog.rest import catalog_of
 from ficus_catalog.settings import CatalogSettings
 from ficus_feed.metrics import exposition
+from ficus_legacy.core.configurable_json import ONLY_CONFIGURABLE
 from ficus_legacy.core.fields import FieldsFilterError
 from ficus_legacy.core.searchcriteria import SearchCriteriaError
 from ficus_legacy.core.webapi_auth import not_authorized_body
@@ -145,6 +147,8 @@ def _error_body(exc: Exception) -> tuple[int, dict[str, Any]]:
         return 404, {"message": STORE_NOT_FOUND}
     if isinstance(exc, ProductNotFound):
         return 404, {"message": PRODUCT_NOT_FOUND}
+    if isinstance(exc, NotConfigurable):
+        return 400, {"message": ONLY_CONFIGURABLE, "parameters": [exc.sku]}
     if isinstance(exc, NoSuchEntity):
         return 404, {
             "message": NO_SUCH_ENTITY,

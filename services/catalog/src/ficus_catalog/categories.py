@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from ficus_catalog import category_products
+from ficus_catalog import category_products, configurable
 from ficus_catalog.core import category_criteria
 from ficus_catalog.errors import NoSuchEntity
 from ficus_catalog.product_mapper import category_state
@@ -53,6 +53,11 @@ class CategoryReads:
         """`GET /V1/categories/{id}/products` as `store_id` sees it."""
         with self._sessions() as session:
             return category_products.assigned(session, category_id, store_id)
+
+    def configurable_options(self, sku: str) -> list[dict[str, Any]]:
+        """`GET /V1/configurable-products/{sku}/options/all` (the same in every store view)."""
+        with self._sessions() as session:
+            return configurable.options(session, sku)
 
     def tree(self, store_id: int, root_id: int | None, depth: int | None) -> dict[str, Any]:
         """`GET /V1/categories`: the store's root (or `root_id`) and its descendants, `depth`

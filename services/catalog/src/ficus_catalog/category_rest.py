@@ -1,7 +1,8 @@
 """Magento's category reads as plain Starlette routes (`GET /V1/categories`, `/categories/{id}`,
-`/categories/list`, `/categories/{id}/products`), rendered from the category tables by
-`CategoryReads`, queried in the thread pool. Parameters are checked first (a bad integer is a
-400 before the token is), as the stand-in's FastAPI validation does."""
+`/categories/list`, `/categories/{id}/products`) and configurable options, rendered from the
+category and product tables by `CategoryReads`, queried in the thread pool. Parameters are
+checked first (a bad integer is a 400 before the token is), as the stand-in's FastAPI
+validation does."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from starlette.responses import Response
 
 from ficus_catalog.core.body import json_bytes
 from ficus_catalog.errors import InvalidValue
-from ficus_catalog.rest import answer, catalog_of, get, require_admin, store_of
+from ficus_catalog.rest import PRODUCTS_ACL, answer, catalog_of, get, require_admin, store_of
 from ficus_legacy.core.searchcriteria import parse_search_criteria
 
 CATEGORIES_ACL = "Magento_Catalog::categories"
@@ -58,6 +59,15 @@ async def category_products(request: Request) -> Response:
     return answer(request, json_bytes(found))
 
 
+async def configurable_options(request: Request) -> Response:
+    """OptionRepositoryInterface::getList (Magento_Catalog::products)."""
+    await require_admin(request, PRODUCTS_ACL)
+    await store_of(request)  # an unknown store code is Magento's 404 first
+    sku: str = request.path_params["sku"]
+    found = await run_in_threadpool(catalog_of(request).categories.configurable_options, sku)
+    return answer(request, json_bytes(found))
+
+
 async def category_list(request: Request) -> Response:
     """CategoryListInterface::getList: searchCriteria over the categories of the store view."""
     await require_admin(request, CATEGORIES_ACL)
@@ -74,6 +84,8 @@ ROUTES = [
     get("/rest/{store_code}/V1/categories", category_tree),
     get("/rest/V1/categories/{category_id}/products", category_products),
     get("/rest/{store_code}/V1/categories/{category_id}/products", category_products),
+    get("/rest/V1/configurable-products/{sku}/options/all", configurable_options),
+    get("/rest/{store_code}/V1/configurable-products/{sku}/options/all", configurable_options),
     get("/rest/V1/categories/{category_id}", get_category),
     get("/rest/{store_code}/V1/categories/{category_id}", get_category),
 ]

@@ -5,6 +5,7 @@ CatalogError
  │                       ficus_feed InvalidEvent, which the feed's policy isolates)
  ├── UnknownStore        a store code not in the store table → HTTP 404 (Magento's body)
  ├── ProductNotFound     no product with that sku / id → HTTP 404 (Magento's body)
+ ├── NotConfigurable     a configurable route asked of another product type → HTTP 400
  ├── NoSuchEntity        no category with that id → HTTP 404 ("No such entity with …")
  ├── InvalidValue        a path or query value of the wrong type → HTTP 400
  ├── NotAuthorized       no credential Magento accepts for the route's ACL resources → 401
@@ -36,6 +37,14 @@ class ProductNotFound(CatalogError):
     def __init__(self, key: str) -> None:
         super().__init__(f"product {key!r} not found")
         self.key = key
+
+
+class NotConfigurable(CatalogError):
+    """OptionRepository's InputException: the sku (as asked) is not a configurable product."""
+
+    def __init__(self, sku: str) -> None:
+        super().__init__(f"product {sku!r} is not configurable")
+        self.sku = sku
 
 
 class NoSuchEntity(CatalogError):

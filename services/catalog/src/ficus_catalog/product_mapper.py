@@ -30,6 +30,7 @@ from ficus_catalog.tables import (
     CategoryStoreValue,
     ConfigurableAttribute,
     ConfigurableChild,
+    ConfigurableOptionRow,
     Product,
     ProductCategory,
     ProductJson,
@@ -42,6 +43,7 @@ from ficus_contracts.auth import AdminRoleState, AuthRevocationState
 from ficus_contracts.events import (
     CategoryLink,
     CategoryState,
+    ConfigurableOption,
     ProductState,
     StockItem,
     StoreState,
@@ -57,6 +59,7 @@ INSERT_ORDER: tuple[type[Base], ...] = (
     Stock,
     ConfigurableChild,
     ConfigurableAttribute,
+    ConfigurableOptionRow,
     Category,
     CategoryStoreValue,
     CatalogStore,
@@ -116,6 +119,9 @@ def product_rows(aggregate_id: uuid.UUID, version: int, state: ProductState) -> 
         rows.add(ConfigurableChild, {**link, "child_entity_id": child, "ordinal": i})
     for i, code in enumerate(state.configurable_attributes):
         rows.add(ConfigurableAttribute, {**link, "attribute_code": code, "ordinal": i})
+    for option in state.configurable_options:
+        values = option.model_dump(exclude={"id"})
+        rows.add(ConfigurableOptionRow, {**link, "option_id": option.id, **values})
     rows.add(ProductJson, *json_rows(aggregate_id, state))
     return rows
 
@@ -161,11 +167,23 @@ def product_state(product: Product) -> ProductState:
         stock_item=_stock_item(product.stock) if product.stock else None,
         configurable_children=[c.child_entity_id for c in product.children],
         configurable_attributes=[a.attribute_code for a in product.super_attributes],
-        attributes={row.store_id: _store_values(row) for row in product.stores},
+        configurable_options=[configurable_option(o) for o in product.options],
+        attributes={row.store_id: store_values(row) for row in product.stores},
     )
 
 
-def _store_values(row: ProductStoreValue) -> dict[str, str | None]:
+def configurable_option(row: ConfigurableOptionRow) -> ConfigurableOption:
+    return ConfigurableOption(
+        id=row.option_id,
+        attribute_id=row.attribute_id,
+        attribute_code=row.attribute_code,
+        position=row.position,
+        frontend_label=row.frontend_label,
+    )
+
+
+def store_values(row: ProductStoreValue) -> dict[str, str | None]:
+    """A store row's attribute values, as the state has them."""
     columns = {
         "name": row.name,
         "url_key": row.url_key,

@@ -18,6 +18,7 @@ CHILDREN = (
     selectinload(Product.stock),
     selectinload(Product.children),
     selectinload(Product.super_attributes),
+    selectinload(Product.options),
 )
 BACKFILL_BATCH = 500
 

@@ -78,6 +78,9 @@ class Product(Base):
     super_attributes: Mapped[list[ConfigurableAttribute]] = relationship(
         cascade=_CHILD, order_by="ConfigurableAttribute.ordinal", passive_deletes=True
     )
+    options: Mapped[list[ConfigurableOptionRow]] = relationship(
+        cascade=_CHILD, order_by="ConfigurableOptionRow.option_id", passive_deletes=True
+    )
 
 
 class ProductStoreValue(Base):
@@ -145,6 +148,20 @@ class ConfigurableAttribute(Base):
     product_uuid: Mapped[uuid.UUID] = _product_fk()
     attribute_code: Mapped[str] = mapped_column(Text, primary_key=True)
     ordinal: Mapped[int] = mapped_column(Integer)
+
+
+class ConfigurableOptionRow(Base):
+    """A configurable product's option (`catalog_product_super_attribute`), as the event's
+    `ConfigurableOption`: `GET /V1/configurable-products/{sku}/options/all` reads it."""
+
+    __tablename__ = "configurable_option"
+
+    product_uuid: Mapped[uuid.UUID] = _product_fk()
+    option_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    attribute_id: Mapped[int] = mapped_column(Integer)
+    attribute_code: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+    frontend_label: Mapped[str | None] = mapped_column(Text)
 
 
 class Category(Base):
@@ -284,6 +301,6 @@ class AdminRole(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     role_id: Mapped[int] = mapped_column(BigInteger)
     resources: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    denied: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
     aggregate_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
     version: Mapped[int] = mapped_column(BigInteger)
-    denied: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))

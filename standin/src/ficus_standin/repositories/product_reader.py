@@ -35,13 +35,13 @@ def _grouped(rows: list[Row], key: str) -> dict[int, list[Row]]:
 
 
 _LINKS = (
-    "SELECT 'website' AS kind, product_id AS id, website_id AS a, 0 AS b"
+    "SELECT 'website' AS kind, product_id AS id, website_id AS a, 0 AS b, 0 AS c"
     " FROM catalog_product_website WHERE product_id IN ({m})"
-    " UNION ALL SELECT 'category', product_id, category_id, position"
+    " UNION ALL SELECT 'category', product_id, category_id, position, 0"
     " FROM catalog_category_product WHERE product_id IN ({m})"
-    " UNION ALL SELECT 'child', parent_id, product_id, 0"
+    " UNION ALL SELECT 'child', parent_id, product_id, 0, 0"
     " FROM catalog_product_super_link WHERE parent_id IN ({m})"
-    " UNION ALL SELECT 'super', product_id, attribute_id, position"
+    " UNION ALL SELECT 'super', product_id, attribute_id, position, product_super_attribute_id"
     " FROM catalog_product_super_attribute WHERE product_id IN ({m})"
 )
 _SHAPES = {
@@ -61,6 +61,8 @@ def _links(conn: Connection, ids: list[int], marks: str) -> dict[str, dict[int, 
         shaped: Row = {a_name: row["a"], b_name: row["b"]}
         if row["kind"] == "child":
             shaped["parent_id"] = row["id"]
+        if row["kind"] == "super":
+            shaped["product_super_attribute_id"] = row["c"]
         out[row["kind"]][int(row["id"])].append(shaped)
     return out
 

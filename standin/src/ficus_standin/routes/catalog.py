@@ -1,11 +1,18 @@
-"""Categories (tree, list, one, its products) and stock items and statuses (admin token)."""
+"""Categories (tree, list, one, its products), configurable options, stock items and statuses
+(admin token)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from ficus_standin.repositories import categories, category_products, category_search, stock
+from ficus_standin.repositories import (
+    categories,
+    category_products,
+    category_search,
+    configurable,
+    stock,
+)
 from ficus_standin.web import envelope, ok, require_admin, search_criteria, standin, store_of
 
 router = APIRouter()
@@ -51,6 +58,14 @@ def category_products_list(category_id: int, request: Request) -> JSONResponse:
     require_admin(request, "Magento_Catalog::categories")
     with standin(request).db.transaction() as conn:
         return ok(category_products.assigned(conn, store_of(request, conn), category_id))
+
+
+@router.get("/configurable-products/{sku}/options/all")
+def configurable_options(sku: str, request: Request) -> JSONResponse:
+    """OptionRepositoryInterface::getList (Magento_Catalog::products)."""
+    require_admin(request, "Magento_Catalog::products")
+    with standin(request).db.transaction() as conn:
+        return ok(configurable.options(conn, sku, store_of(request, conn).store_id))
 
 
 @router.get("/stockItems/{sku}")
