@@ -153,7 +153,7 @@ def test_a_deletion_the_event_has_not_seen_keeps_the_customer_deleted(
     with repository.connect(url) as conn:
         stored = repository.load(conn, 18, for_update=True)
         assert stored is not None
-        repository.remove(conn, 18, 1)
+        repository.remove(conn, 18, 1, 0)
         deleted = repository.append_outbox(conn, 18, None, None, stored.clocks)
         conn.execute("UPDATE outbox SET acked_at = now()")
     events.publish(customer_event(customer_state(18, firstname="Ghost"), 2))

@@ -48,3 +48,10 @@ def test_never_goes_backwards(steps: list[tuple[int, int | None]]) -> None:
         if remote is not None:
             assert value > from_ms(remote)
         last = value
+
+
+def test_an_observed_event_is_also_stamped_past_the_customers_stored_value() -> None:
+    clock = HybridClock(wall=lambda: 1_000)
+    stored = from_ms(7_000) + 3  # another process's stamp, its clock ahead
+    assert clock.observe(2_000, after=stored) == stored + 1
+    assert clock.observe(None, after=stored) > stored + 1

@@ -101,13 +101,13 @@ class Accounts:
         loaded FOR UPDATE in it (None: a new customer). `revoke_before` (a new password): the
         customer's tokens issued at or before it are refused here and, with the outbox row,
         in Magento."""
-        previous = before.clocks if before else Clocks(0, 0, 0)
+        entity_id = state.entity_id if state else before.state.entity_id  # type: ignore[union-attr]
+        previous = before.clocks if before else repository.tombstone(conn, entity_id)
         hlc = self.clock.now(after=previous.hlc)
         clocks = Clocks(previous.forward_version, previous.version + 1, hlc)
-        entity_id = state.entity_id if state else before.state.entity_id  # type: ignore[union-attr]
         base = before.state.model_dump(mode="json") if before else None
         if state is None:
-            repository.remove(conn, entity_id, previous.forward_version)
+            repository.remove(conn, entity_id, previous.forward_version, hlc)
         else:
             try:
                 repository.save(conn, state, state.model_dump(mode="json"), clocks)

@@ -9,7 +9,7 @@ with an id above the event's `reverse_watermark` (the newest service write Magen
 the event has taken into account), acked or not; then the fields those writes change stay the
 service's (`core.merge`). A deletion deletes; while the event has not seen the service's own
 deletion, Magento's upserts are ignored. Every applied event moves the service's clock past its
-time.
+time and past the customer's stored stamp (its row's, or its tombstone's).
 """
 
 from __future__ import annotations
@@ -46,24 +46,20 @@ def _merged(current: Stored, theirs: CustomerState, writes: list[Write]) -> Cust
 def apply_customer(conn: Conn, event: DomainEvent, clock: HybridClock) -> Outcome:
     """One customer event, in the caller's transaction."""
     current = repository.load(conn, event.entity_id, for_update=True)
-    if current is not None:
-        floor = current.clocks.forward_version
-    else:
-        floor = repository.tombstone_version(conn, event.entity_id)
-    if event.version <= floor:
+    last = current.clocks if current else repository.tombstone(conn, event.entity_id)
+    if event.version <= last.forward_version:
         return Outcome.STALE
     watermark = event.reverse_watermark
     if current is None and repository.has_pending_deletion(conn, event.entity_id, watermark):
         return Outcome.STALE  # the service deleted it; Magento's deletion is on its way
-    hlc = clock.observe(event.source_ts_ms)
+    hlc = clock.observe(event.source_ts_ms, after=last.hlc)
     if event.kind is EventKind.DELETED or not isinstance(event.payload, CustomerState):
-        repository.remove(conn, event.entity_id, event.version)
+        repository.remove(conn, event.entity_id, event.version, hlc)
         return Outcome.DELETED
     theirs = event.payload
     pending = repository.pending_writes(conn, event.entity_id, watermark)
     state = theirs if current is None else _merged(current, theirs, pending)
-    version = 1 if current is None else current.clocks.version + 1
-    clocks = Clocks(event.version, version, max(hlc, current.clocks.hlc if current else 0))
+    clocks = Clocks(event.version, last.version + 1, hlc)
     repository.save(conn, state, theirs.model_dump(mode="json"), clocks)
     return Outcome.APPLIED
 
@@ -89,12 +85,12 @@ def _revoked_user(event: DomainEvent) -> tuple[int, int]:
             return user_type, event.entity_id
     raise InvalidEvent(f"auth_revocation {event.aggregate_id} names no known user type")
 
-    if event.aggregate == "admin_role":
-        return credentials.apply_admin_role(conn, event)
 
 def apply_event(conn: Conn, event: DomainEvent, clock: HybridClock) -> Outcome:
     if event.aggregate == "auth_revocation":
         return apply_revocation(conn, event)
+    if event.aggregate == "admin_role":
+        return credentials.apply_admin_role(conn, event)
     if event.aggregate == "store":
         view = event.payload if isinstance(event.payload, StoreState) else None
         applied = stores.apply_store(conn, event.entity_id, event.version, view)

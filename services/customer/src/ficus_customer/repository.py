@@ -83,22 +83,30 @@ def save(conn: Conn, state: CustomerState, view: dict[str, Any] | None, clocks: 
     conn.execute("DELETE FROM customer_tombstone WHERE entity_id = %s", (state.entity_id,))
 
 
-def remove(conn: Conn, entity_id: int, forward_version: int) -> None:
-    """Delete the customer; the tombstone keeps the version so older events stay stale."""
+def remove(conn: Conn, entity_id: int, forward_version: int, hlc: int) -> None:
+    """Delete the customer; the tombstone keeps the version so older events stay stale, and
+    the HLC so the customer's next stamp (if it comes back) is later still."""
     conn.execute("DELETE FROM customer WHERE entity_id = %s", (entity_id,))
     conn.execute(
-        "INSERT INTO customer_tombstone (entity_id, forward_version) VALUES (%s, %s)"
+        "INSERT INTO customer_tombstone (entity_id, forward_version, hlc) VALUES (%s, %s, %s)"
         " ON CONFLICT (entity_id) DO UPDATE SET forward_version = GREATEST("
-        "customer_tombstone.forward_version, EXCLUDED.forward_version), deleted_at = now()",
-        (entity_id, forward_version),
+        "customer_tombstone.forward_version, EXCLUDED.forward_version), hlc = GREATEST("
+        "customer_tombstone.hlc, EXCLUDED.hlc), deleted_at = now()",
+        (entity_id, forward_version, hlc),
     )
 
 
-def tombstone_version(conn: Conn, entity_id: int) -> int:
+def tombstone(conn: Conn, entity_id: int) -> Clocks:
+    """A customer that is not stored: the forward version and HLC its tombstone keeps (0, 0
+    for one never deleted), locked until the transaction ends so two processes bringing it
+    back stamp one after the other."""
     row = conn.execute(
-        "SELECT forward_version FROM customer_tombstone WHERE entity_id = %s", (entity_id,)
+        "SELECT forward_version, hlc FROM customer_tombstone WHERE entity_id = %s FOR UPDATE",
+        (entity_id,),
     ).fetchone()
-    return 0 if row is None else int(row["forward_version"])
+    if row is None:
+        return Clocks(0, 0, 0)
+    return Clocks(int(row["forward_version"]), 0, int(row["hlc"]))
 
 
 def pending_writes(conn: Conn, entity_id: int, watermark: int | None) -> list[Write]:
@@ -165,7 +173,8 @@ def take_id(conn: Conn, table: str) -> int | None:
 
 def max_hlc(conn: Conn) -> int:
     row = conn.execute(
-        "SELECT GREATEST((SELECT max(hlc) FROM outbox), (SELECT max(hlc) FROM customer)) AS hlc"
+        "SELECT GREATEST((SELECT max(hlc) FROM outbox), (SELECT max(hlc) FROM customer),"
+        " (SELECT max(hlc) FROM customer_tombstone)) AS hlc"
     ).fetchone()
     return int(row["hlc"]) if row and row["hlc"] is not None else 0
 

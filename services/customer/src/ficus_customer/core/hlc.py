@@ -32,7 +32,12 @@ def wall_ms() -> int:
 
 
 class HybridClock:
-    """The service's clock (thread-safe); restored at start from the largest value it wrote."""
+    """One process's clock (thread-safe); restored at start from the largest value written.
+
+    Several processes share no memory, so each stamp of a customer is also taken past the
+    value stored with that customer (`after`: its row, or its tombstone once deleted), read
+    under the customer's row lock: a customer's stamps increase across processes and restarts
+    whatever each process's wall clock says (docs/reverse-sync.md, "Clock")."""
 
     def __init__(self, last: int = 0, wall: Callable[[], int] = wall_ms) -> None:
         self._last = last
@@ -49,11 +54,13 @@ class HybridClock:
             self._last = tick(max(self._last, after), self._wall())
             return self._last
 
-    def observe(self, remote_ms: int | None) -> int:
-        """Merge a received event's time (None: nothing to merge, the clock just ticks)."""
+    def observe(self, remote_ms: int | None, after: int = 0) -> int:
+        """Merge a received event's time (None: nothing to merge, the clock just ticks); the
+        value is also greater than `after` (the customer's last stored value)."""
         with self._lock:
+            last = max(self._last, after)
             if remote_ms is None:
-                self._last = tick(self._last, self._wall())
+                self._last = tick(last, self._wall())
             else:
-                self._last = observe(self._last, remote_ms, self._wall())
+                self._last = observe(last, remote_ms, self._wall())
             return self._last
