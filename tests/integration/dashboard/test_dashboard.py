@@ -148,6 +148,9 @@ def test_the_domain_page_charts_the_lag_control_samples(
     page.wait_for_function("Chart.getChart('lag-chart')?.data.labels.length > 0")
     lag = page.evaluate("Chart.getChart('lag-chart').data.datasets[0].data[0]")
     assert lag == 0.2  # what the control fixture's sync reports for catalog
+    page.wait_for_function("Chart.getChart('reverse-lag-chart')?.data.labels.length > 0")
+    reverse = page.evaluate("Chart.getChart('reverse-lag-chart').data.datasets[0].data[0]")
+    assert reverse is None  # the fixture's sync serves no reverse health: a gap, not a 0
 
 
 def test_an_operator_takes_the_plans_next_step_from_the_page(

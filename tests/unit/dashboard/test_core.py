@@ -54,7 +54,11 @@ def test_history_keeps_the_last_hour_per_domain_as_chart_columns() -> None:
     assert series["forward_lag_s"] == [0.25, 1.5]
     assert series["mismatch_pct"] == [None, 0.2]
     assert series["labels"] == ["07:59:00", "08:00:00"]
-    assert history.series("orders", now) == {"labels": [], "forward_lag_s": [], "mismatch_pct": []}
+    assert history.series("orders", now) == {
+        "labels": [], "forward_lag_s": [], "reverse_lag_s": [], "mismatch_pct": [],
+    }  # fmt: skip
+    history.add("customer", Sample(now, 0.1, None, 0, reverse_lag_s=0.4))
+    assert history.series("customer", now)["reverse_lag_s"] == [0.4]
 
 
 def test_history_is_bounded_by_its_capacity() -> None:

@@ -1,6 +1,6 @@
-"""Samples every domain's forward lag and shadow mismatch rate every few seconds into the
-dashboard's `History`, and measures the plan's criteria in the same round (so their soak
-clocks see a criterion stop holding while nobody looks), in one daemon thread started and
+"""Samples every domain's forward and reverse lag and shadow mismatch rate every few seconds
+into the dashboard's `History`, and measures the plan's criteria in the same round (so their
+soak clocks see a criterion stop holding while nobody looks), in one daemon thread started and
 stopped with control's app."""
 
 from __future__ import annotations
@@ -39,10 +39,20 @@ class Sampler:
         for domain in self.control.service.domains.names:
             lag = self.control.lag.lag(domain)
             shadow = self.control.service.shadow.latest_window(domain, SHADOW_WINDOW_SECONDS)
-            sample = Sample(time.time(), lag.seconds_behind, shadow.rate, shadow.compared)
+            sample = Sample(
+                time.time(), lag.seconds_behind, shadow.rate, shadow.compared,
+                self._reverse_lag(domain),
+            )  # fmt: skip
             self.history.add(domain, sample)
         if self.control.plan is not None:
             self.control.plan.views()  # keeps the soak clocks (see PlanService.sample)
+
+    def _reverse_lag(self, domain: str) -> float | None:
+        reverse = self.control.plan.signals.reverse if self.control.plan is not None else None
+        if reverse is None:
+            return None
+        health = reverse.health(domain)
+        return None if health.error is not None else health.lag_seconds
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -18,6 +18,7 @@ class Sample:
     forward_lag_s: float | None
     mismatch_rate: float | None
     compared: int
+    reverse_lag_s: float | None = None  # None: sync runs no reverse sync for the domain
 
 
 class History:
@@ -45,6 +46,7 @@ class History:
         return {
             "labels": [time.strftime("%H:%M:%S", time.gmtime(s.at)) for s in samples],
             "forward_lag_s": [s.forward_lag_s for s in samples],
+            "reverse_lag_s": [s.reverse_lag_s for s in samples],
             "mismatch_pct": [_pct(s.mismatch_rate) for s in samples],
         }
 

@@ -8,12 +8,14 @@
     options: { animation: false, scales: { y: { beginAtZero: true } }, plugins: { legend: { display: false } } },
   });
   const lag = line("lag-chart", "forward lag (s)", "#2f6f4f");
+  const reverse = line("reverse-lag-chart", "reverse lag (s)", "#8250df");
   const mismatch = line("mismatch-chart", "mismatch (%)", "#cf222e");
   async function refresh() {
     const response = await fetch(box.dataset.series, { credentials: "same-origin" });
     if (!response.ok) return;
     const series = await response.json();
-    for (const [chart, values] of [[lag, series.forward_lag_s], [mismatch, series.mismatch_pct]]) {
+    const charts = [[lag, series.forward_lag_s], [reverse, series.reverse_lag_s], [mismatch, series.mismatch_pct]];
+    for (const [chart, values] of charts) {
       chart.data.labels = series.labels;
       chart.data.datasets[0].data = values;
       chart.update();
