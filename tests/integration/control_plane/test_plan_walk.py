@@ -32,8 +32,8 @@ from ficus_proxy.shadow.stats import ShadowStatWriter
 from ficus_sync.http import create_app as sync_app
 from ficus_sync.lag import LagTracker
 from ficus_sync.reverse.status import Backlog, ReverseStatus
-from tests.integration.control_plane.conftest import Tokens, bearer
-from tests.integration.control_plane.test_plan import PLAN
+from tests.integration.control_plane.conftest import Tokens
+from tests.integration.control_plane.test_plan import PLAN, Api
 
 pytestmark = pytest.mark.integration
 
@@ -88,34 +88,19 @@ def app(settings: ControlSettings) -> FastAPI:
     return create_app(settings)  # bootstrap(settings): control as it starts
 
 
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-class Api:
-    def __init__(self, client: TestClient, tokens: Tokens) -> None:
-        self.client, self.tokens = client, tokens
-
-    def view(self) -> dict[str, Any]:
-        response = self.client.get("/api/v1/plan/catalog", headers=bearer(self.tokens.viewer))
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
+class Walk(Api):
+    """test_plan's API calls, plus the raw answer of a move and its refused criteria."""
 
     def criteria(self) -> dict[str, str]:
-        return {c["name"]: c["status"] for c in self.view()["next"]["criteria"]}
+        return {c["name"]: c["status"] for c in self.plan()["next"]["criteria"]}
 
-    def post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        response = self.client.post(
-            f"/api/v1{path}", json=body, headers=bearer(self.tokens.operator)
-        )
+    def send(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        response = self.client.post(f"/api/v1{path}", json=body, headers=self._auth())
         return response.status_code, response.json()
 
-    def cutover(self, stage: str, percent: int | None = None, **extra: Any) -> tuple[int, Any]:
-        body = {"direction": "reads", "stage": stage, "percent": percent, **extra}
-        return self.post("/domains/catalog/cutover", body)
+    def cutover(self, stage: str, percent: int | None = None) -> tuple[int, dict[str, Any]]:
+        body = {"direction": "reads", "stage": stage, "percent": percent}
+        return self.send("/domains/catalog/cutover", body)
 
     def refused(self, answer: tuple[int, dict[str, Any]]) -> dict[str, str]:
         status, body = answer
@@ -124,8 +109,8 @@ class Api:
 
 
 @pytest.fixture
-def api(client: TestClient, tokens: Tokens) -> Api:
-    return Api(client, tokens)
+def walk(client: TestClient, tokens: Tokens) -> Walk:
+    return Walk(client, tokens)
 
 
 def shadow_reads(control_db: str, clean: int, wrong: int) -> None:
@@ -140,49 +125,49 @@ def shadow_reads(control_db: str, clean: int, wrong: int) -> None:
 
 
 def test_catalog_walks_phase_1_on_real_signals_each_step_refused_until_they_hold(
-    api: Api, control_db: str, sync: Sync
+    walk: Walk, control_db: str, sync: Sync
 ) -> None:
-    assert api.post("/plan/catalog/next", {})[1]["reads"]["label"] == "shadow"  # nothing to prove
+    assert walk.next()[1]["reads"]["label"] == "shadow"  # nothing to prove
 
     # → canary 10 with `ficus cutover`: plan gates are on, no shadow evidence yet
-    failed = api.refused(api.cutover("canary", 10))
+    failed = walk.refused(walk.cutover("canary", 10))
     assert set(failed) == {"forward-lag", "shadow-clean"}
     assert "no shadow comparisons of catalog recorded" in failed["shadow-clean"]
     shadow_reads(control_db, clean=995, wrong=5)  # 0.5 %: above the plan's 0.1 %
-    assert api.criteria()["shadow-clean"] == "unmet"
+    assert walk.criteria()["shadow-clean"] == "unmet"
     shadow_reads(control_db, clean=4000, wrong=0)  # 5 of 5000: 0.1 %
-    assert wait_until(lambda: api.view()["next"]["ready"], 10, interval=0.2), api.view()
-    assert api.cutover("canary", 10)[1]["reads"]["label"] == "canary 10%"
+    assert wait_until(lambda: walk.plan()["next"]["ready"], 10, interval=0.2), walk.plan()
+    assert walk.cutover("canary", 10)[1]["reads"]["label"] == "canary 10%"
 
     # → canary 50: sync falls behind (a change read 9.5 s ago, not applied), then a trip
     sync.behind(9.5)
-    failed = api.refused(api.post("/plan/catalog/next", {}))
+    failed = walk.refused(walk.next())
     assert list(failed) == ["forward-lag"] and failed["forward-lag"].endswith("(1 events behind)")
     assert 9.5 <= float(failed["forward-lag"].split("s")[0]) < 60  # measured by sync, growing
     sync.lag.applied(None)
-    api.post("/domains/catalog/trip", {"reason": "breaker open", "actor": "proxy:auto"})
-    api.post("/domains/catalog/reenable", {"reason": "fixed"})
-    assert list(api.refused(api.post("/plan/catalog/next", {}))) == ["no-auto-disable"]
-    assert wait_until(lambda: api.view()["next"]["ready"], 10, interval=0.2), api.view()
-    assert api.post("/plan/catalog/next", {})[1]["reads"]["label"] == "canary 50%"
+    walk.post("/domains/catalog/trip", {"reason": "breaker open", "actor": "proxy:auto"})
+    walk.post("/domains/catalog/reenable", {"reason": "fixed"})
+    assert list(walk.refused(walk.next())) == ["no-auto-disable"]
+    assert wait_until(lambda: walk.plan()["next"]["ready"], 10, interval=0.2), walk.plan()
+    assert walk.next()[1]["reads"]["label"] == "canary 50%"
 
     # → new: a reconciliation of enough records without a difference
-    assert api.criteria() == {"consistency-check": "no_evidence"}
-    api.post("/reconciliations", {"domain": "catalog", "sampled": 1000, "mismatched": 2})
-    assert list(api.refused(api.cutover("new"))) == ["consistency-check"]
-    api.post("/reconciliations", {"domain": "catalog", "sampled": 1000, "mismatched": 0})
-    assert api.cutover("new")[1]["reads"]["label"] == "new"
+    assert walk.criteria() == {"consistency-check": "no_evidence"}
+    walk.post("/reconciliations", {"domain": "catalog", "sampled": 1000, "mismatched": 2})
+    assert list(walk.refused(walk.cutover("new"))) == ["consistency-check"]
+    walk.post("/reconciliations", {"domain": "catalog", "sampled": 1000, "mismatched": 0})
+    assert walk.cutover("new")[1]["reads"]["label"] == "new"
 
     # Phase 2: the plan reads reverse sync's dead letters from sync
     sync.reverse.running("catalog", True)
     sync.reverse.observed("catalog", Backlog(3, 0.5), dlq=2)
-    assert api.criteria() == {"reverse-dlq-empty": "unmet"}
-    assert api.refused(api.post("/plan/catalog/next", {}))["reverse-dlq-empty"] == "2"
+    assert walk.criteria() == {"reverse-dlq-empty": "unmet"}
+    assert walk.refused(walk.next())["reverse-dlq-empty"] == "2"
     sync.reverse.observed("catalog", Backlog(0, 0.0), dlq=0)
-    assert api.criteria() == {"reverse-dlq-empty": "met"}
+    assert walk.criteria() == {"reverse-dlq-empty": "met"}
     # the plan holds; the writes gates still need the catalog service's write routes
-    status, body = api.post("/plan/catalog/next", {})
+    status, body = walk.next()
     assert (status, body["error"]) == (409, "GateRefused"), body
     assert "write_routes" in {g["gate"] for g in body["failed_gates"]}
-    forced = api.post("/plan/catalog/next", {"force": True, "reason": "catalog writes: demo"})
+    forced = walk.next(force=True, reason="catalog writes: demo")
     assert forced[1]["writes"]["label"] == "dual 10%"

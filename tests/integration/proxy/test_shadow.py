@@ -52,6 +52,16 @@ async def shadow_on(control_db: str, proxy: Worker) -> None:
     assert await eventually(seen, 5)
 
 
+async def flushed(proxy: Worker, control_db: str) -> tuple[int, int] | None:
+    """What the proxy has flushed to shadow_stat for catalog: (compared, mismatched)."""
+    assert await proxy.stats.flush()  # type: ignore[union-attr]
+    with psycopg.connect(control_db) as conn:
+        row = conn.execute(
+            "SELECT sum(compared), sum(mismatched) FROM shadow_stat WHERE domain = 'catalog'"
+        ).fetchone()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
 @pytest.fixture
 def routes(tmp_path: Path) -> Path:
     path = tmp_path / "routes.yaml"
@@ -113,11 +123,7 @@ async def test_shadow_reports_seeded_discrepancy_and_ignores_noise(
     assert (rule["path"], rule["learned"], rule["evidence"]) == ("$.nonce", True, 8)
     assert all(s.method == "GET" for s in catalog.seen)  # writes are never shadowed
 
-    assert await proxy.stats.flush()  # type: ignore[union-attr]
-    with psycopg.connect(control_db) as conn:
-        row = conn.execute(
-            "SELECT sum(compared), sum(mismatched) FROM shadow_stat WHERE domain = 'catalog'"
-        ).fetchone()
+    row = await flushed(proxy, control_db)
     assert row == (8, 3)
 
 
@@ -162,11 +168,7 @@ async def test_a_flood_of_reads_both_sides_refuse_cannot_dilute_the_gate(
         "2xx/2xx": {"compared": 4, "mismatched": 1},
         "4xx/4xx": {"compared": 300, "mismatched": 0},
     }
-    assert await proxy.stats.flush()  # type: ignore[union-attr]
-    with psycopg.connect(control_db) as conn:
-        row = conn.execute(
-            "SELECT sum(compared), sum(mismatched) FROM shadow_stat WHERE domain = 'catalog'"
-        ).fetchone()
+    row = await flushed(proxy, control_db)
     assert row == (4, 1)  # what control's gate reads: the 404s are not in it
 
 
