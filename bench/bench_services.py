@@ -1,7 +1,8 @@
 """Service reads over HTTP, directly and through the Ficus proxy, with the Magento stand-in's.
 
     uv run python bench/bench_services.py [--products 300] [--seconds 5] [--rates 200 500]
-                                          [--repeat 1]
+                                          [--repeat 1] [--capacity] [--only-capacity]
+                                          [--port-base N]
 
 One run, same machine, same store: the whole local stack (`LocalStack`, as `ficus up` builds
 it) in its own home (.ficus/bench-services) on free ports, with a generated store of
@@ -24,6 +25,9 @@ the ratio to the stand-in. h2load runs on the last CPU; nothing else is pinned.
 The proxy's latency budget (automatic rollback when the new backend's p99 > 500 ms) is lifted so
 that a slow service is measured rather than rolled back; reads it still answered from Magento
 (fail-open, trips) are counted in the `legacy` column.
+`--capacity` then ramps the rate of each goal read through the proxy (`servicecapacity`: the
+highest rate with p99 < 10 ms for the catalog by sku, < 15 ms for search); `--only-capacity`
+skips the table. Both services run `serve`'s default worker count (the number of cores).
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ from httpload import (
     require_tools,
     tree_cpu_seconds,
 )
+from servicecapacity import GOALS_MS, ramp, summary
 
 from ficus_control.client import ControlClient
 from ficus_devstack import Stack, StackError, StackSettings
@@ -82,11 +87,13 @@ class BenchStack(LocalStack):
         return {**super()._env(), "FICUS_PROXY_BUDGET_MAX_P99_MS": "3600000"}
 
 
-def stack_settings() -> StackSettings:
-    names = ("mariadb", "postgres", "standin", "sync", "catalog", "control", "search", "proxy")
-    ports = {f"{name}_port": free_port() for name in names}
+def stack_settings(base: int | None) -> StackSettings:
+    """Free ports, or `base`, `base` + 1, … (the proxy's admin listener is its port + 100)."""
+    names = ["mariadb", "postgres", "standin", "sync", "catalog", "control", "search", "proxy"]
+    names += ["customer", "elasticsearch"]
+    ports = {f"{n}_port": free_port() if base is None else base + i for i, n in enumerate(names)}
     home = ROOT / ".ficus" / "bench-services"
-    return StackSettings(home=home, elasticsearch_port=free_port(), **ports)  # type: ignore[arg-type]
+    return StackSettings(home=home, **ports)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -240,11 +247,14 @@ class Bench:
         figures.cpu_us.append((tree_cpu_seconds(serving) - before) / max(run.done, 1) * 1e6)
         figures.db_us.append((tree_cpu_seconds(db) - db_before) / max(run.done, 1) * 1e6)
         for rate in self.args.rates:
-            clients = max(10, rate // 10)
-            latency = fixed_rate(urls, rate, self.args.seconds, self.tmp, self.auth, clients)
-            figures.latency.setdefault(rate, []).append(latency)
+            figures.latency.setdefault(rate, []).append(self.at_rate(urls, rate))
         if target.proxied and target.service != "standin":
             figures.legacy += self.legacy_reads(target.domain) - legacy
+
+    def at_rate(self, urls: list[str], rate: int) -> Latency:
+        """One open-loop run at `rate` (one connection per 10 req/s, at least 10)."""
+        clients = max(10, rate // 10)
+        return fixed_rate(urls, rate, self.args.seconds, self.tmp, self.auth, clients)
 
     def legacy_reads(self, domain: str) -> int:
         """Reads of `domain` the proxy has answered from Magento (its request counter)."""
@@ -342,12 +352,26 @@ def run(stack: Stack, args: argparse.Namespace, tmp: Path) -> dict[Target, Figur
         "search": first["search", "text"].paths[0],
     }
     print(header(args.rates), flush=True)
-    for _ in range(args.repeat):
+    for _ in range(0 if args.only_capacity else args.repeat):
         for target, figures in results.items():
             bench.reads_at("legacy" if target.service == "standin" else "new", probes)
             bench.measure(target, figures)
             print(row(target, figures, reference(target, results), args.rates), flush=True)
-    return results
+    if args.capacity or args.only_capacity:
+        capacity(bench, [t for t in results if t.proxied], probes)
+    return {t: f for t, f in results.items() if f.closed}
+
+
+def capacity(bench: Bench, proxied: list[Target], probes: dict[str, str]) -> None:
+    """Each goal read through the proxy at `new`, its rate ramped (`servicecapacity`)."""
+    print("\ncapacity through the proxy (open loop, h2load --rps)", flush=True)
+    for target in proxied:
+        goal = GOALS_MS.get((target.service, target.read))
+        if goal is None:
+            continue
+        bench.reads_at("new", probes)
+        urls = [bench.base(target) + path for path in target.paths]
+        print(summary(target.label, goal, ramp(partial(bench.at_rate, urls), goal)), flush=True)
 
 
 def main() -> None:
@@ -356,13 +380,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5, help="per fixed-rate run")
     parser.add_argument("--rates", type=int, nargs="+", default=[200, 500])
     parser.add_argument("--repeat", type=int, default=1, help="rounds; figures are medians")
+    parser.add_argument("--capacity", action="store_true", help="then ramp the goal reads")
+    parser.add_argument("--port-base", type=int, default=None, help="ports from here on")
+    parser.add_argument("--only-capacity", action="store_true", help="only ramp the goal reads")
     args = parser.parse_args()
     # SIGTERM (a CI timeout, kill) unwinds through the `finally`: no process left running
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print("Service reads over HTTP (h2load against the running processes; not in-process)")
     require_tools("h2load", "taskset")
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    stack = BenchStack(stack_settings(), args.products).build()
+    stack = BenchStack(stack_settings(args.port_base), args.products).build()
     stack.reset()
     try:
         stack.up()
