@@ -205,6 +205,7 @@ def test_ficus_plan_commands(ficus: Ficus, tmp_path: Path) -> None:  # noqa: F81
     assert "shadow-clean no evidence no evidence (no shadow comparisons" in out
     code, out = ficus("gates", "catalog")
     assert "catalog: criteria for reads-canary-10" in out
+    assert "(the gate policy's: the plan's criteria below gate this domain's moves)" in out
 
     assert ficus("plan", "next", "catalog", "--force")[0] == 2
     code, out = ficus("plan", "next", "catalog", "--force", "--reason", "demo")

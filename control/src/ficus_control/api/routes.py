@@ -126,13 +126,18 @@ def set_gate_policy(
 def gates(domain: str, request: Request, _: Principal = Depends(viewer)) -> dict[str, Any]:
     """The gate policy's gates (reads beyond shadow), the writes gates with their evidence
     (`writes`: every forward move of writes) and, for a domain in the plan, where it stands with
-    its next step's criteria (`plan`, as GET /plan/{domain} answers)."""
-    report = _service(request).gates(domain)
+    its next step's criteria (`plan`, as GET /plan/{domain} answers). `gated_by` says which of
+    the two holds back a forward move: `plan` (plan gates on and the plan names the domain)
+    or `policy`."""
+    service = _service(request)
+    report = service.gates(domain)
     body = {"domain": domain, "policy": asdict(report.policy), **report.as_dict()}
-    body["writes"] = _service(request).writes_gates(domain)[1]  # every forward writes move
+    body["writes"] = service.writes_gates(domain)[1]  # every forward writes move
     plan = control_of(request).plan
-    if plan is not None and plan.plan.domain(domain) is not None:
+    planned = plan is not None and plan.plan.domain(domain) is not None
+    if plan is not None and planned:
         body["plan"] = PlanDomainOut.of(plan.view(domain)).model_dump(mode="json")
+    body["gated_by"] = "plan" if planned and service.plan_gate is not None else "policy"
     return body
 
 

@@ -66,7 +66,10 @@ def audit_verify(console: Console, report: dict[str, Any]) -> None:
 
 
 def gates(console: Console, report: dict[str, Any]) -> None:
-    _gate_table(console, f"Gates for {report['domain']} reads beyond shadow", report["gates"])
+    title = f"Gates for {report['domain']} reads beyond shadow"
+    if report.get("gated_by") == "plan":
+        title += " (the gate policy's: the plan's criteria below gate this domain's moves)"
+    _gate_table(console, title, report["gates"])
     writes = report.get("writes")
     if writes is not None:
         title = f"Gates for every forward move of {report['domain']} writes"
