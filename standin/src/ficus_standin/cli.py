@@ -1,6 +1,6 @@
 """`python -m ficus_standin …`: the Magento stand-in's command line: `serve` (the REST V1
-subset), `seed` (install the schema and generate a deterministic store), `upgrade`, and `role`
-(a narrowed admin role for tests)."""
+subset), `seed` (install the schema and generate a deterministic store), `upgrade`, `role`
+(a narrowed admin role for tests) and `integration` (an integration's access token)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ficus_legacy import roles, tokens
+from ficus_legacy import integrations, roles, tokens
 from ficus_legacy.customers import grid
 from ficus_legacy.errors import LegacyError
 from ficus_legacy.mysql import connect
@@ -143,7 +143,29 @@ def role(
     typer.echo(token)
 
 
+def integration(
+    name: str = typer.Option(..., help="the integration's name (unique)"),
+    allow: list[str] = typer.Option(..., help="an ACL resource it is allowed (repeatable)"),
+    enable_bearer: bool = typer.Option(
+        False, help="also set oauth/consumer/enable_integration_as_bearer (off in Magento)"
+    ),
+    url: str = typer.Option(None, help="mysql://user:pw@host:port/db (FICUS_LEGACY_MYSQL_URL)"),
+) -> None:
+    """Create an active integration allowed these resources, with its OAuth consumer and
+    access token stored as Magento stores them, and print the access token."""
+    conn = connect(url or mysql_url())
+    try:
+        issued = integrations.create(conn, name, allow)
+        if enable_bearer:
+            integrations.enable_bearer(conn)
+        conn.commit()
+    finally:
+        conn.close()
+    typer.echo(issued.token)
+
+
 app.command("serve")(serve)
+app.command("integration")(integration)
 app.command("role")(role)
 app.command("seed")(seed)
 app.command("upgrade")(upgrade)

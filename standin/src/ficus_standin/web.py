@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from ficus_legacy import roles, tokens
+from ficus_legacy import integrations, roles, tokens
 from ficus_legacy.core import acl
 from ficus_legacy.core.searchcriteria import SearchCriteria, parse_search_criteria
 from ficus_legacy.core.webapi_body import decode_object
@@ -20,6 +20,9 @@ from ficus_standin.db import Connection, Database
 from ficus_standin.eavcache import EavCache
 from ficus_standin.settings import StandinSettings
 from ficus_standin.stores import Store, StoreCache
+
+# user types whose role rules an admin route asks: an integration, an admin
+_ACL_USERS = (integrations.INTEGRATION_TYPE, int(tokens.UserType.ADMIN))
 
 
 @dataclass(frozen=True)
@@ -49,28 +52,33 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def _user(conn: Connection, secret: str, token: str) -> tuple[int, int] | None:
+    """(user type, user id) of a bearer token: an unrevoked JWT of Magento's key, else an
+    integration's access token (`ficus_legacy.integrations`); None for a guest."""
+    try:
+        claims = tokens.verify(
+            secret, token, revoked_before=partial(revocations.revoked_before, conn)
+        )
+    except tokens.TokenError:
+        integration = integrations.integration_of(conn, token)
+        return None if integration is None else (integrations.INTEGRATION_TYPE, integration)
+    return int(claims.user_type), claims.user_id
+
+
 def require_admin(request: Request, resource: str) -> int:
-    """The admin user id of the request's unrevoked token whose role allows `resource`
+    """The admin (or integration) id of the request's token whose role allows `resource`
     (`authorization_role`/`authorization_rule`, read as Magento's ACL reads them); Magento's
     401 otherwise."""
     token = _bearer(request)
     parts = standin(request)
     if token is None:
         raise NotAuthorized.resources(resource)
-    try:
-        with parts.db.transaction() as conn:
-            claims = tokens.verify(
-                parts.settings.signing_secret(),
-                token,
-                revoked_before=partial(revocations.revoked_before, conn),
-            )
-            admin = claims.user_type is tokens.UserType.ADMIN
-            rules = roles.rules_of(conn, claims.user_type, claims.user_id) if admin else acl.NONE
-    except tokens.TokenError as exc:
-        raise NotAuthorized.resources(resource) from exc
-    if not acl.allows(rules, resource):
+    with parts.db.transaction() as conn:
+        user = _user(conn, parts.settings.signing_secret(), token)
+        rules = roles.rules_of(conn, *user) if user and user[0] in _ACL_USERS else acl.NONE
+    if user is None or not acl.allows(rules, resource):
         raise NotAuthorized.resources(resource)
-    return claims.user_id
+    return user[1]
 
 
 def require_customer(request: Request) -> int:

@@ -1,7 +1,8 @@
 """Magento's credentials reach the catalog through real sync (embedded engine): after Magento
 revokes an admin's tokens (`jwt_auth_revoked`), the catalog refuses a token issued before;
 after Magento gives an admin a narrow role (`authorization_role` + `authorization_rule`), the
-catalog refuses that admin what the role does not allow."""
+catalog refuses that admin what the role does not allow. `enforced` is also run through the
+Kafka path (tests/integration/kafka/test_auth_debezium.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ficus_catalog.settings import CatalogSettings
 from ficus_catalog.testing import CRYPT_KEY, bearer
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
+from ficus_legacy import roles
 from ficus_sync.settings import SyncSettings
 from tests.integration.sync.helpers import sync_in_thread, wait_caught_up
 from tests.integration.sync.shop import Shop
@@ -35,24 +37,9 @@ def catalog_url(stack: Stack) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _sql(shop: Shop, sql: str, *args: object) -> int:
-    with shop.conn.cursor() as cur:
-        cur.execute(sql, args)
-        return int(cur.lastrowid or 0)
-
-
 def _narrow_role(shop: Shop, user_id: int, resource: str) -> None:
-    """A group role allowing one resource, and the admin's 'U' row under it."""
-    group = _sql(
-        shop, "INSERT INTO authorization_role (parent_id, tree_level, role_type, user_id,"
-        " user_type, role_name) VALUES (0, 1, 'G', 0, '2', 'Narrow')",
-    )  # fmt: skip
-    _sql(shop, "INSERT INTO authorization_rule (role_id, resource_id, permission)"
-         " VALUES (%s, %s, 'allow')", group, resource)  # fmt: skip
-    _sql(
-        shop, "INSERT INTO authorization_role (parent_id, tree_level, role_type, user_id,"
-        " user_type, role_name) VALUES (%s, 2, 'U', %s, '2', 'narrow')", group, user_id,
-    )  # fmt: skip
+    """Magento's role editor: a group role allowing one resource, the admin moved into it."""
+    roles.assign(shop.conn, user_id, roles.create_group(shop.conn, "Narrow", [resource]), "n")
 
 
 def test_the_catalog_enforces_magentos_credentials_through_sync(
@@ -73,21 +60,32 @@ def test_the_catalog_enforces_magentos_credentials_through_sync(
     with sync_in_thread(sync_settings):
         wait_caught_up(sync_settings)  # sync migrated before the catalog migrates (Alembic)
         with TestClient(create_app(settings)) as catalog:
-            _enforced(shop, catalog, revoked, narrowed)
+            enforced(shop, catalog, revoked, narrowed)
 
 
-def _enforced(
-    shop: Shop, catalog: TestClient, revoked: dict[str, str], narrowed: dict[str, str]
+def enforced(
+    shop: Shop,
+    catalog: TestClient,
+    revoked: dict[str, str],
+    narrowed: dict[str, str],
+    lag: float = 30,
 ) -> None:
+    """Admins 9 and 8 join Administrators; then Magento revokes 9's tokens and narrows 8's
+    role: each change reaches the catalog within `lag` seconds."""
+
     def statuses(headers: dict[str, str]) -> list[int]:
         return [catalog.get(path, headers=headers).status_code for path in (PRODUCTS, CATEGORIES)]
 
-    assert statuses(revoked) == [200, 200]
-    assert statuses(narrowed) == [200, 200]
-    _sql(shop, "INSERT INTO jwt_auth_revoked VALUES (2, 9, %s)", int(time.time()) - 2)
+    assert statuses(narrowed) == [401, 401]  # no role in Magento: nothing
+    for user_id in (9, 8):
+        roles.seed_administrators(shop.conn, user_id, f"admin{user_id}")
+    shop.conn.commit()
+    assert wait_until(lambda: statuses(revoked) == statuses(narrowed) == [200, 200], lag)
+    with shop.conn.cursor() as cur:  # Magento's Revoker::revokeFor
+        cur.execute("INSERT INTO jwt_auth_revoked VALUES (2, 9, %s)", (int(time.time()) - 2,))
     _narrow_role(shop, 8, "Magento_Catalog::categories")
     shop.conn.commit()
-    assert wait_until(lambda: statuses(revoked) == [401, 401], 20)
-    assert wait_until(lambda: statuses(narrowed) == [401, 200], 20)
+    assert wait_until(lambda: statuses(revoked) == [401, 401], lag)
+    assert wait_until(lambda: statuses(narrowed) == [401, 200], lag)
     fresh = {"Authorization": f"Bearer {bearer(9)}"}
     assert statuses(fresh) == [200, 200]  # issued after `revoke_before`

@@ -11,6 +11,7 @@ from ficus_legacy.schema._attributes import BY_ENTITY_TYPE, AttributeDef
 from ficus_legacy.schema._ddl_authorization import AUTHORIZATION
 from ficus_legacy.schema._ddl_catalog import CATALOG
 from ficus_legacy.schema._ddl_customer_stock import CUSTOMER_STOCK
+from ficus_legacy.schema._ddl_integration import INTEGRATION
 from ficus_legacy.schema._ddl_jwt import JWT
 from ficus_legacy.schema._ddl_quote import QUOTE
 from ficus_legacy.schema._ddl_sales import SALES
@@ -19,7 +20,7 @@ from ficus_legacy.schema._sequence_ddl import SEQUENCE_ENTITY_TYPES, create_stor
 from ficus_legacy.types import Connection
 
 DDL: tuple[tuple[str, str], ...] = (
-    *STORE_EAV, *CATALOG, *CUSTOMER_STOCK, *QUOTE, *SALES, *JWT, *AUTHORIZATION,
+    *STORE_EAV, *CATALOG, *CUSTOMER_STOCK, *QUOTE, *SALES, *JWT, *AUTHORIZATION, *INTEGRATION,
 )  # fmt: skip
 INSTALL_STORES = (0, 1)
 TABLES: tuple[str, ...] = (
