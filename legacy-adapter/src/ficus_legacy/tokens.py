@@ -59,13 +59,14 @@ RevokedBefore = Callable[[UserType, int], int | None]
 def signing_key(crypt_key: str) -> str:
     """Magento's HS256 key: the last key of `crypt/key`, `&`-padded on both sides to 2048.
 
-    PHP's `str_pad(..., STR_PAD_BOTH)` puts the smaller half of an odd padding on the left.
+    PHP's `str_pad(..., STR_PAD_BOTH)` puts the smaller half of an odd padding on the left, and
+    counts bytes (the key's UTF-8 length), not characters.
     """
     keys = crypt_key.split()
     if not keys:
         raise ValueError("crypt/key is empty")
     key = keys[-1]
-    padding = max(_KEY_LENGTH - len(key), 0)
+    padding = max(_KEY_LENGTH - len(key.encode()), 0)
     left = padding // 2
     return "&" * left + key + "&" * (padding - left)
 

@@ -37,6 +37,8 @@ def test_signing_key_is_the_last_crypt_key_padded_with_ampersands_to_2048() -> N
     odd = signing_key("old-key-of-thirty-two-characters new")  # PHP: left floor, right ceil
     assert odd == "&" * 1022 + "new" + "&" * 1023
     assert signing_key("x" * 3000) == "x" * 3000
+    # str_pad counts bytes: a 2-byte character leaves 2 046 bytes of padding, not 2 047
+    assert signing_key("é") == "&" * 1023 + "é" + "&" * 1023
     with pytest.raises(ValueError):
         signing_key(" \n ")
 
