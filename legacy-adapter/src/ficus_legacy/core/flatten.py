@@ -7,11 +7,16 @@ decimal(20,6) → "12.500000", datetime → "YYYY-MM-DD HH:MM:SS", int → "1".
 
 `attributes[0]` holds the store-0 defaults; `attributes[s]` for every given store view is the
 defaults overlaid with that store's own rows. Only attributes with a value row appear.
+
+The states are built with `model_construct`: every field value is already of its declared type
+(ints through `int()`, texts through the canonical converters), so pydantic's validation
+would only copy what is built here. `tests/unit/legacy/test_flatten_identity.py` holds the
+states byte-identical to the validated ones (state hashes and events depend on it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol
@@ -40,6 +45,7 @@ __all__ = [
 
 DECIMAL_SCALE = {"decimal": 6}
 Row = Mapping[str, Any]
+_QUANTUM = {scale: Decimal(1).scaleb(-scale) for scale in (4, 6)}
 
 
 class AttributeInfo(Protocol):
@@ -84,11 +90,16 @@ def active_store_ids(store_rows: Iterable[Row]) -> list[int]:
 def canonical_decimal(value: Any, scale: int) -> str:
     """A decimal as MariaDB prints a decimal(p,scale) column: fixed `scale` digits."""
     number = value if isinstance(value, Decimal) else Decimal(str(value))
-    return f"{number.quantize(Decimal(1).scaleb(-scale)):f}"
+    if number.as_tuple().exponent == -scale:  # a mirror's numeric(p,scale): already there
+        return f"{number:f}"
+    quantum = _QUANTUM.get(scale) or Decimal(1).scaleb(-scale)
+    return f"{number.quantize(quantum):f}"
 
 
 def canonical_datetime(value: Any) -> str:
     """A datetime as "YYYY-MM-DD HH:MM:SS"; accepts datetime, date, epoch ms or ISO text."""
+    if type(value) is datetime and value.tzinfo is None and value.year >= 1000:
+        return value.isoformat(" ", "seconds")  # the common case, as strftime would print it
     if isinstance(value, datetime):
         moment = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
     elif isinstance(value, date):
@@ -102,19 +113,52 @@ def canonical_datetime(value: Any) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _decimal_text(value: Any) -> str:
+    return canonical_decimal(value, DECIMAL_SCALE["decimal"])
+
+
+def _int_text(value: Any) -> str:
+    return str(value) if type(value) is int else str(int(value))
+
+
+def _text(value: Any) -> str:
+    if type(value) is str:
+        return value
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+_CONVERTERS: dict[str, Callable[[Any], str]] = {
+    "decimal": _decimal_text,
+    "datetime": canonical_datetime,
+    "int": _int_text,
+}
+
+
 def canonical(value: Any, backend_type: str) -> AttributeValue:
     """One EAV value as Magento's text for its backend type; None stays None."""
     if value is None:
         return None
-    if backend_type == "decimal":
-        return canonical_decimal(value, DECIMAL_SCALE["decimal"])
-    if backend_type == "datetime":
-        return canonical_datetime(value)
-    if backend_type == "int":
-        return str(int(value))
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    return str(value)
+    return _CONVERTERS.get(backend_type, _text)(value)
+
+
+_Plan = tuple[str, Callable[[Any], str]]  # an attribute's code and its value converter
+_PLANS: dict[int, tuple[Mapping[int, AttributeInfo], int, dict[int, _Plan]]] = {}
+
+
+def _plans(attributes: Mapping[int, AttributeInfo]) -> dict[int, _Plan]:
+    """{attribute_id: (code, converter)}, kept for the last few attribute maps (metadata maps
+    are built once and not mutated; the entry holds the map, so its id is not reused)."""
+    cached = _PLANS.get(id(attributes))
+    if cached is not None and cached[0] is attributes and cached[1] == len(attributes):
+        return cached[2]
+    plans = {
+        attribute_id: (info.code, _CONVERTERS.get(info.backend_type, _text))
+        for attribute_id, info in attributes.items()
+    }
+    if len(_PLANS) >= 16:
+        _PLANS.pop(next(iter(_PLANS)))
+    _PLANS[id(attributes)] = (attributes, len(attributes), plans)
+    return plans
 
 
 def store_attributes(
@@ -127,17 +171,26 @@ def store_attributes(
     Rows of attributes missing from `attributes` are ignored (e.g. a deleted attribute).
     """
     by_store: dict[int, dict[str, AttributeValue]] = {}
+    plans = _plans(attributes)
     for row in values:
-        info = attributes.get(int(row["attribute_id"]))
-        if info is None:
+        plan = plans.get(row["attribute_id"]) or plans.get(int(row["attribute_id"]))
+        if plan is None:
             continue
-        store = int(row.get("store_id") or 0)
-        by_store.setdefault(store, {})[info.code] = canonical(row["value"], info.backend_type)
-    defaults = by_store.get(0, {})
-    result = {0: dict(sorted(defaults.items()))}
+        value = row["value"]
+        if value is not None:
+            value = plan[1](value)
+        store = row.get("store_id") or 0
+        if type(store) is not int:
+            store = int(store)
+        if store in by_store:
+            by_store[store][plan[0]] = value
+        else:
+            by_store[store] = {plan[0]: value}
+    defaults = dict(sorted(by_store.get(0, {}).items()))
+    result = {0: defaults}
     for store in sorted(set(store_ids) - {0}):
-        merged = {**defaults, **by_store.get(store, {})}
-        result[store] = dict(sorted(merged.items()))
+        own = by_store.get(store)  # most store views only inherit: a copy of the sorted defaults
+        result[store] = dict(sorted({**defaults, **own}.items())) if own else defaults.copy()
     return result
 
 
@@ -145,7 +198,7 @@ def _stock_item(row: Row | None) -> StockItem | None:
     if row is None:
         return None
     low = row.get("low_stock_date")
-    return StockItem(
+    return StockItem.model_construct(
         item_id=int(row["item_id"]),
         stock_id=int(row.get("stock_id", 1)),
         qty=None if row.get("qty") is None else canonical_decimal(row["qty"], 4),
@@ -196,7 +249,7 @@ def product_state(
     """
     entity_id = int(entity["entity_id"])
     supers = sorted(super_attributes, key=lambda r: (int(r["position"]), int(r["attribute_id"])))
-    return ProductState(
+    return ProductState.model_construct(
         entity_id=entity_id,
         sku=str(entity["sku"]),
         type_id=str(entity["type_id"]),
@@ -207,7 +260,9 @@ def product_state(
         updated_at=canonical_datetime(entity["updated_at"]),
         website_ids=sorted({int(w) for w in website_ids}),
         category_links=[
-            CategoryLink(category_id=int(r["category_id"]), position=int(r.get("position") or 0))
+            CategoryLink.model_construct(
+                category_id=int(r["category_id"]), position=int(r.get("position") or 0)
+            )
             for r in sorted(category_links, key=lambda r: int(r["category_id"]))
         ],
         stock_item=_stock_item(stock_item),
@@ -231,7 +286,7 @@ def category_state(
     store_ids: Iterable[int],
 ) -> CategoryState:
     """A category's full state from its catalog_category_entity row and value rows."""
-    return CategoryState(
+    return CategoryState.model_construct(
         entity_id=int(entity["entity_id"]),
         parent_id=int(entity["parent_id"]),
         path=str(entity["path"]),
