@@ -4,7 +4,8 @@ stand-in write). Held open right before its COMMIT, it does not stop the stand-i
 another customer's profile and addresses. Its locking reads used to scan (the optimizer's
 choice on a small table) and REPEATABLE READ kept every scanned row locked: the stand-in's
 save of another customer then waited on the batch while the batch waited on it, InnoDB
-deadlock 1213, a 500 to the shopper."""
+deadlock 1213, a 500 to the shopper. A batch that still loses a deadlock is run again in place.
+"""
 
 # ruff: noqa: F811 - the fixtures are imported from test_reverse_support
 
@@ -23,6 +24,7 @@ from pydantic import SecretStr
 
 from ficus_contracts.customers import CustomerState
 from ficus_contracts.reverse import OutboxRow
+from ficus_devstack.process import wait_until
 from ficus_standin import StandinSettings, create_app
 from ficus_sync.reverse.magento import Magento as Reverse
 from ficus_sync.reverse.worker import mysql_connection
@@ -126,3 +128,43 @@ def test_an_open_batch_does_not_hold_up_the_stand_in_saving_another_customer(
     now = magento.read(theirs.entity_id)
     assert now is not None and now.firstname == "Standin" and len(now.addresses) == 2
     assert magento.read(ours.entity_id) == edited
+
+
+def _lock_waits(magento: Magento) -> int:
+    return int(magento.scalar("SELECT COUNT(*) FROM information_schema.INNODB_TRX"
+                              " WHERE trx_state = 'LOCK WAIT'"))  # fmt: skip
+
+
+def test_a_batch_that_loses_a_deadlock_is_applied_again_in_place(
+    magento: Magento, mysql_url: str
+) -> None:
+    ours = _seeded(magento, 7001, 9001)
+    edited = ours.model_copy(update={"firstname": "Batch"})
+    runs: list[str] = []
+    reverse = Reverse(mysql_connection(mysql_url), "customer", runs.append)
+    outcomes: list[object] = []
+    batch = threading.Thread(
+        target=lambda: outcomes.extend(reverse.apply_batch([_row(1, edited, ours)], 0.0)),
+        daemon=True,
+    )
+    other = mysql_connection(mysql_url)
+    try:
+        other.begin()
+        with other.cursor() as cur:  # heavier than the batch: InnoDB rolls the batch back
+            cur.executemany(
+                "INSERT INTO customer_entity (entity_id, email, website_id) VALUES (%s, %s, 1)",
+                [(i, f"ballast{i}@example.com") for i in range(8000, 8200)],
+            )
+            cur.execute("SELECT 1 FROM customer_grid_flat WHERE entity_id = 7001 FOR UPDATE")
+        batch.start()  # locks customer 7001, then waits for its grid row
+        assert wait_until(lambda: _lock_waits(magento) == 1, 20, interval=0.05)
+        with other.cursor() as cur:  # the opposite order: the cycle closes, the batch loses
+            cur.execute("SELECT 1 FROM customer_entity WHERE entity_id = 7001 FOR UPDATE")
+        other.commit()
+    finally:
+        other.close()
+        batch.join(30)
+    assert [o.status for o in outcomes] == ["applied"]  # type: ignore[attr-defined]
+    assert runs == ["before_commit", "after_commit"]  # one COMMIT: the second run's
+    assert magento.read(7001) == edited
+    assert [row[0] for row in magento.log()] == [1]

@@ -6,8 +6,11 @@ A batch of outbox rows is ONE MySQL transaction: read Magento's current customer
 merged state → its `jwt_auth_revoked` row (a password change) → INSERT the conflicts; then
 one grid refresh → COMMIT. A batch of one row is the single-row case (replays, and the
 row-by-row retry of a batch that failed).
-Driver errors are translated here once: connection losses, lock wait timeouts and
-deadlocks are `SourceUnavailable` (retried); any other failure of a row is `PoisonRow` (DLQ).
+Driver errors are translated here once: connection losses are `SourceUnavailable` (the
+session is retried), lock wait timeouts and deadlocks `LockConflict` (the batch is run again
+from its start, `LOCK_CONFLICT_ATTEMPTS` runs in all, then it is a `SourceUnavailable` too);
+any other failure of a row is `PoisonRow` (DLQ). Lock order, the stand-in's too: customer rows
+(ascending id), then their addresses, then their grid rows, each by key (ficus_legacy).
 """
 
 from __future__ import annotations
@@ -34,13 +37,15 @@ from ficus_sync.reverse.core import (
     merge_customer,
     newest_wins_time_ms,
 )
-from ficus_sync.reverse.errors import PoisonRow
+from ficus_sync.reverse.errors import LockConflict, PoisonRow
 
 Connection = Any  # pymysql.connections.Connection
 Fault = Callable[[str], None]  # a test hook: called at "before_commit" and "after_commit"
 
 # lock wait timeout, deadlock, too many connections, shutdown, connection gone/lost/killed
 TRANSIENT_CODES = frozenset({1040, 1053, 1205, 1213, 1927, 2003, 2006, 2013, 2055})
+LOCK_CONFLICT_CODES = frozenset({1205, 1213})  # lock wait timeout, deadlock
+LOCK_CONFLICT_ATTEMPTS = 5
 _DUPLICATE_KEY = 1062
 ATTRIBUTES_EVERY_SECONDS = 60.0
 
@@ -73,6 +78,8 @@ def translated() -> Iterator[None]:
     except pymysql.err.InterfaceError as exc:
         raise SourceUnavailable(f"MariaDB: {exc}") from exc
     except pymysql.err.MySQLError as exc:
+        if exc.args and exc.args[0] in LOCK_CONFLICT_CODES:
+            raise LockConflict(f"MariaDB: {exc}") from exc
         if exc.args and exc.args[0] in TRANSIENT_CODES:
             raise SourceUnavailable(f"MariaDB: {exc}") from exc
         raise PoisonRow(f"MariaDB refused the row: {exc}") from exc
@@ -106,7 +113,20 @@ class Magento:
         one set-based read, then per row (a customer's rows in order, each merged against
         the state the one before left) its marker, its write, its conflicts; one grid
         refresh; COMMIT. Any failure rolls the whole batch back (`PoisonRow`: the caller
-        retries row by row so exactly the bad row is buried)."""
+        retries row by row so exactly the bad row is buried; `LockConflict`: run again here,
+        reads included, at most `LOCK_CONFLICT_ATTEMPTS` runs in all)."""
+        attempt = 1
+        while True:
+            try:
+                return self._apply_batch(rows, offset_ms, replay=replay)
+            except LockConflict:
+                if attempt >= LOCK_CONFLICT_ATTEMPTS:
+                    raise
+            attempt += 1
+
+    def _apply_batch(
+        self, rows: Sequence[OutboxRow], offset_ms: float, *, replay: bool
+    ) -> list[Outcome]:
         with translated(), self.transaction():
             if replay:
                 for row in rows:
