@@ -6,11 +6,16 @@ embedded ones; also the Kafka stack's start-up time (broker + Connect to healthy
     uv run python bench/bench_sync_lag.py [--seconds 10] [--rates 500 2000]
                                           [--engines embedded kafka] [--products 3000]
                                           [--capacity] [--mixed] [--pin] [--multirow]
-                                          [--profile DIR]
+                                          [--profile DIR] [--baseline DIR] [--port-base N]
 
 --capacity ramps the rate per path until p99 crosses 250 ms (bench/capacity.py); --mixed adds
 new products, stock decrements and deletes to the price updates (bench/mixedload.py); --pin
 puts sync on its own core; --profile runs py-spy on sync (bench/profile_stages.py).
+--baseline DIR runs the embedded path twice IN THE SAME RUN, on the same store: first sync as
+the tree in DIR has it (`git worktree add DIR <commit>`; its members' src/ go first on
+PYTHONPATH, into database ficus_sync_before), then this tree's, and prints per rate the CPU
+µs per change after / before. --port-base N takes the engines' and sync's ports from N, N+1, …
+instead of ephemeral ones.
 
 Starts MariaDB and Postgres through the engine manager in their own home
 (.ficus/bench-sync-lag) on free ports and seeds a store. Embedded: `python -m ficus_sync run`
@@ -49,6 +54,19 @@ from ficus_legacy.mysql import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = Decimal(987654)
+
+
+PORTS: list[int] = []  # --port-base: the ports still free to hand out
+
+
+def next_port() -> int:
+    return PORTS.pop(0) if PORTS else free_port()
+
+
+def baseline_path(tree: Path) -> str:
+    """PYTHONPATH putting every workspace member's src/ of `tree` first."""
+    sources = sorted(tree.glob("*/src")) + sorted(tree.glob("services/*/src"))
+    return os.pathsep.join(str(path) for path in sources)
 
 
 def start_sync(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -158,24 +176,45 @@ def settled(pg_url: str, timeout: float, quiet: float = 3.0) -> bool:
     return done
 
 
-def run_embedded(stack: Stack, store: Store, args: argparse.Namespace) -> list[Measured]:
+def run_embedded(
+    stack: Stack, store: Store, args: argparse.Namespace, before: bool = False
+) -> list[Measured]:
+    """The embedded path; `before`: sync as the --baseline tree has it, in its own database."""
     s = stack.settings
-    pg_url, port = s.postgres_url("ficus_sync"), free_port()
+    database, engine = ("ficus_sync_before", "before") if before else ("ficus_sync", "embedded")
+    stack.postgres.ensure_database(database)
+    pg_url, port = s.postgres_url(database), next_port()
     env = dict(os.environ, FICUS_SYNC_MYSQL_URL=s.mariadb_url, FICUS_SYNC_POSTGRES_URL=pg_url,
                FICUS_SYNC_PORT=str(port))  # fmt: skip
+    if before:
+        env["PYTHONPATH"] = baseline_path(args.baseline)
     sync = start_sync(env, port)
     try:
         if not wait_marker(s.mariadb_url, pg_url, store, 120):
-            raise SystemExit("embedded: no change reached domain_event within 120 s")
-        return measured(args, "embedded", (s.mariadb_url, pg_url), store, sync.pid)
+            raise SystemExit(f"{engine}: no change reached domain_event within 120 s")
+        return measured(args, engine, (s.mariadb_url, pg_url), store, sync.pid)
     finally:
         stop_sync(sync)
 
 
+def before_after(results: list[Measured]) -> list[str]:
+    """Per rate: CPU µs per change of this tree / of the --baseline tree (same run)."""
+    lines = []
+    by = {(r.engine, r.rate): r for r in results}
+    for rate in sorted({r.rate for r in results}):
+        old, new = by.get(("before", rate)), by.get(("embedded", rate))
+        if old and new and old.us_per_change and new.us_per_change:
+            lines.append(
+                f"{rate} changes/s: CPU {old.us_per_change:.0f} -> {new.us_per_change:.0f} "
+                f"µs/change = {new.us_per_change / old.us_per_change:.2f}x (same run)"
+            )
+    return lines
+
+
 def run_kafka(stack: Stack, store: Store, args: argparse.Namespace) -> list[Measured]:
     s = stack.settings
-    kafka = KafkaSettings(port=free_port(), controller_port=free_port(),
-                          connect_port=free_port(), jars_dir=ROOT / ".ficus" / "jars")  # fmt: skip
+    kafka = KafkaSettings(port=next_port(), controller_port=next_port(),
+                          connect_port=next_port(), jars_dir=ROOT / ".ficus" / "jars")  # fmt: skip
     broker, worker = KafkaBroker(s, kafka), ConnectWorker(s, kafka)
     for engine in (worker, broker):
         engine.stop()
@@ -191,7 +230,7 @@ def run_kafka(stack: Stack, store: Store, args: argparse.Namespace) -> list[Meas
         print(f"kafka start-up: broker {times[broker.name]:.1f}s + Connect "
               f"{times[worker.name]:.1f}s = {sum(times.values()):.1f}s to healthy")  # fmt: skip
         stack.postgres.ensure_database("ficus_sync_kafka")
-        pg_url, port = s.postgres_url("ficus_sync_kafka"), free_port()
+        pg_url, port = s.postgres_url("ficus_sync_kafka"), next_port()
         env = dict(
             os.environ,
             FICUS_SYNC_ENGINE="kafka",
@@ -233,11 +272,16 @@ def main() -> None:
     parser.add_argument("--pin", action="store_true", help="sync on its own core")
     parser.add_argument("--multirow", action="store_true",
                         help="one multi-row statement per tick (faster load)")  # fmt: skip
+    parser.add_argument("--baseline", type=Path, help="an earlier tree: its sync runs first")
+    parser.add_argument("--port-base", type=int, help="ports N, N+1, … (not ephemeral)")
+    parser.add_argument("--home", type=Path, default=ROOT / ".ficus" / "bench-sync-lag")
     args = parser.parse_args()
+    if args.port_base:
+        PORTS[:] = range(args.port_base, args.port_base + 10)
     # SIGTERM (a CI timeout, kill) unwinds through the `finally`s: no engine left running
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    settings = StackSettings(home=ROOT / ".ficus" / "bench-sync-lag",
-                             mariadb_port=free_port(), postgres_port=free_port())  # fmt: skip
+    settings = StackSettings(home=args.home, mariadb_port=next_port(),
+                             postgres_port=next_port())  # fmt: skip
     stack = build_stack(settings)
     stack.reset()
     stack.up()
@@ -249,6 +293,8 @@ def main() -> None:
         store = seed_store(settings.mariadb_url, args.products)
         results: list[Measured] = []
         runners = {"embedded": run_embedded, "kafka": run_kafka}
+        if args.baseline:
+            results += run_embedded(stack, store, args, before=True)
         for engine in args.engines:
             results += runners[engine](stack, store, args)
         by = {(r.engine, r.rate): r for r in results if r.lags}
@@ -259,6 +305,7 @@ def main() -> None:
                 print(f"{rate} changes/s: kafka p99 / embedded p99 = {ratio:.1f}x (same run)")
         if args.capacity:
             print("\n".join(capacity.summary(results)))
+        print("\n".join(before_after(results)))
     finally:
         stack.down()
 
