@@ -58,6 +58,13 @@ class StockItem(_Frozen):
     low_stock_date: str | None = None
 
 
+class OptionLabel(_Frozen):
+    """A `catalog_product_super_attribute_label` row: an option's label in one store."""
+
+    use_default: int | None = None
+    value: str | None = None
+
+
 class ConfigurableOption(_Frozen):
     """One option of a configurable product (a `catalog_product_super_attribute` row) with the
     attribute's code and admin label (`eav_attribute.frontend_label`), which its REST form
@@ -68,6 +75,7 @@ class ConfigurableOption(_Frozen):
     attribute_code: str
     position: int = 0
     frontend_label: str | None = None
+    labels: dict[int, OptionLabel] = Field(default_factory=dict)  # label rows by store_id
 
 
 class ProductState(_Frozen):

@@ -104,6 +104,7 @@ def _product_chunk(conn: Connection, ctx: _Context, ids: Sequence[int]) -> Itera
         ),
         "product_id",
     )
+    labels = _super_labels(conn, [r for rows in super_attrs.values() for r in rows])
     for entity_id in ids:
         entity = entities.get(entity_id)
         if entity is None:
@@ -118,7 +119,26 @@ def _product_chunk(conn: Connection, ctx: _Context, ids: Sequence[int]) -> Itera
             stock_item=stock.get(entity_id),
             super_links=supers.get(entity_id, []),
             super_attributes=super_attrs.get(entity_id, []),
+            super_labels=labels.get(entity_id, []),
         )
+
+
+def _super_labels(conn: Connection, supers: list[Row]) -> dict[int, list[Row]]:
+    """The label rows of these super attributes, by product."""
+    owner = {int(r["product_super_attribute_id"]): int(r["product_id"]) for r in supers}
+    if not owner:
+        return {}
+    ids = sorted(owner)
+    rows = _rows(
+        conn,
+        "SELECT * FROM catalog_product_super_attribute_label"
+        f" WHERE {_in('product_super_attribute_id', ids)}",
+        ids,
+    )
+    found: dict[int, list[Row]] = {}
+    for row in rows:
+        found.setdefault(owner[int(row["product_super_attribute_id"])], []).append(row)
+    return found
 
 
 def store_states(conn: Connection) -> dict[int, StoreState]:

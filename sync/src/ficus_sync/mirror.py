@@ -20,7 +20,16 @@ from ficus_sync import database
 from ficus_sync.core.echo import plan_echoes
 from ficus_sync.core.envelope import ChangeEvent, Op, Row, Value
 from ficus_sync.core.shape import ForeignKey, TableShape, create_ddl, lookup_index_ddl, qualified
-from ficus_sync.core.tables import ADDRESS, ALL, LOOKUP_COLUMNS, ROLE, Touch, is_captured, touched
+from ficus_sync.core.tables import (
+    ADDRESS,
+    ALL,
+    LOOKUP_COLUMNS,
+    ROLE,
+    SUPER_LABEL,
+    Touch,
+    is_captured,
+    touched,
+)
 from ficus_sync.errors import MirrorError
 
 PgConn = psycopg.Connection[Any]
@@ -33,6 +42,7 @@ class TouchSet:
     keys: set[Touch] = field(default_factory=set)
     addresses: set[int] = field(default_factory=set)  # address ids, customer still unknown
     roles: set[int] = field(default_factory=set)  # group role ids, admin users still unknown
+    options: set[int] = field(default_factory=set)  # super attribute ids, product unknown
 
     def add_row(self, table: str, row: Row | None) -> None:
         if row is None or self.everything:
@@ -46,6 +56,8 @@ class TouchSet:
                 self.addresses.add(entity_id)
             elif kind == ROLE:
                 self.roles.add(entity_id)
+            elif kind == SUPER_LABEL:
+                self.options.add(entity_id)
             else:
                 self.keys.add((kind, entity_id))
 
@@ -54,6 +66,7 @@ class TouchSet:
         self.keys |= other.keys
         self.addresses |= other.addresses
         self.roles |= other.roles
+        self.options |= other.options
 
     def resolve(self, address_parent: dict[int, int]) -> None:
         """Turn address touches into their customers' (an address gone has no customer left
@@ -62,6 +75,12 @@ class TouchSet:
             ("customer", address_parent[a]) for a in self.addresses if a in address_parent
         }
         self.addresses = set()
+
+    def resolve_options(self, products: Iterable[int]) -> None:
+        """Turn super attribute label touches into their products' (an option gone has no
+        product left to touch: its own row's deletion touched the product)."""
+        self.keys |= {("product", product) for product in products}
+        self.options = set()
 
     def resolve_roles(self, role_users: Iterable[int]) -> None:
         """Turn group role touches into their admin users' (`Mirror._role_users`)."""
@@ -102,6 +121,7 @@ class Mirror:
         parents = self._address_parents(conn, touches.addresses)
         touches.resolve(parents)
         touches.resolve_roles(self._role_users(conn, touches.roles))
+        touches.resolve_options(self._option_products(conn, touches.options))
         plan = plan_echoes(events, parents)
         if plan:
             database.store_echoes(conn, plan)
@@ -116,6 +136,17 @@ class Mirror:
             (sorted(addresses),),
         ).fetchall()
         return {int(r[0]): int(r[1]) for r in rows}
+
+    def _option_products(self, conn: PgConn, options: set[int]) -> list[int]:
+        """The products of the super attributes (`catalog_product_super_attribute` rows)."""
+        if not options or "catalog_product_super_attribute" not in self.shapes:
+            return []
+        rows = conn.execute(
+            f"SELECT DISTINCT product_id FROM {qualified('catalog_product_super_attribute')} "  # type: ignore[arg-type]
+            "WHERE product_super_attribute_id = ANY(%s)",
+            (sorted(options),),
+        ).fetchall()
+        return [int(r[0]) for r in rows if r[0] is not None]
 
     def _role_users(self, conn: PgConn, roles: set[int]) -> list[int]:
         """The admin users whose 'U' row names one of `roles` as its group (a role gone keeps

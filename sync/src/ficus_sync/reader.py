@@ -17,7 +17,7 @@ from ficus_legacy.metadata import AttributeCatalog, Stores
 from ficus_legacy.types import Connection as LegacyConnection
 from ficus_sync.core.credentials import admin_role_states, group_ids, revocation_states
 from ficus_sync.core.shape import qualified
-from ficus_sync.core.tables import EAV_TYPES, Aggregate
+from ficus_sync.core.tables import EAV_TYPES, SUPER_LABEL, Aggregate
 from ficus_sync.mirror import PgConn
 from ficus_sync.projector import State
 
@@ -81,6 +81,8 @@ class MirrorStateReader:
         if aggregate == "product":
             queries.update(_PRODUCT_LINKS)
         rows = _fetch(conn, queries, list(entity_ids))
+        if aggregate == "product":
+            rows[SUPER_LABEL] = self._super_labels(conn, rows["catalog_product_super_attribute"])
         entities = {int(r["entity_id"]): r for r in rows[prefix]}
         values = _grouped((r for t in EAV_TYPES for r in rows[f"{prefix}_{t}"]), "entity_id")
         attributes = meta.attributes[aggregate]
@@ -114,6 +116,17 @@ class MirrorStateReader:
             )
             for entity in rows.get("customer_entity", [])
         }
+
+    def _super_labels(self, conn: PgConn, supers: list[Row]) -> list[Row]:
+        """The label rows of the products' super attributes, each with its `product_id`."""
+        owner = {int(r["product_super_attribute_id"]): int(r["product_id"]) for r in supers}
+        if not owner or not self._has(SUPER_LABEL):
+            return []
+        rows = _fetch(conn, {SUPER_LABEL: "product_super_attribute_id"}, sorted(owner))
+        return [
+            {**r, "product_id": owner[int(r["product_super_attribute_id"])]}
+            for r in rows[SUPER_LABEL]
+        ]
 
     def _revocations(self, conn: PgConn, keys: list[int]) -> dict[int, State]:
         """`jwt_auth_revoked` rows by internal key (`revocation_key`)."""
@@ -191,6 +204,7 @@ def _products(
             stock[int(row["product_id"])] = row
     supers = _grouped(rows["catalog_product_super_link"], "parent_id")
     super_attributes = _grouped(rows["catalog_product_super_attribute"], "product_id")
+    labels = _grouped(rows.get(SUPER_LABEL, []), "product_id")
     return {
         eid: product_state(
             entity,
@@ -202,6 +216,7 @@ def _products(
             stock_item=stock.get(eid),
             super_links=supers.get(eid, []),
             super_attributes=super_attributes.get(eid, []),
+            super_labels=labels.get(eid, []),
         )
         for eid, entity in entities.items()
     }

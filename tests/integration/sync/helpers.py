@@ -84,3 +84,14 @@ def assert_versions_strictly_increase(settings: SyncSettings) -> int:
         assert version == expected, f"{key}: version {version} after {expected - 1}"
         last[key] = version
     return len(rows)
+
+
+def projected_payload(settings: SyncSettings, aggregate: str, entity_id: int) -> Any:
+    """The payload of the aggregate's last event (its projection's `last_seq`), or None."""
+    with psycopg.connect(settings.postgres_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT e.payload FROM projection p JOIN domain_event e ON e.seq = p.last_seq "
+            "WHERE p.aggregate = %s AND p.entity_id = %s",
+            (aggregate, entity_id),
+        ).fetchone()
+    return None if row is None else row[0]

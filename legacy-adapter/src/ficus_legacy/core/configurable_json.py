@@ -7,32 +7,27 @@ is_use_default (only when the option has label rows), values: [{value_index}], p
 - `values`: the children's store-0 values of the attribute (`entity_value.store_id = 0` in
   `Configurable::getAttributeOptionsSelect`), children in link order, each value once, where
   first seen; a child without a store-0 value adds none.
-- `label` (`Attribute::getLabel`): the label rows' value (the store view's row over store 0's)
-  unless `use_default`, or the attribute's store label when there is no value; the store label
-  is `frontend_label` (no `eav_attribute_label` rows in the schema).
+- `label` (`Attribute::getLabel`): the label rows' value (the store view's row over store 0's,
+  read only when store 0 has one) unless `use_default`, or the attribute's store label when
+  there is no value; the store label is `frontend_label` (no `eav_attribute_label` rows in the
+  schema).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from ficus_contracts.events import ConfigurableOption
 
 ONLY_CONFIGURABLE = "Only implemented for configurable product: %1"
 
 
-class LabelRow(NamedTuple):
-    """A `catalog_product_super_attribute_label` row."""
-
-    use_default: int | None
-    value: str | None
-
-
-def _label(
-    option: ConfigurableOption, default: LabelRow | None, own: LabelRow | None
-) -> tuple[str | None, bool | None]:
-    """(label, is_use_default) as `_loadLabels` and `getLabel` give them."""
+def _label(option: ConfigurableOption, store_id: int) -> tuple[str | None, bool | None]:
+    """(label, is_use_default) as `_loadLabels` (store 0's row, the view's over it) and
+    `getLabel` give them."""
+    default = option.labels.get(0)
+    own = option.labels.get(store_id) if store_id else None
     if default is None:
         return option.frontend_label, None
     use_default = own.use_default if own is not None else default.use_default
@@ -55,14 +50,13 @@ def render_options(
     product_id: int,
     options: Iterable[ConfigurableOption],
     children: Sequence[Mapping[str, str | None]],
-    labels: Mapping[int, tuple[LabelRow | None, LabelRow | None]] | None = None,
+    store_id: int,
 ) -> list[dict[str, Any]]:
-    """The options of configurable `product_id`; `children` are its children's store-0 values
-    (in link order), `labels` each option's (store 0, store view) label rows."""
+    """The options of configurable `product_id` in `store_id`; `children` are its children's
+    store-0 values (in link order)."""
     out = []
     for option in sorted(options, key=lambda o: o.id):
-        default, own = (labels or {}).get(option.id, (None, None))
-        label, use_default = _label(option, default, own)
+        label, use_default = _label(option, store_id)
         body: dict[str, Any] = {"id": option.id, "attribute_id": str(option.attribute_id)}
         if label is not None:
             body["label"] = label

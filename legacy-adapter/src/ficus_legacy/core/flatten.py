@@ -27,6 +27,7 @@ from ficus_contracts.events import (
     CategoryLink,
     CategoryState,
     ConfigurableOption,
+    OptionLabel,
     ProductState,
     StockItem,
 )
@@ -230,9 +231,15 @@ def _stock_item(row: Row | None) -> StockItem | None:
 
 
 def _options(
-    supers: Iterable[Row], attributes: Mapping[int, AttributeInfo]
+    supers: Iterable[Row], attributes: Mapping[int, AttributeInfo], label_rows: Iterable[Row]
 ) -> list[ConfigurableOption]:
-    """The super attribute rows as options, by id (the order Magento's OptionLoader reads)."""
+    """The super attribute rows as options, by id (the order Magento's OptionLoader reads),
+    with their label rows by store."""
+    labels: dict[int, dict[int, OptionLabel]] = {}
+    for r in label_rows:
+        use = r.get("use_default")
+        label = OptionLabel(use_default=None if use is None else int(use), value=r.get("value"))
+        labels.setdefault(int(r["product_super_attribute_id"]), {})[int(r["store_id"])] = label
     return [
         ConfigurableOption(
             id=int(r["product_super_attribute_id"]),
@@ -240,6 +247,7 @@ def _options(
             attribute_code=attributes[int(r["attribute_id"])].code,
             position=int(r["position"]),
             frontend_label=attributes[int(r["attribute_id"])].frontend_label,
+            labels=dict(sorted(labels.get(int(r["product_super_attribute_id"]), {}).items())),
         )
         for r in sorted(supers, key=lambda r: int(r["product_super_attribute_id"]))
         if int(r["attribute_id"]) in attributes
@@ -257,13 +265,15 @@ def product_state(
     stock_item: Row | None = None,
     super_links: Iterable[Row] = (),
     super_attributes: Iterable[Row] = (),
+    super_labels: Iterable[Row] = (),
 ) -> ProductState:
     """A product's full state from its rows.
 
     `entity` is the catalog_product_entity row; `values` the rows of the 5 value tables;
     `category_links` catalog_category_product rows; `super_links` catalog_product_super_link
     rows whose parent_id is this product; `super_attributes` its
-    catalog_product_super_attribute rows.
+    catalog_product_super_attribute rows, `super_labels` their
+    catalog_product_super_attribute_label rows.
     """
     entity_id = int(entity["entity_id"])
     supers = sorted(super_attributes, key=lambda r: (int(r["position"]), int(r["attribute_id"])))
@@ -294,7 +304,7 @@ def product_state(
                 for r in supers
                 if int(r["attribute_id"]) in attributes
             ],
-            configurable_options=_options(supers, attributes),
+            configurable_options=_options(supers, attributes, super_labels),
             attributes=store_attributes(values, attributes, store_ids),
         ),
     )

@@ -54,10 +54,10 @@ class CategoryReads:
         with self._sessions() as session:
             return category_products.assigned(session, category_id, store_id)
 
-    def configurable_options(self, sku: str) -> list[dict[str, Any]]:
-        """`GET /V1/configurable-products/{sku}/options/all` (the same in every store view)."""
+    def configurable_options(self, sku: str, store_id: int) -> list[dict[str, Any]]:
+        """`GET /V1/configurable-products/{sku}/options/all` as `store_id` labels it."""
         with self._sessions() as session:
-            return configurable.options(session, sku)
+            return configurable.options(session, sku, store_id)
 
     def tree(self, store_id: int, root_id: int | None, depth: int | None) -> dict[str, Any]:
         """`GET /V1/categories`: the store's root (or `root_id`) and its descendants, `depth`

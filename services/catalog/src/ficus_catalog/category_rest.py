@@ -62,9 +62,10 @@ async def category_products(request: Request) -> Response:
 async def configurable_options(request: Request) -> Response:
     """OptionRepositoryInterface::getList (Magento_Catalog::products)."""
     await require_admin(request, PRODUCTS_ACL)
-    await store_of(request)  # an unknown store code is Magento's 404 first
+    store = await store_of(request)
     sku: str = request.path_params["sku"]
-    found = await run_in_threadpool(catalog_of(request).categories.configurable_options, sku)
+    reads = catalog_of(request).categories
+    found = await run_in_threadpool(reads.configurable_options, sku, store)
     return answer(request, json_bytes(found))
 
 

@@ -1,8 +1,7 @@
 """`GET /V1/configurable-products/{sku}/options/all` from the catalog's tables: the product's
 `configurable_option` rows (from its events) and its children's store-0 values, rendered by
-`ficus_legacy.core.configurable_json` as the stand-in renders them. Label rows
-(`catalog_product_super_attribute_label`) are not captured by sync: an option is labelled with
-its attribute's admin label."""
+`ficus_legacy.core.configurable_json` as the stand-in renders them (labels from the option's
+`catalog_product_super_attribute_label` rows, which the events carry)."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from ficus_catalog.tables import Product, ProductStoreValue
 from ficus_legacy.core.configurable_json import render_options
 
 
-def options(session: Session, sku: str) -> list[dict[str, Any]]:
+def options(session: Session, sku: str, store_id: int) -> list[dict[str, Any]]:
     """OptionRepository::getList: 404 for an unknown sku, 400 unless it is configurable."""
     product = session.scalars(
         select(Product)
@@ -33,7 +32,8 @@ def options(session: Session, sku: str) -> list[dict[str, Any]]:
     children = [c.child_entity_id for c in product.children]
     values = _defaults(session, children)
     found = [configurable_option(o) for o in product.options]
-    return render_options(product.entity_id, found, [values.get(c, {}) for c in children])
+    children_values = [values.get(c, {}) for c in children]
+    return render_options(product.entity_id, found, children_values, store_id)
 
 
 def _defaults(session: Session, ids: list[int]) -> dict[int, dict[str, str | None]]:

@@ -120,7 +120,7 @@ def product_rows(aggregate_id: uuid.UUID, version: int, state: ProductState) -> 
     for i, code in enumerate(state.configurable_attributes):
         rows.add(ConfigurableAttribute, {**link, "attribute_code": code, "ordinal": i})
     for option in state.configurable_options:
-        values = option.model_dump(exclude={"id"})
+        values = option.model_dump(mode="json", exclude={"id"})
         rows.add(ConfigurableOptionRow, {**link, "option_id": option.id, **values})
     rows.add(ProductJson, *json_rows(aggregate_id, state))
     return rows
@@ -179,6 +179,7 @@ def configurable_option(row: ConfigurableOptionRow) -> ConfigurableOption:
         attribute_code=row.attribute_code,
         position=row.position,
         frontend_label=row.frontend_label,
+        labels=row.labels or {},
     )
 
 

@@ -162,6 +162,10 @@ class ConfigurableOptionRow(Base):
     attribute_code: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
     frontend_label: Mapped[str | None] = mapped_column(Text)
+    # its label rows by store: {"0": {"use_default": 0, "value": "Color"}}
+    labels: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, default=dict, server_default=text("'{}'::jsonb")
+    )
 
 
 class Category(Base):

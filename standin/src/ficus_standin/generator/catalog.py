@@ -200,6 +200,21 @@ class ProductWriter:
         self.sellable.append(Sellable(pid, sku, name, price, type_id, parent))
         return 1
 
+    def super_attribute(self, pid: int, option_id: int, code: str, position: int) -> None:
+        """An option with its label rows as Magento's admin save writes them (store 0,
+        use_default 0, the attribute's label); every third parent's color is renamed in French."""
+        self.w.add(
+            "catalog_product_super_attribute",
+            ("product_super_attribute_id", "product_id", "attribute_id", "position"),
+            (option_id, pid, self.attr[code].attribute_id, position),
+        )
+        columns = ("product_super_attribute_id", "store_id", "use_default", "value")
+        label = self.attr[code].frontend_label or code
+        self.w.add("catalog_product_super_attribute_label", columns, (option_id, 0, 0, label))
+        if code == "color" and pid % 3 == 0:
+            own = (option_id, FRENCH, 0, "Couleur")
+            self.w.add("catalog_product_super_attribute_label", columns, own)
+
     def configurable(self, pid: int, children: int) -> int:
         """A configurable parent `pid` with `children` variants at pid+1…; returns ids used."""
         name = self.name(pid)
@@ -210,11 +225,7 @@ class ProductWriter:
         websites = self.websites()
         self.links(pid, websites, True, url_key)
         for position, code in enumerate(("color", "size")):
-            self.w.add(
-                "catalog_product_super_attribute",
-                ("product_super_attribute_id", "product_id", "attribute_id", "position"),
-                (pid * 2 + position, pid, self.attr[code].attribute_id, position),
-            )
+            self.super_attribute(pid, pid * 2 + position, code, position)
         parent = Sellable(pid, sku, name, Decimal(0), "configurable")
         variants = self.rng.sample(list(itertools.product(range(4), range(4))), children)
         for offset, variant in enumerate(variants, start=1):

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ficus_contracts.events import ConfigurableOption
-from ficus_legacy.core.configurable_json import ONLY_CONFIGURABLE, LabelRow, render_options
+from ficus_contracts.events import ConfigurableOption, OptionLabel
+from ficus_legacy.core.configurable_json import ONLY_CONFIGURABLE, render_options
 from ficus_legacy.core.webapi_errors import InputError, NoSuchEntity
 from ficus_standin.db import Connection, dict_cursor
 from ficus_standin.errors import PRODUCT_NOT_FOUND
@@ -34,8 +34,7 @@ def options(conn: Connection, sku: str, store_id: int) -> list[dict[str, Any]]:
         raise InputError(ONLY_CONFIGURABLE, [sku])
     product_id = int(found[0]["entity_id"])
     supers = _supers(conn, product_id)
-    labels = _labels(conn, [o.id for o in supers], store_id)
-    return render_options(product_id, supers, _children(conn, product_id, supers), labels)
+    return render_options(product_id, supers, _children(conn, product_id, supers), store_id)
 
 
 def _supers(conn: Connection, product_id: int) -> list[ConfigurableOption]:
@@ -46,6 +45,7 @@ def _supers(conn: Connection, product_id: int) -> list[ConfigurableOption]:
         " ON a.attribute_id = s.attribute_id WHERE s.product_id = %s",
         [product_id],
     )
+    labels = _labels(conn, [int(r["product_super_attribute_id"]) for r in rows])
     return [
         ConfigurableOption(
             id=int(r["product_super_attribute_id"]),
@@ -53,30 +53,28 @@ def _supers(conn: Connection, product_id: int) -> list[ConfigurableOption]:
             attribute_code=str(r["attribute_code"]),
             position=int(r["position"]),
             frontend_label=r["frontend_label"],
+            labels=labels.get(int(r["product_super_attribute_id"]), {}),
         )
         for r in rows
     ]
 
 
-def _labels(
-    conn: Connection, ids: list[int], store_id: int
-) -> dict[int, tuple[LabelRow | None, LabelRow | None]]:
+def _labels(conn: Connection, ids: list[int]) -> dict[int, dict[int, OptionLabel]]:
+    """Each super attribute's label rows by store."""
     if not ids:
         return {}
     marks = ", ".join(["%s"] * len(ids))
     rows = _rows(
         conn,
-        "SELECT product_super_attribute_id AS id, store_id, use_default, value"
-        f" FROM catalog_product_super_attribute_label WHERE product_super_attribute_id IN ({marks})"
-        " AND store_id IN (0, %s)",
-        [*ids, store_id],
+        "SELECT product_super_attribute_id AS id, store_id, use_default, value FROM"
+        f" catalog_product_super_attribute_label WHERE product_super_attribute_id IN ({marks})",
+        ids,
     )
-    found: dict[int, dict[int, LabelRow]] = defaultdict(dict)
+    found: dict[int, dict[int, OptionLabel]] = defaultdict(dict)
     for r in rows:
         use = None if r["use_default"] is None else int(r["use_default"])
-        found[int(r["id"])][int(r["store_id"])] = LabelRow(use, r["value"])
-    own = store_id if store_id else -1  # store 0's row is the default, not its own
-    return {i: (rows_.get(0), rows_.get(own)) for i, rows_ in found.items()}
+        found[int(r["id"])][int(r["store_id"])] = OptionLabel(use_default=use, value=r["value"])
+    return found
 
 
 def _children(

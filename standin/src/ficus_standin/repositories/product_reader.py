@@ -93,6 +93,7 @@ def states(conn: Connection, eav: Eav, entities: list[Row]) -> list[ProductState
     }
     websites, categories = links["website"], links["category"]
     supers, super_attrs = links["child"], links["super"]
+    labels = _super_labels(conn, super_attrs)
     attributes = {a.attribute_id: a for a in eav.catalog.of("catalog_product")}
     store_ids = [v.store_id for v in eav.stores.active_views()]
     return [
@@ -101,9 +102,27 @@ def states(conn: Connection, eav: Eav, entities: list[Row]) -> list[ProductState
             website_ids=[int(r["website_id"]) for r in websites.get(i, [])],
             category_links=categories.get(i, []), stock_item=stock.get(i),
             super_links=supers.get(i, []), super_attributes=super_attrs.get(i, []),
+            super_labels=labels.get(i, []),
         )
         for i, entity in zip(ids, entities, strict=True)
     ]  # fmt: skip
+
+
+def _super_labels(conn: Connection, supers: dict[int, list[Row]]) -> dict[int, list[Row]]:
+    """The products' super attribute label rows, by product."""
+    owner = {int(r["product_super_attribute_id"]): p for p, rows in supers.items() for r in rows}
+    if not owner:
+        return {}
+    marks = ", ".join(["%s"] * len(owner))
+    found: dict[int, list[Row]] = defaultdict(list)
+    for row in _rows(
+        conn,
+        "SELECT * FROM catalog_product_super_attribute_label"
+        f" WHERE product_super_attribute_id IN ({marks})",
+        sorted(owner),
+    ):
+        found[owner[int(row["product_super_attribute_id"])]].append(row)
+    return found
 
 
 def by_sku(conn: Connection, eav: Eav, sku: str) -> ProductState | None:

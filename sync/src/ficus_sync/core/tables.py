@@ -36,6 +36,8 @@ ADDRESS: Final = "customer_address"
 AddressTouch = tuple[Literal["customer_address"], int]
 ROLE: Final = "authorization_role"
 RoleTouch = tuple[Literal["authorization_role"], int]
+SUPER_LABEL: Final = "catalog_product_super_attribute_label"
+SuperLabelTouch = tuple[Literal["catalog_product_super_attribute_label"], int]
 
 AGGREGATES: Final[tuple[Aggregate, ...]] = (
     "store", "category", "product", "auth_revocation", "admin_role", "customer",
@@ -80,6 +82,7 @@ LOOKUP_COLUMNS: Final[dict[str, str]] = {
     **ADDRESS_VALUE_TABLES,
     **ROLE_TABLES,
     REVERSE_LOG_TABLE: "entity_id",  # the projector reads a customer's watermark by it
+    SUPER_LABEL: "product_super_attribute_id",  # resolved to its product like an address
 }
 """The column of each aggregate table that names its aggregate (the mirror indexes it)."""
 STORE_TABLES: Final = ("store_website", "store_group", "store")
@@ -94,6 +97,7 @@ CAPTURED: Final[tuple[str, ...]] = (
     *METADATA_TABLES,
     *CATEGORY_TABLES,
     *PRODUCT_TABLES,
+    SUPER_LABEL,
     *CUSTOMER_TABLES,
     *ADDRESS_VALUE_TABLES,
     REVERSE_LOG_TABLE,
@@ -119,17 +123,22 @@ def is_captured(table: str) -> bool:
 _CAPTURED_SET = frozenset(CAPTURED)
 
 
-_TABLE_AGGREGATE: Final[dict[str, tuple[Aggregate | Literal["customer_address"], str]]] = {
+_Kind = Aggregate | Literal["customer_address", "catalog_product_super_attribute_label"]
+_TABLE_AGGREGATE: Final[dict[str, tuple[_Kind, str]]] = {
     **{table: ("product", column) for table, column in PRODUCT_TABLES.items()},
+    SUPER_LABEL: (SUPER_LABEL, "product_super_attribute_id"),
     **{table: ("category", column) for table, column in CATEGORY_TABLES.items()},
     **{table: ("customer", column) for table, column in CUSTOMER_TABLES.items()},
     **{table: (ADDRESS, column) for table, column in ADDRESS_VALUE_TABLES.items()},
 }
 
 
-def touched(table: str, row: Mapping[str, Value]) -> list[Touch | AddressTouch | RoleTouch] | _All:
+def touched(
+    table: str, row: Mapping[str, Value]
+) -> list[Touch | AddressTouch | RoleTouch | SuperLabelTouch] | _All:
     """The aggregates that a change of `row` in `table` may alter (address touches still to
-    be resolved to their customer, role touches to the role's admin users)."""
+    be resolved to their customer, role touches to the role's admin users, super attribute
+    label touches to the configurable product)."""
     if table in METADATA_TABLES:
         return ALL
     if table == REVERSE_LOG_TABLE:
@@ -186,7 +195,7 @@ def is_admin_user_row(row: Mapping[str, Value]) -> bool:
 
 def _credential_touches(
     table: str, row: Mapping[str, Value]
-) -> list[Touch | AddressTouch | RoleTouch]:
+) -> list[Touch | AddressTouch | RoleTouch | SuperLabelTouch]:
     if table == REVOCATION_TABLE:
         user_type, user = row.get("user_type_id"), row.get("user_id")
         if user_type is None or user is None:

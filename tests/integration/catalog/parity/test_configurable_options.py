@@ -1,6 +1,7 @@
 """`GET /V1/configurable-products/{sku}/options/all`, catalog vs stand-in: every configurable
-product in every store view and `all`, the errors (unknown sku, a simple product, unknown
-store, bad token), `fields`, and a child's changed value carried by a new event."""
+product in every store view and `all` (label rows as Magento's admin writes them, a store view's
+own), the errors (unknown sku, a simple product, unknown store, bad token), `fields`, and a
+child's changed value carried by a new event."""
 
 from __future__ import annotations
 
@@ -39,9 +40,17 @@ def test_every_configurable_in_every_store_view_equals_the_standin(
             )
             assert [o["label"] for o in body] and all(o["values"] for o in body), sku
     first = same(catalog, standin, f"/rest/V1/configurable-products/{skus[0].lower()}/options/all")
-    keys = ["id", "attribute_id", "label", "position", "values", "product_id"]
+    keys = ["id", "attribute_id", "label", "position", "is_use_default", "values", "product_id"]
     assert [list(option) for option in first] == [keys] * len(first), first
     assert {option["label"] for option in first} <= {"Color", "Size"}, first
+    french = [
+        option["label"]
+        for sku in skus
+        for option in same(
+            catalog, standin, f"/rest/french/V1/configurable-products/{sku}/options/all"
+        )
+    ]
+    assert "Couleur" in french and "Color" in french  # a store's own label row, and none
 
 
 def test_errors_fields_and_trailing_slash_equal_the_standin(
