@@ -12,6 +12,7 @@ from ficus_control.adapters.proxy_diff import HttpDiffSource
 from ficus_control.adapters.proxy_metrics import HttpProxyMetrics
 from ficus_control.adapters.reverse_drain import HttpReverseDrain
 from ficus_control.adapters.sync_lag import HttpLagProbe
+from ficus_control.adapters.sync_queues import HttpSyncQueues
 from ficus_control.adapters.writes_evidence import HttpWritesEvidence
 from ficus_control.cutover import CutoverService, DomainRegistry
 from ficus_control.cutover.drain import WritesRollback
@@ -51,7 +52,8 @@ def bootstrap(settings: ControlSettings) -> Control:
     service.writes_evidence = evidence
     service.max_reverse_lag_seconds = settings.reverse_lag_gate_seconds
     metrics = HttpProxyMetrics(settings.proxy_urls, settings.http_timeout)
-    plan = plan_service(settings, service, store, lag, [metrics], evidence)
+    queues = HttpSyncQueues(settings.sync_url, settings.http_timeout)
+    plan = plan_service(settings, service, store, lag, [metrics, queues], evidence)
     if settings.plan_gates:
         service.plan_gate = plan
     drain = HttpReverseDrain(settings.sync_url, settings.http_timeout)
@@ -74,7 +76,8 @@ def plan_service(
     reverse: ReverseProbe | None = None,
 ) -> PlanService:
     """The plan of `settings.plan_file` (default: the repository's control/plan.yaml),
-    measured with `lag`, `store` (shadow stats, gate policy), `extras` (proxy metrics) and
+    measured with `lag`, `store` (shadow stats, gate policy), `extras` (proxy metrics, sync's
+    queues) and
     `reverse` (reverse sync's health)."""
     loaded = load_plan(settings.plan_file or default_plan_path(), settings.domains)
     plan_store = PostgresPlanStore(settings.db_url, settings.http_timeout)

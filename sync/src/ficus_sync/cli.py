@@ -32,6 +32,7 @@ from ficus_sync.operations import (
     reconcile_customer,
     replay_dead_letters,
 )
+from ficus_sync.queues import QueueCounts
 from ficus_sync.settings import SyncSettings
 
 app = typer.Typer(
@@ -63,7 +64,8 @@ def run(
     settings = SyncSettings()
     lag = LagTracker()
     reverse_ = bootstrap.reverse_status(settings, lag)
-    app_ = create_app(lag, bootstrap.capture(settings).lag_reader, reverse_)
+    counts = QueueCounts(settings.postgres_url, settings.mysql_url)
+    app_ = create_app(lag, bootstrap.capture(settings).lag_reader, reverse_, counts)
     config = uvicorn.Config(
         app_, host=host or settings.host, port=port or settings.port, log_level="warning"
     )

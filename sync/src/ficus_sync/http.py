@@ -1,6 +1,7 @@
 """Sync's HTTP surface: `/healthz`, `/v1/lag` (the control plane's gate reads it), reverse
 sync's `/v1/reverse/health` and `/v1/reverse/{domain}/drain` (control's writes gates and the
-writes rollback call them) and Prometheus `/metrics`.
+writes rollback call them), `/v1/queues` (the forward DLQ and the open conflicts per domain:
+control's `dlq_forward` and `conflicts` criteria) and Prometheus `/metrics`.
 
 On the Kafka engine `/v1/lag` also carries `"kafka": {"consumer_lag", "partitions"}`: the
 consumer group's committed offsets vs the topics' high watermarks, next to the source lag.
@@ -9,24 +10,32 @@ consumer group's committed offsets vs the topics' high watermarks, next to the s
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ficus_sync.capture.port import LagReader
+from ficus_sync.errors import SyncError
 from ficus_sync.lag import LagTracker
+from ficus_sync.queues import QueueSizes
 from ficus_sync.reverse.status import ReverseStatus
 
 log = logging.getLogger(__name__)
 
 
 def create_app(
-    lag: LagTracker, kafka_lag: LagReader | None = None, reverse: ReverseStatus | None = None
+    lag: LagTracker,
+    kafka_lag: LagReader | None = None,
+    reverse: ReverseStatus | None = None,
+    queues: Callable[[], Mapping[str, QueueSizes]] | None = None,
 ) -> FastAPI:
     """`kafka_lag` reads the Kafka consumer lag (the composition root's `Capture.lag_reader`:
     None on the embedded engine); `reverse` is reverse sync's status (None: no reverse
-    worker)."""
+    worker); `queues` counts the forward DLQ and open conflicts (`queues.QueueCounts`; None:
+    `/v1/queues` answers 404, so nothing reads a false 0)."""
     app = FastAPI(title="ficus-sync")
 
     @app.get("/healthz")
@@ -67,6 +76,18 @@ def create_app(
         except Exception as exc:  # noqa: BLE001 - the service's database away: not drained
             raise HTTPException(503, f"reading the {domain} outbox failed: {exc}") from exc
         return {"drained": backlog.pending == 0, "pending": backlog.pending}
+
+    @app.get("/v1/queues")
+    def get_queues() -> dict[str, Any]:
+        """`{"domains": {"customer": {"forward_dlq": n, "conflicts": n}, ...}}`; 503 when
+        sync's Postgres or Magento's database cannot be read."""
+        if queues is None:
+            raise HTTPException(404, "this sync counts no queues")
+        try:
+            sizes = queues()
+        except SyncError as exc:
+            raise HTTPException(503, f"counting the queues failed: {exc}") from exc
+        return {"domains": {domain: asdict(size) for domain, size in sizes.items()}}
 
     @app.get("/metrics")
     def metrics() -> Response:

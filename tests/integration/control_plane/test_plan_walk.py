@@ -9,11 +9,12 @@ audit log for trips, the API for reconciliations. Moves go through `POST .../cut
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from ficus_proxy.shadow.core.recorder import ShadowRecorder
 from ficus_proxy.shadow.stats import ShadowStatWriter
 from ficus_sync.http import create_app as sync_app
 from ficus_sync.lag import LagTracker
+from ficus_sync.queues import QueueSizes
 from ficus_sync.reverse.status import Backlog, ReverseStatus
 from tests.integration.control_plane.conftest import Tokens
 from tests.integration.control_plane.test_plan import PLAN, Api
@@ -39,16 +41,18 @@ pytestmark = pytest.mark.integration
 
 
 class Sync:
-    """Sync's HTTP app over its real lag and reverse-status objects, on a free port."""
+    """Sync's HTTP app over its real lag and reverse-status objects (and queue counts, when
+    given), on a free port."""
 
-    def __init__(self) -> None:
+    def __init__(self, queues: Callable[[], Mapping[str, QueueSizes]] | None = None) -> None:
         self.lag = LagTracker()
         self.reverse = ReverseStatus(CollectorRegistry(), {"catalog": lambda: Backlog(0, 0.0)})
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            sync_app(self.lag, reverse=self.reverse), host="127.0.0.1", port=self.port,
+            sync_app(self.lag, reverse=self.reverse, queues=queues), host="127.0.0.1",
+            port=self.port,
             log_level="warning",
         )  # fmt: skip
         self.server = uvicorn.Server(config)
@@ -63,14 +67,19 @@ class Sync:
         self.lag.received(int((time.time() - seconds) * 1000), {"catalog_product_entity": 1})
 
 
-@pytest.fixture
-def sync() -> Iterator[Sync]:
-    server = Sync()
+@contextlib.contextmanager
+def serving(server: Sync) -> Iterator[Sync]:
     server.thread.start()
     assert wait_until(lambda: server.server.started, 10.0), "sync's HTTP app did not start"
     yield server
     server.server.should_exit = True
     server.thread.join(10)
+
+
+@pytest.fixture
+def sync() -> Iterator[Sync]:
+    with serving(Sync()) as server:
+        yield server
 
 
 @pytest.fixture

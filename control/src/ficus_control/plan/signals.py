@@ -1,5 +1,6 @@
 """Measuring a domain's signals into a SignalSnapshot: forward lag from sync, reverse sync's
-health (running, DLQ, lag) from sync, shadow mismatch from control's shadow_stat, trip history
+health (running, DLQ, lag) and its queues (forward DLQ, open conflicts: an extra source)
+from sync, shadow mismatch from control's shadow_stat, trip history
 and reconciliations from control's database, and what the extra sources (the proxies) expose.
 The readings are made by the same functions the gates use (`cutover.core`). Anything
 unmeasured is a Reading with `missing` set, so its criterion has no evidence."""
@@ -23,8 +24,8 @@ _NOT_MEASURED: dict[Signal, str] = {
     Signal.READ_SUCCESS: "control reads no proxy metrics",
     Signal.READ_P99: "control reads no proxy metrics",
     Signal.WRITE_P99: "the proxies do not tell write latency from read latency yet",
-    Signal.FORWARD_DLQ: "sync's forward dead letters are not served over HTTP",
-    Signal.CONFLICTS: "sync serves no count of the conflict queue over HTTP",
+    Signal.FORWARD_DLQ: "control reads no sync queues",
+    Signal.CONFLICTS: "control reads no sync queues",
     Signal.REVERSE_RUNNING: "control has no reverse sync probe",
     Signal.REVERSE_DLQ: "control has no reverse sync probe",
     Signal.REVERSE_LAG: "control has no reverse sync probe",

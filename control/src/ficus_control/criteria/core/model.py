@@ -18,9 +18,9 @@ class Signal(enum.StrEnum):
     WRITE_P99 = "write_p99"  # ms (the proxies do not tell writes from reads yet)
     AUTO_DISABLE_FREE = "auto_disable_free"  # seconds since the last trip/auto-rollback
     RECONCILIATION_MISMATCHES = "reconciliation_mismatches"  # count, last reconciliation
-    FORWARD_DLQ = "forward_dlq"  # dead letters, sync (not served over HTTP yet)
+    FORWARD_DLQ = "forward_dlq"  # dead letters not replayed, sync GET /v1/queues
     REVERSE_DLQ = "reverse_dlq"  # dead letters, sync GET /v1/reverse/health
-    CONFLICTS = "conflicts"  # open conflicts (sync serves no count over HTTP yet)
+    CONFLICTS = "conflicts"  # open conflicts of reverse sync, sync GET /v1/queues
     REVERSE_RUNNING = "reverse_running"  # 1 running, 0 not, sync GET /v1/reverse/health
     WRITE_ROUTES_MISSING = "write_routes_missing"  # write rows the service does not serve
 
