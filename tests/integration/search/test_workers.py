@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,6 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from ficus_devstack.process import wait_until
 from ficus_search.testing import CatalogGenerator, write_events
+from tests.integration.catalog.test_workers import children, free_port
 from tests.integration.search.conftest import Databases
 
 pytestmark = pytest.mark.integration
@@ -27,24 +26,6 @@ LISTING = (
     "&searchCriteria[filterGroups][0][filters][0][field]=category_id"
     "&searchCriteria[filterGroups][0][filters][0][value]={category}"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def metric(url: str, name: str) -> float:
