@@ -142,6 +142,7 @@ def build_worker(settings: ProxySettings) -> Worker:
     # writes never fail open, so never trip; their budget asks control to roll the lane back
     writes = replace(guard_policy(settings), trip_after_failures=0)
     write_guards = {d: DomainGuard(writes) for d in settings.upstreams}
+    metrics.watch_writes(lambda: {d: g.budget.window() for d, g in write_guards.items()})
     server = ProxyServer(
         settings, routes, state, forwarder, reporter, shadow, guards, metrics, write_guards
     )

@@ -3,14 +3,19 @@ so the hot path does a dict lookup, not prometheus_client's label resolution."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from ficus_contracts.guard.budget import BudgetWindow
 
 _LATENCY_BUCKETS = (
     *(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
 UNROUTED = "-"
+WriteWindows = Callable[[], Mapping[str, BudgetWindow]]  # per domain, its writes budget's window
 
 
 class ProxyMetrics:
@@ -58,6 +63,17 @@ class ProxyMetrics:
             "ficus_proxy_control_db_up", "1 while the cutover-state listener is connected",
             registry=r,
         )  # fmt: skip
+        self._write_p99 = Gauge(
+            "ficus_proxy_write_p99_ms",
+            "p99 of the writes the new backend answered over the writes budget's window "
+            "(absent while no write flowed)", ["domain"], registry=r,
+        )  # fmt: skip
+        self._write_requests = Gauge(
+            "ficus_proxy_write_window_requests",
+            "Writes sent to the new backend within the writes budget's window", ["domain"],
+            registry=r,
+        )  # fmt: skip
+        self._write_windows: WriteWindows | None = None
         self._children: dict[tuple[str | None, str, int], tuple[Any, Any]] = {}
         self._other_children: dict[tuple[Any, ...], Any] = {}
 
@@ -96,5 +112,20 @@ class ProxyMetrics:
             child = self._other_children[key] = metric.labels(*labels)
         return child
 
+    def watch_writes(self, windows: WriteWindows) -> None:
+        """Expose the writes budgets' windows (read at each scrape, not per request)."""
+        self._write_windows = windows
+
     def render(self) -> bytes:
+        if self._write_windows is not None:
+            self._refresh_writes(self._write_windows())
         return generate_latest(self.registry)
+
+    def _refresh_writes(self, windows: Mapping[str, BudgetWindow]) -> None:
+        for domain, window in windows.items():
+            self._write_requests.labels(domain).set(window.requests)
+            if window.p99_ms is None:
+                with contextlib.suppress(KeyError):  # not exposed: no write in the window
+                    self._write_p99.remove(domain)
+            else:
+                self._write_p99.labels(domain).set(window.p99_ms)

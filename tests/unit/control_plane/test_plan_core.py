@@ -17,7 +17,7 @@ from ficus_control.cutover.core.domains import DEFAULT_DOMAINS
 from ficus_control.plan.core.model import Step
 from ficus_control.plan.core.parse import PlanInvalid, parse_plan
 from ficus_control.plan.core.progress import progress, unavailable
-from ficus_control.plan.core.proxy_metrics import read_signals
+from ficus_control.plan.core.proxy_metrics import read_signals, write_signals
 from ficus_control.plan.loader import default_plan_path, load_plan
 
 PLAN = """
@@ -241,3 +241,29 @@ def test_proxy_metrics_give_read_success_and_p99_of_the_new_backend() -> None:
     )  # summed over the replicas
     nothing = read_signals([PROXY_METRICS], "customer")[Signal.READ_P99]
     assert nothing.value is None and "has answered no request" in (nothing.missing or "")
+
+
+def write_window(domain: str, requests: int, p99_ms: float | None) -> str:
+    """A proxy's writes budget window as its /metrics shows it (no p99 line while empty)."""
+    lines = [f'ficus_proxy_write_window_requests{{domain="{domain}"}} {requests}.0']
+    if p99_ms is not None:
+        lines.append(f'ficus_proxy_write_p99_ms{{domain="{domain}"}} {p99_ms}')
+    return "\n".join(lines) + "\n"
+
+
+def test_write_p99_is_the_worst_replica_over_every_replica_window() -> None:
+    texts = [write_window("customer", 900, 150.0), write_window("customer", 300, 400.0)]
+    assert write_signals(texts, "customer") == {Signal.WRITE_P99: Reading(400.0, 1200)}
+    assert write_signals(texts[:1], "customer") == {Signal.WRITE_P99: Reading(150.0, 900)}
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [[], [write_window("customer", 0, None)], [write_window("catalog", 50, 20.0)], [PROXY_METRICS]],
+)
+def test_write_p99_without_writes_in_the_window_is_no_evidence(texts: list[str]) -> None:
+    reading = write_signals(texts, "customer")[Signal.WRITE_P99]
+    assert reading.value is None
+    assert (
+        reading.missing == "no write of customer reached its new backend within the proxies' window"
+    )

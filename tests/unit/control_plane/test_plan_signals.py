@@ -85,8 +85,6 @@ def test_a_domain_sync_has_no_reverse_sync_for_is_no_evidence() -> None:
 
 def test_unreported_signals_say_why_they_have_no_evidence() -> None:
     readings = collector(None).readings("customer", {Signal.CONFLICTS, Signal.REVERSE_DLQ})
-    assert readings[Signal.CONFLICTS].missing == (
-        "sync serves no count of the conflict queue over HTTP"
-    )
+    assert readings[Signal.CONFLICTS].missing == "control reads no sync queues"
     assert readings[Signal.REVERSE_DLQ].missing == "control has no reverse sync probe"
     assert readings[Signal.CONFLICTS].value is None

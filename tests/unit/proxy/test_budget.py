@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ficus_contracts.guard.budget import BudgetPolicy, ErrorBudget
+from ficus_contracts.guard.budget import BudgetPolicy, BudgetWindow, ErrorBudget
 from tests.unit.proxy.clock import FakeClock
 
 
@@ -46,3 +46,14 @@ def test_window_slides() -> None:
     clock.advance(11)
     budget.record(1, error=False)
     assert budget.evaluate() is None
+
+
+def test_the_window_gives_requests_errors_and_p99_and_empties_as_it_slides() -> None:
+    clock = FakeClock()
+    budget = ErrorBudget(BudgetPolicy(window_seconds=60), clock)
+    assert budget.window() == BudgetWindow(0, 0, None)
+    for i in range(100):
+        budget.record(120 if i else 900, error=i < 3)
+    assert budget.window() == BudgetWindow(100, 3, 150.0)
+    clock.advance(61)
+    assert budget.window() == BudgetWindow(0, 0, None)

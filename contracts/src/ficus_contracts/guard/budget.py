@@ -44,6 +44,16 @@ class Breach:
         }
 
 
+@dataclass(frozen=True)
+class BudgetWindow:
+    """What the budget's window holds now: answers, errors among them, their p99 (ms, a
+    bound of the histogram; None while the window is empty)."""
+
+    requests: int
+    errors: int
+    p99_ms: float | None
+
+
 @dataclass
 class _Slot:
     second: int
@@ -68,14 +78,19 @@ class ErrorBudget:
         slot.errors += error
         slot.histogram[bisect.bisect_left(LATENCY_BOUNDS_MS, latency_ms)] += 1
 
-    def evaluate(self) -> Breach | None:
-        """The breach over the current window, if any; None while there is too little data."""
+    def window(self) -> BudgetWindow:
+        """The current window's figures (what the proxy's metrics expose for writes)."""
         self._expire(int(self._clock()))
         count = sum(s.count for s in self._slots)
+        errors = sum(s.errors for s in self._slots)
+        return BudgetWindow(count, errors, self._p99(count) if count else None)
+
+    def evaluate(self) -> Breach | None:
+        """The breach over the current window, if any; None while there is too little data."""
+        window = self.window()
+        count, errors, p99 = window.requests, window.errors, window.p99_ms or 0.0
         if count < self.policy.min_requests:
             return None
-        errors = sum(s.errors for s in self._slots)
-        p99 = self._p99(count)
         rate = errors / count
         if rate > self.policy.max_error_rate:
             return Breach("error rate over budget", count, errors, rate, p99)

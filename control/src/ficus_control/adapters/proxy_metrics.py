@@ -10,13 +10,14 @@ import httpx
 
 from ficus_control.criteria.core.evaluate import Reading
 from ficus_control.criteria.core.model import Signal
-from ficus_control.plan.core.proxy_metrics import read_signals
+from ficus_control.plan.core.proxy_metrics import read_signals, write_signals
 
 
 class HttpProxyMetrics:
-    """Read success and read p99 of a domain's new backend, from every proxy replica."""
+    """Read success, read p99 and write p99 of a domain's new backend, from every proxy
+    replica."""
 
-    signals = frozenset({Signal.READ_SUCCESS, Signal.READ_P99})
+    signals = frozenset({Signal.READ_SUCCESS, Signal.READ_P99, Signal.WRITE_P99})
 
     def __init__(
         self, proxy_urls: Sequence[str], timeout: float = 3.0, client: httpx.Client | None = None
@@ -32,12 +33,9 @@ class HttpProxyMetrics:
                 response.raise_for_status()
             except httpx.HTTPError as exc:
                 why = f"proxy metrics unreachable at {url}/metrics: {type(exc).__name__}"
-                return {
-                    Signal.READ_SUCCESS: Reading(missing=why),
-                    Signal.READ_P99: Reading(missing=why),
-                }
+                return {signal: Reading(missing=why) for signal in self.signals}
             texts.append(response.text)
-        return read_signals(texts, domain)
+        return {**read_signals(texts, domain), **write_signals(texts, domain)}
 
     def close(self) -> None:
         self.client.close()

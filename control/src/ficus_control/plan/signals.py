@@ -23,7 +23,7 @@ _REVERSE = (Signal.REVERSE_RUNNING, Signal.REVERSE_DLQ, Signal.REVERSE_LAG, Sign
 _NOT_MEASURED: dict[Signal, str] = {
     Signal.READ_SUCCESS: "control reads no proxy metrics",
     Signal.READ_P99: "control reads no proxy metrics",
-    Signal.WRITE_P99: "the proxies do not tell write latency from read latency yet",
+    Signal.WRITE_P99: "control reads no proxy metrics",
     Signal.FORWARD_DLQ: "control reads no sync queues",
     Signal.CONFLICTS: "control reads no sync queues",
     Signal.REVERSE_RUNNING: "control has no reverse sync probe",

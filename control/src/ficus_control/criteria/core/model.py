@@ -15,7 +15,7 @@ class Signal(enum.StrEnum):
     SHADOW_MISMATCH_RATE = "shadow_mismatch_rate"  # ratio, control's shadow_stat
     READ_SUCCESS = "read_success"  # ratio, the proxies' metrics of the new backend
     READ_P99 = "read_p99"  # ms, the proxies' latency histogram of the new backend
-    WRITE_P99 = "write_p99"  # ms (the proxies do not tell writes from reads yet)
+    WRITE_P99 = "write_p99"  # ms, the proxies' writes budget window (worst replica)
     AUTO_DISABLE_FREE = "auto_disable_free"  # seconds since the last trip/auto-rollback
     RECONCILIATION_MISMATCHES = "reconciliation_mismatches"  # count, last reconciliation
     FORWARD_DLQ = "forward_dlq"  # dead letters not replayed, sync GET /v1/queues

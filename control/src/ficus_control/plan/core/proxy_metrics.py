@@ -1,7 +1,8 @@
 """Read success and read p99 of a domain's new backend from the proxies' Prometheus text
 (`ficus_proxy_requests_total`, `ficus_proxy_request_seconds_bucket`), summed over every proxy
 replica since each started (pure). Only reads reach the new backend before writes move, so
-these are the read signals of Phase 1."""
+these are the read signals of Phase 1. Write p99 comes from each proxy's writes budget over its
+window (`ficus_proxy_write_p99_ms`, `ficus_proxy_write_window_requests`)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,23 @@ def read_signals(texts: Iterable[str], domain: str) -> dict[Signal, Reading]:
         Signal.READ_SUCCESS: Reading(1 - failures / total, samples),
         Signal.READ_P99: Reading(_p99_ms(buckets), samples),
     }
+
+
+def write_signals(texts: Iterable[str], domain: str) -> dict[Signal, Reading]:
+    """The domain's write p99 (ms) at the new backend over each proxy's writes-budget window
+    (`ficus_proxy_write_p99_ms`): the worst replica's, as percentiles do not add up; its
+    samples are the writes every replica's window holds. No evidence when no write flowed."""
+    requests, p99s = 0.0, []
+    for text in texts:
+        for labels, value in _samples(text, "ficus_proxy_write_window_requests"):
+            requests += value if labels.get("domain") == domain else 0
+        for labels, value in _samples(text, "ficus_proxy_write_p99_ms"):
+            if labels.get("domain") == domain:
+                p99s.append(value)
+    if requests == 0 or not p99s:
+        why = f"no write of {domain} reached its new backend within the proxies' window"
+        return {Signal.WRITE_P99: Reading(missing=why)}
+    return {Signal.WRITE_P99: Reading(max(p99s), int(requests))}
 
 
 def _p99_ms(buckets: dict[float, float]) -> float:
