@@ -10,7 +10,6 @@ batch's reverse-sync markers become expected echoes (`core/echo.py`, table `echo
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -20,72 +19,12 @@ from ficus_sync import database
 from ficus_sync.core.echo import plan_echoes
 from ficus_sync.core.envelope import ChangeEvent, Op, Row, Value
 from ficus_sync.core.shape import ForeignKey, TableShape, create_ddl, lookup_index_ddl, qualified
-from ficus_sync.core.tables import (
-    ADDRESS,
-    ALL,
-    LOOKUP_COLUMNS,
-    ROLE,
-    SUPER_LABEL,
-    Touch,
-    is_captured,
-    touched,
-)
+from ficus_sync.core.tables import LOOKUP_COLUMNS, is_captured
+from ficus_sync.core.touches import TouchSet as TouchSet  # re-exported: the mirror's result
 from ficus_sync.errors import MirrorError
 
 PgConn = psycopg.Connection[Any]
 Key = tuple[Value, ...]
-
-
-@dataclass
-class TouchSet:
-    everything: bool = False
-    keys: set[Touch] = field(default_factory=set)
-    addresses: set[int] = field(default_factory=set)  # address ids, customer still unknown
-    roles: set[int] = field(default_factory=set)  # group role ids, admin users still unknown
-    options: set[int] = field(default_factory=set)  # super attribute ids, product unknown
-
-    def add_row(self, table: str, row: Row | None) -> None:
-        if row is None or self.everything:
-            return
-        found = touched(table, row)
-        if found is ALL:
-            self.everything = True
-            return
-        for kind, entity_id in found:  # type: ignore[union-attr]
-            if kind == ADDRESS:
-                self.addresses.add(entity_id)
-            elif kind == ROLE:
-                self.roles.add(entity_id)
-            elif kind == SUPER_LABEL:
-                self.options.add(entity_id)
-            else:
-                self.keys.add((kind, entity_id))
-
-    def merge(self, other: TouchSet) -> None:
-        self.everything = self.everything or other.everything
-        self.keys |= other.keys
-        self.addresses |= other.addresses
-        self.roles |= other.roles
-        self.options |= other.options
-
-    def resolve(self, address_parent: dict[int, int]) -> None:
-        """Turn address touches into their customers' (an address gone has no customer left
-        to touch: its own row's deletion touched the customer)."""
-        self.keys |= {
-            ("customer", address_parent[a]) for a in self.addresses if a in address_parent
-        }
-        self.addresses = set()
-
-    def resolve_options(self, products: Iterable[int]) -> None:
-        """Turn super attribute label touches into their products' (an option gone has no
-        product left to touch: its own row's deletion touched the product)."""
-        self.keys |= {("product", product) for product in products}
-        self.options = set()
-
-    def resolve_roles(self, role_users: Iterable[int]) -> None:
-        """Turn group role touches into their admin users' (`Mirror._role_users`)."""
-        self.keys |= {("admin_role", user) for user in role_users}
-        self.roles = set()
 
 
 class Mirror:
