@@ -25,7 +25,6 @@ from ficus_proxy.forwarder import Forwarder, Origin
 from ficus_proxy.metrics import ProxyMetrics
 from ficus_proxy.server import ProxyServer
 from ficus_proxy.settings import ProxySettings
-from ficus_proxy.shadow.core.comparison import IgnoreRules
 from ficus_proxy.shadow.core.recorder import ShadowRecorder
 from ficus_proxy.shadow.intake import ShadowIntake
 from ficus_proxy.shadow.sender import ShadowPolicy, ShadowSender
@@ -126,16 +125,17 @@ def build_worker(settings: ProxySettings) -> Worker:
         settings.diff_max_samples,
         keep_unflushed=settings.control_db_url is not None,
     )
-    # Only reads are shadowed; a write route with the same pattern must not replace their rules.
-    rules = {
-        r.pattern: IgnoreRules(r.shadow_ignore)
-        for r in routes.routes
-        if r.direction is Direction.READS
-    }
     policy = ShadowPolicy(
         settings.shadow_sample_rate, settings.noise_sample_rate, settings.shadow_max_in_flight,
         settings.shadow_max_body_bytes, settings.new_timeout, settings.shadow_max_queued_bytes,
+        settings.noise_min_evidence, settings.noise_ttl_seconds,
     )  # fmt: skip
+    # Only reads are shadowed; a write route with the same pattern must not replace their rules.
+    rules = {
+        r.pattern: policy.rules(r.shadow_ignore)
+        for r in routes.routes
+        if r.direction is Direction.READS
+    }
     legacy = Origin.parse("legacy", settings.legacy_url)
     shadow = ShadowSender(forwarder, legacy, recorder, rules, metrics, policy)
     guards = {d: DomainGuard(guard_policy(settings)) for d in settings.upstreams}

@@ -76,6 +76,10 @@ class ProxySettings(BaseSettings):
     # shadow
     shadow_sample_rate: float = 1.0
     noise_sample_rate: float = 0.1
+    # a path is learned as noise after differing in this many pairs of Magento answers, each
+    # within the rule's life; a learned rule expires that long after its last evidence
+    noise_min_evidence: int = Field(default=3, ge=1)
+    noise_ttl_seconds: float = Field(default=3600.0, gt=0)
     shadow_max_body_bytes: int = 1024 * 1024
     shadow_max_in_flight: int = 64
     shadow_max_queued_bytes: int = 64 * 1024 * 1024

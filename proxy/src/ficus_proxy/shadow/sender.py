@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from multidict import CIMultiDict
@@ -18,6 +19,7 @@ from ficus_proxy.errors import UpstreamError
 from ficus_proxy.forwarder import Forwarder, Origin
 from ficus_proxy.metrics import ProxyMetrics
 from ficus_proxy.shadow.core.comparison import IgnoreRules, Outcome, compare, diff_bodies
+from ficus_proxy.shadow.core.noise import NoiseLearner
 from ficus_proxy.shadow.core.recorder import ShadowRecorder
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,12 @@ class ShadowPolicy:
     max_body_bytes: int = 1024 * 1024
     timeout: float = 5.0
     max_queued_bytes: int = 64 * 1024 * 1024  # copies waiting for a free slot, by body size
+    noise_min_evidence: int = 3  # pairs of differing Magento answers before a path is noise
+    noise_ttl_seconds: float = 3600.0  # a noise rule's life since its last evidence
+
+    def rules(self, patterns: Iterable[str]) -> IgnoreRules:
+        """A route's ignore rules: its static patterns, noise learned with this policy."""
+        return IgnoreRules(patterns, NoiseLearner(self.noise_min_evidence, self.noise_ttl_seconds))
 
 
 class ShadowSender:
@@ -114,7 +122,9 @@ class ShadowSender:
 
     async def _run(self, shadow: ShadowRequest) -> None:
         route = shadow.route
-        rules = self.rules.setdefault(route.pattern, IgnoreRules(route.shadow_ignore))
+        rules = self.rules.get(route.pattern) or self.rules.setdefault(
+            route.pattern, self._policy.rules(route.shadow_ignore)
+        )
         try:
             if random.random() < self._policy.noise_sample_rate:  # noqa: S311
                 await self._learn_noise(shadow, rules)
