@@ -5,8 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pymysql
+
 from ficus_contracts.auth import AdminRoleState, admin_role_aggregate_id
 from ficus_contracts.events import DomainEvent, EventKind, StoreState
+from ficus_sync.core.credentials import admin_role_states
 
 
 def store_event(store_id: int, version: int, code: str | None, **fields: Any) -> DomainEvent:
@@ -29,6 +32,18 @@ def store_event(store_id: int, version: int, code: str | None, **fields: Any) ->
     )
 
 
+def role_event(user_id: int, version: int, state: AdminRoleState | None) -> DomainEvent:
+    """Admin `user_id`'s `admin_role` event: upserted with `state`, or deleted (None)."""
+    return DomainEvent(
+        aggregate="admin_role",
+        aggregate_id=admin_role_aggregate_id(user_id),
+        entity_id=user_id,
+        version=version,
+        kind=EventKind.UPSERTED if state else EventKind.DELETED,
+        payload=state,
+    )
+
+
 def admin_role_event(
     user_id: int = 1,
     resources: tuple[str, ...] = ("Magento_Backend::all",),
@@ -37,13 +52,23 @@ def admin_role_event(
 ) -> DomainEvent:
     """Admin `user_id`'s role as sync emits it (default: Magento's install, admin user 1 in
     Administrators, every resource)."""
-    return DomainEvent(
-        aggregate="admin_role",
-        aggregate_id=admin_role_aggregate_id(user_id),
-        entity_id=user_id,
-        version=version,
-        kind=EventKind.UPSERTED,
-        payload=AdminRoleState(
-            user_id=user_id, role_id=1, resources=tuple(sorted(resources)), denied=denied
-        ),
+    state = AdminRoleState(
+        user_id=user_id, role_id=1, resources=tuple(sorted(resources)), denied=denied
     )
+    return role_event(user_id, version, state)
+
+
+def _rows(conn: Any, sql: str, *args: Any) -> list[dict[str, Any]]:
+    with conn.cursor(pymysql.cursors.DictCursor) as cur:
+        cur.execute(sql, args)
+        rows = list(cur.fetchall())
+    conn.commit()
+    return rows
+
+
+def synced_role_event(conn: Any, user_id: int, version: int) -> DomainEvent:
+    """What sync emits for the admin's role rows in MariaDB now (its own projection of them)."""
+    users = _rows(conn, "SELECT * FROM authorization_role WHERE user_id = %s", user_id)
+    groups = _rows(conn, "SELECT * FROM authorization_role WHERE role_type = 'G'")
+    rules = _rows(conn, "SELECT * FROM authorization_rule")
+    return role_event(user_id, version, admin_role_states(users, groups, rules).get(user_id))

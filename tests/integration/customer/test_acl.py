@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pymysql
 import pytest
 
-from ficus_contracts.auth import admin_role_aggregate_id
-from ficus_contracts.events import DomainEvent, EventKind
 from ficus_legacy import roles, tokens
 from ficus_legacy.core.acl import ROOT
-from ficus_sync.core.credentials import admin_role_states
+from tests.events import synced_role_event
 from tests.integration.customer import test_parity
 from tests.integration.customer.conftest import CRYPT_KEY
 from tests.integration.customer.test_parity import Sides, _signup
@@ -25,14 +22,6 @@ ADMIN_ID = 7
 sides = test_parity.sides  # the stand-in and the service side by side (a fixture)
 
 
-def _rows(conn: Any, sql: str) -> list[dict[str, Any]]:
-    with conn.cursor(pymysql.cursors.DictCursor) as cur:
-        cur.execute(sql)
-        rows = list(cur.fetchall())
-    conn.commit()
-    return rows
-
-
 def _role(sides: Sides, version: int, allowed: list[str], denied: tuple[str, ...] = ()) -> None:
     """Magento's role editor moves the admin into a new role; sync's event reaches the service."""
     conn = sides.conn
@@ -41,20 +30,7 @@ def _role(sides: Sides, version: int, allowed: list[str], denied: tuple[str, ...
     else:
         roles.unassign(conn, 2, ADMIN_ID)
     conn.commit()
-    users = _rows(conn, f"SELECT * FROM authorization_role WHERE user_id = {ADMIN_ID}")
-    groups = _rows(conn, "SELECT * FROM authorization_role WHERE role_type = 'G'")
-    state = admin_role_states(users, groups, _rows(conn, "SELECT * FROM authorization_rule"))
-    payload = state.get(ADMIN_ID)
-    sides.service.apply(
-        DomainEvent(
-            aggregate="admin_role",
-            aggregate_id=admin_role_aggregate_id(ADMIN_ID),
-            entity_id=ADMIN_ID,
-            version=version,
-            kind=EventKind.UPSERTED if payload else EventKind.DELETED,
-            payload=payload,
-        )
-    )
+    sides.service.apply(synced_role_event(conn, ADMIN_ID, version))
 
 
 def _statuses(sides: Sides, requests: list[tuple[str, str, Any]]) -> list[int]:

@@ -9,21 +9,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import pymysql
 import pytest
 from fastapi.testclient import TestClient
 
 from ficus_catalog.testing import bearer
-from ficus_contracts.auth import (
-    AuthRevocationState,
-    admin_role_aggregate_id,
-    revocation_aggregate_id,
-)
+from ficus_contracts.auth import AuthRevocationState, revocation_aggregate_id
 from ficus_contracts.events import DomainEvent, EventKind
 from ficus_devstack.process import wait_until
 from ficus_legacy import roles
 from ficus_legacy.core.acl import ROOT
-from ficus_sync.core.credentials import admin_role_states
+from tests.events import synced_role_event
 from tests.integration.catalog.conftest import EventTable
 
 pytestmark = pytest.mark.integration
@@ -65,32 +60,6 @@ def _emit(events: EventTable, conn: Any, version: int) -> None:
     )
 
 
-def _rows(conn: Any, sql: str, *args: Any) -> list[dict[str, Any]]:
-    with conn.cursor(pymysql.cursors.DictCursor) as cur:
-        cur.execute(sql, args)
-        rows = list(cur.fetchall())
-    conn.commit()
-    return rows
-
-
-def _emit_role(events: EventTable, conn: Any, user_id: int, version: int) -> None:
-    """What sync emits for the admin's role rows in MariaDB (its own projection of them)."""
-    users = _rows(conn, "SELECT * FROM authorization_role WHERE user_id = %s", user_id)
-    groups = _rows(conn, "SELECT * FROM authorization_role WHERE role_type = 'G'")
-    rules = _rows(conn, "SELECT * FROM authorization_rule")
-    state = admin_role_states(users, groups, rules).get(user_id)
-    events.publish(
-        DomainEvent(
-            aggregate="admin_role",
-            aggregate_id=admin_role_aggregate_id(user_id),
-            entity_id=user_id,
-            version=version,
-            kind=EventKind.UPSERTED if state else EventKind.DELETED,
-            payload=state,
-        )
-    )
-
-
 def _role(conn: Any, user_id: int, allowed: list[str], denied: list[str] | None = None) -> None:
     """Magento's role editor: a role of these rules, the admin moved into it."""
     roles.assign(conn, user_id, roles.create_group(conn, f"r{user_id}", allowed, denied or []), "x")
@@ -122,7 +91,7 @@ def test_a_revoked_admin_token_is_refused_like_the_standin(
     old, newer = bearer(ADMIN_ID, now=now - 100), bearer(ADMIN_ID, now=now - 10)
     assert _both(catalog, standin, old)() == [401, 401]  # no role yet: nothing, on both
     _role(conn, ADMIN_ID, [ROOT])
-    _emit_role(sync_events, conn, ADMIN_ID, 1)
+    sync_events.publish(synced_role_event(conn, ADMIN_ID, 1))
     assert wait_until(lambda: _both(catalog, standin, old)() == [200, 200], 10)
     with conn.cursor() as cur:  # Magento's Revoker::revokeFor
         cur.execute(
@@ -158,13 +127,13 @@ def test_a_role_narrowed_in_magento_narrows_the_catalog_alike(
 ) -> None:
     conn, token = magento[1], bearer(NARROWED_ID)
     _role(conn, NARROWED_ID, ["Magento_Catalog::categories"])  # as saveRel: admin + categories
-    _emit_role(sync_events, conn, NARROWED_ID, 1)
+    sync_events.publish(synced_role_event(conn, NARROWED_ID, 1))
     ok = wait_until(lambda: _both(catalog, standin, token)() == [401, 200], 10)
     assert ok, (_answers(standin[0], token), _answers(catalog, token))
     _role(conn, NARROWED_ID, [ROOT], ["Magento_Catalog::categories"])  # by hand: root but not
-    _emit_role(sync_events, conn, NARROWED_ID, 2)
+    sync_events.publish(synced_role_event(conn, NARROWED_ID, 2))
     assert wait_until(lambda: _both(catalog, standin, token)() == [200, 401], 10)
     roles.unassign(conn, 2, NARROWED_ID)
     conn.commit()
-    _emit_role(sync_events, conn, NARROWED_ID, 3)
+    sync_events.publish(synced_role_event(conn, NARROWED_ID, 3))
     assert wait_until(lambda: _both(catalog, standin, token)() == [401, 401], 10)
