@@ -28,7 +28,9 @@ from tests.e2e.conftest import E2eStack
 from tests.e2e.shop import answered_by, fallbacks, followed
 from tests.polling import eventually
 
-NGINX_PORT = 35450
+# below the ephemeral range (an outgoing connection took 35552, the comparer's admin port, in
+# one run), among the e2e stack's ports; its admin listener and the comparer's at + 100, + 2
+NGINX_PORT = 31010
 NGINX_ADMIN_PORT = proxy_admin_port(NGINX_PORT)  # where `--plane nginx` puts it, as the proxy's
 
 
