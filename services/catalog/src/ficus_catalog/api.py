@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ficus_catalog import category_rest, rest
+from ficus_catalog import category_rest, manifest, rest
 from ficus_catalog.bootstrap import bootstrap, signing_key
 from ficus_catalog.core.product_criteria import BadField
 from ficus_catalog.errors import (
@@ -132,6 +132,13 @@ def readyz(request: Request) -> JSONResponse:
     ready = all(checks.values())
     body = {"ready": ready, "checks": checks, "errors": detail}
     return JSONResponse(body, status_code=200 if ready else 503)
+
+
+@ops.get("/_ficus/routes")
+def routes() -> dict[str, Any]:
+    """The Magento routes this service answers (control and operators compare it with the
+    proxy's route table)."""
+    return manifest.manifest()
 
 
 @ops.get("/metrics")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from ficus_catalog.manifest import manifest
 from ficus_contracts.events import CategoryState, ProductState
 from ficus_devstack.process import wait_until
 from ficus_legacy.reference import category_states, product_states
@@ -121,3 +122,9 @@ def test_store_overrides_flow_and_equal_the_standin(
 def _ids_under(legacy: TestClient, auth: dict[str, str], root: int) -> list[int]:
     tree = legacy.get(f"/rest/all/V1/categories?rootCategoryId={root}", headers=auth).json()
     return tree_ids(tree)
+
+
+def test_the_route_manifest_lists_what_the_app_answers(catalog: TestClient) -> None:
+    listed = catalog.get("/_ficus/routes").json()
+    assert listed == manifest()
+    assert {"method": "GET", "path": "/V1/categories/{category_id}/products"} in listed["routes"]
