@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from ficus_control.cli import app as cli
 from tests.integration.control_plane.conftest import Tokens
-from tests.integration.dashboard.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.integration
 
@@ -61,8 +60,6 @@ def test_an_operator_advances_catalog_reads_to_shadow_from_the_page(
     expect(page.get_by_test_id("result")).to_contain_text("Done: reads shadow")
     expect(page.get_by_test_id("reads-lane")).to_have_text("shadow")
     expect(page.get_by_test_id("timeline")).to_contain_text("legacy → shadow by token:ops")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "dashboard-domain.png"), full_page=True)
     page.goto(f"{api_url}/dashboard/audit")
     expect(page.get_by_test_id("verification")).to_contain_text(re.compile("erified"))
     row = page.get_by_test_id("audit").locator("tbody tr").first
