@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ficus_control.criteria.core.evaluate import CriterionResult
+    from ficus_contracts.criteria.evaluate import CriterionResult
 
 
 class ControlError(Exception):

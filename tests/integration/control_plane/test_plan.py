@@ -16,10 +16,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from ficus_contracts.criteria.model import Signal
 from ficus_contracts.cutover import Direction, Lane, Stage
 from ficus_control.adapters.proxy_metrics import HttpProxyMetrics
 from ficus_control.bootstrap import Control, bootstrap
-from ficus_control.criteria.core.model import Signal
 from ficus_control.errors import PlanRefused, TransitionRefused
 from ficus_control.settings import ControlSettings
 from ficus_devstack.process import wait_until

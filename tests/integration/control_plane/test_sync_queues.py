@@ -13,10 +13,10 @@ import psycopg
 import pymysql
 import pytest
 
+from ficus_contracts.criteria.evaluate import SignalSnapshot, Status, evaluate
+from ficus_contracts.criteria.model import Criterion, Op, Signal
 from ficus_contracts.reverse import OutboxRow
 from ficus_control.bootstrap import Control, bootstrap
-from ficus_control.criteria.core.evaluate import SignalSnapshot, Status, evaluate
-from ficus_control.criteria.core.model import Criterion, Op, Signal
 from ficus_control.settings import ControlSettings
 from ficus_devstack import Stack
 from ficus_sync import database

@@ -9,10 +9,10 @@ import asyncio
 import aiohttp
 import pytest
 
+from ficus_contracts.criteria.evaluate import Reading
+from ficus_contracts.criteria.model import Signal
 from ficus_contracts.cutover import Lane, Stage
 from ficus_control.adapters.proxy_metrics import HttpProxyMetrics
-from ficus_control.criteria.core.evaluate import Reading
-from ficus_control.criteria.core.model import Signal
 from tests.integration.proxy.backends import Backend
 from tests.integration.proxy.conftest import ProxyFactory
 from tests.integration.proxy.test_writes import CUSTOMER, ME, lanes, send

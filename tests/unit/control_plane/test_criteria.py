@@ -8,8 +8,8 @@ import itertools
 
 import pytest
 
-from ficus_control.criteria.core.evaluate import Reading, SignalSnapshot, Status, evaluate
-from ficus_control.criteria.core.model import Criterion, Op, Signal
+from ficus_contracts.criteria.evaluate import Reading, SignalSnapshot, Status, evaluate
+from ficus_contracts.criteria.model import Criterion, Op, Signal
 from ficus_control.cutover.core.gates import GatePolicy, policy_criteria
 from ficus_control.cutover.core.writes_gates import writes_criteria
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
+from ficus_contracts.criteria.evaluate import CriterionResult, SignalSnapshot, evaluate, failed
 from ficus_contracts.cutover import Direction, Lane, Stage
-from ficus_control.criteria.core.evaluate import CriterionResult, SignalSnapshot, evaluate, failed
 from ficus_control.cutover.core.gates import (
     Gate,
     GatePolicy,

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
+from ficus_contracts.criteria.evaluate import Reading, SignalSnapshot, Status, evaluate, failed
+from ficus_contracts.criteria.model import Op, Signal
 from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
-from ficus_control.criteria.core.evaluate import Reading, SignalSnapshot, Status, evaluate, failed
-from ficus_control.criteria.core.model import Op, Signal
 from ficus_control.cutover.core.domains import DEFAULT_DOMAINS
 from ficus_control.plan.core.model import Step
 from ficus_control.plan.core.parse import PlanInvalid, parse_plan

@@ -8,8 +8,8 @@ import math
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ficus_control.criteria.core.evaluate import Reading
-from ficus_control.criteria.core.model import Signal
+from ficus_contracts.criteria.evaluate import Reading
+from ficus_contracts.criteria.model import Signal
 from ficus_control.cutover.core.gates import LagReading
 from ficus_control.cutover.core.writes_gates import Reconciliation, ReverseHealth
 from ficus_control.cutover.inmemory import FixedLag, InMemoryStore

@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 import yaml
 
+from ficus_contracts.criteria.evaluate import CriterionResult, SignalSnapshot, evaluate
 from ficus_contracts.cutover import Direction, DomainCutover, Lane, Stage
-from ficus_control.criteria.core.evaluate import CriterionResult, SignalSnapshot, evaluate
 from ficus_control.cutover import CutoverService, DomainRegistry
 from ficus_control.cutover.core.gates import Gate
 from ficus_control.cutover.core.writes_gates import (

@@ -1,6 +1,11 @@
 """Error-rate and p99 budget of a domain's new backend over a sliding window. Pure: the clock
 is passed in. A breach asks the control plane to move the domain's reads one stage back.
 
+The budget is criteria (`BudgetPolicy.criteria`: error rate and p99 within their limits over at
+least `min_requests` answers) judged by the one evaluator of every gate
+(`ficus_contracts.criteria`) over the window's readings: a criterion unmet is a breach; too
+few answers is no evidence, never a breach (an automatic rollback needs evidence).
+
 Outcomes are kept in one-second slots (count, errors, latency histogram with fixed bounds), so
 recording is O(1) and evaluating is O(window x bounds), done at most once per `check_every`.
 """
@@ -12,6 +17,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from ficus_contracts.criteria.evaluate import Reading, SignalSnapshot, Status, evaluate
+from ficus_contracts.criteria.model import Criterion, Op, Signal
 
 LATENCY_BOUNDS_MS = (
     *(1, 2, 3, 5, 7, 10, 15, 20, 30, 40, 50, 75, 100, 150, 200, 300, 400, 500),
@@ -25,6 +33,19 @@ class BudgetPolicy:
     max_error_rate: float = 0.05
     max_p99_ms: float = 500.0
     min_requests: int = 50
+
+    def criteria(self) -> tuple[Criterion, ...]:
+        """What the window must hold, in the order a breach names them."""
+        return (
+            Criterion(
+                "error rate over budget", Signal.BUDGET_ERROR_RATE, Op.LE, self.max_error_rate,
+                f"<= {self.max_error_rate:.2%}", min_samples=self.min_requests,
+            ),
+            Criterion(
+                "p99 latency over budget", Signal.BUDGET_P99, Op.LE, self.max_p99_ms,
+                f"<= {self.max_p99_ms:g}ms", min_samples=self.min_requests,
+            ),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,6 +73,15 @@ class BudgetWindow:
     requests: int
     errors: int
     p99_ms: float | None
+
+    def snapshot(self) -> SignalSnapshot:
+        """The window as the readings its criteria judge (an empty window: no evidence)."""
+        if not self.requests:
+            return SignalSnapshot()
+        return SignalSnapshot({
+            Signal.BUDGET_ERROR_RATE: Reading(self.errors / self.requests, self.requests),
+            Signal.BUDGET_P99: Reading(self.p99_ms, self.requests),
+        })  # fmt: skip
 
 
 @dataclass
@@ -88,15 +118,12 @@ class ErrorBudget:
     def evaluate(self) -> Breach | None:
         """The breach over the current window, if any; None while there is too little data."""
         window = self.window()
-        count, errors, p99 = window.requests, window.errors, window.p99_ms or 0.0
-        if count < self.policy.min_requests:
+        results = evaluate(self.policy.criteria(), window.snapshot())
+        unmet = [result for result in results if result.status is Status.UNMET]
+        if not unmet:
             return None
-        rate = errors / count
-        if rate > self.policy.max_error_rate:
-            return Breach("error rate over budget", count, errors, rate, p99)
-        if p99 > self.policy.max_p99_ms:
-            return Breach("p99 latency over budget", count, errors, rate, p99)
-        return None
+        rate = window.errors / window.requests
+        return Breach(unmet[0].name, window.requests, window.errors, rate, window.p99_ms or 0.0)
 
     def reset(self) -> None:
         self._slots.clear()

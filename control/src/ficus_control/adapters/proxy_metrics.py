@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import httpx
 
-from ficus_control.criteria.core.evaluate import Reading
-from ficus_control.criteria.core.model import Signal
+from ficus_contracts.criteria.evaluate import Reading
+from ficus_contracts.criteria.model import Signal
 from ficus_control.plan.core.proxy_metrics import read_signals, write_signals
 
 

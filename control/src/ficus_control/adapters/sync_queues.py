@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from ficus_control.criteria.core.evaluate import Reading
-from ficus_control.criteria.core.model import Signal
+from ficus_contracts.criteria.evaluate import Reading
+from ficus_contracts.criteria.model import Signal
 
 _FIELDS = {Signal.FORWARD_DLQ: "forward_dlq", Signal.CONFLICTS: "conflicts"}
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from ficus_contracts.criteria.evaluate import CriterionResult, SignalSnapshot, evaluate, failed
 from ficus_contracts.cutover import Direction, DomainCutover, Lane
-from ficus_control.criteria.core.evaluate import CriterionResult, SignalSnapshot, evaluate, failed
 from ficus_control.cutover.core import gates, transitions, writes_gates
 from ficus_control.cutover.core.audit import Action, AuditEntry, AuditRecord, admin_entry
 from ficus_control.cutover.core.chain import ChainReport

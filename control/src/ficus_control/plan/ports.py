@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
-from ficus_control.criteria.core.evaluate import Reading
-from ficus_control.criteria.core.model import Signal
+from ficus_contracts.criteria.evaluate import Reading
+from ficus_contracts.criteria.model import Signal
 
 # the writes gates read them too: they live with them, the plan re-exports them
 from ficus_control.cutover.core.writes_gates import Reconciliation as Reconciliation

@@ -8,8 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from ficus_contracts.cutover import Direction, DomainCutover, Lane
-from ficus_control.criteria.core.evaluate import (
+from ficus_contracts.criteria.evaluate import (
     CriterionResult,
     SignalSnapshot,
     Status,
@@ -17,6 +16,7 @@ from ficus_control.criteria.core.evaluate import (
     failed,
     holds_now,
 )
+from ficus_contracts.cutover import Direction, DomainCutover, Lane
 from ficus_control.cutover import CutoverService
 from ficus_control.cutover.ports import GateVerdict
 from ficus_control.errors import ControlError, InvalidRequest, TransitionRefused

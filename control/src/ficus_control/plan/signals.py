@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 
-from ficus_control.criteria.core.evaluate import Reading
-from ficus_control.criteria.core.model import Signal
+from ficus_contracts.criteria.evaluate import Reading
+from ficus_contracts.criteria.model import Signal
 from ficus_control.cutover.core.gates import lag_reading, shadow_reading
 from ficus_control.cutover.core.writes_gates import reconciliation_reading, reverse_readings
 from ficus_control.cutover.ports import LagProbe, PolicySource, ShadowStats
@@ -31,6 +31,8 @@ _NOT_MEASURED: dict[Signal, str] = {
     Signal.REVERSE_LAG: "control has no reverse sync probe",
     Signal.CONSISTENCY_LAG: "control has no reverse sync probe",
     Signal.WRITE_ROUTES_MISSING: "the plan does not read service manifests (the writes gates do)",
+    Signal.BUDGET_ERROR_RATE: "judged inside each proxy by its guard (its automatic rollback)",
+    Signal.BUDGET_P99: "judged inside each proxy by its guard (its automatic rollback)",
 }
 
 

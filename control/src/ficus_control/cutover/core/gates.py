@@ -1,7 +1,7 @@
 """Gates: the gate policy's criteria for a domain's reads moving beyond shadow, and the
 measurements they read as signals (pure).
 
-A gate is a criterion (`ficus_control.criteria`) evaluated by the one evaluator over measured
+A gate is a criterion (`ficus_contracts.criteria`) evaluated by the one evaluator over measured
 readings; measuring is the adapters' job. An unknown measurement (sync unreachable, no shadow
 samples) fails its gate: no evidence, no move. The plan's steps use the same signals.
 """
@@ -13,9 +13,9 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from ficus_contracts.criteria.evaluate import Reading
+from ficus_contracts.criteria.model import Criterion, Op, Signal
 from ficus_contracts.cutover import Direction, Lane, Stage
-from ficus_control.criteria.core.evaluate import Reading
-from ficus_control.criteria.core.model import Criterion, Op, Signal
 
 
 class Gate(enum.StrEnum):

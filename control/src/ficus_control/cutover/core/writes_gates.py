@@ -1,5 +1,5 @@
 """Gates: evidence a domain's writes lane must show for every forward move (pure), as
-criteria for the one evaluator (`ficus_control.criteria`) over the readings of that evidence.
+criteria for the one evaluator (`ficus_contracts.criteria`) over the readings of that evidence.
 
 A writes lane moves beyond legacy, and up, only while (no evidence: the gate fails):
   * reverse sync runs for the domain (sync `GET /v1/reverse/health`), its DLQ is empty and its
@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ficus_contracts.criteria.evaluate import Reading
+from ficus_contracts.criteria.model import Criterion, Op, Signal
 from ficus_contracts.cutover import Direction, Lane
-from ficus_control.criteria.core.evaluate import Reading
-from ficus_control.criteria.core.model import Criterion, Op, Signal
 from ficus_control.cutover.core.gates import Gate
 
 _PLACEHOLDER = re.compile(r"\{[^}/]*\}")

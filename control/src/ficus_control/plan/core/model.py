@@ -1,11 +1,11 @@
-"""The plan's vocabulary: steps and domains (pure); criteria are `ficus_control.criteria`'s."""
+"""The plan's vocabulary: steps and domains (pure); criteria are `ficus_contracts.criteria`'s."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ficus_contracts.criteria.model import Criterion
 from ficus_contracts.cutover import Direction, Lane, Stage
-from ficus_control.criteria.core.model import Criterion
 
 # Stages the plan may name although the cutover model does not have them yet: a step to one
 # is shown, but `plan next` refuses to take it (none since `dual` exists, issue #13).

@@ -7,8 +7,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ficus_contracts.criteria.model import UNITS, Criterion, Op, Signal
 from ficus_contracts.cutover import PERCENT_STAGES, Direction, Stage, stages_of
-from ficus_control.criteria.core.model import UNITS, Criterion, Op, Signal
 from ficus_control.errors import InvalidRequest
 from ficus_control.plan.core.model import PLANNED_STAGES, DomainPlan, Plan, Step
 

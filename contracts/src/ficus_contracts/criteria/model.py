@@ -23,6 +23,9 @@ class Signal(enum.StrEnum):
     CONFLICTS = "conflicts"  # open conflicts of reverse sync, sync GET /v1/queues
     REVERSE_RUNNING = "reverse_running"  # 1 running, 0 not, sync GET /v1/reverse/health
     WRITE_ROUTES_MISSING = "write_routes_missing"  # write rows the service does not serve
+    # a data plane's own guard, over its error budget's window (its automatic rollback)
+    BUDGET_ERROR_RATE = "budget_error_rate"  # ratio of failed answers of the new backend
+    BUDGET_P99 = "budget_p99"  # ms, p99 of the new backend's answers
 
 
 UNITS: dict[Signal, str] = {
@@ -40,6 +43,8 @@ UNITS: dict[Signal, str] = {
     Signal.CONFLICTS: "",
     Signal.REVERSE_RUNNING: "",
     Signal.WRITE_ROUTES_MISSING: "",
+    Signal.BUDGET_ERROR_RATE: "%",
+    Signal.BUDGET_P99: "ms",
 }
 
 

@@ -1,6 +1,7 @@
 """Gate evaluation: one pure function over a snapshot of measured signals, shared by
 `ficus plan`, `ficus gates`, every gate of the cutover service (the plan's step criteria, the
-gate policy's reads gates, the writes gates) and the dashboard.
+gate policy's reads gates, the writes gates), the dashboard, and the automatic rollback of
+both data planes (`ficus_contracts.guard.budget`).
 
 A signal that was not measured makes its criterion fail with "no evidence", never pass."""
 
@@ -10,7 +11,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ficus_control.criteria.core.model import UNITS, Criterion, Signal, format_seconds
+from ficus_contracts.criteria.model import UNITS, Criterion, Signal, format_seconds
 
 
 class Status(enum.StrEnum):

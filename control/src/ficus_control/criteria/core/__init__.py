@@ -1,1 +1,0 @@
-"""Signals, criteria and their evaluation: no I/O, no framework."""
