@@ -40,6 +40,9 @@ class Watcher:
         for line in lines:
             outcome = parse(line)
             if outcome is not None:
+                state = self.agent.state.get(outcome.domain)
+                guard = self.watch.guard(outcome.domain, outcome.direction)
+                guard.follow(state.version if state is not None else 0)
                 step = self.watch.record(outcome)
                 if step.breaker is not None:
                     self.agent.set_breaker(outcome.domain, outcome.direction, step.breaker)

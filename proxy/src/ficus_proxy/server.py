@@ -121,6 +121,7 @@ class ProxyServer:
     async def _read_new(self, call: Call, origin: Origin) -> web.StreamResponse:
         domain = origin.name
         guard = self.guards[domain]
+        guard.follow(self._version(domain))
         body = await self._buffer_body(call.request)
         if not guard.allow():
             self.metrics.fallback(domain, "breaker_open")
@@ -138,6 +139,7 @@ class ProxyServer:
         """The new backend's answer to a write, or a 503 with Retry-After: never Magento's."""
         domain = origin.name
         guard = self.write_guards.get(domain) or self.guards[domain]
+        guard.follow(self._version(domain))
         body = await self._buffer_body(call.request)
         if not guard.allow():
             self._act(domain, Direction.WRITES, guard.rejected())
@@ -151,6 +153,11 @@ class ProxyServer:
         self._act(domain, Direction.WRITES, guard.succeeded(latency_ms))
         upstream, prefetched = answer
         return await self._relay(call, upstream, "new", started, prefetched)
+
+    def _version(self, domain: str) -> int:
+        """The domain's cutover version: its guard judges only what it measured under it."""
+        state = self.state.get(domain)
+        return state.version if state is not None else 0
 
     def _unwritable(self, call: Call, reason: str, seconds: float) -> web.Response:
         """A write the domain cannot take now; `reason` goes to the metrics, never the shopper.

@@ -50,6 +50,17 @@ class DomainGuard:
         self.budget = ErrorBudget(policy.budget, clock)
         self._checked_at = float("-inf")
         self._rolled_back_at = float("-inf")
+        self._version: int | None = None
+
+    def follow(self, version: int) -> None:
+        """The budget and the trip count judge the cutover state they were measured under: a
+        new version of the domain's row starts them afresh (after a rollback, a re-enable
+        and a new cutover, the failures from before must not roll the new lane back). The
+        breaker, about the backend's health, carries on."""
+        if version != self._version:
+            self._version = version
+            self.budget.reset()
+            self.trip.reset()
 
     @property
     def breaker_state(self) -> BreakerState:
