@@ -94,6 +94,20 @@ def test_unknown_sku_and_store_answer_magento_404_bodies(client: TestClient) -> 
     assert "store that was requested" in response.json()["message"]
 
 
+def test_a_list_resolves_its_store_view_first(client: TestClient) -> None:
+    f = "searchCriteria[filter_groups][0][filters][0]"
+    bad = {f"{f}[field]": "nope", f"{f}[value]": "1"}
+    nothing = {f"{f}[field]": "sku", f"{f}[value]": "NO-SUCH-SKU"}
+    for params in ({}, bad, nothing):  # an unknown view is a 404 with bad criteria too
+        response = client.get("/rest/nowhere/V1/products", params=params)
+        assert response.status_code == 404, params
+        assert "store that was requested" in response.json()["message"]
+    empty = client.get("/rest/french/V1/products", params=nothing).json()
+    assert (empty["items"], empty["total_count"]) == ([], 0)
+    everything = client.get("/rest/all/V1/products", params={"searchCriteria[pageSize]": "0"})
+    assert everything.json()["total_count"] == len(STATES)
+
+
 def test_filters_or_within_a_group_and_across_groups(client: TestClient) -> None:
     g = "[filter_groups]"
     body = _search(

@@ -28,9 +28,9 @@ def test_only_fields_of_no_known_kind_are_asked_of_the_database() -> None:
 def test_an_unknown_field_is_named_where_magento_names_it() -> None:
     parsed = parse_search_criteria([(f"{F}[field]", "material"), (f"{F}[value]", "x")])
     with pytest.raises(BadField) as raised:
-        ProductQuery(1, []).page(parsed)
+        ProductQuery("%(store)s", [], {"store": 1}).page(parsed)
     assert (raised.value.where, raised.value.name) == (f"{F}[field]", "material")
-    sql, _ = ProductQuery(1, ["material"]).page(parsed)
+    sql, _ = ProductQuery("%(store)s", ["material"], {"store": 1}).page(parsed)
     assert "material" not in sql
 
 
@@ -42,10 +42,11 @@ def test_values_are_bound_folded_as_general_ci_compares_them() -> None:
             ("searchCriteria[pageSize]", "5"),
         ]
     )
-    query = ProductQuery(2, [])
-    rows, count = query.page(parsed)
-    assert "drop" not in rows and "drop" not in count
+    store = "(SELECT store_id FROM catalog_store WHERE code = %(code)s)"
+    query = ProductQuery(store, [], {"code": "french"})
+    rows, alone = query.page(parsed)
+    assert "drop" not in rows and "drop" not in alone
     assert "BLUE'; DROP" in query.params.values()
-    assert query.params["store"] == 2
+    assert rows.count(store) == 3 and alone.count(store) == 2  # the id, the view's values/body
     assert rows.endswith("LIMIT %(p6)s OFFSET %(p7)s")
     assert (query.params["p6"], query.params["p7"]) == (5, 0)

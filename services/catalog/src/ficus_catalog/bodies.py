@@ -15,11 +15,7 @@ from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
-from ficus_catalog.core.product_criteria import (
-    ATTRIBUTE_EXISTS,
-    ProductQuery,
-    attribute_candidates,
-)
+from ficus_catalog.core.product_criteria import ATTRIBUTE_EXISTS, ProductQuery, attribute_candidates
 from ficus_catalog.database import libpq_url
 from ficus_legacy.core import acl
 from ficus_legacy.core.searchcriteria import SearchCriteria
@@ -104,24 +100,25 @@ class StoredBodies:
         row = await self._one(BY_SKU[kind], {"code": code, "sku": sku.lower()})
         return Found(None, None) if row is None else Found(row[0], row[1])
 
-    async def page(self, criteria: SearchCriteria, store_id: int) -> BodyPage:
-        """The page's stored bodies in order, each row with the total (`count(*) OVER ()`);
-        the count alone only when the page is past the end."""
-        known = [code for code in attribute_candidates(criteria) if await self._has(code)]
-        query = ProductQuery(store_id, known)
-        rows, count = query.page(criteria)
+    async def page(self, criteria: SearchCriteria, store_code: str | None) -> BodyPage | None:
+        """The page's stored bodies in order and the total, with the store view resolved in
+        the same statement (as `by_sku`; None: unknown code). Each row carries the total
+        (`count(*) OVER ()`); an empty page asks once more, for the store and the count."""
+        kind, code = self._store(store_code)
+        known = [name for name in attribute_candidates(criteria) if await self._has(name)]
+        query = ProductQuery(f"({STORES[kind]})", known, {"code": code})
+        rows, alone = query.page(criteria)
         async with self._pool.connection() as conn:
             cursor = conn.cursor(binary=True)
             await cursor.execute(rows, query.params)
             page = await cursor.fetchall()
-            if page:
-                total = page[0][1]
-            elif criteria.offset:
-                await cursor.execute(count, query.params)
-                total = (await cursor.fetchone() or (0,))[0]
-            else:
-                total = 0
-        return BodyPage([body for body, _ in page if body is not None], int(total))
+            if not page:
+                await cursor.execute(alone, query.params)
+                page = [(None, *reversed(await cursor.fetchone() or (None, 0)))]
+        _, total, store = page[0]
+        if store is None:
+            return None
+        return BodyPage([body for body, _, _ in page if body is not None], int(total))
 
     async def _has(self, code: str) -> bool:
         """Whether any product carries attribute `code` (known ones are remembered)."""

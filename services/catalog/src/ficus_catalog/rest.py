@@ -2,7 +2,7 @@
 machinery per request; the bodies are stored bytes (`bodies`).
 
 `GET /rest[/{store_code}]/V1/products/{sku}` and the searchCriteria list are async end to
-end (`StoredBodies`: one query for a product, the store view and one query for a page).
+end (`StoredBodies`: one statement each, which also resolves the store view).
 Errors are raised as the catalog's and mapped once, by the app's handlers (`api`).
 """
 
@@ -17,11 +17,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ficus_catalog.bootstrap import Catalog
 from ficus_catalog.core.body import json_bytes, page_body
-from ficus_catalog.errors import ProductNotFound, UnknownStore
+from ficus_catalog.errors import BadSearchCriteria, ProductNotFound, UnknownStore
 from ficus_legacy.core import fields
 from ficus_legacy.core.product_types import PRODUCT_TYPES
 from ficus_legacy.core.restpath import routed_scope
-from ficus_legacy.core.searchcriteria import parse_search_criteria
+from ficus_legacy.core.searchcriteria import SearchCriteriaError, parse_search_criteria
 
 PRODUCTS_ACL = "Magento_Catalog::products"
 JSON = "application/json"
@@ -86,11 +86,20 @@ async def get_product(request: Request) -> Response:
 
 
 async def search_products(request: Request) -> Response:
-    """searchCriteria: the page assembled from its products' stored JSON."""
+    """searchCriteria: the page assembled from its products' stored JSON, the store view
+    resolved in the page's statement. Magento resolves the store first: with bad criteria,
+    an unknown store is still its 404."""
     await require_admin(request)
-    store = await store_of(request)
-    criteria = parse_search_criteria(request.query_params.multi_items())
-    page = await catalog_of(request).bodies.page(criteria, store)
+    catalog = catalog_of(request)
+    code: str | None = request.path_params.get("store_code")
+    try:
+        criteria = parse_search_criteria(request.query_params.multi_items())
+        page = await catalog.bodies.page(criteria, code)
+    except (SearchCriteriaError, BadSearchCriteria):
+        await store_of(request)
+        raise
+    if page is None:
+        raise UnknownStore(code or catalog.settings.default_store)
     return answer(request, page_body(page.bodies, criteria.echo(), page.total_count))
 
 

@@ -67,12 +67,12 @@ _NEGATED = {ConditionType.NIN, ConditionType.NFINSET, ConditionType.NLIKE}
 _JOINS = (
     " FROM product"
     " LEFT JOIN product_store_value AS sv"
-    " ON sv.product_uuid = product.uuid AND sv.store_id = %(store)s"
+    " ON sv.product_uuid = product.uuid AND sv.store_id = {store}"
     " LEFT JOIN product_store_value AS dv ON dv.product_uuid = product.uuid AND dv.store_id = 0"
 )
 _BODIES = (
     " LEFT JOIN product_json AS own"
-    " ON own.product_uuid = product.uuid AND own.store_id = %(store)s"
+    " ON own.product_uuid = product.uuid AND own.store_id = {store}"
     " LEFT JOIN product_json AS base ON base.product_uuid = product.uuid AND base.store_id = 0"
 )
 _LINKS = " LEFT JOIN product_category AS link ON link.product_uuid = product.uuid"
@@ -119,15 +119,14 @@ def attribute_candidates(criteria: SearchCriteria) -> list[str]:
 
 @dataclass
 class ProductQuery:
-    """Builds the statements of one searchCriteria in one store view; `attributes` are the
-    extra attributes some product carries (of `attribute_candidates`)."""
+    """Builds the statements of one searchCriteria in one store view: `store` is the SQL of
+    the view's id (a bound parameter, or a scalar subquery resolving a store code: NULL for an
+    unknown one), `params` holds what it binds; `attributes` are the extra attributes some
+    product carries (of `attribute_candidates`)."""
 
-    store_id: int
+    store: str
     attributes: Collection[str]
     params: dict[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.params["store"] = self.store_id
 
     def bind(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -212,19 +211,24 @@ class ProductQuery:
         """The condition on `product` (a category filter matches per link row)."""
         where = self.where(criteria)
         if "category_id" in criteria.fields():
-            return f"product.uuid IN (SELECT product.uuid{_JOINS}{_LINKS} WHERE {where})"
+            return f"product.uuid IN (SELECT product.uuid{self._joins()}{_LINKS} WHERE {where})"
         return where
 
+    def _joins(self) -> str:
+        return _JOINS.format(store=self.store)
+
     def page(self, criteria: SearchCriteria) -> tuple[str, str]:
-        """(the page: body and total per row, in order; the total alone) for `criteria`."""
+        """(the page: body, total and store id per row, in order; the store id and the total
+        alone) for `criteria`."""
         where = self.matching(criteria)
+        bodies = _BODIES.format(store=self.store)
         rows = (
-            f"SELECT coalesce(own.body, base.body), count(*) OVER (){_JOINS}{_BODIES}"
-            f" WHERE {where} ORDER BY {self.order(criteria)}"
+            f"SELECT coalesce(own.body, base.body), count(*) OVER (), {self.store}"
+            f"{self._joins()}{bodies} WHERE {where} ORDER BY {self.order(criteria)}"
         )
         if criteria.limit is not None:
             rows += f" LIMIT {self.bind(criteria.limit)} OFFSET {self.bind(criteria.offset)}"
-        return rows, f"SELECT count(*){_JOINS} WHERE {where}"
+        return rows, f"SELECT {self.store}, (SELECT count(*){self._joins()} WHERE {where})"
 
 
 def _common_kind(name: str) -> str:
