@@ -87,36 +87,42 @@ def test_revocations_become_events(shop: Shop, sync_settings: SyncSettings) -> N
         ]
 
 
+def _mine(settings: SyncSettings) -> list[Event]:
+    """The admin_role events of the test's admins (not the install's admin 1)."""
+    return [e for e in _events(settings, "admin_role") if e[1] in (11, 12, 13)]
+
+
 def test_a_group_rule_change_is_one_event_per_admin(
     shop: Shop, sync_settings: SyncSettings
 ) -> None:
     editors = _role(shop, "Editors", "Magento_Catalog::products")
     others = _role(shop, "Others", "Magento_Sales::sales")
-    ada, grace = _admin(shop, editors, 1), _admin(shop, editors, 2)
-    _admin(shop, others, 3)
+    ada, grace = _admin(shop, editors, 11), _admin(shop, editors, 12)
+    _admin(shop, others, 13)
     shop.conn.commit()
     with sync_in_thread(sync_settings):
         wait_caught_up(sync_settings)
-        first = {e[1]: e for e in _events(sync_settings, "admin_role")}
-        assert set(first) == {1, 2, 3}
-        assert first[1] == (str(admin_role_aggregate_id(1)), 1, 1, "upserted",
-                            {"user_id": 1, "role_id": editors,
-                             "resources": ["Magento_Catalog::products"]})  # fmt: skip
+        assert {e[1] for e in _events(sync_settings, "admin_role")} == {1, 11, 12, 13}
+        first = {e[1]: e for e in _mine(sync_settings)}
+        state = {"user_id": 11, "role_id": editors,
+                 "resources": ["Magento_Catalog::products"], "denied": []}  # fmt: skip
+        assert first[11] == (str(admin_role_aggregate_id(11)), 11, 1, "upserted", state)
 
         _rule(shop, editors, "Magento_Backend::dashboard")
         _rule(shop, editors, "Magento_Sales::sales", permission="deny")
         shop.conn.commit()
         wait_caught_up(sync_settings)
-        changed = _events(sync_settings, "admin_role")[3:]
-        assert sorted((e[1], e[2], e[4]["resources"]) for e in changed) == [
-            (user, 2, ["Magento_Backend::dashboard", "Magento_Catalog::products"])
-            for user in (1, 2)
-        ]
+        changed = _mine(sync_settings)[3:]
+        assert sorted((e[1], e[2], e[4]["resources"], e[4]["denied"]) for e in changed) == [
+            (user, 2, ["Magento_Backend::dashboard", "Magento_Catalog::products"],
+             ["Magento_Sales::sales"])
+            for user in (11, 12)
+        ]  # fmt: skip
 
         _sql(shop, "UPDATE authorization_role SET parent_id = %s WHERE role_id = %s", others, ada)
         _sql(shop, "DELETE FROM authorization_role WHERE role_id = %s", grace)
         _sql(shop, "DELETE FROM authorization_role WHERE role_id = %s", others)  # cascades rules
         shop.conn.commit()
         wait_caught_up(sync_settings)
-        last = {e[1]: e[2:4] for e in _events(sync_settings, "admin_role")[5:]}
-        assert last == {1: (3, "deleted"), 2: (3, "deleted"), 3: (2, "deleted")}
+        last = {e[1]: e[2:4] for e in _mine(sync_settings)[5:]}
+        assert last == {11: (3, "deleted"), 12: (3, "deleted"), 13: (2, "deleted")}
