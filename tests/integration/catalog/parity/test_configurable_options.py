@@ -112,3 +112,45 @@ def test_a_childs_new_value_flows_and_equals_the_standin(
     after = legacy.get(path, headers=auth).json()
     assert after != before
     assert {"value_index": unused} in next(o for o in after if o["id"] == color["id"])["values"]
+
+
+def test_an_unlinked_child_leaves_the_options_as_magento_has_them(
+    catalog: TestClient, standin: Standin, magento: tuple[str, Any], sync_events: EventTable
+) -> None:
+    """The child leaves the configurable (its links deleted, the product kept: the package's
+    other tests count every generated product)."""
+    legacy, auth = standin
+    conn = magento[1]
+    sku = _skus(standin, "configurable")[2]
+    path = f"/rest/default/V1/configurable-products/{sku}/options/all"
+    before = legacy.get(path, headers=auth).json()
+    with conn.cursor() as cur:
+        cur.execute("SELECT entity_id FROM catalog_product_entity WHERE sku = %s", (sku,))
+        parent = int(cur.fetchone()[0])
+        cur.execute(
+            "SELECT product_id FROM catalog_product_super_link WHERE parent_id = %s"
+            " ORDER BY link_id",
+            (parent,),
+        )
+        children = [int(r[0]) for r in cur.fetchall()]
+        for table, column in (("catalog_product_super_link", "product_id"),
+                              ("catalog_product_relation", "child_id")):  # fmt: skip
+            cur.execute(
+                f"DELETE FROM {table} WHERE parent_id = %s AND {column} = %s",  # noqa: S608
+                (parent, children[0]),
+            )
+    conn.commit()
+    [state] = product_states(conn, [parent])
+    assert children[0] not in state.configurable_children
+    sync_events.publish(_event(state).model_copy(update={"version": 11}))
+    product = f"/rest/all/V1/products/{sku}"
+
+    def links() -> list[int]:
+        body = catalog.get(product, headers=auth).json()
+        return list(body["extension_attributes"]["configurable_product_links"])
+
+    assert wait_until(lambda: children[0] not in links(), 20)  # the catalog has the event
+    assert catalog.get(path, headers=auth).json() == legacy.get(path, headers=auth).json()
+    after = legacy.get(path, headers=auth).json()
+    assert [o["id"] for o in after] == [o["id"] for o in before]
+    assert sum(len(o["values"]) for o in after) <= sum(len(o["values"]) for o in before)
