@@ -169,16 +169,6 @@ class Run:
         self.stack[name].start()
 
 
-@pytest.mark.xfail(
-    reason="#13: this run's outcome varies. The two bugs it was written against (the service "
-    "taking back a won conflict after the ack; spurious conflicts from an older event moving the "
-    "next write's base back) are addressed by the causal watermark (e494c07, 857d1ff), and the "
-    "test passed in a full clean-clone run afterwards, but in another run a writer got a 500 from "
-    "the stand-in (an InnoDB deadlock, 1213, against the reverse worker) before the convergence "
-    "checks ran. Non-strict until the stand-in retries a deadlocked transaction and the test "
-    "passes repeatedly",
-    strict=False,
-)
 @pytest.mark.usefixtures("writes_at_new")
 def test_two_thousand_changes_from_both_sides_with_crashes_converge(
     local_stack: Stack, cli_env: Mapping[str, str]
