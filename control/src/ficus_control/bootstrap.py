@@ -11,9 +11,11 @@ from ficus_control.adapters.pg_tokens import PostgresTokenStore
 from ficus_control.adapters.proxy_diff import HttpDiffSource
 from ficus_control.adapters.proxy_metrics import HttpProxyMetrics
 from ficus_control.adapters.reverse_drain import HttpReverseDrain
+from ficus_control.adapters.sync_conflicts import HttpConflictSource
 from ficus_control.adapters.sync_lag import HttpLagProbe
 from ficus_control.adapters.sync_queues import HttpSyncQueues
 from ficus_control.adapters.writes_evidence import HttpWritesEvidence
+from ficus_control.conflicts import Conflicts
 from ficus_control.cutover import CutoverService, DomainRegistry
 from ficus_control.cutover.drain import WritesRollback
 from ficus_control.plan.loader import default_plan_path, load_plan
@@ -30,10 +32,13 @@ class Control:
     diffs: HttpDiffSource
     lag: HttpLagProbe
     plan: PlanService | None = None
+    conflicts: Conflicts | None = None
 
     def close(self) -> None:
         self.diffs.client.close()
         self.lag.client.close()
+        if self.conflicts is not None:
+            self.conflicts.source.client.close()  # type: ignore[attr-defined]
         if self.plan is not None:
             self.plan.signals.close()
 
@@ -64,6 +69,9 @@ def bootstrap(settings: ControlSettings) -> Control:
         diffs=HttpDiffSource(settings.proxy_urls, settings.http_timeout),
         lag=lag,
         plan=plan,
+        conflicts=Conflicts(
+            DomainRegistry(settings.domains), HttpConflictSource(settings.sync_url), store
+        ),
     )
 
 

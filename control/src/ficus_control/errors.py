@@ -6,7 +6,8 @@ ControlError
  ├── TransitionRefused    the move breaks a transition rule                   → HTTP 409, exit 3
  │    ├── ConcurrentChange  someone changed the domain meanwhile; retry       → HTTP 409, exit 3
  │    ├── StaleDecision   an automatic action measured a lane that is gone    → HTTP 409
- │    └── DrainFailed     a writes rollback's drain did not finish: not moved  → HTTP 409, exit 3
+ │    ├── DrainFailed     a writes rollback's drain did not finish: not moved  → HTTP 409, exit 3
+ │    └── ConflictRefused sync refused a conflict decision (closed, email taken) → HTTP 409
  ├── GateRefused          a gate failed; names each failing gate and value    → HTTP 409, exit 4
  ├── PlanRefused          the plan's criteria for the step do not hold        → HTTP 409, exit 4
  ├── AuthError
@@ -14,6 +15,7 @@ ControlError
  │    ├── Forbidden       the token's role may not do this                    → HTTP 403, exit 5
  │    └── RateLimited     too many failed attempts from this client           → HTTP 429
  ├── StoreUnavailable     the control database cannot be reached              → HTTP 503, exit 6
+ ├── SyncUnavailable      sync (or a database behind it) cannot be reached     → HTTP 503
  ├── ApiUnavailable       (CLI side) the admin API cannot be reached, or answered badly → exit 6
  └── ApiRefused           (CLI side) the admin API answered 4xx/5xx: carries status and detail
 
@@ -70,6 +72,10 @@ class DrainFailed(TransitionRefused):
         )
 
 
+class ConflictRefused(TransitionRefused):
+    pass
+
+
 class GateRefused(ControlError):
     def __init__(self, failed: Sequence[CriterionResult]) -> None:
         detail = "; ".join(str(result) for result in failed)
@@ -91,6 +97,10 @@ class PlanRefused(ControlError):
             "with --force --reason '…' (audited)"
         )
         self.failed = list(failed)
+
+
+class SyncUnavailable(ControlError):
+    pass
 
 
 class AuthError(ControlError):

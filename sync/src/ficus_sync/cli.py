@@ -65,7 +65,8 @@ def run(
     lag = LagTracker()
     reverse_ = bootstrap.reverse_status(settings, lag)
     counts = QueueCounts(settings.postgres_url, settings.mysql_url)
-    app_ = create_app(lag, bootstrap.capture(settings).lag_reader, reverse_, counts)
+    desk = reverse_cli.ConflictDesk(settings)
+    app_ = create_app(lag, bootstrap.capture(settings).lag_reader, reverse_, counts, desk)
     config = uvicorn.Config(
         app_, host=host or settings.host, port=port or settings.port, log_level="warning"
     )

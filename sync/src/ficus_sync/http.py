@@ -12,18 +12,33 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from fastapi import FastAPI, HTTPException, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 
 from ficus_sync.capture.port import LagReader
 from ficus_sync.errors import SyncError
 from ficus_sync.lag import LagTracker
 from ficus_sync.queues import QueueSizes
+from ficus_sync.reverse.errors import ResolutionRefused
 from ficus_sync.reverse.status import ReverseStatus
 
 log = logging.getLogger(__name__)
+
+
+class ConflictDesk(Protocol):
+    """The conflict log (`reverse_cli.ConflictDesk`): open conflicts, and a decision."""
+
+    def open(self, domain: str) -> list[dict[str, Any]]: ...
+
+    def resolve(self, conflict_id: int, take: Literal["magento", "service"], who: str) -> str: ...
+
+
+class Decision(BaseModel):
+    take: Literal["magento", "service"]
+    by: str  # who decided, as control authenticated them (the conflict log's resolved_by)
 
 
 def create_app(
@@ -31,11 +46,13 @@ def create_app(
     kafka_lag: LagReader | None = None,
     reverse: ReverseStatus | None = None,
     queues: Callable[[], Mapping[str, QueueSizes]] | None = None,
+    conflicts: ConflictDesk | None = None,
 ) -> FastAPI:
     """`kafka_lag` reads the Kafka consumer lag (the composition root's `Capture.lag_reader`:
     None on the embedded engine); `reverse` is reverse sync's status (None: no reverse
     worker); `queues` counts the forward DLQ and open conflicts (`queues.QueueCounts`; None:
-    `/v1/queues` answers 404, so nothing reads a false 0)."""
+    `/v1/queues` answers 404, so nothing reads a false 0); `conflicts` serves the conflict log
+    (None: `/v1/conflicts` answers 404)."""
     app = FastAPI(title="ficus-sync")
 
     @app.get("/healthz")
@@ -89,9 +106,38 @@ def create_app(
             raise HTTPException(503, f"counting the queues failed: {exc}") from exc
         return {"domains": {domain: asdict(size) for domain, size in sizes.items()}}
 
+    @app.get("/v1/conflicts")
+    def open_conflicts(domain: str) -> dict[str, Any]:
+        """`{"conflicts": [{id, domain, entity_id, field, magento_value, service_value, ...}]}`:
+        the domain's open (manual) conflicts."""
+        desk = _desk(conflicts)
+        try:
+            return {"conflicts": desk.open(domain)}
+        except SyncError as exc:
+            raise HTTPException(503, f"reading the conflict log failed: {exc}") from exc
+
+    @app.post("/v1/conflicts/{conflict_id}/resolve")
+    def resolve_conflict(conflict_id: int, decision: Decision) -> dict[str, Any]:
+        """Apply a decision as `ficus conflicts resolve ID --take SIDE` does: 200 with what was
+        done, 409 when refused (not open, email taken), 503 when a database is away."""
+        desk = _desk(conflicts)
+        try:
+            done = desk.resolve(conflict_id, decision.take, decision.by)
+        except ResolutionRefused as exc:
+            raise HTTPException(409, str(exc)) from exc
+        except SyncError as exc:
+            raise HTTPException(503, f"resolving conflict {conflict_id} failed: {exc}") from exc
+        return {"resolved": done}
+
     @app.get("/metrics")
     def metrics() -> Response:
         lag.snapshot()  # refresh the gauges
         return Response(generate_latest(lag.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def _desk(conflicts: ConflictDesk | None) -> ConflictDesk:
+    if conflicts is None:
+        raise HTTPException(404, "this sync serves no conflict log")
+    return conflicts

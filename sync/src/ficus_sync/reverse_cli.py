@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import getpass
 import json
 import signal
@@ -127,19 +128,39 @@ def conflicts_resolve(
     """Apply a manual decision: `--take service` writes the service's value to Magento (the
     worker's transaction rules); `--take magento` sends Magento's value to the service through
     the forward pipeline. Exit 1 when refused (closed conflict, email still taken)."""
-    settings = SyncSettings()
     try:
-        domain = actions.conflict_domain(settings.mysql_url, conflict_id)
-        if domain is None:
-            raise ResolutionRefused(f"no conflict {conflict_id}")
-        config = ReverseConfig.from_settings(settings, domain)
-        with _sync_database(settings) as retract:
-            done = actions.resolve_conflict(config, conflict_id, take, _operator(), retract)
+        done = resolve(SyncSettings(), conflict_id, take, _operator())
     except ResolutionRefused as exc:
         raise _fail(exc, 1) from exc
     except SyncError as exc:
         raise _fail(exc) from exc
     console.print(f"conflict {conflict_id} resolved: {done}")
+
+
+def resolve(settings: SyncSettings, conflict_id: int, take: Side, who: str) -> str:
+    """One decision on a conflict, as `conflicts resolve` and sync's HTTP API take it; returns
+    what was done. Raises ResolutionRefused (no such open conflict, email taken), SyncError."""
+    domain = actions.conflict_domain(settings.mysql_url, conflict_id)
+    if domain is None:
+        raise ResolutionRefused(f"no conflict {conflict_id}")
+    config = ReverseConfig.from_settings(settings, domain)
+    with _sync_database(settings) as retract:
+        return actions.resolve_conflict(config, conflict_id, take, who, retract)
+
+
+class ConflictDesk:
+    """The conflict log for sync's HTTP API (`/v1/conflicts`): open conflicts of a domain, and
+    a decision applied by `resolve`, the path `conflicts resolve` takes."""
+
+    def __init__(self, settings: SyncSettings) -> None:
+        self.settings = settings
+
+    def open(self, domain: str) -> list[dict[str, Any]]:
+        rows = actions.conflicts(self.settings.mysql_url, domain, open_only=True)
+        return [dataclasses.asdict(row) for row in rows]
+
+    def resolve(self, conflict_id: int, take: Side, who: str) -> str:
+        return resolve(self.settings, conflict_id, take, who)
 
 
 @contextlib.contextmanager

@@ -30,6 +30,7 @@ from ficus_devstack.process import wait_until
 from ficus_proxy.shadow.core.comparison import IgnoreRules, Outcome, compare
 from ficus_proxy.shadow.core.recorder import ShadowRecorder
 from ficus_proxy.shadow.stats import ShadowStatWriter
+from ficus_sync.http import ConflictDesk
 from ficus_sync.http import create_app as sync_app
 from ficus_sync.lag import LagTracker
 from ficus_sync.queues import QueueSizes
@@ -41,18 +42,22 @@ pytestmark = pytest.mark.integration
 
 
 class Sync:
-    """Sync's HTTP app over its real lag and reverse-status objects (and queue counts, when
-    given), on a free port."""
+    """Sync's HTTP app over its real lag and reverse-status objects (and queue counts and the
+    conflict log, when given), on a free port."""
 
-    def __init__(self, queues: Callable[[], Mapping[str, QueueSizes]] | None = None) -> None:
+    def __init__(
+        self,
+        queues: Callable[[], Mapping[str, QueueSizes]] | None = None,
+        conflicts: ConflictDesk | None = None,
+    ) -> None:
         self.lag = LagTracker()
         self.reverse = ReverseStatus(CollectorRegistry(), {"catalog": lambda: Backlog(0, 0.0)})
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            sync_app(self.lag, reverse=self.reverse, queues=queues), host="127.0.0.1",
-            port=self.port,
+            sync_app(self.lag, reverse=self.reverse, queues=queues, conflicts=conflicts),
+            host="127.0.0.1", port=self.port,
             log_level="warning",
         )  # fmt: skip
         self.server = uvicorn.Server(config)

@@ -131,6 +131,11 @@ class PostgresCutoverStore:
             ).fetchone()
         return GatePolicy(*row) if row else GatePolicy()
 
+    def record(self, entry: AuditEntry) -> None:
+        """Append an entry that changes nothing in control's own tables."""
+        with connect(self.db_url, self.timeout) as conn:
+            pg_audit.append(conn, entry)
+
     def set_policy(self, domain: str, policy: GatePolicy, entry: AuditEntry) -> None:
         with connect(self.db_url, self.timeout) as conn:
             conn.execute(_SET_POLICY, {"domain": domain, **asdict(policy)})

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from ficus_control import dashboard
-from ficus_control.api import errors, plan, routes
+from ficus_control.api import conflicts, errors, plan, routes
 from ficus_control.bootstrap import Control, bootstrap
 from ficus_control.settings import ControlSettings
 
@@ -27,6 +27,7 @@ def create_app(settings: ControlSettings, control: Control | None = None) -> Fas
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(plan.router, prefix="/api/v1")
+    app.include_router(conflicts.router, prefix="/api/v1")
     dashboard.install(app)
 
     @app.get("/healthz")

@@ -19,6 +19,7 @@ _STATUS: list[tuple[type[errors.ControlError], int]] = [
     (errors.Forbidden, 403),
     (errors.RateLimited, 429),
     (errors.StoreUnavailable, 503),
+    (errors.SyncUnavailable, 503),
 ]
 
 

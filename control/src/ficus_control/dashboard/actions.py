@@ -1,5 +1,6 @@
-"""Operators' actions: advance, roll back, re-enable a lane, each one call of the admin API
-with the operator's own token (so gates, transitions and the audit log apply as for the CLI).
+"""Operators' actions: advance, roll back, re-enable a lane, resolve a conflict, each one call
+of the admin API with the operator's own token (so gates, transitions and the audit log apply
+as for the CLI).
 Every POST needs the session's CSRF token; a viewer gets 403 and no change."""
 
 from __future__ import annotations
@@ -71,6 +72,22 @@ async def reenable(domain: str, request: Request, person: Person = Depends(signe
     form = await _operator_form(request, person)
     body = {"reason": form.get("reason", "")}
     return await _act(request, person, f"/api/v1/domains/{domain}/reenable", body)
+
+
+@router.post("/domains/{domain}/conflicts/resolve", response_class=HTMLResponse)
+async def resolve_conflict(
+    domain: str, request: Request, person: Person = Depends(signed_in)
+) -> Response:
+    """A decision on one of the domain's open conflicts, with a reason (the API audits it)."""
+    form = await _operator_form(request, person)
+    conflict = form.get("conflict", "").strip()
+    if not conflict.isdigit():
+        return templates.TemplateResponse(
+            request, "_result.html", {"ok": False, "error": "give the conflict's id"}, 400
+        )
+    body = {"take": form.get("take", ""), "reason": form.get("reason", "")}
+    path = f"/api/v1/domains/{domain}/conflicts/{conflict}/resolve"
+    return await _act(request, person, path, body)
 
 
 @router.post("/domains/{domain}/next", response_class=HTMLResponse)

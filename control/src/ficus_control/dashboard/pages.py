@@ -54,6 +54,9 @@ async def _domain(request: Request, person: Person, domain: str) -> dict[str, An
         "plan_domain": await api_json(request, person, f"/api/v1/plan/{domain}"),
         "diff": await api_json(request, person, f"/api/v1/diff/{domain}"),
         "audit": await api_json(request, person, f"/api/v1/audit?domain={domain}&limit=20"),
+        "conflicts": (
+            await api_json(request, person, f"/api/v1/domains/{domain}/conflicts") or {}
+        ).get("conflicts"),
     }
 
 

@@ -29,6 +29,7 @@ class Action(enum.StrEnum):
     TOKEN_REVOKE = "token-revoke"  # noqa: S105
     GATE_POLICY = "gate-policy"
     DRAIN = "drain"  # one step of a writes rollback's drain (measured: {"step": ...})
+    CONFLICT_RESOLVE = "conflict-resolve"  # measured: {"conflict", "take", "done"}
 
 
 @dataclass(frozen=True)
