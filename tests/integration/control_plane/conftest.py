@@ -3,10 +3,12 @@ cutover service over it, the admin API with tokens, a real uvicorn server."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -25,6 +27,7 @@ from ficus_control.bootstrap import Control, bootstrap, plan_service
 from ficus_control.provision import run_migrations
 from ficus_control.settings import ControlSettings
 from ficus_control.tokens import Role
+from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
 
 
@@ -175,3 +178,23 @@ def seed_shadow(db_url: str, domain: str, compared: int, mismatched: int) -> Non
 def clean_shadow(control_db: str) -> None:
     """Enough clean shadow comparisons of catalog for the mismatch gate to pass."""
     seed_shadow(control_db, "catalog", 500, 0)
+
+
+@contextlib.contextmanager
+def migrated_database(stack: Stack, migrate: Callable[[str], None]) -> Iterator[str]:
+    """A fresh Postgres database of its own, migrated by `migrate`; dropped afterwards (for a
+    test that needs a second database beside `postgres_url`)."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    stack.postgres.ensure_database(name)
+    url = stack.settings.postgres_url(name)
+    migrate(url)
+    yield url
+    with stack.postgres.connect() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def built_control(settings: ControlSettings) -> Iterator[Control]:
+    """Control exactly as `bootstrap` builds it, for a test module's own `control` fixture."""
+    built = bootstrap(settings)
+    yield built
+    built.close()

@@ -4,9 +4,10 @@ reverse sync's own ledger in Magento's MariaDB, counted by sync's `GET /v1/queue
 (`QueueCounts` behind sync's HTTP app, served by uvicorn), read by control's signal collector as
 `bootstrap` builds it, judged by the one evaluator with the plan's criteria."""
 
+# ruff: noqa: F811 - mysql_url is the sync tests' fixture
+
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import psycopg
@@ -24,7 +25,9 @@ from ficus_sync.migration import run_migrations
 from ficus_sync.queues import QueueCounts
 from ficus_sync.reverse import ledger
 from ficus_sync.reverse.core.merge import Conflict
+from tests.integration.control_plane.conftest import migrated_database
 from tests.integration.control_plane.test_plan_walk import Sync, serving
+from tests.integration.sync.conftest import mysql_url  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.integration
 
@@ -37,27 +40,13 @@ NEEDED = {Signal.FORWARD_DLQ, Signal.CONFLICTS}
 
 @pytest.fixture
 def sync_db(stack: Stack) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    stack.postgres.ensure_database(name)
-    url = stack.settings.postgres_url(name)
-    run_migrations(url)
-    yield url
-    with stack.postgres.connect() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with migrated_database(stack, run_migrations) as url:
+        yield url
 
 
 @pytest.fixture
-def magento_url(stack: Stack, mariadb_database: str) -> str:
-    s = stack.settings
-    return (
-        f"mysql://{s.mariadb_user}:{s.mariadb_password}@{s.host}:{s.mariadb_port}/"
-        f"{mariadb_database}"
-    )
-
-
-@pytest.fixture
-def control(control_db: str, sync_db: str, magento_url: str) -> Iterator[Control]:
-    with serving(Sync(QueueCounts(sync_db, magento_url))) as sync:
+def control(control_db: str, sync_db: str, mysql_url: str) -> Iterator[Control]:
+    with serving(Sync(QueueCounts(sync_db, mysql_url))) as sync:
         built = bootstrap(ControlSettings(db_url=control_db, sync_url=sync.url))
         yield built
         built.close()

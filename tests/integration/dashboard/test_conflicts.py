@@ -9,21 +9,25 @@ reason: sync closes it (resolved by the operator's token), control's audit log r
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from ficus_control.bootstrap import Control, bootstrap
+from ficus_control.bootstrap import Control
 from ficus_control.provision import run_migrations
 from ficus_control.settings import ControlSettings
 from ficus_devstack import Stack
 from ficus_sync.reverse import actions
 from ficus_sync.reverse_cli import ConflictDesk
 from ficus_sync.settings import SyncSettings
-from tests.integration.control_plane.conftest import Tokens, bearer
+from tests.integration.control_plane.conftest import (
+    Tokens,
+    bearer,
+    built_control,
+    migrated_database,
+)
 from tests.integration.control_plane.test_plan_walk import Sync, serving
 from tests.integration.sync.conftest import full_row_metadata, mysql_url  # noqa: F401
 from tests.integration.sync.test_reverse_support import (  # noqa: F401 - fixtures
@@ -44,13 +48,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def control_db(stack: Stack) -> Iterator[str]:
     """Overrides the control-plane fixture: its own database (the service has postgres_url)."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    stack.postgres.ensure_database(name)
-    url = stack.settings.postgres_url(name)
-    run_migrations(url)
-    yield url
-    with stack.postgres.connect() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with migrated_database(stack, run_migrations) as url:
+        yield url
 
 
 @pytest.fixture
@@ -67,9 +66,7 @@ def settings(control_db: str, mysql_url: str, service: Service) -> Iterator[Cont
 @pytest.fixture
 def control(settings: ControlSettings) -> Iterator[Control]:
     """Overrides the control-plane fixture: control exactly as `bootstrap` builds it."""
-    built = bootstrap(settings)
-    yield built
-    built.close()
+    yield from built_control(settings)
 
 
 @pytest.fixture

@@ -19,10 +19,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from ficus_control.bootstrap import Control, bootstrap
+from ficus_control.bootstrap import Control
 from ficus_control.settings import ControlSettings
 from ficus_devstack.process import wait_until
-from tests.integration.control_plane.conftest import Tokens, bearer
+from tests.integration.control_plane.conftest import Tokens, bearer, built_control
 from tests.integration.control_plane.test_plan_walk import Sync, serving
 from tests.integration.dashboard.conftest import ARTIFACTS
 from tests.integration.proxy.backends import Backend, closed_port
@@ -133,9 +133,7 @@ def settings(control_db: str, proxy: Proxy) -> Iterator[ControlSettings]:
 @pytest.fixture
 def control(settings: ControlSettings) -> Iterator[Control]:
     """Overrides the control-plane fixture: control exactly as `bootstrap` builds it."""
-    built = bootstrap(settings)
-    yield built
-    built.close()
+    yield from built_control(settings)
 
 
 def test_the_domain_page_under_shopper_traffic_is_saved_as_an_artifact(

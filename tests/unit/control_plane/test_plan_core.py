@@ -183,6 +183,7 @@ def test_progress_follows_the_cutover_state() -> None:
         (("to: dual 10", "to: canary 10"), "step 'writes-dual': writes have no stage 'canary'"),
         (("to: dual 10", "to: dual"), "step 'writes-dual': dual needs a percent within 1..99"),
         (("to: canary 10", "to: dual 10"), "step 'reads-canary-10': reads have no stage 'dual'"),
+        (("signal: write_p99", "signal: budget_p99"), "unknown signal 'budget_p99'"),  # a guard's
     ],
 )
 def test_invalid_plans_are_refused_naming_file_domain_step_and_word(

@@ -28,6 +28,10 @@ class Signal(enum.StrEnum):
     BUDGET_P99 = "budget_p99"  # ms, p99 of the new backend's answers
 
 
+# Judged only inside a data plane's guard, on its own window: control measures none of them,
+# so a plan cannot name them.
+GUARD_SIGNALS = frozenset({Signal.BUDGET_ERROR_RATE, Signal.BUDGET_P99})
+
 UNITS: dict[Signal, str] = {
     Signal.FORWARD_LAG: "s",
     Signal.REVERSE_LAG: "s",

@@ -31,8 +31,6 @@ _NOT_MEASURED: dict[Signal, str] = {
     Signal.REVERSE_LAG: "control has no reverse sync probe",
     Signal.CONSISTENCY_LAG: "control has no reverse sync probe",
     Signal.WRITE_ROUTES_MISSING: "the plan does not read service manifests (the writes gates do)",
-    Signal.BUDGET_ERROR_RATE: "judged inside each proxy by its guard (its automatic rollback)",
-    Signal.BUDGET_P99: "judged inside each proxy by its guard (its automatic rollback)",
 }
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ficus_contracts.criteria.model import UNITS, Criterion, Op, Signal
+from ficus_contracts.criteria.model import GUARD_SIGNALS, UNITS, Criterion, Op, Signal
 from ficus_contracts.cutover import PERCENT_STAGES, Direction, Stage, stages_of
 from ficus_control.errors import InvalidRequest
 from ficus_control.plan.core.model import PLANNED_STAGES, DomainPlan, Plan, Step
@@ -16,6 +16,8 @@ _SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _THRESHOLD = re.compile(r"^\s*(<=|>=|==|<|>)\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|%|[smhd])?\s*$")
 _DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([smhd])\s*$")
 _STAGES = tuple(s.value for s in Stage) + PLANNED_STAGES
+
+_PLAN_SIGNALS = [signal for signal in Signal if signal not in GUARD_SIGNALS]
 
 
 class PlanInvalid(InvalidRequest):
@@ -125,8 +127,8 @@ def _criterion(entry: Any, where: _Where) -> Criterion:
     if extra:
         raise where.error(f"unknown criterion key {sorted(extra)[0]!r}")
     signal_word = body.get("signal")
-    if signal_word not in {s.value for s in Signal}:
-        known = ", ".join(s.value for s in Signal)
+    if signal_word not in {s.value for s in _PLAN_SIGNALS}:
+        known = ", ".join(s.value for s in _PLAN_SIGNALS)
         raise where.error(f"unknown signal {signal_word!r} (signals: {known})")
     signal = Signal(signal_word)
     name = body.get("name", signal.value)
