@@ -27,18 +27,11 @@ from tests.integration.control_plane.test_plan_walk import Sync, serving
 from tests.integration.dashboard.conftest import ARTIFACTS
 from tests.integration.proxy.backends import Backend, closed_port
 from tests.integration.proxy.cohort import CRYPT_KEY
+from tests.integration.proxy.test_shadow import ROUTES  # catalog by sku, `backend` ignored
 
 pytestmark = pytest.mark.integration
 
 SKUS = ["24-MB01", "24-MB02", "24-MB03", "24-MB04", "24-MB05"]
-ROUTES = """
-routes:
-  - domain: catalog
-    access: read
-    methods: [GET]
-    paths: ["/V1/products/{sku}"]
-    shadow_ignore: ["$.backend"]
-"""
 
 
 class Backends:
