@@ -101,7 +101,8 @@ class Shoppers:
 @pytest.mark.xfail(
     strict=False,
     reason="#13: the stand-in's deadlock 500 is fixed (71f52d2: lock order, re-run on 1213), but"
-    " the module passed 3 of 5 runs after it. Both failures ended after ~55 s; the one captured"
+    " the module passed 7 of 9 runs after it (the last 4 in a row). Both failures ended after"
+    " ~55 s; the one captured"
     " (--runxfail): at `new` the test's writes rollback got 409 'customer writes are already"
     " draining for a rollback' from control, because another client's rollback was draining at"
     " that moment, presumably the proxy's automatic rollback on the customer error budget"
