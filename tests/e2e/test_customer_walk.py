@@ -98,17 +98,6 @@ class Shoppers:
         return len(self.answers)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="#13: the stand-in's deadlock 500 is fixed (71f52d2: lock order, re-run on 1213), but"
-    " the module passed 7 of 9 runs after it (the last 4 in a row). Both failures ended after"
-    " ~55 s; the one captured"
-    " (--runxfail): at `new` the test's writes rollback got 409 'customer writes are already"
-    " draining for a rollback' from control, because another client's rollback was draining at"
-    " that moment, presumably the proxy's automatic rollback on the customer error budget"
-    " (> 5 % errors or p99 > 500 ms over >= 50 writes in 60 s; Argon2id sign-ups on a loaded"
-    " machine). Which budget tripped was not captured",
-)
 def test_walk_customer_writes_and_back_without_a_lost_or_doubled_write(
     local_stack: Stack, control: ControlClient, lanes_back: None
 ) -> None:
