@@ -1,5 +1,6 @@
 """Magento's token revocations and admin roles as domain event payloads: aggregates
-`auth_revocation` and `admin_role` (`AdminRoleState`, below).
+`auth_revocation` and `admin_role` (`AdminRoleState`, below), and integration access tokens,
+aggregate `integration_token` (`IntegrationTokenState`, below).
 
 One event per `jwt_auth_revoked` row (Magento 2.4's `JwtUserToken` module: primary key
 `user_type_id` + `user_id`, column `revoke_before`, a Unix time). A token of that user issued at
@@ -15,9 +16,14 @@ increasing per aggregate as for every aggregate.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from pydantic import BaseModel, ConfigDict
+
+BEARER_PATH = "oauth/consumer/enable_integration_as_bearer"
+"""Magento's `core_config_data` path that lets an integration's access token be a bearer
+token (`Integration\\Model\\Config\\AuthorizationConfig`: off by default since 2.4.4)."""
 
 
 class AuthRevocationState(BaseModel):
@@ -66,3 +72,43 @@ class AdminRoleState(BaseModel):
 def admin_role_aggregate_id(user_id: int) -> uuid.UUID:
     """The event's `aggregate_id` for an admin user's role."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"ficus:admin_role:{user_id}")
+
+
+class IntegrationTokenState(BaseModel):
+    """An integration's opaque access token as Magento 2.4.8 resolves it (aggregate
+    `integration_token`, one per `oauth_token` row, `entity_id` = the row's entity_id).
+
+    The clear token never leaves Magento: `token_sha256` is the hex SHA-256 of the `token`
+    column, the service hashes the bearer it is sent and looks that up. Everything
+    `Integration\\Model\\Authorization\\TokenUserContext` reads on the way is carried, so a
+    service decides alone and a change to any of it is a new event of the token:
+    `revoked` and `user_type` (1, an integration) of the row; the integration whose
+    `consumer_id` is the token's (`integration_id` None: none, a guest; `status` is carried
+    but, as in Magento, not checked); `bearer_enabled`, Magento's
+    `oauth/consumer/enable_integration_as_bearer` (default scope, off without a row); and
+    the resources of the integration's own ACL role: `WebapiRoleLocator` finds the
+    `authorization_role` row of (user_id = integration id, user_type 1) and its rules are on
+    that role itself, not on a group role as an admin's are, so they travel here rather than
+    as an `admin_role` (allowed and denied resources as in `AdminRoleState`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    token_id: int
+    token_sha256: str
+    user_type: int | None
+    revoked: bool
+    integration_id: int | None
+    status: int | None
+    bearer_enabled: bool
+    resources: tuple[str, ...] = ()
+    denied: tuple[str, ...] = ()
+
+    @property
+    def entity_id(self) -> int:
+        """Magento's id in the event: the `oauth_token` row's entity_id."""
+        return self.token_id
+
+
+def token_sha256(token: str) -> str:
+    """How `IntegrationTokenState.token_sha256` names a bearer token."""
+    return hashlib.sha256(token.encode()).hexdigest()

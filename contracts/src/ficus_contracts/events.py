@@ -24,7 +24,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ficus_contracts.auth import AdminRoleState, AuthRevocationState
+from ficus_contracts.auth import AdminRoleState, AuthRevocationState, IntegrationTokenState
 from ficus_contracts.customers import CustomerState
 
 DOMAIN_EVENT_CHANNEL = "ficus_domain_event"
@@ -150,11 +150,20 @@ class DomainEvent(_Frozen):
     Aggregates: `product` (ProductState), `category` (CategoryState), `store`
     (StoreState, `entity_id` = store_id), `customer` (CustomerState with its addresses),
     `auth_revocation` (AuthRevocationState, `entity_id` = user_id) and `admin_role`
-    (AdminRoleState, `entity_id` = admin user_id), both in `ficus_contracts.auth`.
+    (AdminRoleState, `entity_id` = admin user_id) and `integration_token`
+    (IntegrationTokenState, `entity_id` = oauth_token entity_id), in `ficus_contracts.auth`.
     Consumers ignore aggregates they do not hold.
     """
 
-    aggregate: Literal["product", "category", "store", "customer", "auth_revocation", "admin_role"]
+    aggregate: Literal[
+        "product",
+        "category",
+        "store",
+        "customer",
+        "auth_revocation",
+        "admin_role",
+        "integration_token",
+    ]
     aggregate_id: UUID
     entity_id: int  # Magento's id, as in the id map
     version: int
@@ -171,12 +180,19 @@ class DomainEvent(_Frozen):
         | CustomerState
         | AuthRevocationState
         | AdminRoleState
+        | IntegrationTokenState
         | None
     ) = None
 
 
 Payload = (
-    ProductState | CategoryState | StoreState | CustomerState | AuthRevocationState | AdminRoleState
+    ProductState
+    | CategoryState
+    | StoreState
+    | CustomerState
+    | AuthRevocationState
+    | AdminRoleState
+    | IntegrationTokenState
 )
 PAYLOAD_TYPES: dict[str, type[Payload]] = {
     "product": ProductState,
@@ -185,6 +201,7 @@ PAYLOAD_TYPES: dict[str, type[Payload]] = {
     "customer": CustomerState,
     "auth_revocation": AuthRevocationState,
     "admin_role": AdminRoleState,
+    "integration_token": IntegrationTokenState,
 }
 """Each aggregate's payload model: an `upserted` event of that aggregate carries exactly it."""
 

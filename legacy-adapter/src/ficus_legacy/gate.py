@@ -3,7 +3,9 @@
 derives from env.php's `crypt/key`, unexpired, not revoked in Magento (`jwt_auth_revoked`,
 through a `RevocationSource`), of an admin whose role allows the route's resources
 (`authorization_role` / `authorization_rule`, through a `RoleSource`; an admin sync has
-announced no role for is allowed nothing, as in Magento). Any other credential leaves the
+announced no role for is allowed nothing, as in Magento); or an integration's opaque access
+token, looked up by its SHA-256 (`oauth_token` as sync announces it, `IntegrationTokenSource`)
+and accepted as `webapi_auth.integration_caller` says. Any other credential leaves the
 caller a guest. A service wires it in one line: its key, its credential source, its 401."""
 
 from __future__ import annotations
@@ -12,9 +14,17 @@ import time
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Generic, Protocol, TypeVar
 
+from ficus_contracts.auth import IntegrationTokenState, token_sha256
 from ficus_legacy import tokens
 from ficus_legacy.core import acl
-from ficus_legacy.core.webapi_auth import ADMIN, GUEST, Caller, bearer, is_allowed
+from ficus_legacy.core.webapi_auth import (
+    ADMIN,
+    GUEST,
+    Caller,
+    bearer,
+    integration_caller,
+    is_allowed,
+)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -36,8 +46,16 @@ class RoleSource(Protocol):
         ...
 
 
-class CredentialSource(RevocationSource, RoleSource, Protocol):
-    """Both ports (a service's database answers both)."""
+class IntegrationTokenSource(Protocol):
+    """Port: Magento's integration access tokens as the service knows them."""
+
+    async def integration_token(self, sha256: str) -> IntegrationTokenState | None:
+        """The token whose SHA-256 (hex) is `sha256`; None when Magento has no such token."""
+        ...
+
+
+class CredentialSource(RevocationSource, RoleSource, IntegrationTokenSource, Protocol):
+    """The three ports (a service's database answers them all)."""
 
 
 class TtlCache(Generic[K, V]):
@@ -75,6 +93,7 @@ class CachedCredentials:
         self._source = source
         self._revocations: TtlCache[tuple[int, int], int | None] = TtlCache(ttl, clock, size)
         self._roles: TtlCache[int, acl.Rules] = TtlCache(ttl, clock, size)
+        self._tokens: TtlCache[str, IntegrationTokenState | None] = TtlCache(ttl, clock, size)
 
     async def revoke_before(self, user_type: int, user_id: int) -> int | None:
         load = self._source.revoke_before
@@ -82,6 +101,9 @@ class CachedCredentials:
 
     async def admin_rules(self, user_id: int) -> acl.Rules:
         return await self._roles.get(user_id, lambda: self._source.admin_rules(user_id))
+
+    async def integration_token(self, sha256: str) -> IntegrationTokenState | None:
+        return await self._tokens.get(sha256, lambda: self._source.integration_token(sha256))
 
 
 Refuse = Callable[[Sequence[str]], Exception]
@@ -110,8 +132,10 @@ class Gate:
             return GUEST
         try:
             claims = tokens.verify(self._key, token, now=self._clock())
-        except tokens.TokenError:
-            return GUEST
+        except tokens.TokenError:  # not Magento's JWT: perhaps an integration's opaque token
+            return integration_caller(
+                await self._credentials.integration_token(token_sha256(token))
+            )
         user_type, user_id = int(claims.user_type), claims.user_id
         if tokens.revoked(claims, await self._credentials.revoke_before(user_type, user_id)):
             return GUEST

@@ -59,6 +59,7 @@ class Mirror:
         touches = self._apply_rows(conn, events)
         parents = self._address_parents(conn, touches.addresses)
         touches.resolve(parents)
+        touches.resolve_tokens(self._link_tokens(conn, touches))
         touches.resolve_roles(self._role_users(conn, touches.roles))
         touches.resolve_options(self._option_products(conn, touches.options))
         plan = plan_echoes(events, parents)
@@ -98,6 +99,33 @@ class Mirror:
             (sorted(roles),),
         ).fetchall()
         return [int(r[0]) for r in rows if r[0]]
+
+    def _link_tokens(self, conn: PgConn, touches: TouchSet) -> list[int]:
+        """The `oauth_token` rows the touches reach: a consumer's, an integration's (through
+        its consumer), those of the integration whose own 'U' role is a touched role, or all
+        of them (the bearer flag)."""
+        tables = ("oauth_token", "integration", "authorization_role")
+        if not (touches.token_links or touches.roles) or not all(t in self.shapes for t in tables):
+            return []
+        links = {
+            kind: sorted(i for k, i in touches.token_links if k == kind)
+            for kind, _ in touches.token_links
+        }
+        rows = conn.execute(
+            f"SELECT DISTINCT t.entity_id FROM {qualified('oauth_token')} t "  # type: ignore[arg-type]
+            f"LEFT JOIN {qualified('integration')} i ON i.consumer_id = t.consumer_id "
+            f"LEFT JOIN {qualified('authorization_role')} r ON r.role_type = 'U' "
+            "AND r.user_type = '1' AND r.user_id = i.integration_id "
+            "WHERE %s OR t.consumer_id = ANY(%s) OR i.integration_id = ANY(%s) "
+            "OR r.role_id = ANY(%s)",
+            (
+                "core_config_data" in links,
+                links.get("oauth_consumer", []),
+                links.get("integration", []),
+                sorted(touches.roles),
+            ),
+        ).fetchall()
+        return [int(r[0]) for r in rows]
 
     def _apply_rows(self, conn: PgConn, events: Sequence[ChangeEvent]) -> TouchSet:
         touches = TouchSet()

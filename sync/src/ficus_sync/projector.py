@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, Protocol
 
 import psycopg
 
-from ficus_contracts.auth import AdminRoleState, AuthRevocationState
+from ficus_contracts.auth import AdminRoleState, AuthRevocationState, IntegrationTokenState
 from ficus_contracts.customers import CustomerState
 from ficus_contracts.events import CategoryState, EventKind, ProductState, StoreState
 from ficus_contracts.reverse import REVERSE_LOG_TABLE
@@ -33,7 +33,13 @@ from ficus_sync.mirror import PgConn, TouchSet
 __all__ = ["DELETED_HASH", "Projector", "StateReader", "state_document", "state_text", "text_hash"]
 
 State = (
-    ProductState | CategoryState | StoreState | CustomerState | AuthRevocationState | AdminRoleState
+    ProductState
+    | CategoryState
+    | StoreState
+    | CustomerState
+    | AuthRevocationState
+    | AdminRoleState
+    | IntegrationTokenState
 )
 EchoCounter = Callable[[str, int], None]  # (aggregate, echoes suppressed)
 _CHUNK = 500
@@ -44,6 +50,7 @@ _ENTITY_TABLE: dict[Aggregate, tuple[str, str]] = {
     "product": ("catalog_product_entity", '"entity_id"'),
     "auth_revocation": ("jwt_auth_revoked", "user_type_id::bigint * 4294967296 + user_id"),
     "admin_role": ("authorization_role", "user_id"),
+    "integration_token": ("oauth_token", '"entity_id"'),
     "customer": ("customer_entity", '"entity_id"'),
 }
 

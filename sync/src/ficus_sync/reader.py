@@ -9,13 +9,20 @@ from typing import Any, cast
 
 from psycopg.rows import dict_row
 
+from ficus_contracts.auth import BEARER_PATH
 from ficus_contracts.events import StoreState
 from ficus_legacy.core.customers import customer_state
 from ficus_legacy.core.flatten import AttributeInfo, category_state, product_state
 from ficus_legacy.core.storeview import store_states
 from ficus_legacy.metadata import AttributeCatalog, Stores
 from ficus_legacy.types import Connection as LegacyConnection
-from ficus_sync.core.credentials import admin_role_states, group_ids, revocation_states
+from ficus_sync.core.credentials import (
+    admin_role_states,
+    flag_set,
+    group_ids,
+    integration_token_states,
+    revocation_states,
+)
 from ficus_sync.core.shape import qualified
 from ficus_sync.core.tables import EAV_TYPES, SUPER_LABEL, Aggregate
 from ficus_sync.mirror import PgConn
@@ -33,6 +40,9 @@ _CUSTOMER_TABLES = {
     **{f"customer_entity_{t}": "entity_id" for t in EAV_TYPES},
     "customer_address_entity": "parent_id",
 }
+_TOKEN_TABLES = (
+    "oauth_token", "integration", "authorization_role", "authorization_rule", "core_config_data",
+)  # fmt: skip
 _ADDRESS_VALUE_TABLES = {f"customer_address_entity_{t}": "entity_id" for t in EAV_TYPES}
 
 
@@ -73,6 +83,8 @@ class MirrorStateReader:
             return dict(self._revocations(conn, list(entity_ids)))
         if aggregate == "admin_role":
             return dict(self._admin_roles(conn, list(entity_ids)))
+        if aggregate == "integration_token":
+            return dict(self._integration_tokens(conn, list(entity_ids)))
         meta = self.metadata(conn)
         if aggregate == "customer":
             return self._customers(conn, list(entity_ids), meta.attributes["customer"])
@@ -152,6 +164,33 @@ class MirrorStateReader:
         if self._has("authorization_rule"):
             rules = _fetch(conn, {"authorization_rule": "role_id"}, parents)["authorization_rule"]
         return dict(admin_role_states(users, groups, rules))
+
+    def _integration_tokens(self, conn: PgConn, ids: list[int]) -> dict[int, State]:
+        """`oauth_token` rows, their integrations (by consumer), those integrations' own
+        'U' roles and rules, and the bearer flag (default scope)."""
+        if not ids or not all(self._has(t) for t in _TOKEN_TABLES):
+            return {}
+        tokens = _rows(
+            conn, f"SELECT * FROM {qualified('oauth_token')} WHERE entity_id = ANY(%s)", ids
+        )
+        consumers = sorted({int(t["consumer_id"]) for t in tokens if t.get("consumer_id")})
+        integrations = _fetch(conn, {"integration": "consumer_id"}, consumers)["integration"]
+        users = [int(i["integration_id"]) for i in integrations]
+        roles = _rows(
+            conn,
+            f"SELECT * FROM {qualified('authorization_role')} WHERE user_id = ANY(%s)"
+            " AND role_type = 'U' AND user_type = '1'",
+            users,
+        )
+        role_ids = [int(r["role_id"]) for r in roles]
+        rules = _fetch(conn, {"authorization_rule": "role_id"}, role_ids)["authorization_rule"]
+        flag = conn.execute(
+            f"SELECT value FROM {qualified('core_config_data')} "  # type: ignore[arg-type]
+            "WHERE scope = 'default' AND scope_id = 0 AND path = %s",
+            (BEARER_PATH,),
+        ).fetchone()
+        enabled = flag is not None and flag_set(flag[0])
+        return dict(integration_token_states(tokens, integrations, roles, rules, enabled))
 
     def _has(self, table: str) -> bool:
         return self._tables is None or table in self._tables

@@ -11,9 +11,10 @@ import pytest
 from ficus_catalog.auth import CachedCredentials, Gate, catalog_gate
 from ficus_catalog.errors import NotAuthorized
 from ficus_catalog.testing import CRYPT_KEY, bearer
+from ficus_contracts.auth import IntegrationTokenState, token_sha256
 from ficus_legacy import tokens
 from ficus_legacy.core.acl import NONE, ROOT, Rules
-from ficus_legacy.core.webapi_auth import ADMIN, GUEST, Caller
+from ficus_legacy.core.webapi_auth import ADMIN, GUEST, INTEGRATION, Caller
 
 NOW = float(int(time.time()))  # PyJWT refuses an `iat` ahead of the real clock
 PRODUCTS = ("Magento_Catalog::products",)
@@ -25,6 +26,7 @@ class Table:
     def __init__(self) -> None:
         self.rows: dict[tuple[int, int], int] = {}
         self.roles: dict[int, Rules] = {}
+        self.integrations: dict[str, IntegrationTokenState] = {}
         self.reads = 0
 
     async def revoke_before(self, user_type: int, user_id: int) -> int | None:
@@ -34,6 +36,10 @@ class Table:
     async def admin_rules(self, user_id: int) -> Rules:
         self.reads += 1
         return self.roles.get(user_id, NONE)
+
+    async def integration_token(self, sha256: str) -> IntegrationTokenState | None:
+        self.reads += 1
+        return self.integrations.get(sha256)
 
 
 def _gate(table: Table) -> Gate:
@@ -109,3 +115,39 @@ def test_the_cache_reuses_an_answer_for_its_ttl_only() -> None:
     assert asyncio.run(cached.admin_rules(5)) == Rules(frozenset({"x"}))
     table.roles[5] = NONE
     assert asyncio.run(cached.admin_rules(5)) == Rules(frozenset({"x"})) and table.reads == 7
+
+
+def _integration(token: str, **changes: object) -> IntegrationTokenState:
+    state = IntegrationTokenState(
+        token_id=3, token_sha256=token_sha256(token), user_type=INTEGRATION, revoked=False,
+        integration_id=9, status=1, bearer_enabled=True, resources=PRODUCTS,
+    )  # fmt: skip
+    return state.model_copy(update=changes)
+
+
+def test_an_integration_token_passes_by_its_hash_with_its_own_resources() -> None:
+    table, token = Table(), "abcdefghijklmnopqrstuvwxyz012345"
+    gate, header = _gate(table), f"Bearer {token}"
+    with pytest.raises(NotAuthorized):  # no such token
+        asyncio.run(gate.require(header, PRODUCTS))
+    table.integrations[token_sha256(token)] = _integration(token)
+    caller = asyncio.run(gate.require(header, PRODUCTS))
+    assert caller == Caller(INTEGRATION, 9, Rules(frozenset(PRODUCTS)))
+    with pytest.raises(NotAuthorized):  # a resource its role does not allow
+        asyncio.run(gate.require(header, ("Magento_Catalog::categories",)))
+    assert asyncio.run(gate.caller(f"Bearer {token.upper()}")) == GUEST  # another token
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"bearer_enabled": False},  # Magento's default: integration tokens are no bearer
+        {"revoked": True},
+        {"integration_id": None},  # the integration is gone
+        {"user_type": ADMIN},  # an admin's OAuth token, not an integration's
+    ],
+)
+def test_an_integration_token_magento_would_not_take_is_a_guest(changes: dict[str, object]) -> None:
+    table, token = Table(), "abcdefghijklmnopqrstuvwxyz012345"
+    table.integrations[token_sha256(token)] = _integration(token, **changes)
+    assert asyncio.run(_gate(table).caller(f"Bearer {token}")) == GUEST

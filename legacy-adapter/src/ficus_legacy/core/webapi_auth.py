@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ficus_contracts.auth import IntegrationTokenState
 from ficus_legacy.core import acl
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "SELF",
     "Caller",
     "bearer",
+    "integration_caller",
     "is_allowed",
     "not_authorized_body",
 ]
@@ -84,3 +86,18 @@ def is_allowed(caller: Caller, resources: Iterable[str]) -> bool:
 def not_authorized_body(resources: Sequence[str]) -> dict[str, Any]:
     """Magento's 401 body for a route's resources."""
     return {"message": NOT_AUTHORIZED, "parameters": {"resources": ", ".join(resources)}}
+
+
+def integration_caller(token: IntegrationTokenState | None) -> Caller:
+    """The caller an opaque bearer token makes, as Magento 2.4.8's
+    `Integration\\Model\\Authorization\\TokenUserContext` decides: a guest when no
+    `oauth_token` row has it (None), when it is revoked, is not an integration's (user_type 1),
+    names no integration (by consumer), or when `oauth/consumer/enable_integration_as_bearer`
+    is off; otherwise the integration with its own role's rules. The integration's status is
+    not checked, as Magento does not."""
+    if token is None or token.revoked or token.user_type != INTEGRATION:
+        return GUEST
+    if not token.bearer_enabled or token.integration_id is None:
+        return GUEST
+    rules = acl.Rules(allowed=frozenset(token.resources), denied=frozenset(token.denied))
+    return Caller(INTEGRATION, token.integration_id, rules)

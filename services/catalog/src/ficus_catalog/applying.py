@@ -4,7 +4,8 @@ or older one is ignored, `deleted` removes the aggregate and leaves a tombstone 
 Store events (`StoreState`) replace the store view's `catalog_store` row, and with the first
 one the rows seeded from settings go (sync's snapshot emits every store view at once).
 Revocation events (`AuthRevocationState`) replace the user's `token_revocation` row, admin
-role events (`AdminRoleState`) the admin's `admin_role` row. The catalog holds these five
+role events (`AdminRoleState`) the admin's `admin_role` row, integration token events
+(`IntegrationTokenState`) the token's `integration_token` row. The catalog holds these six
 aggregates only (`AGGREGATES`); the feed ignores the others.
 
 A product's rows include its Magento JSON per store view (`product_json`, rendered by the
@@ -34,16 +35,18 @@ from ficus_catalog.product_mapper import (
     revocation_rows,
     role_rows,
     store_rows,
+    token_rows,
 )
 from ficus_catalog.tables import (
     AdminRole,
     AppliedVersion,
     CatalogStore,
     Category,
+    IntegrationToken,
     Product,
     TokenRevocation,
 )
-from ficus_contracts.auth import AdminRoleState, AuthRevocationState
+from ficus_contracts.auth import AdminRoleState, AuthRevocationState, IntegrationTokenState
 from ficus_contracts.events import (
     CategoryState,
     DomainEvent,
@@ -53,7 +56,9 @@ from ficus_contracts.events import (
 )
 from ficus_feed.core import Outcome
 
-AGGREGATES = frozenset({"product", "category", "store", "auth_revocation", "admin_role"})
+AGGREGATES = frozenset(
+    {"product", "category", "store", "auth_revocation", "admin_role", "integration_token"}
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ def prepare(event: DomainEvent) -> Prepared:
         return Prepared(event, revocation_rows(event.aggregate_id, event.version, payload))
     if isinstance(payload, AdminRoleState):
         return Prepared(event, role_rows(event.aggregate_id, event.version, payload))
+    if isinstance(payload, IntegrationTokenState):
+        return Prepared(event, token_rows(event.aggregate_id, event.version, payload))
     if event.aggregate == "admin_role":  # a role gone allows nothing; no row: not known yet
         gone = AdminRoleState(user_id=event.entity_id, role_id=0, resources=())
         return Prepared(event, role_rows(event.aggregate_id, event.version, gone))
@@ -100,6 +107,11 @@ def _remove(session: Session, aggregate: str, mine: list[Prepared]) -> None:
     if aggregate == "admin_role":
         mine_users = or_(AdminRole.aggregate_id.in_(ids), AdminRole.user_id.in_(entity_ids))
         session.execute(delete(AdminRole).where(mine_users))
+        return
+    if aggregate == "integration_token":
+        token = IntegrationToken
+        mine_tokens = or_(token.aggregate_id.in_(ids), token.token_id.in_(entity_ids))
+        session.execute(delete(token).where(mine_tokens))
         return
     table = Product if aggregate == "product" else Category
     session.execute(

@@ -17,6 +17,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from ficus_catalog.core.product_criteria import ATTRIBUTE_EXISTS, ProductQuery, attribute_candidates
 from ficus_catalog.database import libpq_url
+from ficus_contracts.auth import IntegrationTokenState
 from ficus_legacy.core import acl
 from ficus_legacy.core.searchcriteria import SearchCriteria
 
@@ -44,6 +45,11 @@ LEFT JOIN LATERAL (
 """
 BY_SKU = {kind: _BY_SKU.format(store=query) for kind, query in STORES.items()}
 ADMIN_RULES = "SELECT resources, denied FROM admin_role WHERE user_id = %(id)s"
+INTEGRATION_LOOKUP = (
+    "SELECT token_id, token_sha256, user_type, revoked, integration_id, status, bearer_enabled,"
+    " resources, denied FROM integration_token WHERE token_sha256 = %(hash)s"
+    " ORDER BY token_id DESC LIMIT 1"
+)
 REVOKE_BEFORE = (
     "SELECT revoke_before FROM token_revocation WHERE user_type_id = %(type)s AND user_id = %(id)s"
 )
@@ -67,8 +73,9 @@ class BodyPage:
 
 
 class StoredBodies:
-    """Adapter over `product_json` for the by-sku route, and over `token_revocation` and
-    `admin_role` for the gate (a `CredentialSource`); open it inside the event loop."""
+    """Adapter over `product_json` for the by-sku route, and over `token_revocation`,
+    `admin_role` and `integration_token` for the gate (a `CredentialSource`); open it inside
+    the event loop."""
 
     def __init__(self, db_url: str, default_store: str, size: int = 4) -> None:
         self._default_store = default_store
@@ -137,6 +144,17 @@ class StoredBodies:
         """The admin's role rules as sync delivered them (`RoleSource`); none without a role."""
         row = await self._one(ADMIN_RULES, {"id": user_id})
         return acl.NONE if row is None else acl.Rules(frozenset(row[0]), frozenset(row[1]))
+
+    async def integration_token(self, sha256: str) -> IntegrationTokenState | None:
+        """The integration token of that hash as sync delivered it (`IntegrationTokenSource`)."""
+        row = await self._one(INTEGRATION_LOOKUP, {"hash": sha256})
+        if row is None:
+            return None
+        names = ("token_id", "token_sha256", "user_type", "revoked", "integration_id", "status")
+        values = dict(zip(names, row[:6], strict=True))
+        return IntegrationTokenState(
+            **values, bearer_enabled=row[6], resources=tuple(row[7]), denied=tuple(row[8])
+        )
 
     def _store(self, store_code: str | None) -> tuple[str, str]:
         if store_code is None:

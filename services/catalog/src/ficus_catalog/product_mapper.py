@@ -31,6 +31,7 @@ from ficus_catalog.tables import (
     ConfigurableAttribute,
     ConfigurableChild,
     ConfigurableOptionRow,
+    IntegrationToken,
     Product,
     ProductCategory,
     ProductJson,
@@ -39,7 +40,7 @@ from ficus_catalog.tables import (
     Stock,
     TokenRevocation,
 )
-from ficus_contracts.auth import AdminRoleState, AuthRevocationState
+from ficus_contracts.auth import AdminRoleState, AuthRevocationState, IntegrationTokenState
 from ficus_contracts.events import (
     CategoryLink,
     CategoryState,
@@ -268,5 +269,15 @@ def role_rows(aggregate_id: uuid.UUID, version: int, state: AdminRoleState) -> R
     values = {**state.model_dump(), "aggregate_id": aggregate_id, "version": version}
     rows.add(
         AdminRole, {**values, "resources": list(state.resources), "denied": list(state.denied)}
+    )
+    return rows
+
+
+def token_rows(aggregate_id: uuid.UUID, version: int, state: IntegrationTokenState) -> Rows:
+    rows = Rows()
+    values = {**state.model_dump(), "aggregate_id": aggregate_id, "version": version}
+    rows.add(
+        IntegrationToken,
+        {**values, "resources": list(state.resources), "denied": list(state.denied)},
     )
     return rows

@@ -308,3 +308,23 @@ class AdminRole(Base):
     denied: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
     aggregate_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
     version: Mapped[int] = mapped_column(BigInteger)
+
+
+class IntegrationToken(Base):
+    """Magento's integration access tokens, from sync's `integration_token` events
+    (`ficus_contracts.auth.IntegrationTokenState`: the token's SHA-256, never the token, and
+    what Magento reads to accept it), looked up by hash for the gate."""
+
+    __tablename__ = "integration_token"
+
+    token_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(Text, index=True)
+    user_type: Mapped[int | None] = mapped_column(SmallInteger)
+    revoked: Mapped[bool]
+    integration_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[int | None] = mapped_column(SmallInteger)
+    bearer_enabled: Mapped[bool]
+    resources: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    denied: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    aggregate_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
+    version: Mapped[int] = mapped_column(BigInteger)

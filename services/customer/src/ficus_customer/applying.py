@@ -1,6 +1,7 @@
 """Apply domain events to the customer database: `customer`, `store`, `auth_revocation`
 (Magento's `jwt_auth_revoked` rows: tokens revoked in Magento are refused here too) and
-`admin_role` (an admin's role resources, `credentials`).
+`admin_role` (an admin's role resources, `credentials`) and `integration_token` (Magento's
+integration access tokens, `credentials`).
 
 A customer event wins when its version is newer than the last forward version applied (or the
 tombstone's). Its payload becomes the service's view of Magento (`magento_view`). The state
@@ -28,7 +29,7 @@ from ficus_customer.errors import InvalidEvent
 from ficus_customer.repository import Clocks, Conn, Stored
 from ficus_feed.core import Outcome
 
-AGGREGATES = frozenset({"customer", "store", "auth_revocation", "admin_role"})
+AGGREGATES = frozenset({"customer", "store", "auth_revocation", "admin_role", "integration_token"})
 
 
 def _merged(current: Stored, theirs: CustomerState, writes: list[Write]) -> CustomerState:
@@ -91,6 +92,8 @@ def apply_event(conn: Conn, event: DomainEvent, clock: HybridClock) -> Outcome:
         return apply_revocation(conn, event)
     if event.aggregate == "admin_role":
         return credentials.apply_admin_role(conn, event)
+    if event.aggregate == "integration_token":
+        return credentials.apply_integration_token(conn, event)
     if event.aggregate == "store":
         view = event.payload if isinstance(event.payload, StoreState) else None
         applied = stores.apply_store(conn, event.entity_id, event.version, view)

@@ -1,15 +1,21 @@
 """Credential aggregates from their Magento rows (pure): `auth_revocation` from
-`jwt_auth_revoked`, `admin_role` from `authorization_role` + `authorization_rule`
-(`ficus_contracts.auth` defines both)."""
+`jwt_auth_revoked`, `admin_role` from `authorization_role` + `authorization_rule`,
+`integration_token` from `oauth_token` + `integration` + the integration's own role and rules +
+the bearer flag (`ficus_contracts.auth` defines them)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ficus_contracts.auth import AdminRoleState, AuthRevocationState
+from ficus_contracts.auth import (
+    AdminRoleState,
+    AuthRevocationState,
+    IntegrationTokenState,
+    token_sha256,
+)
 from ficus_legacy.core import acl
-from ficus_sync.core.tables import is_admin_user_row, revocation_key
+from ficus_sync.core.tables import is_admin_user_row, is_integration_row, revocation_key
 
 Row = Mapping[str, Any]
 
@@ -53,6 +59,54 @@ def admin_role_states(
         states[user_id] = AdminRoleState(
             user_id=user_id,
             role_id=parent,
+            resources=tuple(sorted(rules.allowed)),
+            denied=tuple(sorted(rules.denied)),
+        )
+    return states
+
+
+def flag_set(value: object) -> bool:
+    """A config value as `ScopeConfigInterface::isSetFlag` reads it (PHP's bool cast)."""
+    return value is not None and str(value) not in ("", "0")
+
+
+def integration_roles(role_rows: Iterable[Row]) -> dict[int, int]:
+    """Each integration's own role (integration id -> role_id): its 'U' rows of user_type 1,
+    the lowest role_id first, as `WebapiRoleLocator` takes the collection's first item."""
+    found: dict[int, int] = {}
+    for row in sorted(role_rows, key=lambda r: int(r["role_id"]), reverse=True):
+        if is_integration_row(row) and row.get("user_id"):
+            found[int(row["user_id"])] = int(row["role_id"])
+    return found
+
+
+def integration_token_states(
+    tokens: Iterable[Row],
+    integrations: Iterable[Row],
+    role_rows: Iterable[Row],
+    rule_rows: Iterable[Row],
+    bearer_enabled: bool,
+) -> dict[int, IntegrationTokenState]:
+    """Each `oauth_token` row (by entity_id) as Magento's `TokenUserContext` would resolve
+    it: its integration by consumer_id, that integration's own role's resources."""
+    by_consumer = {int(r["consumer_id"]): r for r in integrations if r.get("consumer_id")}
+    roles = integration_roles(role_rows)
+    by_role: dict[int, list[Row]] = {}
+    for rule in sorted(rule_rows, key=lambda r: int(r.get("rule_id") or 0)):
+        by_role.setdefault(int(rule["role_id"]), []).append(rule)
+    states: dict[int, IntegrationTokenState] = {}
+    for token in tokens:
+        integration = by_consumer.get(int(token.get("consumer_id") or 0))
+        integration_id = None if integration is None else int(integration["integration_id"])
+        rules = acl.rules_from_rows(by_role.get(roles.get(integration_id or 0, 0), ()))
+        states[int(token["entity_id"])] = IntegrationTokenState(
+            token_id=int(token["entity_id"]),
+            token_sha256=token_sha256(str(token["token"])),
+            user_type=None if token.get("user_type") is None else int(token["user_type"]),
+            revoked=bool(int(token.get("revoked") or 0)),
+            integration_id=integration_id,
+            status=None if integration is None else int(integration["status"]),
+            bearer_enabled=bearer_enabled,
             resources=tuple(sorted(rules.allowed)),
             denied=tuple(sorted(rules.denied)),
         )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ficus_contracts.reverse import REVERSE_LOG_TABLE
 from ficus_sync.core.envelope import ChangeEvent, Op, Row
-from ficus_sync.core.tables import ADDRESS, ALL, ROLE, SUPER_LABEL, Touch, reverse_marker, touched
+from ficus_sync.core.tables import ADDRESS, AGGREGATES, ALL, Touch, reverse_marker, touched
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +91,6 @@ def _image_keys(table: str, image: Row | None, address_parent: Mapping[int, int]
             parent = address_parent.get(entity_id)
             if parent is not None:
                 keys.add(("customer", parent))
-        elif kind != ROLE and kind != SUPER_LABEL:  # no reverse-sync markers for these
-            keys.add((kind, entity_id))
+        elif kind in AGGREGATES:  # no reverse-sync markers for roles, labels, token links
+            keys.add((kind, entity_id))  # type: ignore[arg-type]
     return keys

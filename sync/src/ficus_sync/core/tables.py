@@ -18,6 +18,16 @@ aggregates; the event's entity_id stays the user id, see `event_entity_id`); `ad
 per admin user (`authorization_role` row of role_type 'U', user_type 2), keyed by user_id. A
 group role ('G') row or an `authorization_rule` row only names its role: `touched` returns a
 `ROLE` touch, which the mirror resolves to the admin users whose 'U' row has that parent_id.
+
+`integration_token`, one per `oauth_token` row, keyed by its entity_id. Its state carries what
+Magento reads to accept the token (`ficus_contracts.auth.IntegrationTokenState`), so rows of
+other tables only name the tokens to rebuild: an `integration` row its consumer
+(`TOKEN_LINK` touch ('oauth_consumer', consumer_id)), an integration's 'U' role row (user_type
+1) its integration (('integration', user_id)), a rule row its role (the `ROLE` touch, which
+also names the integration whose own 'U' role it is), the bearer config row every token
+(('core_config_data', 0)); the mirror resolves them to tokens (`Mirror._link_tokens`).
+`oauth_consumer` is captured for its cascades only (deleting a consumer deletes its tokens
+and integration; InnoDB does not binlog those).
 """
 
 from __future__ import annotations
@@ -26,21 +36,31 @@ import uuid
 from collections.abc import Mapping
 from typing import Final, Literal, cast
 
-from ficus_contracts.auth import admin_role_aggregate_id, revocation_aggregate_id
+from ficus_contracts.auth import BEARER_PATH, admin_role_aggregate_id, revocation_aggregate_id
 from ficus_contracts.reverse import REVERSE_LOG_TABLE
 from ficus_sync.core.envelope import Value
 
-Aggregate = Literal["product", "category", "store", "auth_revocation", "admin_role", "customer"]
+Aggregate = Literal[
+    "product", "category", "store", "auth_revocation", "admin_role", "integration_token", "customer"
+]  # fmt: skip
 Touch = tuple[Aggregate, int]
 ADDRESS: Final = "customer_address"
 AddressTouch = tuple[Literal["customer_address"], int]
 ROLE: Final = "authorization_role"
 RoleTouch = tuple[Literal["authorization_role"], int]
+TokenLinkKind = Literal["oauth_consumer", "integration", "core_config_data"]
+TokenLinkTouch = tuple[TokenLinkKind, int]
+TOKEN_LINKS: Final[tuple[TokenLinkKind, ...]] = (
+    "oauth_consumer",
+    "integration",
+    "core_config_data",
+)
 SUPER_LABEL: Final = "catalog_product_super_attribute_label"
 SuperLabelTouch = tuple[Literal["catalog_product_super_attribute_label"], int]
 
 AGGREGATES: Final[tuple[Aggregate, ...]] = (
-    "store", "category", "product", "auth_revocation", "admin_role", "customer",
+    "store", "category", "product", "auth_revocation", "admin_role", "integration_token",
+    "customer",
 )  # fmt: skip
 """Every aggregate, in the order the projector emits a batch's events (a new store view is
 announced before the products that get values for it)."""
@@ -75,12 +95,19 @@ ROLE_TABLES: Final[dict[str, str]] = {
     "authorization_role": "parent_id",
     "authorization_rule": "role_id",
 }
+TOKEN_TABLES: Final[dict[str, str]] = {
+    "oauth_consumer": "entity_id",
+    "oauth_token": "consumer_id",
+    "integration": "consumer_id",
+    "core_config_data": "path",
+}
 LOOKUP_COLUMNS: Final[dict[str, str]] = {
     **PRODUCT_TABLES,
     **CATEGORY_TABLES,
     **CUSTOMER_TABLES,
     **ADDRESS_VALUE_TABLES,
     **ROLE_TABLES,
+    **{table: column for table, column in TOKEN_TABLES.items() if table != "oauth_consumer"},
     REVERSE_LOG_TABLE: "entity_id",  # the projector reads a customer's watermark by it
     SUPER_LABEL: "product_super_attribute_id",  # resolved to its product like an address
 }
@@ -103,6 +130,7 @@ CAPTURED: Final[tuple[str, ...]] = (
     REVERSE_LOG_TABLE,
     REVOCATION_TABLE,
     *ROLE_TABLES,
+    *TOKEN_TABLES,
 )
 
 
@@ -133,9 +161,10 @@ _TABLE_AGGREGATE: Final[dict[str, tuple[_Kind, str]]] = {
 }
 
 
-def touched(
-    table: str, row: Mapping[str, Value]
-) -> list[Touch | AddressTouch | RoleTouch | SuperLabelTouch] | _All:
+AnyTouch = Touch | AddressTouch | RoleTouch | SuperLabelTouch | TokenLinkTouch
+
+
+def touched(table: str, row: Mapping[str, Value]) -> list[AnyTouch] | _All:
     """The aggregates that a change of `row` in `table` may alter (address touches still to
     be resolved to their customer, role touches to the role's admin users, super attribute
     label touches to the configurable product)."""
@@ -146,6 +175,8 @@ def touched(
         return [marker[0]] if marker is not None else []
     if table == REVOCATION_TABLE or table in ROLE_TABLES:
         return _credential_touches(table, row)
+    if table in TOKEN_TABLES:
+        return _token_touches(table, row)
     found = _TABLE_AGGREGATE.get(table)
     if found is None:
         return []
@@ -193,9 +224,7 @@ def is_admin_user_row(row: Mapping[str, Value]) -> bool:
     return str(row.get("role_type")) == "U" and str(row.get("user_type")) == "2"
 
 
-def _credential_touches(
-    table: str, row: Mapping[str, Value]
-) -> list[Touch | AddressTouch | RoleTouch | SuperLabelTouch]:
+def _credential_touches(table: str, row: Mapping[str, Value]) -> list[AnyTouch]:
     if table == REVOCATION_TABLE:
         user_type, user = row.get("user_type_id"), row.get("user_id")
         if user_type is None or user is None:
@@ -203,6 +232,27 @@ def _credential_touches(
         return [("auth_revocation", revocation_key(int(user_type), int(user)))]  # type: ignore[arg-type]
     if table == "authorization_role" and str(row.get("role_type")) == "U":
         user = row.get("user_id")
-        return [("admin_role", int(user))] if is_admin_user_row(row) and user else []  # type: ignore[arg-type]
+        if not user:
+            return []
+        if is_integration_row(row):
+            return [("integration", int(user))]  # type: ignore[arg-type]
+        return [("admin_role", int(user))] if is_admin_user_row(row) else []  # type: ignore[arg-type]
     role = row.get("role_id")
     return [(ROLE, int(role))] if role is not None else []  # type: ignore[arg-type]
+
+
+def is_integration_row(row: Mapping[str, Value]) -> bool:
+    """An `authorization_role` row that is an integration's own role ('U', user_type 1)."""
+    return str(row.get("role_type")) == "U" and str(row.get("user_type")) == "1"
+
+
+def _token_touches(table: str, row: Mapping[str, Value]) -> list[AnyTouch]:
+    if table == "oauth_token":
+        token = row.get("entity_id")
+        return [("integration_token", int(token))] if token is not None else []  # type: ignore[arg-type]
+    if table == "integration":
+        consumer = row.get("consumer_id")
+        return [("oauth_consumer", int(consumer))] if consumer is not None else []  # type: ignore[arg-type]
+    if table == "core_config_data" and row.get("path") == BEARER_PATH:
+        return [("core_config_data", 0)]
+    return []  # oauth_consumer: its deletion cascades to the rows that touch

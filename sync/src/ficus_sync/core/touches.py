@@ -1,6 +1,6 @@
 """Which aggregates a batch of row changes touched (pure): keys known from the rows, and the
 touches still to resolve through the mirror (an address to its customer, a group role to its
-admin users, a super attribute label to its product)."""
+admin users, a super attribute label to its product, an integration's rows to its tokens)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ficus_sync.core.envelope import Row
-from ficus_sync.core.tables import ADDRESS, ALL, ROLE, SUPER_LABEL, Touch, touched
+from ficus_sync.core.tables import (
+    ADDRESS,
+    ALL,
+    ROLE,
+    SUPER_LABEL,
+    TOKEN_LINKS,
+    TokenLinkTouch,
+    Touch,
+    touched,
+)
 
 __all__ = ["TouchSet"]
 
@@ -20,6 +29,7 @@ class TouchSet:
     addresses: set[int] = field(default_factory=set)  # address ids, customer still unknown
     roles: set[int] = field(default_factory=set)  # group role ids, admin users still unknown
     options: set[int] = field(default_factory=set)  # super attribute ids, product unknown
+    token_links: set[TokenLinkTouch] = field(default_factory=set)  # tokens still unknown
 
     def add_row(self, table: str, row: Row | None) -> None:
         if row is None or self.everything:
@@ -35,8 +45,10 @@ class TouchSet:
                 self.roles.add(entity_id)
             elif kind == SUPER_LABEL:
                 self.options.add(entity_id)
+            elif kind in TOKEN_LINKS:
+                self.token_links.add((kind, entity_id))  # type: ignore[arg-type]
             else:
-                self.keys.add((kind, entity_id))
+                self.keys.add((kind, entity_id))  # type: ignore[arg-type]
 
     def merge(self, other: TouchSet) -> None:
         self.everything = self.everything or other.everything
@@ -44,6 +56,7 @@ class TouchSet:
         self.addresses |= other.addresses
         self.roles |= other.roles
         self.options |= other.options
+        self.token_links |= other.token_links
 
     def resolve(self, address_parent: dict[int, int]) -> None:
         """Turn address touches into their customers' (an address gone has no customer left
@@ -63,3 +76,9 @@ class TouchSet:
         """Turn group role touches into their admin users' (`Mirror._role_users`)."""
         self.keys |= {("admin_role", user) for user in role_users}
         self.roles = set()
+
+    def resolve_tokens(self, tokens: Iterable[int]) -> None:
+        """Turn an integration's, its role's or the bearer flag's touches into the tokens'
+        (`Mirror._link_tokens`; call before `resolve_roles`, which forgets the roles)."""
+        self.keys |= {("integration_token", token) for token in tokens}
+        self.token_links = set()
