@@ -67,8 +67,8 @@ def create(conn: Connection, name: str, resources: Sequence[str]) -> Issued:
     )
     integration = _insert(
         conn,
-        "INSERT INTO integration (name, email, status, consumer_id, setup_type)"
-        " VALUES (%s, '', 1, %s, 0)",
+        "INSERT INTO integration (name, email, status, consumer_id, setup_type, updated_at)"
+        " VALUES (%s, '', 1, %s, 0, NOW())",  # Integration::beforeSave sets updated_at
         (name, consumer),
     )
     roles.grant_integration(conn, integration, resources)

@@ -66,6 +66,7 @@ INSERT_ORDER: tuple[type[Base], ...] = (
     CatalogStore,
     TokenRevocation,
     AdminRole,
+    IntegrationToken,
 )
 
 Row = dict[str, Any]

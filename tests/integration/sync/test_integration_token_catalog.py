@@ -1,0 +1,72 @@
+"""Integration (opaque `oauth_token`) tokens reach the catalog through real sync (embedded
+engine), as Magento 2.4.8 takes them: refused while `oauth/consumer/enable_integration_as_bearer`
+is off (Magento's default), then allowed exactly the integration's own role's resources, and
+refused again within the sync lag once Magento revokes the token, narrows the role elsewhere,
+turns the flag off, or deletes the integration (its consumer, cascading in InnoDB)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ficus_catalog.api import create_app
+from ficus_catalog.settings import CatalogSettings
+from ficus_catalog.testing import CRYPT_KEY
+from ficus_devstack.process import wait_until
+from ficus_legacy import integrations, roles
+from ficus_sync.settings import SyncSettings
+from tests.integration.sync.helpers import sync_in_thread, wait_caught_up
+from tests.integration.sync.shop import Shop
+from tests.integration.sync.test_auth_catalog import CATEGORIES, PRODUCTS, catalog_url
+
+pytestmark = pytest.mark.integration
+__all__ = ["catalog_url"]  # the fixture, shared
+LAG = 30.0
+
+
+def test_the_catalog_takes_integration_tokens_as_magento_through_sync(
+    shop: Shop, sync_settings: SyncSettings, catalog_url: str
+) -> None:
+    issued = integrations.create(shop.conn, "erp", ["Magento_Catalog::products"])
+    shop.conn.commit()
+    settings = CatalogSettings(
+        db_url=catalog_url,
+        events_url=sync_settings.postgres_url,
+        stores={"admin": 0, "default": 1},
+        magento_crypt_key=CRYPT_KEY,
+        credentials_cache_seconds=0,
+    )
+    with sync_in_thread(sync_settings):
+        wait_caught_up(sync_settings)
+        with TestClient(create_app(settings)) as catalog:
+            _walk(shop, _statuses(catalog, issued.token), issued)
+
+
+def _statuses(catalog: TestClient, token: str) -> Callable[[], list[int]]:
+    headers = {"Authorization": f"Bearer {token}"}
+    return lambda: [catalog.get(p, headers=headers).status_code for p in (PRODUCTS, CATEGORIES)]
+
+
+def _changed(shop: Shop, statuses: Callable[[], list[int]], expected: list[int]) -> None:
+    shop.conn.commit()
+    assert wait_until(lambda: statuses() == expected, LAG), (statuses(), expected)
+
+
+def _walk(shop: Shop, statuses: Callable[[], list[int]], issued: integrations.Issued) -> None:
+    assert statuses() == [401, 401]  # the flag is off: no bearer, as Magento
+    integrations.enable_bearer(shop.conn)
+    _changed(shop, statuses, [200, 401])  # its role's resource only
+    shop.sql("UPDATE oauth_token SET revoked = 1 WHERE token = %s", (issued.token,))
+    _changed(shop, statuses, [401, 401])
+    shop.sql("UPDATE oauth_token SET revoked = 0 WHERE token = %s", (issued.token,))
+    _changed(shop, statuses, [200, 401])
+    roles.grant_integration(shop.conn, issued.integration_id, ["Magento_Catalog::categories"])
+    _changed(shop, statuses, [401, 200])  # the role narrowed elsewhere, rules replaced
+    integrations.enable_bearer(shop.conn, enabled=False)
+    _changed(shop, statuses, [401, 401])
+    integrations.enable_bearer(shop.conn)
+    _changed(shop, statuses, [401, 200])
+    shop.sql("DELETE FROM oauth_consumer WHERE entity_id = %s", (issued.consumer_id,))
+    _changed(shop, statuses, [401, 401])  # token and integration gone with their consumer
