@@ -7,9 +7,9 @@ from typing import Any
 
 import pymysql
 
-from ficus_contracts.auth import AdminRoleState, admin_role_aggregate_id
+from ficus_contracts.auth import BEARER_PATH, AdminRoleState, admin_role_aggregate_id
 from ficus_contracts.events import DomainEvent, EventKind, StoreState
-from ficus_sync.core.credentials import admin_role_states
+from ficus_sync.core.credentials import admin_role_states, flag_set, integration_token_states
 
 
 def store_event(store_id: int, version: int, code: str | None, **fields: Any) -> DomainEvent:
@@ -72,3 +72,29 @@ def synced_role_event(conn: Any, user_id: int, version: int) -> DomainEvent:
     groups = _rows(conn, "SELECT * FROM authorization_role WHERE role_type = 'G'")
     rules = _rows(conn, "SELECT * FROM authorization_rule")
     return role_event(user_id, version, admin_role_states(users, groups, rules).get(user_id))
+
+
+def synced_token_event(conn: Any, token_id: int, version: int) -> DomainEvent:
+    """What sync emits for an `oauth_token` row in MariaDB now (its own projection of the
+    token, its integration, that integration's role and the bearer flag)."""
+    tokens = _rows(conn, "SELECT * FROM oauth_token WHERE entity_id = %s", token_id)
+    flag = _rows(
+        conn,
+        "SELECT value FROM core_config_data WHERE scope = 'default' AND scope_id = 0 AND path = %s",
+        BEARER_PATH,
+    )
+    state = integration_token_states(
+        tokens,
+        _rows(conn, "SELECT * FROM integration"),
+        _rows(conn, "SELECT * FROM authorization_role WHERE role_type = 'U' AND user_type = '1'"),
+        _rows(conn, "SELECT * FROM authorization_rule"),
+        bool(flag) and flag_set(flag[0]["value"]),
+    ).get(token_id)
+    return DomainEvent(
+        aggregate="integration_token",
+        aggregate_id=uuid.uuid5(uuid.NAMESPACE_URL, f"test:integration_token:{token_id}"),
+        entity_id=token_id,
+        version=version,
+        kind=EventKind.UPSERTED if state else EventKind.DELETED,
+        payload=state,
+    )
