@@ -144,6 +144,18 @@ class StoreState(_Frozen):
         return self.store_id
 
 
+Payload = (
+    ProductState
+    | CategoryState
+    | StoreState
+    | CustomerState
+    | AuthRevocationState
+    | AdminRoleState
+    | IntegrationTokenState
+)
+"""Every aggregate's payload (an `upserted` event of aggregate A carries `PAYLOAD_TYPES[A]`)."""
+
+
 class DomainEvent(_Frozen):
     """One versioned full-state event; `payload` is None for deletions.
 
@@ -173,27 +185,9 @@ class DomainEvent(_Frozen):
     # account, i.e. max(outbox_id) of the customer's `ficus_reverse_log` rows in the mirror
     # when the state was built (None: none yet / not a customer); docs/reverse-sync.md
     reverse_watermark: int | None = None
-    payload: (
-        ProductState
-        | CategoryState
-        | StoreState
-        | CustomerState
-        | AuthRevocationState
-        | AdminRoleState
-        | IntegrationTokenState
-        | None
-    ) = None
+    payload: Payload | None = None
 
 
-Payload = (
-    ProductState
-    | CategoryState
-    | StoreState
-    | CustomerState
-    | AuthRevocationState
-    | AdminRoleState
-    | IntegrationTokenState
-)
 PAYLOAD_TYPES: dict[str, type[Payload]] = {
     "product": ProductState,
     "category": CategoryState,

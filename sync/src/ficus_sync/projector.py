@@ -19,9 +19,8 @@ from typing import Any, NamedTuple, Protocol
 
 import psycopg
 
-from ficus_contracts.auth import AdminRoleState, AuthRevocationState, IntegrationTokenState
 from ficus_contracts.customers import CustomerState
-from ficus_contracts.events import CategoryState, EventKind, ProductState, StoreState
+from ficus_contracts.events import EventKind, Payload
 from ficus_contracts.reverse import REVERSE_LOG_TABLE
 from ficus_sync import database
 from ficus_sync.core.shape import qualified
@@ -32,15 +31,7 @@ from ficus_sync.mirror import PgConn, TouchSet
 
 __all__ = ["DELETED_HASH", "Projector", "StateReader", "state_document", "state_text", "text_hash"]
 
-State = (
-    ProductState
-    | CategoryState
-    | StoreState
-    | CustomerState
-    | AuthRevocationState
-    | AdminRoleState
-    | IntegrationTokenState
-)
+State = Payload
 EchoCounter = Callable[[str, int], None]  # (aggregate, echoes suppressed)
 _CHUNK = 500
 # the mirror table holding each aggregate's root row, and the expression naming the aggregate

@@ -37,6 +37,17 @@ def catalog_url(stack: Stack) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def catalog_settings(catalog_url: str, sync_settings: SyncSettings) -> CatalogSettings:
+    """The catalog on its own database, fed by sync's events, credentials never cached."""
+    return CatalogSettings(
+        db_url=catalog_url,
+        events_url=sync_settings.postgres_url,
+        stores={"admin": 0, "default": 1},
+        magento_crypt_key=CRYPT_KEY,
+        credentials_cache_seconds=0,
+    )
+
+
 def _narrow_role(shop: Shop, user_id: int, resource: str) -> None:
     """Magento's role editor: a group role allowing one resource, the admin moved into it."""
     roles.assign(shop.conn, user_id, roles.create_group(shop.conn, "Narrow", [resource]), "n")
@@ -50,16 +61,9 @@ def test_the_catalog_enforces_magentos_credentials_through_sync(
         {"Authorization": f"Bearer {bearer(9, now=time.time() - 60)}"},
         {"Authorization": f"Bearer {bearer(8)}"},
     )
-    settings = CatalogSettings(
-        db_url=catalog_url,
-        events_url=sync_settings.postgres_url,
-        stores={"admin": 0, "default": 1},
-        magento_crypt_key=CRYPT_KEY,
-        credentials_cache_seconds=0,
-    )
     with sync_in_thread(sync_settings):
         wait_caught_up(sync_settings)  # sync migrated before the catalog migrates (Alembic)
-        with TestClient(create_app(settings)) as catalog:
+        with TestClient(create_app(catalog_settings(catalog_url, sync_settings))) as catalog:
             enforced(shop, catalog, revoked, narrowed)
 
 

@@ -12,14 +12,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ficus_catalog.api import create_app
-from ficus_catalog.settings import CatalogSettings
-from ficus_catalog.testing import CRYPT_KEY
 from ficus_devstack.process import wait_until
 from ficus_legacy import integrations, roles
 from ficus_sync.settings import SyncSettings
 from tests.integration.sync.helpers import sync_in_thread, wait_caught_up
 from tests.integration.sync.shop import Shop
-from tests.integration.sync.test_auth_catalog import CATEGORIES, PRODUCTS, catalog_url
+from tests.integration.sync.test_auth_catalog import (
+    CATEGORIES,
+    PRODUCTS,
+    catalog_settings,
+    catalog_url,
+)
 
 pytestmark = pytest.mark.integration
 __all__ = ["catalog_url"]  # the fixture, shared
@@ -31,16 +34,9 @@ def test_the_catalog_takes_integration_tokens_as_magento_through_sync(
 ) -> None:
     issued = integrations.create(shop.conn, "erp", ["Magento_Catalog::products"])
     shop.conn.commit()
-    settings = CatalogSettings(
-        db_url=catalog_url,
-        events_url=sync_settings.postgres_url,
-        stores={"admin": 0, "default": 1},
-        magento_crypt_key=CRYPT_KEY,
-        credentials_cache_seconds=0,
-    )
     with sync_in_thread(sync_settings):
         wait_caught_up(sync_settings)
-        with TestClient(create_app(settings)) as catalog:
+        with TestClient(create_app(catalog_settings(catalog_url, sync_settings))) as catalog:
             _walk(shop, _statuses(catalog, issued.token), issued)
 
 
