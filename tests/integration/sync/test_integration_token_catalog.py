@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
 from ficus_catalog.api import create_app
+from ficus_contracts.auth import token_sha256
 from ficus_devstack.process import wait_until
 from ficus_legacy import integrations, roles
 from ficus_sync.settings import SyncSettings
@@ -38,6 +40,16 @@ def test_the_catalog_takes_integration_tokens_as_magento_through_sync(
         wait_caught_up(sync_settings)
         with TestClient(create_app(catalog_settings(catalog_url, sync_settings))) as catalog:
             _walk(shop, _statuses(catalog, issued.token), issued)
+    with psycopg.connect(sync_settings.postgres_url) as conn:
+        payloads = [
+            str(row[0])
+            for row in conn.execute(
+                "SELECT payload::text FROM domain_event WHERE aggregate = 'integration_token'"
+                " AND kind = 'upserted'"
+            )
+        ]
+    assert len(payloads) >= 7  # one event per change above, each with the hash alone
+    assert all(token_sha256(issued.token) in p and issued.token not in p for p in payloads)
 
 
 def _statuses(catalog: TestClient, token: str) -> Callable[[], list[int]]:
