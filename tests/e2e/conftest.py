@@ -36,6 +36,8 @@ PORTS = {
     "customer_port": 31085,
     "proxy_port": 31000,
 }
+# a run beside the suite's stack: other ports, e.g. FICUS_E2E_PORTS='{"proxy_port": 24520, ...}'
+PORTS.update(json.loads(os.environ.get("FICUS_E2E_PORTS", "{}")))
 SECOND_PROXY_PORT = 31001
 
 

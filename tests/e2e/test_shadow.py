@@ -82,6 +82,13 @@ def seed_bodies(conn: psycopg.Connection[Any], sku: str, seed: str) -> list[tupl
     return rows
 
 
+def restore_bodies(conn: psycopg.Connection[Any], originals: list[tuple[Any, ...]]) -> None:
+    """Puts back the stored answers `seed_bodies` changed."""
+    update = "UPDATE product_json SET body = %s WHERE product_uuid = %s AND store_id = %s"
+    for product, store, body in originals:
+        conn.execute(update, (body, product, store))
+
+
 async def shadow_with_seeded_change(
     stack: Stack,
     data_plane: Plane,
@@ -112,11 +119,7 @@ async def shadow_with_seeded_change(
         assert await eventually(compared, 20)
     finally:
         with psycopg.connect(catalog_db, autocommit=True) as conn:
-            for product, store, body in originals:
-                conn.execute(
-                    "UPDATE product_json SET body = %s WHERE product_uuid = %s AND store_id = %s",
-                    (body, product, store),
-                )
+            restore_bodies(conn, originals)
     after = (await shadow_report(client, port))["domains"]["catalog"]
     fresh = after["mismatched"] - before["mismatched"]
     return sku, after["samples"][-fresh:] if fresh else []
