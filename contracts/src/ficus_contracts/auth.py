@@ -110,5 +110,8 @@ class IntegrationTokenState(BaseModel):
 
 
 def token_sha256(token: str) -> str:
-    """How `IntegrationTokenState.token_sha256` names a bearer token."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    """How `IntegrationTokenState.token_sha256` names a bearer token: the hash of the token
+    lowercased, because Magento finds the row with `token = ?` under the column's
+    case-insensitive collation (utf8 `general_ci`), so any case of the token is the token
+    (that collation's accent folding is not reproduced: Magento's tokens are [a-z0-9])."""
+    return hashlib.sha256(token.lower().encode()).hexdigest()

@@ -135,7 +135,8 @@ def test_an_integration_token_passes_by_its_hash_with_its_own_resources() -> Non
     assert caller == Caller(INTEGRATION, 9, Rules(frozenset(PRODUCTS)))
     with pytest.raises(NotAuthorized):  # a resource its role does not allow
         asyncio.run(gate.require(header, ("Magento_Catalog::categories",)))
-    assert asyncio.run(gate.caller(f"Bearer {token.upper()}")) == GUEST  # another token
+    assert asyncio.run(gate.caller(f"Bearer {token.upper()}")) == caller  # general_ci, as Magento
+    assert asyncio.run(gate.caller(f"Bearer {token[:-1]}6")) == GUEST  # another token
 
 
 @pytest.mark.parametrize(
