@@ -28,7 +28,6 @@ from tests.integration.sync.test_auth_catalog import (
 
 pytestmark = pytest.mark.integration
 __all__ = ["catalog_url"]  # the fixture, shared
-LAG = 30.0
 
 
 def test_the_catalog_takes_integration_tokens_as_magento_through_sync(
@@ -39,7 +38,7 @@ def test_the_catalog_takes_integration_tokens_as_magento_through_sync(
     with sync_in_thread(sync_settings):
         wait_caught_up(sync_settings)
         with TestClient(create_app(catalog_settings(catalog_url, sync_settings))) as catalog:
-            _walk(shop, _statuses(catalog, issued.token), issued)
+            walk(shop, catalog, issued)
     with psycopg.connect(sync_settings.postgres_url) as conn:
         payloads = [
             str(row[0])
@@ -57,24 +56,27 @@ def _statuses(catalog: TestClient, token: str) -> Callable[[], list[int]]:
     return lambda: [catalog.get(p, headers=headers).status_code for p in (PRODUCTS, CATEGORIES)]
 
 
-def _changed(shop: Shop, statuses: Callable[[], list[int]], expected: list[int]) -> None:
-    shop.conn.commit()
-    assert wait_until(lambda: statuses() == expected, LAG), (statuses(), expected)
+def walk(shop: Shop, catalog: TestClient, issued: integrations.Issued, lag: float = 30) -> None:
+    """The integration's token through each change Magento can make, each reaching the
+    catalog within `lag` seconds (also run through the Kafka path)."""
+    statuses = _statuses(catalog, issued.token)
 
+    def changed(expected: list[int]) -> None:
+        shop.conn.commit()
+        assert wait_until(lambda: statuses() == expected, lag), (statuses(), expected)
 
-def _walk(shop: Shop, statuses: Callable[[], list[int]], issued: integrations.Issued) -> None:
     assert statuses() == [401, 401]  # the flag is off: no bearer, as Magento
     integrations.enable_bearer(shop.conn)
-    _changed(shop, statuses, [200, 401])  # its role's resource only
+    changed([200, 401])  # its role's resource only
     shop.sql("UPDATE oauth_token SET revoked = 1 WHERE token = %s", (issued.token,))
-    _changed(shop, statuses, [401, 401])
+    changed([401, 401])
     shop.sql("UPDATE oauth_token SET revoked = 0 WHERE token = %s", (issued.token,))
-    _changed(shop, statuses, [200, 401])
+    changed([200, 401])
     roles.grant_integration(shop.conn, issued.integration_id, ["Magento_Catalog::categories"])
-    _changed(shop, statuses, [401, 200])  # the role narrowed elsewhere, rules replaced
+    changed([401, 200])  # the role narrowed elsewhere, rules replaced
     integrations.enable_bearer(shop.conn, enabled=False)
-    _changed(shop, statuses, [401, 401])
+    changed([401, 401])
     integrations.enable_bearer(shop.conn)
-    _changed(shop, statuses, [401, 200])
+    changed([401, 200])
     shop.sql("DELETE FROM oauth_consumer WHERE entity_id = %s", (issued.consumer_id,))
-    _changed(shop, statuses, [401, 401])  # token and integration gone with their consumer
+    changed([401, 401])  # token and integration gone with their consumer
