@@ -17,9 +17,11 @@ from ficus_catalog.api import create_app
 from ficus_catalog.settings import CatalogSettings
 from ficus_catalog.testing import CRYPT_KEY, bearer
 from ficus_devstack.process import wait_until
+from ficus_legacy import integrations
 from tests.integration.kafka import test_sync_pipeline
 from tests.integration.sync import test_auth_catalog
-from tests.integration.sync.test_auth_catalog import enforced
+from tests.integration.sync.test_auth_catalog import catalog_settings, enforced
+from tests.integration.sync.test_integration_token_catalog import walk
 
 pytestmark = [pytest.mark.integration, pytest.mark.kafka]
 
@@ -51,3 +53,17 @@ def test_a_revocation_and_a_role_narrowing_reach_the_catalog_through_debezium(
     narrowed = {"Authorization": f"Bearer {bearer(8)}"}
     with TestClient(create_app(settings)) as catalog:
         enforced(shop, catalog, revoked, narrowed, lag=120)
+
+
+def test_integration_tokens_reach_the_catalog_through_debezium(
+    kafka_path: tuple[Any, Any, Any, Any], catalog_url: str
+) -> None:
+    """`oauth_token`, `integration`, the integration's role and rules and `core_config_data`
+    through the Debezium path: the walk of tests/integration/sync/
+    test_integration_token_catalog.py with the Kafka path's lag."""
+    shop, sync, _kafka, _runner = kafka_path
+    issued = integrations.create(shop.conn, "erp-kafka", ["Magento_Catalog::products"])
+    shop.conn.commit()
+    assert wait_until(lambda: _events_table(sync.postgres_url), 120)
+    with TestClient(create_app(catalog_settings(catalog_url, sync))) as catalog:
+        walk(shop, catalog, issued, lag=120)
