@@ -16,6 +16,7 @@ from ficus_catalog.testing import CRYPT_KEY, STORES, admin_headers
 from ficus_devstack import Stack
 from ficus_devstack.process import wait_until
 from ficus_search.testing import CatalogGenerator, write_events
+from tests.events import admin_role_event
 from tests.integration.catalog.conftest import fresh_database
 from tests.integration.edge.served import TIMEOUT, Target, serve, standin
 from tests.integration.search.conftest import Databases, module_dbs
@@ -34,7 +35,10 @@ def targets(
     """The three services, fed: the stand-in from its MariaDB, catalog and search from one
     event table (sync's side) holding a generated catalog."""
     logs = tmp_path_factory.mktemp("fuzz-logs")
-    write_events(module_dbs.events, CatalogGenerator(seed=12).catalog(6, categories=2))
+    # admin user 1 in Administrators, as Magento installs it: an admin without a role is
+    # allowed nothing, and the fixture reads the catalog with that admin's token
+    catalog_events = [*CatalogGenerator(seed=12).catalog(6, categories=2), admin_role_event()]
+    write_events(module_dbs.events, catalog_events)
     seed, standin_settings = shared_magento
     with ExitStack() as stack_of:
         catalog_db = stack_of.enter_context(fresh_database(stack, "fuzz"))
